@@ -1,0 +1,55 @@
+// GraphQL Code Generator: resolver signatures for each subgraph, typed against its SDL in schema/.
+// `npm run codegen` rewrites subgraphs/*/generated/graphql.ts; `npm run check` fails when they are stale.
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const subgraph = (name: string, mappers: Record<string, string>, contextType: string) => ({
+  [`subgraphs/${name}/generated/graphql.ts`]: {
+    schema: `schema/${name}.graphql`,
+    plugins: ['typescript', 'typescript-resolvers'],
+    config: {
+      federation: true,
+      useTypeImports: true,
+      enumsAsTypes: true,
+      avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+      contextType,
+      mappers,
+      scalars: { DateTime: 'Date | string', Long: { input: 'bigint', output: 'bigint | string | number' } },
+    },
+  },
+});
+
+const config: CodegenConfig = {
+  overwrite: true,
+  generates: {
+    ...subgraph(
+      'members',
+      {
+        Member: '../entities#MemberRow',
+        LedgerTransfer: '../entities#TransferRow',
+        LedgerEvent: '../../../shared/outbox#PublishedEvent',
+        Partner: '../resolvers#PartnerRef',
+      },
+      '../context#MembersContext',
+    ),
+    ...subgraph(
+      'rewards',
+      {
+        Reward: '../entities#RewardRow',
+        Redemption: '../entities#RedemptionRow',
+        Member: '../resolvers#MemberRef',
+        Partner: '../resolvers#PartnerRef',
+      },
+      '../context#RewardsContext',
+    ),
+    ...subgraph(
+      'settlement',
+      {
+        Partner: '../entities#PartnerRow',
+        PartnerContract: '../entities#ContractRow',
+      },
+      '../context#SettlementContext',
+    ),
+  },
+};
+
+export default config;

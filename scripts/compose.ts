@@ -1,0 +1,7 @@
+// Writes schema/supergraph.graphql from the three subgraph SDL files. The gateway serves the
+// committed file; test/schema checks it matches a fresh composition.
+import { writeFileSync } from 'node:fs';
+import { composeSupergraph, SUPERGRAPH_PATH } from '../shared/supergraph';
+
+writeFileSync(SUPERGRAPH_PATH, composeSupergraph());
+console.log(`wrote ${SUPERGRAPH_PATH}`);

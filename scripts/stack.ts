@@ -1,0 +1,153 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { ServiceReadyMessage } from '../shared/process';
+
+const ROOT = join(__dirname, '..');
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export type ServiceName = 'members' | 'rewards' | 'settlement' | 'gateway';
+
+const ENTRY_POINTS: Record<ServiceName, string> = {
+  members: 'subgraphs/members/main.ts',
+  rewards: 'subgraphs/rewards/main.ts',
+  settlement: 'subgraphs/settlement/main.ts',
+  gateway: 'gateway/main.ts',
+};
+
+export interface StackOptions {
+  databaseUrl: string;
+  seedDemo: boolean;
+  host?: string;
+  /** The gateway's port; a free one when omitted. */
+  gatewayPort?: number;
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  /** Append service output to this file instead of this process's stdout. */
+  logFile?: string;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  /** Each service's URL: subgraphs' /graphql endpoints and the gateway's. */
+  urls: Record<ServiceName, string>;
+  /** Stops one service (SIGKILL when `crash`) and starts it again on the same port. */
+  restart(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts the three subgraphs and the gateway, each as its own process (as in production, and so a
+ * test can kill one), and resolves once every one reports that it listens. Used by `npm start`
+ * and by the tests' global set-up.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports: Record<ServiceName, number> = {
+    members: await freePort(host),
+    rewards: await freePort(host),
+    settlement: await freePort(host),
+    gateway: options.gatewayPort ?? (await freePort(host)),
+  };
+  const urls = Object.fromEntries(
+    Object.entries(ports).map(([name, port]) => [name, `http://${host}:${port}/graphql`]),
+  ) as Record<ServiceName, string>;
+  const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  const children = new Map<ServiceName, ChildProcess>();
+
+  const launch = (service: ServiceName): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = fork(join(ROOT, ENTRY_POINTS[service]), [], {
+        cwd: ROOT,
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', log ? 'pipe' : 'inherit', log ? 'pipe' : 'inherit', 'ipc'],
+        env: {
+          ...process.env,
+          ...options.env,
+          DATABASE_URL: options.databaseUrl,
+          HOST: host,
+          PORT: String(ports[service]),
+          SEED_DEMO: options.seedDemo ? '1' : '0',
+          MEMBERS_URL: urls.members,
+          REWARDS_URL: urls.rewards,
+          SETTLEMENT_URL: urls.settlement,
+        },
+      });
+      if (log) {
+        child.stdout?.pipe(log, { end: false });
+        child.stderr?.pipe(log, { end: false });
+      }
+      children.set(service, child);
+      const timer = setTimeout(() => reject(new Error(`${service} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${service} exited with code ${code} before it was ready${options.logFile ? `; see ${options.logFile}` : ''}`));
+      };
+      child.once('exit', onExit);
+      child.on('message', (message: ServiceReadyMessage) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      });
+    });
+
+  const stopService = async (service: ServiceName, signal: NodeJS.Signals) => {
+    const child = children.get(service);
+    if (!child) return;
+    child.kill(signal);
+    await waitForExit(child, STOP_TIMEOUT_MS);
+    children.delete(service);
+  };
+
+  const stop = async () => {
+    await stopService('gateway', 'SIGTERM');
+    await Promise.all((['members', 'rewards', 'settlement'] as const).map((s) => stopService(s, 'SIGTERM')));
+    await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
+  };
+
+  try {
+    // Settlement first: it owns the partners, which the others' demo seeds refer to.
+    await launch('settlement');
+    await Promise.all([launch('members'), launch('rewards')]);
+    await launch('gateway');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    gatewayUrl: urls.gateway,
+    urls,
+    async restart(service, restartOptions) {
+      await stopService(service, restartOptions?.crash ? 'SIGKILL' : 'SIGTERM');
+      await launch(service);
+    },
+    stop,
+  };
+}

@@ -1,0 +1,76 @@
+import { Client, Pool } from 'pg';
+
+/**
+ * The event bus carries "something happened" from the outbox relay to whoever listens (settlement
+ * today; gateway subscriptions later). It is a wake-up signal, not the record: a listener that
+ * missed a message catches up from the durable outbox (DESIGN.md, "Real time").
+ */
+export interface EventBus {
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `onMessage` for each message on `channel` until the returned function is called. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Channel the members outbox relay signals; consumers then read `ledgerEvents` after their checkpoint. */
+export const LEDGER_EVENTS_CHANNEL = 'coalition_ledger_events';
+
+/** PostgreSQL NOTIFY payloads must stay below 8000 bytes. */
+const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
+
+/** The default bus: PostgreSQL LISTEN/NOTIFY on the database the subgraphs already share. */
+export class PostgresEventBus implements EventBus {
+  private listener: Client | null = null;
+  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  /** One connection is enough to publish: the relay publishes one batch at a time. */
+  private readonly publisher: Pool;
+
+  constructor(private readonly databaseUrl: string) {
+    this.publisher = new Pool({ connectionString: databaseUrl, max: 1, application_name: 'event-bus-publisher' });
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    if (Buffer.byteLength(message) > MAX_NOTIFY_PAYLOAD_BYTES) {
+      throw new Error(`event bus message on ${channel} is over ${MAX_NOTIFY_PAYLOAD_BYTES} bytes`);
+    }
+    await this.publisher.query('SELECT pg_notify($1, $2)', [channel, message]);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    const listener = await this.connectListener();
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
+    }
+    handlers.add(onMessage);
+    return async () => {
+      handlers.delete(onMessage);
+    };
+  }
+
+  async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    this.handlers.clear();
+    await Promise.all([listener?.end(), this.publisher.end()]);
+  }
+
+  private async connectListener(): Promise<Client> {
+    if (this.listener) return this.listener;
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'event-bus-listener' });
+    client.on('notification', ({ channel, payload }) => {
+      for (const handler of this.handlers.get(channel) ?? []) handler(payload ?? '');
+    });
+    // A lost listener connection is not fatal: consumers poll the outbox on a timer as well.
+    client.on('error', (error) => console.error(`event bus listener: ${error.message}`));
+    await client.connect();
+    this.listener = client;
+    return client;
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { badInput, DomainError } from './errors';
+
+/** Idempotency keys: 1 to 128 printable ASCII characters, no spaces. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+const KEY_PATTERN = /^[\x21-\x7e]+$/;
+
+/** The table each subgraph keeps its keys in, created by its first migration. */
+export const IDEMPOTENCY_TABLE_SQL = `
+  CREATE TABLE idempotency_keys (
+    scope text NOT NULL,
+    key text NOT NULL,
+    request_hash text NOT NULL,
+    result jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (scope, key)
+  )`;
+
+export function checkIdempotencyKey(key: string): void {
+  if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !KEY_PATTERN.test(key)) {
+    throw badInput(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`);
+  }
+}
+
+/** JSON with object keys sorted, so the same request hashes the same whatever its field order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface IdempotentRequest {
+  /** Who and what the key belongs to, such as `earnPoints:partner:<id>`; keys never collide across scopes. */
+  scope: string;
+  key: string;
+  /** The request's input; a retry must repeat it exactly. */
+  request: unknown;
+}
+
+/**
+ * Runs `work` once per (scope, key), inside the caller's transaction (DESIGN.md, ledger invariant
+ * 3). A retry with the same input gets the first result again; with other input it fails with
+ * IDEMPOTENCY_CONFLICT. The key row is written in the same transaction as the work, so a failed
+ * attempt leaves no key behind and a retry runs afresh. Two concurrent attempts serialize on the
+ * key's primary key: the second waits for the first to commit, then returns its result.
+ * The result must be JSON: a reference (an id), not an entity.
+ */
+export async function idempotent<T>(
+  manager: EntityManager,
+  { scope, key, request }: IdempotentRequest,
+  work: () => Promise<T>,
+): Promise<T> {
+  checkIdempotencyKey(key);
+  const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING RETURNING key`,
+    [scope, key, requestHash],
+  );
+  if (inserted.length === 0) {
+    const [first] = (await manager.query(
+      'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      [scope, key],
+    )) as { request_hash: string; result: T }[];
+    if (!first || first.request_hash !== requestHash) {
+      throw new DomainError(
+        'IDEMPOTENCY_CONFLICT',
+        `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
+      );
+    }
+    return first.result;
+  }
+  const result = await work();
+  await manager.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [
+    scope,
+    key,
+    JSON.stringify(result),
+  ]);
+  return result;
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventBus } from './eventBus';
+
+/**
+ * The transactional outbox (DESIGN.md, ledger invariant 6). A write appends its events to
+ * outbox_events in its own transaction, so an event exists exactly when its change committed.
+ * The relay then gives each committed event a publication `position` and signals the bus.
+ * `occurred_at` is the clock at insert (not the transaction start): a member's next write waits on
+ * the member's row lock until the previous one commits, so insert time follows member order.
+ *
+ * Why positions are assigned by the relay and not at insert: sequence values are taken at insert
+ * but become visible at commit, out of order, so a reader resuming "after 41" could miss a 40 that
+ * commits later. The relay numbers events under an advisory lock, one batch at a time, after they
+ * committed; positions therefore become visible in order and "after N" never skips an event.
+ */
+export const OUTBOX_TABLE_SQL = `
+  CREATE TABLE outbox_events (
+    id uuid PRIMARY KEY,
+    type text NOT NULL,
+    member_id uuid NOT NULL,
+    member_sequence integer NOT NULL,
+    payload jsonb NOT NULL,
+    occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    position bigint UNIQUE,
+    UNIQUE (member_id, member_sequence)
+  );
+  CREATE INDEX outbox_events_unpublished ON outbox_events (occurred_at, member_id, member_sequence) WHERE position IS NULL;
+  CREATE SEQUENCE outbox_position;`;
+
+export interface NewEvent {
+  type: string;
+  memberId: string;
+  /** The member's next event number, from 1 with no gaps, taken under the member's row lock. */
+  memberSequence: number;
+  payload: Record<string, unknown>;
+}
+
+export interface PublishedEvent {
+  id: string;
+  type: string;
+  memberId: string;
+  memberSequence: number;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+  position: string;
+}
+
+/** Appends an event inside the caller's transaction. */
+export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<string> {
+  const id = randomUUID();
+  await manager.query(
+    `INSERT INTO outbox_events (id, type, member_id, member_sequence, payload) VALUES ($1, $2, $3, $4, $5)`,
+    [id, event.type, event.memberId, event.memberSequence, JSON.stringify(event.payload)],
+  );
+  return id;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  member_id: string;
+  member_sequence: number;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+  position: string;
+}
+
+const toPublished = (row: EventRow): PublishedEvent => ({
+  id: row.id,
+  type: row.type,
+  memberId: row.member_id,
+  memberSequence: row.member_sequence,
+  payload: row.payload,
+  occurredAt: row.occurred_at,
+  position: row.position,
+});
+
+/** Published events after `afterPosition`, oldest first: how consumers catch up. */
+export async function eventsAfter(manager: EntityManager, afterPosition: bigint, limit: number): Promise<PublishedEvent[]> {
+  const rows: EventRow[] = await manager.query(
+    `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position
+       FROM outbox_events WHERE position > $1 ORDER BY position LIMIT $2`,
+    [afterPosition.toString(), limit],
+  );
+  return rows.map(toPublished);
+}
+
+const RELAY_BATCH_SIZE = 500;
+
+/**
+ * Numbers committed events in batches and signals `channel` with the last position. Returns how
+ * many it published, so a caller can loop until the outbox is drained.
+ */
+export async function publishPending(dataSource: DataSource, bus: EventBus, channel: string): Promise<number> {
+  const lastPosition = await dataSource.transaction(async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox-relay:${channel}`]);
+    const [row] = (await manager.query(
+      `WITH batch AS (
+         SELECT id, nextval('outbox_position') AS position FROM (
+           SELECT id FROM outbox_events WHERE position IS NULL
+            ORDER BY occurred_at, member_id, member_sequence LIMIT $1
+         ) pending
+       ), numbered AS (
+         UPDATE outbox_events e SET position = batch.position
+           FROM batch WHERE e.id = batch.id RETURNING e.position
+       )
+       SELECT count(*)::int AS published, max(position)::text AS last_position FROM numbered`,
+      [RELAY_BATCH_SIZE],
+    )) as { published: number; last_position: string | null }[];
+    return row?.published ? { published: row.published, position: row.last_position } : null;
+  });
+  if (!lastPosition) return 0;
+  await bus.publish(channel, JSON.stringify({ position: lastPosition.position }));
+  return lastPosition.published;
+}
+
+export interface Relay {
+  /** Ask the relay to run soon (after a write appended events). */
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs publishPending whenever nudged and at least every `intervalMs` (events written by another
+ * replica, or left behind by a crash, are published within that interval).
+ */
+export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
+            /* drain */
+          }
+        } catch (error) {
+          if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  run();
+  return {
+    nudge: run,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

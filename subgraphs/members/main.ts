@@ -1,0 +1,18 @@
+import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
+import { PostgresEventBus } from '../../shared/eventBus';
+import { runService } from '../../shared/process';
+import { startMembersSubgraph } from './server';
+
+runService('members', () =>
+  startMembersSubgraph({
+    databaseUrl: requiredEnv('DATABASE_URL'),
+    host: process.env.HOST ?? '127.0.0.1',
+    port: intEnv('PORT', 4001),
+    secret: gatewaySecret(),
+    poolMax: intEnv('DB_POOL_MAX', 10),
+    seedDemo: process.env.SEED_DEMO === '1',
+    settlementUrl: requiredEnv('SETTLEMENT_URL'),
+    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+  }),
+);
+

@@ -1,0 +1,76 @@
+import { openSubgraphDatabase } from '../../shared/database';
+import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
+import { SubgraphClient } from '../../shared/internalClient';
+import { startRelay } from '../../shared/outbox';
+import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
+import { subgraphSdl } from '../../shared/supergraph';
+import type { MembersContext } from './context';
+import { MEMBERS_ENTITIES } from './entities';
+import type { EarnTerms, LedgerDeps, PartnerDirectory } from './ledger';
+import { createMembersLoaders } from './loaders';
+import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
+import { resolvers } from './resolvers';
+import { seedDemoMembers } from './seed';
+
+export interface MembersConfig {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  secret: string;
+  poolMax: number;
+  seedDemo: boolean;
+  settlementUrl: string;
+  bus: EventBus;
+}
+
+/** Asks settlement, which owns partners and contracts, for a partner's earn terms. */
+function settlementPartnerDirectory(client: SubgraphClient): PartnerDirectory {
+  return {
+    async earnTerms(partnerId) {
+      const data = await client.request<{ earnTerms: EarnTerms }>(
+        `query EarnTerms($partnerId: ID!) {
+          earnTerms(partnerId: $partnerId) { partnerId active earnRateMilliPointsPerUnit currency }
+        }`,
+        { partnerId },
+      );
+      return data.earnTerms;
+    },
+  };
+}
+
+export async function startMembersSubgraph(config: MembersConfig): Promise<RunningServer> {
+  const dataSource = await openSubgraphDatabase({
+    url: config.databaseUrl,
+    schema: 'members',
+    entities: MEMBERS_ENTITIES,
+    migrations: [Ledger1764000000000],
+    poolMax: config.poolMax,
+    applicationName: 'members',
+  });
+  if (config.seedDemo) await seedDemoMembers(dataSource);
+  const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
+  const ledger: LedgerDeps = {
+    dataSource,
+    partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
+    onEventsAppended: relay.nudge,
+  };
+  const server = await startSubgraphServer<MembersContext>({
+    name: 'members',
+    sdl: subgraphSdl('members'),
+    resolvers,
+    host: config.host,
+    port: config.port,
+    secret: config.secret,
+    createContext: (caller) => ({ caller, ledger, loaders: createMembersLoaders(dataSource) }),
+    isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
+  });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await relay.stop();
+      await config.bus.close();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { assertInvariant, badInput, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
+import { idempotent } from '../../shared/idempotency';
+import type { Caller } from '../../shared/identity';
+import { RedemptionRow, RewardRow } from './entities';
+
+/**
+ * The rewards domain core: the catalog and redemptions. No GraphQL here. Points move only through
+ * the members ledger (the PointsLedger port); this subgraph never writes a balance.
+ */
+
+/** What the rewards subgraph needs of the members ledger. */
+export interface PointsLedger {
+  /** Spends points; idempotent by key. Resolves with the ledger transfer id. */
+  debit(input: { memberId: string; partnerId: string; points: number; reference: string; idempotencyKey: string }): Promise<string>;
+}
+
+export interface RewardsDeps {
+  dataSource: DataSource;
+  ledger: PointsLedger;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function checkId(value: string, field: string): string {
+  if (!UUID_PATTERN.test(value)) throw badInput(`${field} "${value.slice(0, 64)}" is not a valid id`);
+  return value.toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+/** A member's redemptions: the member itself and the operator see all; a partner sees those made at it. */
+export function redemptionScope(caller: Caller, memberId: string): { partnerId: string | null } {
+  switch (caller.kind) {
+    case 'member':
+      if (caller.memberId !== memberId) throw forbidden("A member may read only its own redemptions");
+      return { partnerId: null };
+    case 'operator':
+    case 'service':
+      return { partnerId: null };
+    case 'partner':
+      return { partnerId: caller.partnerId };
+    case 'anonymous':
+      throw unauthenticated('Sign in to read redemptions');
+  }
+}
+
+export function checkCanReadRedemption(caller: Caller, redemption: RedemptionRow): void {
+  const { partnerId } = redemptionScope(caller, redemption.memberId);
+  if (partnerId !== null && partnerId !== redemption.partnerId) {
+    throw forbidden('A partner may read only redemptions made at it');
+  }
+}
+
+function checkCanRedeemFor(caller: Caller, memberId: string): void {
+  if (caller.kind === 'operator') return;
+  if (caller.kind === 'member' && caller.memberId === memberId) return;
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to redeem');
+  throw forbidden('Only the member itself and the operator may redeem its points');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog reads: public.
+
+export interface CatalogFilter {
+  partnerId?: string | null;
+  category?: string | null;
+  /** Only rewards costing at most this many points, and in stock (affordable rewards). */
+  maxPointsCost?: number | null;
+}
+
+/** Catalog rows cheapest first, keyset-paginated on (points_cost, id); fetches limit + 1. */
+export async function listRewards(
+  dataSource: DataSource,
+  filter: CatalogFilter,
+  limit: number,
+  after: (string | number)[] | null,
+): Promise<RewardRow[]> {
+  const query = dataSource.getRepository(RewardRow).createQueryBuilder('r').orderBy('r.pointsCost', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1);
+  if (filter.partnerId) query.andWhere('r.partnerId = :partnerId', { partnerId: checkId(filter.partnerId, 'partnerId') });
+  if (filter.category) query.andWhere('r.category = :category', { category: filter.category });
+  if (filter.maxPointsCost !== undefined && filter.maxPointsCost !== null) {
+    query.andWhere('r.pointsCost <= :max', { max: filter.maxPointsCost });
+    query.andWhere('(r.stockRemaining IS NULL OR r.stockRemaining > 0)');
+  }
+  if (after) query.andWhere('(r.pointsCost, r.id) > (:afterCost, :afterId)', { afterCost: after[0], afterId: after[1] });
+  return query.getMany();
+}
+
+/** A member's redemptions, newest first, as far as the caller may see them; fetches limit + 1. */
+export async function listRedemptions(
+  dataSource: DataSource,
+  caller: Caller,
+  memberId: string,
+  limit: number,
+  after: (string | number)[] | null,
+): Promise<RedemptionRow[]> {
+  const { partnerId } = redemptionScope(caller, memberId);
+  const query = dataSource
+    .getRepository(RedemptionRow)
+    .createQueryBuilder('r')
+    .where('r.memberId = :memberId', { memberId })
+    .orderBy('r.createdAt', 'DESC')
+    .addOrderBy('r.id', 'DESC')
+    .limit(limit + 1);
+  if (partnerId) query.andWhere('r.partnerId = :partnerId', { partnerId });
+  if (after) query.andWhere('(r.createdAt, r.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
+  return query.getMany();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redemption
+
+/**
+ * Voucher codes: 12 symbols of Crockford's base32 alphabet (no I, L, O, U: nothing to misread)
+ * from the operating system's CSPRNG, so 60 bits of entropy. With a million live vouchers a guess
+ * succeeds with probability 1e6 / 2^60, under 1e-12; an attacker would need around 10^12 attempts
+ * for one hit, far beyond any rate limit. Codes are unique (database constraint).
+ */
+const VOUCHER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const VOUCHER_CODE_LENGTH = 12;
+
+export function newVoucherCode(): string {
+  let code = '';
+  for (let i = 0; i < VOUCHER_CODE_LENGTH; i += 1) code += VOUCHER_ALPHABET[randomInt(VOUCHER_ALPHABET.length)];
+  return code;
+}
+
+export interface RedeemInput {
+  memberId: string;
+  rewardId: string;
+  idempotencyKey: string;
+}
+
+/**
+ * Redeems a reward in three steps under one idempotency key:
+ * 1. hold one unit of stock and record a PENDING redemption (one transaction; the conditional
+ *    decrement never lets stock go below zero, whatever the concurrency);
+ * 2. debit the points through the members ledger, keyed by the redemption id, so repeating the
+ *    step never spends twice;
+ * 3. ISSUED with a voucher code, or FAILED with the stock given back when the ledger refused.
+ * A retry with the same key resumes a PENDING redemption at step 2, returns an ISSUED one, and
+ * repeats the error of a FAILED one. If the ledger cannot be reached the redemption stays PENDING
+ * and the caller gets UPSTREAM_UNAVAILABLE: retrying with the same key completes it.
+ */
+export async function redeemReward(deps: RewardsDeps, caller: Caller, input: RedeemInput): Promise<string> {
+  const memberId = checkId(input.memberId, 'memberId');
+  const rewardId = checkId(input.rewardId, 'rewardId');
+  checkCanRedeemFor(caller, memberId);
+
+  const { redemptionId } = await deps.dataSource.transaction(async (manager) =>
+    idempotent(manager, { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } }, async () => {
+      const [held] = (
+        (await manager.query(
+          `UPDATE rewards SET stock_remaining = stock_remaining - 1
+            WHERE id = $1 AND (stock_remaining IS NULL OR stock_remaining > 0)
+            RETURNING partner_id, points_cost`,
+          [rewardId],
+        )) as [{ partner_id: string; points_cost: number }[], number]
+      )[0];
+      if (!held) {
+        const exists = await manager.getRepository(RewardRow).existsBy({ id: rewardId });
+        if (!exists) throw notFound(`No reward with id ${rewardId}`);
+        throw new DomainError('OUT_OF_STOCK', 'This reward is out of stock');
+      }
+      const redemptionId = randomUUID();
+      await manager.query(
+        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status) VALUES ($1, $2, $3, $4, $5, 'PENDING')`,
+        [redemptionId, memberId, rewardId, held.partner_id, held.points_cost],
+      );
+      return { redemptionId };
+    }),
+  );
+
+  const redemption = await deps.dataSource.getRepository(RedemptionRow).findOneByOrFail({ id: redemptionId });
+  if (redemption.status === 'PENDING') await completeRedemption(deps, redemption);
+  const settled = await deps.dataSource.getRepository(RedemptionRow).findOneByOrFail({ id: redemptionId });
+  if (settled.status === 'FAILED') {
+    const code = (ERROR_CODES as readonly string[]).includes(settled.failureCode ?? '') ? (settled.failureCode as ErrorCode) : 'BAD_USER_INPUT';
+    throw new DomainError(code, settled.failureMessage ?? 'The redemption failed');
+  }
+  return redemptionId;
+}
+
+/** Steps 2 and 3 of redeemReward. */
+async function completeRedemption(deps: RewardsDeps, redemption: RedemptionRow): Promise<void> {
+  let transferId: string;
+  try {
+    transferId = await deps.ledger.debit({
+      memberId: redemption.memberId,
+      partnerId: redemption.partnerId,
+      points: redemption.pointsSpent,
+      reference: `redemption:${redemption.id}`,
+      idempotencyKey: `redemption:${redemption.id}`,
+    });
+  } catch (error) {
+    // The ledger said no (not enough points, no such member): nothing was spent, so give the
+    // stock back. Anything else (the ledger unreachable) leaves the redemption PENDING for a retry.
+    if (error instanceof DomainError && error.code !== 'UPSTREAM_UNAVAILABLE') {
+      await deps.dataSource.transaction(async (manager) => {
+        const [[failed]] = (await manager.query(
+          `UPDATE redemptions SET status = 'FAILED', failure_code = $2, failure_message = $3
+            WHERE id = $1 AND status = 'PENDING' RETURNING reward_id`,
+          [redemption.id, error.code, error.message],
+        )) as [{ reward_id: string }[], number];
+        if (failed) {
+          await manager.query(
+            'UPDATE rewards SET stock_remaining = stock_remaining + 1 WHERE id = $1 AND stock_remaining IS NOT NULL',
+            [failed.reward_id],
+          );
+        }
+      });
+      return;
+    }
+    throw error;
+  }
+  await deps.dataSource.transaction(async (manager) => {
+    const [, updated] = (await manager.query(
+      `UPDATE redemptions SET status = 'ISSUED', voucher_code = $2, ledger_transfer_id = $3 WHERE id = $1 AND status = 'PENDING'`,
+      [redemption.id, newVoucherCode(), transferId],
+    )) as [unknown[], number];
+    // Someone else completed it first (a concurrent retry): it must then be ISSUED by the same transfer.
+    if (updated === 0) {
+      const current = await manager.getRepository(RedemptionRow).findOneByOrFail({ id: redemption.id });
+      assertInvariant(current.status === 'ISSUED' && current.ledgerTransferId === transferId, `redemption ${redemption.id} issued once`);
+    }
+  });
+}

@@ -1,0 +1,81 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Column types are explicit: tsx and swc do not emit the decorator metadata TypeORM would infer them from. */
+
+export type RewardKind = 'VOUCHER' | 'PERCENT_DISCOUNT' | 'FREE_ITEM' | 'EXPERIENCE';
+export type RedemptionStatus = 'PENDING' | 'ISSUED' | 'FAILED';
+
+@Entity({ name: 'rewards' })
+export class RewardRow {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'text' })
+  kind!: RewardKind;
+
+  @Column({ type: 'text' })
+  category!: string;
+
+  @Column({ name: 'points_cost', type: 'integer' })
+  pointsCost!: number;
+
+  @Column({ name: 'cash_value_minor', type: 'integer', nullable: true })
+  cashValueMinor!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  currency!: string | null;
+
+  /** Null means unlimited. */
+  @Column({ name: 'stock_remaining', type: 'integer', nullable: true })
+  stockRemaining!: number | null;
+}
+
+@Entity({ name: 'redemptions' })
+export class RedemptionRow {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'member_id', type: 'uuid' })
+  memberId!: string;
+
+  @Column({ name: 'reward_id', type: 'uuid' })
+  rewardId!: string;
+
+  /** Copied from the reward, so the partner where the points were spent stays known. */
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'points_spent', type: 'integer' })
+  pointsSpent!: number;
+
+  @Column({ type: 'text' })
+  status!: RedemptionStatus;
+
+  @Column({ name: 'voucher_code', type: 'text', nullable: true })
+  voucherCode!: string | null;
+
+  /** The members ledger transfer that spent the points, once posted. */
+  @Column({ name: 'ledger_transfer_id', type: 'uuid', nullable: true })
+  ledgerTransferId!: string | null;
+
+  /** Why a FAILED redemption failed: the ledger's error, given again to a retry with the same key. */
+  @Column({ name: 'failure_code', type: 'text', nullable: true })
+  failureCode!: string | null;
+
+  @Column({ name: 'failure_message', type: 'text', nullable: true })
+  failureMessage!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export const REWARDS_ENTITIES = [RewardRow, RedemptionRow];

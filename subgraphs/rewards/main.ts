@@ -1,0 +1,15 @@
+import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
+import { runService } from '../../shared/process';
+import { startRewardsSubgraph } from './server';
+
+runService('rewards', () =>
+  startRewardsSubgraph({
+    databaseUrl: requiredEnv('DATABASE_URL'),
+    host: process.env.HOST ?? '127.0.0.1',
+    port: intEnv('PORT', 4002),
+    secret: gatewaySecret(),
+    poolMax: intEnv('DB_POOL_MAX', 10),
+    seedDemo: process.env.SEED_DEMO === '1',
+    membersUrl: requiredEnv('MEMBERS_URL'),
+  }),
+);

@@ -1,0 +1,67 @@
+import { openSubgraphDatabase } from '../../shared/database';
+import { SubgraphClient } from '../../shared/internalClient';
+import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
+import { subgraphSdl } from '../../shared/supergraph';
+import type { PointsLedger, RewardsDeps } from './catalog';
+import type { RewardsContext } from './context';
+import { REWARDS_ENTITIES } from './entities';
+import { createRewardsLoaders } from './loaders';
+import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
+import { resolvers } from './resolvers';
+import { seedDemoCatalog } from './seed';
+
+export interface RewardsConfig {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  secret: string;
+  poolMax: number;
+  seedDemo: boolean;
+  membersUrl: string;
+}
+
+/** The members ledger, reached over its internal debitPoints mutation. */
+function membersLedger(client: SubgraphClient): PointsLedger {
+  return {
+    async debit(input) {
+      const data = await client.request<{ debitPoints: { id: string } }>(
+        `mutation Debit($input: DebitPointsInput!) { debitPoints(input: $input) { id } }`,
+        { input },
+      );
+      return data.debitPoints.id;
+    },
+  };
+}
+
+export async function startRewardsSubgraph(config: RewardsConfig): Promise<RunningServer> {
+  const dataSource = await openSubgraphDatabase({
+    url: config.databaseUrl,
+    schema: 'rewards',
+    entities: REWARDS_ENTITIES,
+    migrations: [Catalog1764000000000],
+    poolMax: config.poolMax,
+    applicationName: 'rewards',
+  });
+  if (config.seedDemo) await seedDemoCatalog(dataSource);
+  const rewards: RewardsDeps = {
+    dataSource,
+    ledger: membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret)),
+  };
+  const server = await startSubgraphServer<RewardsContext>({
+    name: 'rewards',
+    sdl: subgraphSdl('rewards'),
+    resolvers,
+    host: config.host,
+    port: config.port,
+    secret: config.secret,
+    createContext: (caller) => ({ caller, rewards, loaders: createRewardsLoaders(dataSource) }),
+    isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
+  });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { DataSource } from 'typeorm';
+import type { EventBus } from '../../shared/eventBus';
+import type { SubgraphClient } from '../../shared/internalClient';
+import type { PublishedEvent } from '../../shared/outbox';
+import { countLedgerEvents, ledgerCheckpoint } from './settlement';
+
+const FEED_BATCH_SIZE = 500;
+
+export interface LedgerFeed {
+  /** Resolves once every event published up to now has been counted. */
+  catchUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps settlement counting the ledger's events: reads `ledgerEvents` after the durable checkpoint
+ * from the members subgraph whenever the bus signals, and on a timer in case a signal was missed
+ * (the bus is a wake-up call, the outbox is the record). After downtime it simply catches up.
+ */
+export function startLedgerFeed(options: {
+  dataSource: DataSource;
+  members: SubgraphClient;
+  bus: EventBus;
+  channel: string;
+  pollIntervalMs?: number;
+}): LedgerFeed {
+  const { dataSource, members, bus, channel } = options;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const pull = async () => {
+    for (;;) {
+      const after = await ledgerCheckpoint(dataSource);
+      const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
+        `query LedgerEvents($after: Long!, $first: Int!) {
+          ledgerEvents(afterPosition: $after, first: $first) {
+            position id type memberId memberSequence payload occurredAt
+          }
+        }`,
+        { after: after.toString(), first: FEED_BATCH_SIZE },
+      );
+      if (ledgerEvents.length === 0) return;
+      await countLedgerEvents(
+        dataSource,
+        ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
+      );
+      if (ledgerEvents.length < FEED_BATCH_SIZE) return;
+    }
+  };
+
+  const run = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await pull();
+        } catch (error) {
+          if (!stopped) console.error(`[settlement] ledger feed: ${(error as Error).message}`);
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const unsubscribe = bus.subscribe(channel, () => void run());
+  const timer = setInterval(() => void run(), options.pollIntervalMs ?? 2000);
+  timer.unref();
+  void run();
+
+  return {
+    async catchUp() {
+      await run();
+      // A pull already under way may have started before the newest events were published.
+      await run();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await (await unsubscribe)();
+      await running;
+    },
+  };
+}

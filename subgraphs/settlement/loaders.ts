@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { ContractRow, PartnerRow } from './entities';
+import { positionsOf, type PartnerPosition } from './settlement';
+
+/**
+ * Per-request batch loaders (see subgraphs/members/loaders.ts for the contract): the gateway's
+ * `_entities` call for a page of partners, their contracts and positions become one query each.
+ */
+export interface SettlementLoaders {
+  partner: DataLoader<string, PartnerRow | null>;
+  /** The contract in force now, by partner id. */
+  currentContract: DataLoader<string, ContractRow | null>;
+  position: DataLoader<string, PartnerPosition>;
+}
+
+export function createSettlementLoaders(dataSource: DataSource): SettlementLoaders {
+  const currentContract = new DataLoader<string, ContractRow | null>(async (partnerIds) => {
+    const rows = await dataSource
+      .getRepository(ContractRow)
+      .createQueryBuilder('c')
+      .distinctOn(['c.partnerId'])
+      .where('c.partnerId IN (:...partnerIds) AND c.effectiveFrom <= now()', { partnerIds })
+      .orderBy('c.partnerId')
+      .addOrderBy('c.effectiveFrom', 'DESC')
+      .getMany();
+    const byPartner = new Map(rows.map((c) => [c.partnerId, c]));
+    return partnerIds.map((id) => byPartner.get(id) ?? null);
+  });
+  return {
+    partner: new DataLoader(async (ids) => {
+      const rows = await dataSource.getRepository(PartnerRow).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
+      const byId = new Map(rows.map((p) => [p.id, p]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    currentContract,
+    position: new DataLoader(async (partnerIds) => {
+      const contracts = await currentContract.loadMany(partnerIds);
+      return positionsOf(
+        dataSource,
+        partnerIds.map((id, i) => {
+          const contract = contracts[i];
+          return { id, currency: contract && !(contract instanceof Error) ? contract.currency : 'XXX' };
+        }),
+      );
+    }),
+  };
+}

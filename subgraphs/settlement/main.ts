@@ -1,0 +1,17 @@
+import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
+import { PostgresEventBus } from '../../shared/eventBus';
+import { runService } from '../../shared/process';
+import { startSettlementSubgraph } from './server';
+
+runService('settlement', () =>
+  startSettlementSubgraph({
+    databaseUrl: requiredEnv('DATABASE_URL'),
+    host: process.env.HOST ?? '127.0.0.1',
+    port: intEnv('PORT', 4003),
+    secret: gatewaySecret(),
+    poolMax: intEnv('DB_POOL_MAX', 10),
+    seedDemo: process.env.SEED_DEMO === '1',
+    membersUrl: requiredEnv('MEMBERS_URL'),
+    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+  }),
+);

@@ -1,0 +1,60 @@
+import { openSubgraphDatabase } from '../../shared/database';
+import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
+import { SubgraphClient } from '../../shared/internalClient';
+import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
+import { subgraphSdl } from '../../shared/supergraph';
+import type { SettlementContext } from './context';
+import { SETTLEMENT_ENTITIES } from './entities';
+import { startLedgerFeed } from './ledgerFeed';
+import { createSettlementLoaders } from './loaders';
+import { Settlement1764000000000 } from './migrations/1764000000000-Settlement';
+import { resolvers } from './resolvers';
+import { seedDemoPartners } from './seed';
+
+export interface SettlementConfig {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  secret: string;
+  poolMax: number;
+  seedDemo: boolean;
+  membersUrl: string;
+  bus: EventBus;
+}
+
+export async function startSettlementSubgraph(config: SettlementConfig): Promise<RunningServer> {
+  const dataSource = await openSubgraphDatabase({
+    url: config.databaseUrl,
+    schema: 'settlement',
+    entities: SETTLEMENT_ENTITIES,
+    migrations: [Settlement1764000000000],
+    poolMax: config.poolMax,
+    applicationName: 'settlement',
+  });
+  if (config.seedDemo) await seedDemoPartners(dataSource);
+  const feed = startLedgerFeed({
+    dataSource,
+    members: new SubgraphClient('members', config.membersUrl, 'settlement', config.secret),
+    bus: config.bus,
+    channel: LEDGER_EVENTS_CHANNEL,
+  });
+  const server = await startSubgraphServer<SettlementContext>({
+    name: 'settlement',
+    sdl: subgraphSdl('settlement'),
+    resolvers,
+    host: config.host,
+    port: config.port,
+    secret: config.secret,
+    createContext: (caller) => ({ caller, dataSource, loaders: createSettlementLoaders(dataSource) }),
+    isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
+  });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await feed.stop();
+      await config.bus.close();
+      await dataSource.destroy();
+    },
+  };
+}
