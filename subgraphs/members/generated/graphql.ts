@@ -106,7 +106,10 @@ export type LedgerEvent = {
   occurredAt: Scalars['DateTime']['output'];
   /** The event body as a JSON string. */
   payload: Scalars['String']['output'];
-  /** Gap-free publication position of the event; consumers resume after the last one they applied. */
+  /**
+   * Publication position of the event. Positions increase and become visible in order (a rolled-back
+   * publication may skip a number); consumers resume after the last one they applied.
+   */
   position: Scalars['Long']['output'];
   /** Event type, such as `points.earned` or `points.redeemed`. */
   type: Scalars['String']['output'];

@@ -138,8 +138,8 @@ export type Redemption = {
   /** Where the redemption stands. */
   status: RedemptionStatus;
   /**
-   * Code the member shows at the partner; present once the redemption is ISSUED. Ten characters
-   * from a 32-symbol alphabet drawn from a cryptographic random source (50 bits).
+   * Code the member shows at the partner; present once the redemption is ISSUED. Twelve characters
+   * from a 32-symbol alphabet drawn from a cryptographic random source (60 bits).
    */
   voucherCode: Maybe<Scalars['String']['output']>;
 };
