@@ -39,7 +39,7 @@ export interface Stack {
 }
 
 /** A port nobody listens on right now (the OS picks it). */
-async function freePort(host: string): Promise<number> {
+export async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

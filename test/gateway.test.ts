@@ -1,0 +1,100 @@
+import { signCaller } from '../shared/identity';
+import { errorCode, gatewayUrl, gql, OPERATOR, partner } from './helpers';
+
+const subgraphUrls = (): Record<string, string> => JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}');
+
+async function postTo(url: string, query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+}
+
+describe('the gateway', () => {
+  it('answers /health and reports every subgraph ready on /ready', async () => {
+    const base = gatewayUrl().replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { members: 'ready', rewards: 'ready', settlement: 'ready' },
+    });
+  });
+
+  it('refuses an unknown credential with UNAUTHENTICATED and a malformed header likewise', async () => {
+    const unknown = await gql('{ partners { id } }', {}, 'not-a-real-key');
+    expect(unknown.status).toBe(401);
+    expect(errorCode(unknown)).toBe('UNAUTHENTICATED');
+    const malformed = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
+      body: JSON.stringify({ query: '{ partners { id } }' }),
+    });
+    expect(malformed.status).toBe(401);
+  });
+
+  it('serves the public catalog and partner list to anonymous callers', async () => {
+    const response = await gql('{ partners { name programName } rewards(first: 3) { edges { node { title } } } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data.partners).toHaveLength(7);
+    expect(response.data.rewards.edges).toHaveLength(3);
+  });
+
+  it('does not expose internal operations through the public graph', async () => {
+    const response = await gql(
+      `mutation { debitPoints(input: { memberId: "x", partnerId: "y", points: 1, reference: "r", idempotencyKey: "k" }) { id } }`,
+      {},
+      OPERATOR,
+    );
+    expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
+    const events = await gql('{ ledgerEvents(afterPosition: 0, first: 10) { id } }', {}, OPERATOR);
+    expect(errorCode(events)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('the subgraphs', () => {
+  it.each(['members', 'rewards', 'settlement'])('%s refuses a call that the gateway did not sign', async (name) => {
+    const url = subgraphUrls()[name]!;
+    const unsigned = await postTo(url, '{ __typename }');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const forged = await postTo(url, '{ __typename }', signCaller({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!'));
+    expect(forged.status).toBe(401);
+
+    // A signed header altered after signing (the caller swapped) fails too.
+    const signed = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production');
+    const tampered = {
+      ...signed,
+      'x-coalition-caller': Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString('base64url'),
+    };
+    expect((await postTo(url, '{ __typename }', tampered)).status).toBe(401);
+
+    // The same request, properly signed, goes through: the refusals above are about the signature.
+    const accepted = await postTo(url, '{ __typename }', signed);
+    expect(accepted.status).toBe(200);
+  });
+
+  it('refuses a stale signature', async () => {
+    const url = subgraphUrls().members!;
+    const old = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production', Date.now() - 60 * 60 * 1000);
+    expect((await postTo(url, '{ __typename }', old)).status).toBe(401);
+  });
+});
+
+describe('access at the gateway', () => {
+  it('lets a partner read its own contract but not another partner\'s', async () => {
+    const own = partner(0);
+    const other = partner(1);
+    const query = `query($id: ID!) { partner(id: $id) { name contract { currency } } }`;
+    const allowed = await gql(query, { id: own.id }, own.credential);
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data.partner.contract.currency).toBe('EUR');
+    const refused = await gql(query, { id: other.id }, own.credential);
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    expect(errorCode(await gql(query, { id: own.id }))).toBe('UNAUTHENTICATED');
+  });
+});
