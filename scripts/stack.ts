@@ -85,6 +85,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const child = fork(join(ROOT, ENTRY_POINTS[service]), [], {
         cwd: ROOT,
         execArgv: ['--import', 'tsx'],
+        // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
+        // stops the gateway before the subgraphs and the subgraphs before the database.
+        detached: true,
         stdio: ['ignore', log ? 'pipe' : 'inherit', log ? 'pipe' : 'inherit', 'ipc'],
         env: {
           ...process.env,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,6 +14,8 @@ import type { TestEnvironment } from './environment';
  */
 export default async function globalSetup(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'coalition-test-'));
+  // As root, the embedded server runs as the "postgres" user, which must reach its data directory.
+  chmodSync(workDir, 0o755);
   const environment: TestEnvironment = { workDir, teardown: [] };
   let databaseUrl: string;
   if (process.env.DATABASE_URL) {
@@ -39,7 +41,10 @@ export default async function globalSetup(): Promise<void> {
       quiet: true,
     });
     databaseUrl = embedded.url;
-    environment.teardown.push(() => embedded.stop());
+    environment.teardown.push(async () => {
+      await embedded.stop();
+      rmSync(join(workDir, 'postgres'), { recursive: true, force: true });
+    });
   }
   const logFile = join(workDir, 'stack.log');
   const stack = await startStack({ databaseUrl, seedDemo: true, logFile });
