@@ -96,5 +96,7 @@ describe('access at the gateway', () => {
     const refused = await gql(query, { id: other.id }, own.credential);
     expect(errorCode(refused)).toBe('FORBIDDEN');
     expect(errorCode(await gql(query, { id: own.id }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(query, { id: 'not-an-id' }, own.credential))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(query, { id: '99999999-0000-4000-8000-000000000000' }, own.credential))).toBe('NOT_FOUND');
   });
 });

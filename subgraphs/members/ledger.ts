@@ -4,7 +4,8 @@ import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenti
 import { idempotent } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
-import { appendEvent } from '../../shared/outbox';
+import { appendEvent, eventsAfter, type PublishedEvent } from '../../shared/outbox';
+import { checkId, checkText } from '../../shared/validation';
 import { MemberRow, type AccountKind, type TransferKind } from './entities';
 import { tierFor } from './tiers';
 
@@ -87,20 +88,7 @@ function requireService(caller: Caller, operation: string): string {
 // ---------------------------------------------------------------------------------------------
 // Input checks: bad input fails before anything is written.
 
-function checkText(value: string, field: string, maxLength: number): string {
-  const trimmed = value.trim();
-  if (trimmed.length < 1 || trimmed.length > maxLength) throw badInput(`${field} must be 1 to ${maxLength} characters`);
-  return trimmed;
-}
-
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function checkId(value: string, field: string): string {
-  if (!UUID_PATTERN.test(value)) throw badInput(`${field} "${value.slice(0, 64)}" is not a valid id`);
-  return value.toLowerCase();
-}
-
 function checkPoints(points: number): void {
   if (!Number.isSafeInteger(points) || points < 1 || points > MAX_POINTS_PER_TRANSFER) {
     throw badInput(`points must be a whole number from 1 to ${MAX_POINTS_PER_TRANSFER}`);
@@ -287,6 +275,20 @@ export async function debitPoints(deps: LedgerDeps, caller: Caller, input: Debit
   );
   deps.onEventsAppended();
   return transferId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event feed (internal: settlement reads it after its checkpoint; see LEDGER.md)
+
+export const MAX_EVENTS_PER_READ = 1000;
+
+export async function ledgerEventsAfter(dataSource: DataSource, caller: Caller, afterPosition: bigint, first: number): Promise<PublishedEvent[]> {
+  requireService(caller, 'ledgerEvents');
+  if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
+  }
+  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
+  return eventsAfter(dataSource.manager, afterPosition, first);
 }
 
 // ---------------------------------------------------------------------------------------------

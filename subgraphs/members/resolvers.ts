@@ -1,19 +1,16 @@
-import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { notFound } from '../../shared/errors';
-import { eventsAfter } from '../../shared/outbox';
+import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
+import { checkId } from '../../shared/validation';
 import type { MemberRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import { checkCanReadMember, checkId, debitPoints, earnPoints, enrollMember, membersEnrolledVia } from './ledger';
+import { checkCanReadMember, debitPoints, earnPoints, enrollMember, ledgerEventsAfter, membersEnrolledVia } from './ledger';
 import { tierFor } from './tiers';
-import { forbidden } from '../../shared/errors';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
 export interface PartnerRef {
   id: string;
 }
-
-export const MAX_EVENTS_PER_READ = 1000;
 
 /** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts). */
 export const resolvers: Resolvers = {
@@ -28,11 +25,8 @@ export const resolvers: Resolvers = {
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
-    ledgerEvents: async (_root, { afterPosition, first }, { caller, ledger }) => {
-      if (caller.kind !== 'service') throw forbidden('ledgerEvents is internal to the coalition services');
-      const limit = Math.min(Math.max(first, 1), MAX_EVENTS_PER_READ);
-      return eventsAfter(ledger.dataSource.manager, afterPosition, limit);
-    },
+    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
+      ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>

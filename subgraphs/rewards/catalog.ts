@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { assertInvariant, badInput, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
+import { assertInvariant, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
 import { idempotent } from '../../shared/idempotency';
+import { checkId } from '../../shared/validation';
 import type { Caller } from '../../shared/identity';
 import { RedemptionRow, RewardRow } from './entities';
 
@@ -19,13 +20,6 @@ export interface PointsLedger {
 export interface RewardsDeps {
   dataSource: DataSource;
   ledger: PointsLedger;
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function checkId(value: string, field: string): string {
-  if (!UUID_PATTERN.test(value)) throw badInput(`${field} "${value.slice(0, 64)}" is not a valid id`);
-  return value.toLowerCase();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
-import { checkCanReadRedemption, checkId, listRedemptions, listRewards, redeemReward } from './catalog';
+import { checkId } from '../../shared/validation';
+import { checkCanReadRedemption, listRedemptions, listRewards, redeemReward } from './catalog';
 import type { RedemptionRow, RewardRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 

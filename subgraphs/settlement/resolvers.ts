@@ -1,5 +1,6 @@
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
+import { checkId } from '../../shared/validation';
 import { PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { checkCanReadPartnerAccounts, earnTerms } from './settlement';
@@ -12,11 +13,11 @@ export const resolvers: Resolvers = {
     partners: (_root, _args, { dataSource }) =>
       dataSource.getRepository(PartnerRow).find({ order: { programName: 'ASC', name: 'ASC' } }),
     partner: async (_root, { id }, { loaders }) => {
-      const partner = await loaders.partner.load(id);
+      const partner = await loaders.partner.load(checkId(id, 'id'));
       if (!partner) throw notFound(`No partner with id ${id}`);
       return partner;
     },
-    earnTerms: (_root, { partnerId }, { caller, dataSource }) => earnTerms(dataSource, caller, partnerId),
+    earnTerms: (_root, { partnerId }, { caller, dataSource }) => earnTerms(dataSource, caller, checkId(partnerId, 'partnerId')),
   },
   Partner: {
     __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
