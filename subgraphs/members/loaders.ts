@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { byIdLoader } from '../../shared/loaders';
 import { MemberRow, TransferRow } from './entities';
 import type { BalanceView } from './ledger';
 
 /**
- * Per-request batch loaders: every per-entity lookup of one request (a list of members, the
- * `_entities` call the gateway makes for a page of redemptions) becomes one query. Created for
- * each request and dropped with it, so no caller ever sees another's cached rows.
+ * Per-request batch loaders (contract in shared/loaders.ts): every per-entity lookup of one
+ * request (a list of members, the `_entities` call the gateway makes for a page of redemptions)
+ * becomes one query.
  */
 export interface MembersLoaders {
   member: DataLoader<string, MemberRow | null>;
@@ -14,16 +15,9 @@ export interface MembersLoaders {
   transfer: DataLoader<string, TransferRow | null>;
 }
 
-function byId<T>(ids: readonly string[], rows: T[], idOf: (row: T) => string): (T | null)[] {
-  const found = new Map(rows.map((row) => [idOf(row), row]));
-  return ids.map((id) => found.get(id) ?? null);
-}
-
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
   return {
-    member: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(MemberRow).createQueryBuilder('m').where('m.id IN (:...ids)', { ids }).getMany(), (m) => m.id),
-    ),
+    member: byIdLoader(dataSource, MemberRow),
     balance: new DataLoader(async (memberIds) => {
       const rows: { member_id: string; available: string; lifetime: string }[] = await dataSource.query(
         `SELECT m.id AS member_id, coalesce(a.balance_points, 0)::text AS available, m.lifetime_earned_points::text AS lifetime
@@ -40,9 +34,7 @@ export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
         };
       });
     }),
-    transfer: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(TransferRow).createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).getMany(), (t) => t.id),
-    ),
+    transfer: byIdLoader(dataSource, TransferRow),
   };
 }
 

@@ -1,21 +1,14 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { byIdLoader } from '../../shared/loaders';
 import { RedemptionRow, RewardRow } from './entities';
 
-/** Per-request batch loaders (see subgraphs/members/loaders.ts for the contract). */
+/** Per-request batch loaders (contract in shared/loaders.ts). */
 export interface RewardsLoaders {
   reward: DataLoader<string, RewardRow | null>;
   redemption: DataLoader<string, RedemptionRow | null>;
 }
 
-function loaderOf<T extends { id: string }>(dataSource: DataSource, entity: new () => T): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    const rows = await dataSource.getRepository(entity).createQueryBuilder('e').where('e.id IN (:...ids)', { ids }).getMany();
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-}
-
 export function createRewardsLoaders(dataSource: DataSource): RewardsLoaders {
-  return { reward: loaderOf(dataSource, RewardRow), redemption: loaderOf(dataSource, RedemptionRow) };
+  return { reward: byIdLoader(dataSource, RewardRow), redemption: byIdLoader(dataSource, RedemptionRow) };
 }

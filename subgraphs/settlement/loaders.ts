@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { byIdLoader } from '../../shared/loaders';
 import { ContractRow, PartnerRow } from './entities';
 import { positionsOf, type PartnerPosition } from './settlement';
 
 /**
- * Per-request batch loaders (see subgraphs/members/loaders.ts for the contract): the gateway's
+ * Per-request batch loaders (contract in shared/loaders.ts): the gateway's
  * `_entities` call for a page of partners, their contracts and positions become one query each.
  */
 export interface SettlementLoaders {
@@ -28,11 +29,7 @@ export function createSettlementLoaders(dataSource: DataSource): SettlementLoade
     return partnerIds.map((id) => byPartner.get(id) ?? null);
   });
   return {
-    partner: new DataLoader(async (ids) => {
-      const rows = await dataSource.getRepository(PartnerRow).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
-      const byId = new Map(rows.map((p) => [p.id, p]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    partner: byIdLoader(dataSource, PartnerRow),
     currentContract,
     position: new DataLoader(async (partnerIds) => {
       const contracts = await currentContract.loadMany(partnerIds);
