@@ -20,12 +20,15 @@ export const OUTBOX_TABLE_SQL = `
     type text NOT NULL,
     member_id uuid NOT NULL,
     member_sequence integer NOT NULL,
+    -- The ledger transfer the event reports, where there is one.
+    transfer_id uuid,
     payload jsonb NOT NULL,
     occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     position bigint UNIQUE,
     UNIQUE (member_id, member_sequence)
   );
   CREATE INDEX outbox_events_unpublished ON outbox_events (occurred_at, member_id, member_sequence) WHERE position IS NULL;
+  CREATE INDEX outbox_events_transfer ON outbox_events (transfer_id);
   CREATE SEQUENCE outbox_position;`;
 
 export interface NewEvent {
@@ -33,6 +36,7 @@ export interface NewEvent {
   memberId: string;
   /** The member's next event number, from 1 with no gaps, taken under the member's row lock. */
   memberSequence: number;
+  transferId?: string;
   payload: Record<string, unknown>;
 }
 
@@ -50,8 +54,8 @@ export interface PublishedEvent {
 export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<string> {
   const id = randomUUID();
   await manager.query(
-    `INSERT INTO outbox_events (id, type, member_id, member_sequence, payload) VALUES ($1, $2, $3, $4, $5)`,
-    [id, event.type, event.memberId, event.memberSequence, JSON.stringify(event.payload)],
+    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload)],
   );
   return id;
 }

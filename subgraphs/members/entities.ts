@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Column types are explicit: tsx and swc do not emit the decorator metadata TypeORM would infer them from. */
+/** Column types are explicit: tsx and ts-jest do not emit the decorator metadata TypeORM would infer them from. */
 
 @Entity({ name: 'members' })
 export class MemberRow {
@@ -19,37 +19,42 @@ export class MemberRow {
   @Column({ name: 'enrolled_at', type: 'timestamptz' })
   enrolledAt!: Date;
 
-  /** Points that count towards the tier; see tiers.ts. */
-  @Column({ name: 'qualifying_points', type: 'bigint' })
-  qualifyingPoints!: string;
+  /** The tier last computed (tiers.ts); a change is a `tier.changed` event. */
+  @Column({ type: 'text' })
+  tier!: string;
 
-  @Column({ name: 'lifetime_earned_points', type: 'bigint' })
-  lifetimeEarnedPoints!: string;
+  /** Points clawed back after the member had spent them; later credits repay them first. */
+  @Column({ name: 'clawback_debt_points', type: 'bigint' })
+  clawbackDebtPoints!: string;
 
   /** Number of the member's last outbox event; the next event takes this plus one. */
   @Column({ name: 'last_event_sequence', type: 'integer' })
   lastEventSequence!: number;
 }
 
-export type AccountKind = 'MEMBER' | 'PARTNER_ISSUANCE' | 'PARTNER_REDEMPTION' | 'BREAKAGE';
+/** Accounts: see LEDGER.md. MEMBER_* accounts belong to a member, PARTNER_* to a partner. */
+export type AccountKind =
+  | 'MEMBER'
+  | 'MEMBER_PENDING'
+  | 'MEMBER_RESERVED'
+  | 'PARTNER_ISSUANCE'
+  | 'PARTNER_REDEMPTION'
+  | 'BREAKAGE'
+  | 'ADJUSTMENT';
 
-@Entity({ name: 'accounts' })
-export class AccountRow {
-  @PrimaryColumn({ type: 'uuid' })
-  id!: string;
-
-  @Column({ type: 'text' })
-  kind!: AccountKind;
-
-  /** The member or partner the account belongs to; the coalition's own id for BREAKAGE. */
-  @Column({ name: 'owner_id', type: 'uuid' })
-  ownerId!: string;
-
-  @Column({ name: 'balance_points', type: 'bigint' })
-  balancePoints!: string;
-}
-
-export type TransferKind = 'EARN' | 'REDEEM';
+export type TransferKind =
+  | 'EARN'
+  | 'EARN_PENDING'
+  | 'EARN_POST'
+  | 'EARN_VOID'
+  | 'REVERSAL'
+  | 'CLAWBACK'
+  | 'RESERVE'
+  | 'REDEEM'
+  | 'RELEASE'
+  | 'TRANSFER'
+  | 'ADJUSTMENT'
+  | 'EXPIRY';
 
 @Entity({ name: 'transfers' })
 export class TransferRow {
@@ -71,14 +76,56 @@ export class TransferRow {
   @Column({ name: 'member_id', type: 'uuid' })
   memberId!: string;
 
-  @Column({ name: 'partner_id', type: 'uuid' })
-  partnerId!: string;
+  @Column({ name: 'counterparty_member_id', type: 'uuid', nullable: true })
+  counterpartyMemberId!: string | null;
 
-  @Column({ type: 'text' })
-  reference!: string;
+  @Column({ name: 'partner_id', type: 'uuid', nullable: true })
+  partnerId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reference!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  /** Who asked for the transfer: `partner:<id>`, `operator:<id>`, `member:<id>`, `service:<name>` or `ledger`. */
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy!: string;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
 
-export const MEMBERS_ENTITIES = [MemberRow, AccountRow, TransferRow];
+export type ReservationStatus = 'RESERVED' | 'POSTED' | 'VOIDED';
+
+@Entity({ name: 'reservations' })
+export class ReservationRow {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'member_id', type: 'uuid' })
+  memberId!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ type: 'bigint' })
+  points!: string;
+
+  @Column({ type: 'text' })
+  reference!: string;
+
+  @Column({ type: 'text' })
+  status!: ReservationStatus;
+
+  @Column({ name: 'reserve_transfer_id', type: 'uuid' })
+  reserveTransferId!: string;
+
+  @Column({ name: 'settle_transfer_id', type: 'uuid', nullable: true })
+  settleTransferId!: string | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+}
+
+export const MEMBERS_ENTITIES = [MemberRow, TransferRow, ReservationRow];

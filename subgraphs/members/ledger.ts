@@ -4,25 +4,62 @@ import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenti
 import { idempotent } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
-import { appendEvent, eventsAfter, type PublishedEvent } from '../../shared/outbox';
+import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
 import { checkId, checkText } from '../../shared/validation';
-import { MemberRow, type AccountKind, type TransferKind } from './entities';
-import { tierFor } from './tiers';
+import { ReservationRow, type MemberRow } from './entities';
+import {
+  addDebt,
+  addLot,
+  adjustmentAccount,
+  breakageAccount,
+  issuanceAccount,
+  lockMember,
+  lockMembers,
+  memberAccount,
+  move,
+  pendingAccount,
+  recordBalanceChange,
+  redemptionAccount,
+  refreshTier,
+  reservedAccount,
+  returnToLots,
+  takeFromLots,
+} from './postings';
+import { tierRule } from './tiers';
 
 /**
- * The members domain core: enrollment and the points ledger. Plain functions over a transaction,
- * with no GraphQL in sight. Every rule of LEDGER.md lives here and nowhere else.
+ * The members domain core: enrollment and the points ledger's operations. Plain functions over a
+ * transaction, no GraphQL. Each operation checks its caller and input, then runs in one
+ * transaction under an idempotency key: members locked first, then the postings (postings.ts),
+ * events and tier in the same commit. LEDGER.md is the reader's guide.
  */
-
-/** The coalition's own id, owner of the breakage account. */
-export const COALITION_ID = '00000000-0000-0000-0000-000000000000';
 
 export const MAX_PURCHASE_AMOUNT_MINOR = 100_000_000;
 export const MAX_REFERENCE_LENGTH = 200;
+export const MAX_REASON_LENGTH = 500;
 export const MAX_DISPLAY_NAME_LENGTH = 100;
 export const MAX_EMAIL_LENGTH = 254;
-/** No single debit may move more than this; it also keeps balances inside GraphQL's Int. */
-export const MAX_POINTS_PER_TRANSFER = 100_000_000;
+/** No single transfer moves more than this; it also keeps balances inside GraphQL's Int. */
+export const MAX_POINTS_PER_TRANSFER = 10_000_000;
+export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
+export const MAX_EVENTS_PER_READ = 1000;
+/** Work done per maintenance pass of each kind; the timer comes back for the rest. */
+export const MAINTENANCE_BATCH_SIZE = 200;
+
+export interface LedgerConfig {
+  /** How long earned points live before expiring into breakage. */
+  pointsLifetimeMonths: number;
+  /** Points a member may give other members per UTC day. */
+  transferDailyLimitPoints: number;
+  /** A reservation not posted or voided within this time is released by maintenance. */
+  reservationTimeoutMs: number;
+}
+
+export const DEFAULT_LEDGER_CONFIG: LedgerConfig = {
+  pointsLifetimeMonths: 36,
+  transferDailyLimitPoints: 10_000,
+  reservationTimeoutMs: 15 * 60 * 1000,
+};
 
 export interface EarnTerms {
   partnerId: string;
@@ -39,12 +76,13 @@ export interface PartnerDirectory {
 export interface LedgerDeps {
   dataSource: DataSource;
   partners: PartnerDirectory;
+  config: LedgerConfig;
   /** Called after a commit that appended outbox events. */
   onEventsAppended(): void;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Access
+// Access: who may do what (DESIGN.md, "Callers").
 
 /** Members read only themselves; partners and the operator read any member; subgraphs read all. */
 export function checkCanReadMember(caller: Caller, memberId: string): void {
@@ -72,7 +110,7 @@ function actingPartner(caller: Caller, partnerId: string | null | undefined, act
       return caller.partnerId;
     case 'operator':
       if (!partnerId) throw badInput(`partnerId is required when the operator ${action}`);
-      return partnerId;
+      return checkId(partnerId, 'partnerId');
     case 'anonymous':
       throw unauthenticated(`Sign in as a partner to ${action}`);
     default:
@@ -80,19 +118,70 @@ function actingPartner(caller: Caller, partnerId: string | null | undefined, act
   }
 }
 
+/** Writes on an existing earn: by the partner where it was earned, or the operator. */
+function checkCanSettleEarn(caller: Caller, earnPartnerId: string, action: string): void {
+  if (caller.kind === 'operator' || (caller.kind === 'partner' && caller.partnerId === earnPartnerId)) return;
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the partner to ${action}`);
+  throw forbidden(`Only the partner where the points were earned and the operator may ${action}`);
+}
+
+function requireOperator(caller: Caller, action: string): void {
+  if (caller.kind === 'operator') return;
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the operator to ${action}`);
+  throw forbidden(`Only the operator may ${action}`);
+}
+
 function requireService(caller: Caller, operation: string): string {
   if (caller.kind !== 'service') throw forbidden(`${operation} is internal to the coalition services`);
   return caller.service;
+}
+
+/** Who a transfer row records as having asked for it. */
+export function actor(caller: Caller): string {
+  switch (caller.kind) {
+    case 'member':
+      return `member:${caller.memberId}`;
+    case 'partner':
+      return `partner:${caller.partnerId}`;
+    case 'operator':
+      return `operator:${caller.operatorId}`;
+    case 'service':
+      return `service:${caller.service}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Input checks: bad input fails before anything is written.
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-function checkPoints(points: number): void {
+
+function checkPoints(points: number, field = 'points'): void {
   if (!Number.isSafeInteger(points) || points < 1 || points > MAX_POINTS_PER_TRANSFER) {
-    throw badInput(`points must be a whole number from 1 to ${MAX_POINTS_PER_TRANSFER}`);
+    throw badInput(`${field} must be a whole number from 1 to ${MAX_POINTS_PER_TRANSFER}`);
   }
+}
+
+function checkFuture(value: Date | string, field: string, maxAheadMs: number): Date {
+  const at = new Date(value);
+  const now = Date.now();
+  if (Number.isNaN(at.getTime()) || at.getTime() <= now) throw badInput(`${field} must be in the future`);
+  if (at.getTime() > now + maxAheadMs) throw badInput(`${field} is too far ahead`);
+  return at;
+}
+
+function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
+}
+
+/** Runs `work` in a transaction and tells the relay afterwards: every write appends events. */
+async function write<T>(deps: LedgerDeps, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const result = await deps.dataSource.transaction(work);
+  deps.onEventsAppended();
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +195,7 @@ export interface EnrollInput {
 }
 
 export async function enrollMember(deps: LedgerDeps, caller: Caller, input: EnrollInput): Promise<string> {
-  const partnerId = checkId(actingPartner(caller, input.partnerId, 'enroll members'), 'partnerId');
+  const partnerId = actingPartner(caller, input.partnerId, 'enroll members');
   const displayName = checkText(input.displayName, 'displayName', MAX_DISPLAY_NAME_LENGTH);
   const email = checkText(input.email, 'email', MAX_EMAIL_LENGTH);
   if (!EMAIL_PATTERN.test(email)) throw badInput(`"${email}" is not an email address`);
@@ -125,7 +214,6 @@ export async function enrollMember(deps: LedgerDeps, caller: Caller, input: Enro
           [memberId, displayName, email, partnerId],
         );
         if (inserted.length === 0) throw badInput(`A member with email ${email} is already enrolled`);
-        await openAccount(manager, 'MEMBER', memberId);
         return { memberId };
       },
     ),
@@ -142,6 +230,7 @@ export interface EarnInput {
   purchaseAmountMinor: number;
   currency: string;
   reference: string;
+  pendingUntil?: Date | string | null;
   idempotencyKey: string;
 }
 
@@ -162,80 +251,236 @@ export function pointsForPurchase(
   return Number(points);
 }
 
+interface EarnRow {
+  transfer_id: string;
+  member_id: string;
+  partner_id: string;
+  points: number;
+  purchase_amount_minor: number;
+  refunded_amount_minor: number;
+  reversed_points: number;
+  status: 'PENDING' | 'POSTED' | 'VOIDED';
+  lot_id: string | null;
+  settle_transfer_id: string | null;
+}
+
 export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
-  const partnerId = checkId(actingPartner(caller, input.partnerId, 'post purchases'), 'partnerId');
+  const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
   const memberId = checkId(input.memberId, 'memberId');
   if (!Number.isSafeInteger(input.purchaseAmountMinor) || input.purchaseAmountMinor < 1 || input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR) {
     throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
   }
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
+  const pendingUntil = input.pendingUntil ? checkFuture(input.pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS) : null;
   const terms = await deps.partners.earnTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
   if (input.currency !== terms.currency) {
     throw badInput(`The partner's contract is in ${terms.currency}; the purchase is in ${input.currency}`);
   }
 
-  const request = { memberId, partnerId, purchaseAmountMinor: input.purchaseAmountMinor, currency: input.currency, reference };
-  const { transferId } = await deps.dataSource.transaction(async (manager) =>
+  const request = {
+    memberId,
+    partnerId,
+    purchaseAmountMinor: input.purchaseAmountMinor,
+    currency: input.currency,
+    reference,
+    pendingUntil: pendingUntil?.toISOString() ?? null,
+  };
+  const { transferId } = await write(deps, (manager) =>
     idempotent(manager, { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request }, async () => {
       const member = await lockMember(manager, memberId);
-      const tierBefore = tierFor(Number(member.qualifyingPoints));
-      const points = pointsForPurchase(
-        input.purchaseAmountMinor,
-        terms.earnRateMilliPointsPerUnit,
-        tierBefore.earnMultiplierPermille,
-        terms.currency,
-      );
+      // The tier held before this purchase sets its multiplier.
+      const { earnMultiplierPermille } = tierRule(await refreshTier(manager, member));
+      const points = pointsForPurchase(input.purchaseAmountMinor, terms.earnRateMilliPointsPerUnit, earnMultiplierPermille, terms.currency);
       if (points < 1) throw badInput('The purchase is too small to earn a whole point');
-      const moved = await transfer(manager, {
-        kind: 'EARN',
-        from: await openAccount(manager, 'PARTNER_ISSUANCE', partnerId),
-        to: await openAccount(manager, 'MEMBER', memberId),
+      if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
+      const pending = pendingUntil !== null;
+      const id = await move(manager, {
+        kind: pending ? 'EARN_PENDING' : 'EARN',
+        from: issuanceAccount(partnerId),
+        to: pending ? pendingAccount(memberId) : memberAccount(memberId),
         points,
         memberId,
         partnerId,
         reference,
+        createdBy: actor(caller),
       });
-      const qualifyingPoints = Number(member.qualifyingPoints) + points;
-      const tierAfter = tierFor(qualifyingPoints);
       await manager.query(
-        `UPDATE members SET qualifying_points = $2, lifetime_earned_points = lifetime_earned_points + $3 WHERE id = $1`,
-        [memberId, qualifyingPoints, points],
+        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END)`,
+        [id, memberId, partnerId, points, input.purchaseAmountMinor, terms.currency, pending ? 'PENDING' : 'POSTED', pendingUntil],
       );
-      let sequence = member.lastEventSequence;
-      await appendEvent(manager, {
-        type: 'points.earned',
-        memberId,
-        memberSequence: ++sequence,
-        payload: {
-          transferId: moved.id,
-          partnerId,
-          points,
-          purchaseAmountMinor: input.purchaseAmountMinor,
-          currency: terms.currency,
-          availablePointsAfter: moved.memberBalanceAfter,
-        },
-      });
-      if (tierAfter.level !== tierBefore.level) {
-        await appendEvent(manager, {
-          type: 'tier.changed',
-          memberId,
-          memberSequence: ++sequence,
-          payload: { from: tierBefore.level, to: tierAfter.level },
-        });
+      if (pending) {
+        await recordBalanceChange(manager, memberId, { id, kind: 'EARN_PENDING', points, partnerId, availableDelta: 0, pendingDelta: points, reservedDelta: 0 });
+      } else {
+        await postEarnLot(deps, manager, member, id, id, points);
+        await recordBalanceChange(manager, memberId, { id, kind: 'EARN', points, partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0 });
+        await refreshTier(manager, member);
       }
-      await manager.query('UPDATE members SET last_event_sequence = $2 WHERE id = $1', [memberId, sequence]);
-      return { transferId: moved.id };
+      return { transferId: id };
     }),
   );
-  deps.onEventsAppended();
+  return transferId;
+}
+
+/** Marks an earn posted and gives it its lot (with the coalition's points lifetime). */
+async function postEarnLot(deps: LedgerDeps, manager: EntityManager, member: MemberRow, earnId: string, creditTransferId: string, points: number): Promise<void> {
+  const lotId = await addLot(manager, member.id, creditTransferId, points, addMonths(new Date(), deps.config.pointsLifetimeMonths));
+  await manager.query(`UPDATE earns SET status = 'POSTED', posted_at = now(), lot_id = $2 WHERE transfer_id = $1`, [earnId, lotId]);
+}
+
+async function lockEarn(manager: EntityManager, earnId: string): Promise<{ earn: EarnRow; member: MemberRow }> {
+  const [found] = (await manager.query('SELECT member_id FROM earns WHERE transfer_id = $1', [earnId])) as { member_id: string }[];
+  if (!found) throw notFound(`No earn with id ${earnId}`);
+  const member = await lockMember(manager, found.member_id);
+  const [earn] = (await manager.query(
+    `SELECT transfer_id, member_id, partner_id, points::int AS points, purchase_amount_minor::int AS purchase_amount_minor,
+            refunded_amount_minor::int AS refunded_amount_minor, reversed_points::int AS reversed_points, status, lot_id, settle_transfer_id
+       FROM earns WHERE transfer_id = $1`,
+    [earnId],
+  )) as EarnRow[];
+  assertInvariant(earn, `earn ${earnId} still exists`);
+  return { earn, member };
+}
+
+/** Posts a pending earn (confirmation, or its hold ended). The member is locked. */
+async function postPending(deps: LedgerDeps, manager: EntityManager, member: MemberRow, earn: EarnRow, createdBy: string): Promise<string> {
+  assertInvariant(earn.status === 'PENDING', `earn ${earn.transfer_id} is pending`);
+  const id = await move(manager, {
+    kind: 'EARN_POST',
+    from: pendingAccount(member.id),
+    to: memberAccount(member.id),
+    points: earn.points,
+    memberId: member.id,
+    partnerId: earn.partner_id,
+    createdBy,
+  });
+  await manager.query('UPDATE earns SET settle_transfer_id = $2 WHERE transfer_id = $1', [earn.transfer_id, id]);
+  await postEarnLot(deps, manager, member, earn.transfer_id, id, earn.points);
+  await recordBalanceChange(manager, member.id, { id, kind: 'EARN_POST', points: earn.points, partnerId: earn.partner_id, availableDelta: earn.points, pendingDelta: -earn.points, reservedDelta: 0 });
+  await refreshTier(manager, member);
+  return id;
+}
+
+export interface SettlePendingInput {
+  earnId: string;
+  idempotencyKey: string;
+}
+
+/** Posts a pending earn now. Confirming a posted earn returns its posting; a voided one is refused. */
+export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const { transferId } = await write(deps, (manager) =>
+    idempotent(manager, { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async () => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      checkCanSettleEarn(caller, earn.partner_id, 'confirm pending points');
+      if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
+      if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
+      return { transferId: await postPending(deps, manager, member, earn, actor(caller)) };
+    }),
+  );
+  return transferId;
+}
+
+/** Cancels a pending earn: its points go back to the partner's issuance account. */
+export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const { transferId } = await write(deps, (manager) =>
+    idempotent(manager, { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async () => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      checkCanSettleEarn(caller, earn.partner_id, 'void pending points');
+      if (earn.status === 'POSTED') throw badInput('The earn was already posted; refund it with reverseEarn instead');
+      if (earn.status === 'VOIDED') return { transferId: earn.settle_transfer_id! };
+      const id = await move(manager, {
+        kind: 'EARN_VOID',
+        from: pendingAccount(member.id),
+        to: issuanceAccount(earn.partner_id),
+        points: earn.points,
+        memberId: member.id,
+        partnerId: earn.partner_id,
+        createdBy: actor(caller),
+      });
+      await manager.query(`UPDATE earns SET status = 'VOIDED', settle_transfer_id = $2 WHERE transfer_id = $1`, [earnId, id]);
+      await recordBalanceChange(manager, member.id, { id, kind: 'EARN_VOID', points: earn.points, partnerId: earn.partner_id, availableDelta: 0, pendingDelta: -earn.points, reservedDelta: 0 });
+      return { transferId: id };
+    }),
+  );
   return transferId;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Spending (internal: the rewards subgraph debits for redemptions)
+// Refunds
 
-export interface DebitInput {
+export interface ReverseInput {
+  earnId: string;
+  refundAmountMinor?: number | null;
+  reference: string;
+  idempotencyKey: string;
+}
+
+export interface ReversalResult {
+  memberId: string;
+  pointsReversed: number;
+  pointsClawedBack: number;
+  transferIds: string[];
+}
+
+/**
+ * Takes back the points of a refund, in proportion: after refunds totalling R of a purchase P that
+ * earned E points, floor(E x R / P) points have been taken back in all (so partial refunds never
+ * drift from the whole, and a full refund takes back exactly E). What the member still has is
+ * reversed (its own lot first); what it already spent is clawed back, leaving a recorded debt.
+ */
+export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: ReverseInput): Promise<ReversalResult> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
+  if (input.refundAmountMinor !== undefined && input.refundAmountMinor !== null) {
+    if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1) throw badInput('refundAmountMinor must be a positive whole number');
+  }
+  const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
+  return write(deps, (manager) =>
+    idempotent(manager, { scope: `reverseEarn:${actor(caller)}`, key: input.idempotencyKey, request }, async () => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      checkCanSettleEarn(caller, earn.partner_id, 'refund purchases');
+      if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
+      if (earn.status === 'VOIDED') throw badInput('The earn was voided; there is nothing to refund');
+      const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
+      const refund = input.refundAmountMinor ?? refundable;
+      if (refund < 1 || refund > refundable) throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
+      const refundedTotal = earn.refunded_amount_minor + refund;
+      const reversedTotal = Number((BigInt(earn.points) * BigInt(refundedTotal)) / BigInt(earn.purchase_amount_minor));
+      const toTakeBack = reversedTotal - earn.reversed_points;
+      await manager.query('UPDATE earns SET refunded_amount_minor = $2, reversed_points = $3 WHERE transfer_id = $1', [earnId, refundedTotal, reversedTotal]);
+
+      const [{ available }] = (await manager.query(`SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id])) as [
+        { available: number },
+      ];
+      const reversed = Math.min(toTakeBack, Math.max(available, 0));
+      const clawedBack = toTakeBack - reversed;
+      const transferIds: string[] = [];
+      const common = { memberId: member.id, partnerId: earn.partner_id, reference, createdBy: actor(caller) };
+      if (reversed > 0) {
+        const id = await move(manager, { ...common, kind: 'REVERSAL', from: memberAccount(member.id), to: issuanceAccount(earn.partner_id), points: reversed });
+        await takeFromLots(manager, member.id, reversed, earn.lot_id);
+        await recordBalanceChange(manager, member.id, { id, kind: 'REVERSAL', points: reversed, partnerId: earn.partner_id, availableDelta: -reversed, pendingDelta: 0, reservedDelta: 0 });
+        transferIds.push(id);
+      }
+      if (clawedBack > 0) {
+        const id = await move(manager, { ...common, kind: 'CLAWBACK', from: memberAccount(member.id), to: issuanceAccount(earn.partner_id), points: clawedBack, allowNegative: true });
+        await addDebt(manager, member.id, clawedBack);
+        await recordBalanceChange(manager, member.id, { id, kind: 'CLAWBACK', points: clawedBack, partnerId: earn.partner_id, availableDelta: -clawedBack, pendingDelta: 0, reservedDelta: 0 });
+        transferIds.push(id);
+      }
+      await refreshTier(manager, member);
+      return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two-phase debits (internal: the rewards subgraph reserves for a redemption, then posts or voids)
+
+export interface ReserveInput {
   memberId: string;
   partnerId: string;
   points: number;
@@ -243,44 +488,286 @@ export interface DebitInput {
   idempotencyKey: string;
 }
 
-export async function debitPoints(deps: LedgerDeps, caller: Caller, input: DebitInput): Promise<string> {
-  const service = requireService(caller, 'debitPoints');
+export async function reservePoints(deps: LedgerDeps, caller: Caller, input: ReserveInput): Promise<string> {
+  const service = requireService(caller, 'reservePoints');
   const memberId = checkId(input.memberId, 'memberId');
   const partnerId = checkId(input.partnerId, 'partnerId');
   checkPoints(input.points);
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const request = { memberId, partnerId, points: input.points, reference };
-  const { transferId } = await deps.dataSource.transaction(async (manager) =>
-    idempotent(manager, { scope: `debitPoints:${service}`, key: input.idempotencyKey, request }, async () => {
-      const member = await lockMember(manager, memberId);
-      const moved = await transfer(manager, {
-        kind: 'REDEEM',
-        from: await openAccount(manager, 'MEMBER', memberId),
-        to: await openAccount(manager, 'PARTNER_REDEMPTION', partnerId),
+  const { reservationId } = await write(deps, (manager) =>
+    idempotent(manager, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async () => {
+      await lockMember(manager, memberId);
+      const transferId = await move(manager, {
+        kind: 'RESERVE',
+        from: memberAccount(memberId),
+        to: reservedAccount(memberId),
         points: input.points,
         memberId,
         partnerId,
         reference,
+        createdBy: actor(caller),
       });
-      const sequence = member.lastEventSequence + 1;
-      await appendEvent(manager, {
-        type: 'points.redeemed',
-        memberId,
-        memberSequence: sequence,
-        payload: { transferId: moved.id, partnerId, points: input.points, availablePointsAfter: moved.memberBalanceAfter },
-      });
-      await manager.query('UPDATE members SET last_event_sequence = $2 WHERE id = $1', [memberId, sequence]);
-      return { transferId: moved.id };
+      const reservationId = randomUUID();
+      await manager.query(
+        `INSERT INTO reservations (id, member_id, partner_id, points, reference, status, reserve_transfer_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $7)`,
+        [reservationId, memberId, partnerId, input.points, reference, transferId, new Date(Date.now() + deps.config.reservationTimeoutMs)],
+      );
+      for (const take of await takeFromLots(manager, memberId, input.points)) {
+        await manager.query('INSERT INTO reservation_lots (reservation_id, lot_id, points) VALUES ($1, $2, $3)', [reservationId, take.lotId, take.points]);
+      }
+      await recordBalanceChange(manager, memberId, { id: transferId, kind: 'RESERVE', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: input.points });
+      return { reservationId };
     }),
   );
-  deps.onEventsAppended();
+  return reservationId;
+}
+
+async function lockReservation(manager: EntityManager, reservationId: string): Promise<ReservationRow> {
+  const found = await manager.getRepository(ReservationRow).findOneBy({ id: reservationId });
+  if (!found) throw notFound(`No reservation with id ${reservationId}`);
+  await lockMember(manager, found.memberId);
+  // Re-read under the member's lock: a concurrent post or void may have settled it meanwhile.
+  return manager.getRepository(ReservationRow).findOneByOrFail({ id: reservationId });
+}
+
+/** Spends reserved points. Posting twice is a no-op; a voided reservation is never posted (invariant 5). */
+export async function postReservation(deps: LedgerDeps, caller: Caller, reservationIdInput: string): Promise<string> {
+  requireService(caller, 'postReservation');
+  const reservationId = checkId(reservationIdInput, 'reservationId');
+  return write(deps, async (manager) => {
+    const reservation = await lockReservation(manager, reservationId);
+    if (reservation.status === 'POSTED') return reservation.id;
+    if (reservation.status === 'VOIDED') throw badInput('The reservation was voided (released or timed out); it cannot be posted');
+    const points = Number(reservation.points);
+    const id = await move(manager, {
+      kind: 'REDEEM',
+      from: reservedAccount(reservation.memberId),
+      to: redemptionAccount(reservation.partnerId),
+      points,
+      memberId: reservation.memberId,
+      partnerId: reservation.partnerId,
+      reference: reservation.reference,
+      createdBy: actor(caller),
+    });
+    await manager.query(`UPDATE reservations SET status = 'POSTED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
+    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM', points, partnerId: reservation.partnerId, availableDelta: 0, pendingDelta: 0, reservedDelta: -points });
+    return reservation.id;
+  });
+}
+
+/** Returns reserved points to the member (to the lots they came from). Voiding twice is a no-op. */
+export async function voidReservation(deps: LedgerDeps, caller: Caller, reservationIdInput: string): Promise<string> {
+  requireService(caller, 'voidReservation');
+  const reservationId = checkId(reservationIdInput, 'reservationId');
+  return write(deps, (manager) => releaseReservation(manager, reservationId, actor(caller)));
+}
+
+async function releaseReservation(manager: EntityManager, reservationId: string, createdBy: string): Promise<string> {
+  const reservation = await lockReservation(manager, reservationId);
+  if (reservation.status === 'VOIDED') return reservation.id;
+  if (reservation.status === 'POSTED') throw badInput('The reservation was posted; its points are spent');
+  const points = Number(reservation.points);
+  const id = await move(manager, {
+    kind: 'RELEASE',
+    from: reservedAccount(reservation.memberId),
+    to: memberAccount(reservation.memberId),
+    points,
+    memberId: reservation.memberId,
+    partnerId: reservation.partnerId,
+    reference: reservation.reference,
+    createdBy,
+  });
+  const takes = (await manager.query('SELECT lot_id AS "lotId", points::int AS points FROM reservation_lots WHERE reservation_id = $1', [reservation.id])) as {
+    lotId: string;
+    points: number;
+  }[];
+  await returnToLots(manager, reservation.memberId, takes);
+  await manager.query(`UPDATE reservations SET status = 'VOIDED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
+  await recordBalanceChange(manager, reservation.memberId, { id, kind: 'RELEASE', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: -points });
+  return reservation.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member to member
+
+export interface TransferInput {
+  fromMemberId: string;
+  toMemberId: string;
+  points: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Gives points to another member, within the giver's daily limit. The points keep their expiry
+ * dates: a gift never extends the life of points.
+ */
+export async function transferPoints(deps: LedgerDeps, caller: Caller, input: TransferInput): Promise<string> {
+  const fromMemberId = checkId(input.fromMemberId, 'fromMemberId');
+  const toMemberId = checkId(input.toMemberId, 'toMemberId');
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to give points');
+  if (!(caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === fromMemberId))) {
+    throw forbidden('Only the giving member and the operator may transfer its points');
+  }
+  if (fromMemberId === toMemberId) throw badInput('A member cannot transfer points to itself');
+  checkPoints(input.points);
+  const request = { fromMemberId, toMemberId, points: input.points };
+  const { transferId } = await write(deps, (manager) =>
+    idempotent(manager, { scope: `transferPoints:${fromMemberId}`, key: input.idempotencyKey, request }, async () => {
+      await lockMembers(manager, [fromMemberId, toMemberId]);
+      const [{ given }] = (await manager.query(
+        `SELECT coalesce(sum(points), 0)::int AS given FROM transfers
+          WHERE member_id = $1 AND kind = 'TRANSFER' AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+        [fromMemberId],
+      )) as [{ given: number }];
+      const limit = deps.config.transferDailyLimitPoints;
+      if (given + input.points > limit) {
+        throw new DomainError('LIMIT_EXCEEDED', `A member may give at most ${limit} points a day; ${Math.max(limit - given, 0)} remain today`);
+      }
+      const id = await move(manager, {
+        kind: 'TRANSFER',
+        from: memberAccount(fromMemberId),
+        to: memberAccount(toMemberId),
+        points: input.points,
+        memberId: fromMemberId,
+        counterpartyMemberId: toMemberId,
+        createdBy: actor(caller),
+      });
+      for (const take of await takeFromLots(manager, fromMemberId, input.points)) {
+        await addLot(manager, toMemberId, id, take.points, take.expiresAt);
+      }
+      await recordBalanceChange(manager, fromMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
+      await recordBalanceChange(manager, toMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
+      return { transferId: id };
+    }),
+  );
   return transferId;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The event feed (internal: settlement reads it after its checkpoint; see LEDGER.md)
+// Operator adjustments
 
-export const MAX_EVENTS_PER_READ = 1000;
+export interface AdjustInput {
+  memberId: string;
+  points: number;
+  reason: string;
+  expiresAt?: Date | string | null;
+  idempotencyKey: string;
+}
+
+/** Adds or removes points with a reason; the transfer row records who and why (the audit trail). */
+export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: AdjustInput): Promise<string> {
+  requireOperator(caller, 'adjust points');
+  const memberId = checkId(input.memberId, 'memberId');
+  if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > MAX_POINTS_PER_TRANSFER) {
+    throw badInput(`points must be a non-zero whole number between -${MAX_POINTS_PER_TRANSFER} and ${MAX_POINTS_PER_TRANSFER}`);
+  }
+  const reason = checkText(input.reason, 'reason', MAX_REASON_LENGTH);
+  if (input.expiresAt && input.points < 0) throw badInput('expiresAt applies only to added points');
+  const expiresAt = input.expiresAt ? checkFuture(input.expiresAt, 'expiresAt', 10 * 366 * 24 * 3600 * 1000) : null;
+  const request = { memberId, points: input.points, reason, expiresAt: expiresAt?.toISOString() ?? null };
+  const { transferId } = await write(deps, (manager) =>
+    idempotent(manager, { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async () => {
+      await lockMember(manager, memberId);
+      const points = Math.abs(input.points);
+      const adding = input.points > 0;
+      const id = await move(manager, {
+        kind: 'ADJUSTMENT',
+        from: adding ? adjustmentAccount : memberAccount(memberId),
+        to: adding ? memberAccount(memberId) : adjustmentAccount,
+        points,
+        memberId,
+        reason,
+        createdBy: actor(caller),
+      });
+      if (adding) await addLot(manager, memberId, id, points, expiresAt ?? addMonths(new Date(), deps.config.pointsLifetimeMonths));
+      else await takeFromLots(manager, memberId, points);
+      await recordBalanceChange(manager, memberId, { id, kind: 'ADJUSTMENT', points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
+      return { transferId: id };
+    }),
+  );
+  return transferId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Maintenance: expiry, holds that ended, reservations that timed out
+
+export interface MaintenanceRun {
+  lotsExpired: number;
+  pointsExpired: number;
+  pendingEarnsPosted: number;
+  reservationsReleased: number;
+}
+
+/**
+ * One pass of the ledger's time-driven work. Each item is re-checked under its member's lock, so
+ * two passes at once (two replicas, or the timer and the operator) never apply anything twice.
+ */
+export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<MaintenanceRun> {
+  if (caller.kind !== 'service') requireOperator(caller, 'run ledger maintenance');
+  const run: MaintenanceRun = { lotsExpired: 0, pointsExpired: 0, pendingEarnsPosted: 0, reservationsReleased: 0 };
+  const by = caller.kind === 'service' ? 'ledger' : actor(caller);
+
+  const due = (await deps.dataSource.query(
+    `SELECT DISTINCT member_id FROM lots WHERE points_remaining > 0 AND expires_at <= now() LIMIT $1`,
+    [MAINTENANCE_BATCH_SIZE],
+  )) as { member_id: string }[];
+  for (const { member_id: memberId } of due) {
+    const expired = await write(deps, (manager) => expireDueLots(manager, memberId, by));
+    run.lotsExpired += expired.lots;
+    run.pointsExpired += expired.points;
+  }
+
+  const pending = (await deps.dataSource.query(
+    `SELECT transfer_id FROM earns WHERE status = 'PENDING' AND release_at <= now() ORDER BY release_at LIMIT $1`,
+    [MAINTENANCE_BATCH_SIZE],
+  )) as { transfer_id: string }[];
+  for (const { transfer_id: earnId } of pending) {
+    const posted = await write(deps, async (manager) => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      if (earn.status !== 'PENDING') return false;
+      await postPending(deps, manager, member, earn, by);
+      return true;
+    });
+    if (posted) run.pendingEarnsPosted += 1;
+  }
+
+  const stale = (await deps.dataSource.query(
+    `SELECT id FROM reservations WHERE status = 'RESERVED' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+    [MAINTENANCE_BATCH_SIZE],
+  )) as { id: string }[];
+  for (const { id } of stale) {
+    const released = await write(deps, async (manager) => {
+      const reservation = await lockReservation(manager, id);
+      if (reservation.status !== 'RESERVED') return false;
+      await releaseReservation(manager, id, by);
+      return true;
+    });
+    if (released) run.reservationsReleased += 1;
+  }
+  return run;
+}
+
+/** Moves what is left of a member's due lots to breakage, as one EXPIRY transfer. */
+async function expireDueLots(manager: EntityManager, memberId: string, createdBy: string): Promise<{ lots: number; points: number }> {
+  const member = await lockMember(manager, memberId);
+  const due = (await manager.query(
+    `SELECT id, points_remaining::int AS remaining FROM lots
+      WHERE member_id = $1 AND points_remaining > 0 AND expires_at <= now() FOR UPDATE`,
+    [memberId],
+  )) as { id: string; remaining: number }[];
+  const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
+  if (points === 0) return { lots: 0, points: 0 }; // another pass expired them first
+  const id = await move(manager, { kind: 'EXPIRY', from: memberAccount(memberId), to: breakageAccount, points, memberId, createdBy });
+  await manager.query('UPDATE lots SET points_remaining = 0 WHERE id = ANY($1::uuid[])', [due.map((lot) => lot.id)]);
+  await recordBalanceChange(manager, memberId, { id, kind: 'EXPIRY', points, availableDelta: -points, pendingDelta: 0, reservedDelta: 0 });
+  await refreshTier(manager, member);
+  return { lots: due.length, points };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event feed (internal: settlement reads it after its checkpoint; see LEDGER.md)
 
 export async function ledgerEventsAfter(dataSource: DataSource, caller: Caller, afterPosition: bigint, first: number): Promise<PublishedEvent[]> {
   requireService(caller, 'ledgerEvents');
@@ -291,111 +778,3 @@ export async function ledgerEventsAfter(dataSource: DataSource, caller: Caller, 
   return eventsAfter(dataSource.manager, afterPosition, first);
 }
 
-// ---------------------------------------------------------------------------------------------
-// The double-entry core: the only code that changes a balance.
-
-interface TransferRequest {
-  kind: TransferKind;
-  from: string;
-  to: string;
-  points: number;
-  memberId: string;
-  partnerId: string;
-  reference: string;
-}
-
-/**
- * Moves points between two accounts and records the transfer, in the caller's transaction. The
- * debit and the credit are equal, so the sum of all balances stays zero (invariant 1). A member
- * account never goes below zero (invariant 2): the debit is conditional, and the table's CHECK
- * backs it up.
- */
-async function transfer(manager: EntityManager, request: TransferRequest): Promise<{ id: string; memberBalanceAfter: number }> {
-  assertInvariant(Number.isSafeInteger(request.points) && request.points > 0, 'transfers move a positive whole number of points');
-  const debited = (await manager.query(
-    `UPDATE accounts SET balance_points = balance_points - $2
-      WHERE id = $1 AND (kind <> 'MEMBER' OR balance_points >= $2)
-      RETURNING kind, balance_points::text AS balance`,
-    [request.from, request.points],
-  )) as [{ kind: AccountKind; balance: string }[], number];
-  const [from] = debited[0];
-  if (!from) throw new DomainError('INSUFFICIENT_POINTS', `The member's available points do not cover ${request.points} points`);
-  const credited = (await manager.query(
-    `UPDATE accounts SET balance_points = balance_points + $2 WHERE id = $1 RETURNING kind, balance_points::text AS balance`,
-    [request.to, request.points],
-  )) as [{ kind: AccountKind; balance: string }[], number];
-  const [to] = credited[0];
-  assertInvariant(to, `account ${request.to} exists`);
-  const id = randomUUID();
-  await manager.query(
-    `INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, partner_id, reference)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, request.kind, request.from, request.to, request.points, request.memberId, request.partnerId, request.reference],
-  );
-  const memberSide = from.kind === 'MEMBER' ? from : to;
-  assertInvariant(memberSide.kind === 'MEMBER', 'every transfer has a member side');
-  return { id, memberBalanceAfter: Number(memberSide.balance) };
-}
-
-/** The account's id, opening it at zero on first use. */
-async function openAccount(manager: EntityManager, kind: AccountKind, ownerId: string): Promise<string> {
-  const [row] = (await manager.query(
-    `WITH opened AS (
-       INSERT INTO accounts (id, kind, owner_id) VALUES ($1, $2, $3) ON CONFLICT (kind, owner_id) DO NOTHING RETURNING id
-     )
-     SELECT id FROM opened UNION ALL SELECT id FROM accounts WHERE kind = $2 AND owner_id = $3`,
-    [randomUUID(), kind, ownerId],
-  )) as { id: string }[];
-  assertInvariant(row, `account ${kind} ${ownerId} is open`);
-  return row.id;
-}
-
-/**
- * Locks the member's row for the rest of the transaction. Every ledger write for a member takes
- * this lock first, so a member's writes run one at a time, in the order their events are numbered,
- * and always lock member before partner accounts (no deadlock between two writes).
- */
-async function lockMember(manager: EntityManager, memberId: string): Promise<MemberRow> {
-  const member = await manager
-    .getRepository(MemberRow)
-    .createQueryBuilder('member')
-    .setLock('pessimistic_write')
-    .where('member.id = :memberId', { memberId })
-    .getOne();
-  if (!member) throw notFound(`No member with id ${memberId}`);
-  return member;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads
-
-export interface BalanceView {
-  availablePoints: number;
-  lifetimeEarnedPoints: number;
-}
-
-/** Members who enrolled through a partner, newest first: for that partner and the operator only. */
-export async function membersEnrolledVia(
-  dataSource: DataSource,
-  caller: Caller,
-  partnerId: string,
-  limit: number,
-  after: (string | number)[] | null,
-): Promise<MemberRow[]> {
-  const ownPartner = caller.kind === 'partner' && caller.partnerId === partnerId;
-  if (!ownPartner && caller.kind !== 'operator') {
-    if (caller.kind === 'anonymous') throw unauthenticated('Sign in to list a partner\'s members');
-    throw forbidden('Only the partner itself and the operator may list its members');
-  }
-  const query = dataSource
-    .getRepository(MemberRow)
-    .createQueryBuilder('m')
-    .where('m.enrolledViaPartnerId = :partnerId', { partnerId })
-    .orderBy('m.enrolledAt', 'DESC')
-    .addOrderBy('m.id', 'DESC')
-    .limit(limit + 1);
-  if (after) {
-    query.andWhere('(m.enrolledAt, m.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-  }
-  return query.getMany();
-}

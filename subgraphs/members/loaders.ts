@@ -1,40 +1,48 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
-import { MemberRow, TransferRow } from './entities';
-import type { BalanceView } from './ledger';
+import { MemberRow, ReservationRow, TransferRow } from './entities';
+import { balancesFor, qualifyingPointsFor, transactionsFor, type BalanceView, type MemberTransaction, type TransactionFilter } from './reads';
 
 /**
- * Per-request batch loaders (contract in shared/loaders.ts): every per-entity lookup of one
- * request (a list of members, the `_entities` call the gateway makes for a page of redemptions)
- * becomes one query.
+ * Per-request batch loaders (contract in shared/loaders.ts): every per-member lookup of one
+ * request (a page of members, the `_entities` call the gateway makes for a page of redemptions)
+ * becomes one query, whatever the number of members.
  */
 export interface MembersLoaders {
   member: DataLoader<string, MemberRow | null>;
   balance: DataLoader<string, BalanceView>;
+  qualifyingPoints: DataLoader<string, number>;
   transfer: DataLoader<string, TransferRow | null>;
+  reservation: DataLoader<string, ReservationRow | null>;
+  transactions: DataLoader<{ memberId: string; filter: TransactionFilter }, MemberTransaction[], string>;
 }
 
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
   return {
     member: byIdLoader(dataSource, MemberRow),
-    balance: new DataLoader(async (memberIds) => {
-      const rows: { member_id: string; available: string; lifetime: string }[] = await dataSource.query(
-        `SELECT m.id AS member_id, coalesce(a.balance_points, 0)::text AS available, m.lifetime_earned_points::text AS lifetime
-           FROM members m LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = m.id
-          WHERE m.id = ANY($1::uuid[])`,
-        [memberIds],
-      );
-      const found = new Map(rows.map((r) => [r.member_id, r]));
-      return memberIds.map((id) => {
-        const row = found.get(id);
-        return {
-          availablePoints: Number(row?.available ?? 0),
-          lifetimeEarnedPoints: Number(row?.lifetime ?? 0),
-        };
-      });
-    }),
+    balance: new DataLoader((memberIds) => balancesFor(dataSource, memberIds)),
+    qualifyingPoints: new DataLoader((memberIds) => qualifyingPointsFor(dataSource, memberIds)),
     transfer: byIdLoader(dataSource, TransferRow),
+    reservation: byIdLoader(dataSource, ReservationRow),
+    // Members asking with the same filter share one query; different filters get one query each.
+    transactions: new DataLoader(
+      async (keys) => {
+        const groups = new Map<string, { filter: TransactionFilter; memberIds: string[] }>();
+        for (const { memberId, filter } of keys) {
+          const groupKey = JSON.stringify(filter);
+          const group = groups.get(groupKey) ?? { filter, memberIds: [] };
+          group.memberIds.push(memberId);
+          groups.set(groupKey, group);
+        }
+        const results = new Map<string, MemberTransaction[]>();
+        for (const [groupKey, { filter, memberIds }] of groups) {
+          const lists = await transactionsFor(dataSource, memberIds, filter);
+          memberIds.forEach((id, i) => results.set(`${id}|${groupKey}`, lists[i]!));
+        }
+        return keys.map(({ memberId, filter }) => results.get(`${memberId}|${JSON.stringify(filter)}`)!);
+      },
+      { cacheKeyFn: ({ memberId, filter }) => `${memberId}|${JSON.stringify(filter)}` },
+    ),
   };
 }
-

@@ -1,6 +1,7 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
 import { PostgresEventBus } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
+import { DEFAULT_LEDGER_CONFIG } from './ledger';
 import { startMembersSubgraph } from './server';
 
 runService('members', () =>
@@ -13,6 +14,12 @@ runService('members', () =>
     seedDemo: process.env.SEED_DEMO === '1',
     settlementUrl: requiredEnv('SETTLEMENT_URL'),
     bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    ledger: {
+      pointsLifetimeMonths: intEnv('LEDGER_POINTS_LIFETIME_MONTHS', DEFAULT_LEDGER_CONFIG.pointsLifetimeMonths),
+      transferDailyLimitPoints: intEnv('LEDGER_TRANSFER_DAILY_LIMIT_POINTS', DEFAULT_LEDGER_CONFIG.transferDailyLimitPoints),
+      reservationTimeoutMs: intEnv('LEDGER_RESERVATION_TIMEOUT_MS', DEFAULT_LEDGER_CONFIG.reservationTimeoutMs),
+    },
+    maintenanceIntervalMs: intEnv('LEDGER_MAINTENANCE_INTERVAL_MS', 60_000),
   }),
 );
 

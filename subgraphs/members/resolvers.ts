@@ -2,9 +2,24 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import type { MemberRow } from './entities';
+import type { MemberRow, ReservationRow, TransferRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import { checkCanReadMember, debitPoints, earnPoints, enrollMember, ledgerEventsAfter, membersEnrolledVia } from './ledger';
+import {
+  adjustPoints,
+  checkCanReadMember,
+  confirmPendingEarn,
+  earnPoints,
+  enrollMember,
+  ledgerEventsAfter,
+  postReservation,
+  reservePoints,
+  reverseEarn,
+  runMaintenance,
+  transferPoints,
+  voidPendingEarn,
+  voidReservation,
+} from './ledger';
+import { listMembers, transactionPartnerScope, type MemberTransaction } from './reads';
 import { tierFor } from './tiers';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
@@ -12,7 +27,18 @@ export interface PartnerRef {
   id: string;
 }
 
-/** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts). */
+const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
+const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
+
+/** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
+function present<T>(row: T | null): T {
+  if (row === null) throw new Error('a row written or referenced in this request could not be read back');
+  return row;
+}
+
+const reservationView = (r: ReservationRow) => ({ id: r.id, status: r.status, points: Number(r.points), redeemTransferId: r.status === 'POSTED' ? r.settleTransferId : null });
+
+/** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts, reads.ts). */
 export const resolvers: Resolvers = {
   DateTime,
   Long,
@@ -25,16 +51,37 @@ export const resolvers: Resolvers = {
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
-    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
-      ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
+    members: async (_root, { first, after }, { caller, ledger }) => {
+      const limit = pageSize(first);
+      return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
+    },
+    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
   Mutation: {
-    enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
-      loadOrFail(await loaders.member.load(await enrollMember(ledger, caller, input))),
-    earnPoints: async (_root, { input }, { caller, ledger, loaders }) =>
-      loadOrFail(await loaders.transfer.load(await earnPoints(ledger, caller, input))),
-    debitPoints: async (_root, { input }, { caller, ledger, loaders }) =>
-      loadOrFail(await loaders.transfer.load(await debitPoints(ledger, caller, input))),
+    enrollMember: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.member.load(await enrollMember(ledger, caller, input))),
+    earnPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await earnPoints(ledger, caller, input))),
+    confirmPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.transfer.load(await confirmPendingEarn(ledger, caller, input))),
+    voidPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.transfer.load(await voidPendingEarn(ledger, caller, input))),
+    reverseEarn: async (_root, { input }, { caller, ledger, loaders }) => {
+      const reversal = await reverseEarn(ledger, caller, input);
+      return {
+        pointsReversed: reversal.pointsReversed,
+        pointsClawedBack: reversal.pointsClawedBack,
+        transfers: (await loaders.transfer.loadMany(reversal.transferIds)).map((t) => present(t instanceof Error ? null : t)),
+        member: present(await loaders.member.load(reversal.memberId)),
+      };
+    },
+    transferPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
+    adjustPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await adjustPoints(ledger, caller, input))),
+    runLedgerMaintenance: (_root, _args, { caller, ledger }) => runMaintenance(ledger, caller),
+    reservePoints: async (_root, { input }, { caller, ledger, loaders }) =>
+      reservationView(present(await loaders.reservation.load(await reservePoints(ledger, caller, input)))),
+    postReservation: async (_root, { reservationId }, { caller, ledger, loaders }) =>
+      reservationView(present(await loaders.reservation.load(await postReservation(ledger, caller, reservationId)))),
+    voidReservation: async (_root, { reservationId }, { caller, ledger, loaders }) =>
+      reservationView(present(await loaders.reservation.load(await voidReservation(ledger, caller, reservationId)))),
   },
   Member: {
     __resolveReference: async (reference, { caller, loaders }) => {
@@ -43,28 +90,38 @@ export const resolvers: Resolvers = {
     },
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
     balance: (member, _args, { loaders }) => loaders.balance.load(member.id),
-    tier: (member) => tierFor(Number(member.qualifyingPoints)),
+    tier: async (member, _args, { loaders }) => tierFor(await loaders.qualifyingPoints.load(member.id)),
+    transactions: async (member, { first, after, kinds, partnerId, from, to }, { caller, loaders }) => {
+      const limit = pageSize(first);
+      const filter = {
+        kinds: kinds ?? null,
+        partnerId: transactionPartnerScope(caller, partnerId ? checkId(partnerId, 'partnerId') : null),
+        from: from ? new Date(from) : null,
+        to: to ? new Date(to) : null,
+        limit,
+        after: decodeCursor(after, 2),
+      };
+      const connection = toConnection(await loaders.transactions.load({ memberId: member.id, filter }), limit, transactionCursor);
+      return {
+        pageInfo: connection.pageInfo,
+        edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: node.transfer, availablePointsDelta: node.availablePointsDelta, pendingPointsDelta: node.pendingPointsDelta })),
+      };
+    },
   },
   Partner: {
     __resolveReference: (reference) => ({ id: reference.id }),
     members: async (partner, { first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
-      const rows = await membersEnrolledVia(ledger.dataSource, caller, partner.id, limit, decodeCursor(after, 2));
-      return toConnection(rows, limit, (m: MemberRow) => [m.enrolledAt.toISOString(), m.id]);
+      return toConnection(await listMembers(ledger.dataSource, caller, partner.id, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
   },
   LedgerTransfer: {
     points: (transfer) => Number(transfer.points),
-    member: async (transfer, _args, { loaders }) => loadOrFail(await loaders.member.load(transfer.memberId)),
-    partner: (transfer) => ({ id: transfer.partnerId }),
+    member: async (transfer, _args, { loaders }) => present(await loaders.member.load(transfer.memberId)),
+    counterpartyMember: (transfer, _args, { loaders }) => (transfer.counterpartyMemberId ? loaders.member.load(transfer.counterpartyMemberId) : null),
+    partner: (transfer: TransferRow) => (transfer.partnerId ? { id: transfer.partnerId } : null),
   },
   LedgerEvent: {
     payload: (event) => JSON.stringify(event.payload),
   },
 };
-
-/** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
-function loadOrFail<T>(row: T | null): T {
-  if (row === null) throw new Error('a row written in this request could not be read back');
-  return row;
-}

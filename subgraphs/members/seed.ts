@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { DEMO_MEMBERS } from '../../shared/demo';
 
 /**
- * Seeds the demo members (with their empty accounts) on first start. Idempotent: rows that exist
+ * Seeds the demo members on first start (their accounts open with their first transfer). Idempotent: rows that exist
  * stay as they are. Their points come from earns posted through the gateway (scripts/seedActivity.ts),
  * so every demo point went through the ledger like any other.
  */
@@ -12,10 +12,6 @@ export async function seedDemoMembers(dataSource: DataSource): Promise<void> {
       await manager.query(
         `INSERT INTO members (id, display_name, email, enrolled_via_partner_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [member.id, member.displayName, member.email, member.enrolledVia],
-      );
-      await manager.query(
-        `INSERT INTO accounts (id, kind, owner_id) VALUES (gen_random_uuid(), 'MEMBER', $1) ON CONFLICT DO NOTHING`,
-        [member.id],
       );
     }
   });

@@ -6,7 +6,7 @@ import { startSubgraphServer, type RunningServer } from '../../shared/subgraphSe
 import { subgraphSdl } from '../../shared/supergraph';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
-import type { EarnTerms, LedgerDeps, PartnerDirectory } from './ledger';
+import { runMaintenance, type EarnTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { resolvers } from './resolvers';
@@ -21,6 +21,9 @@ export interface MembersConfig {
   seedDemo: boolean;
   settlementUrl: string;
   bus: EventBus;
+  ledger: LedgerConfig;
+  /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
+  maintenanceIntervalMs: number;
 }
 
 /** Asks settlement, which owns partners and contracts, for a partner's earn terms. */
@@ -52,8 +55,15 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   const ledger: LedgerDeps = {
     dataSource,
     partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
+    config: config.ledger,
     onEventsAppended: relay.nudge,
   };
+  const maintenance = setInterval(() => {
+    runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }).catch((error: Error) =>
+      console.error(`[members] ledger maintenance: ${error.message}`),
+    );
+  }, config.maintenanceIntervalMs);
+  maintenance.unref();
   const server = await startSubgraphServer<MembersContext>({
     name: 'members',
     sdl: subgraphSdl('members'),
@@ -67,6 +77,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   return {
     url: server.url,
     async stop() {
+      clearInterval(maintenance);
       await server.stop();
       await relay.stop();
       await config.bus.close();

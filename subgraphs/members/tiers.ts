@@ -1,7 +1,7 @@
 /**
- * Tiers: qualifying points decide the tier, and the tier's multiplier scales every earn.
- * Qualifying points are the points earned so far (the trailing twelve-month window comes with the
- * ledger issue). Thresholds ascend; the first tier starts at zero.
+ * Tiers: qualifying points (points posted in the trailing 12 months, less their reversals; see
+ * postings.ts qualifyingPoints) decide the tier, and the tier's multiplier scales every earn.
+ * Thresholds ascend; the first tier starts at zero.
  */
 export type TierLevel = 'BASE' | 'SILVER' | 'GOLD' | 'PLATINUM';
 
@@ -25,6 +25,12 @@ export interface TierStanding {
   qualifyingPoints: number;
   nextLevel: TierLevel | null;
   pointsToNextLevel: number | null;
+}
+
+export function tierRule(level: string): TierRule {
+  const rule = TIERS.find((tier) => tier.level === level);
+  if (!rule) throw new Error(`Invariant violated: tier ${level} exists`);
+  return rule;
 }
 
 export function tierFor(qualifyingPoints: number): TierStanding {

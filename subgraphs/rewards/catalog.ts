@@ -11,10 +11,12 @@ import { RedemptionRow, RewardRow } from './entities';
  * the members ledger (the PointsLedger port); this subgraph never writes a balance.
  */
 
-/** What the rewards subgraph needs of the members ledger. */
+/** What the rewards subgraph needs of the members ledger: two-phase debits. */
 export interface PointsLedger {
-  /** Spends points; idempotent by key. Resolves with the ledger transfer id. */
-  debit(input: { memberId: string; partnerId: string; points: number; reference: string; idempotencyKey: string }): Promise<string>;
+  /** Holds points; idempotent by key. Resolves with the reservation id. */
+  reserve(input: { memberId: string; partnerId: string; points: number; reference: string; idempotencyKey: string }): Promise<string>;
+  /** Spends held points; posting twice is a no-op. Resolves with the ledger's REDEEM transfer id. */
+  post(reservationId: string): Promise<string>;
 }
 
 export interface RewardsDeps {
@@ -132,8 +134,8 @@ export interface RedeemInput {
  * Redeems a reward in three steps under one idempotency key:
  * 1. hold one unit of stock and record a PENDING redemption (one transaction; the conditional
  *    decrement never lets stock go below zero, whatever the concurrency);
- * 2. debit the points through the members ledger, keyed by the redemption id, so repeating the
- *    step never spends twice;
+ * 2. reserve the points in the members ledger (keyed by the redemption id, so repeating the step
+ *    never holds twice), then post the reservation (posting twice is a no-op);
  * 3. ISSUED with a voucher code, or FAILED with the stock given back when the ledger refused.
  * A retry with the same key resumes a PENDING redemption at step 2, returns an ISSUED one, and
  * repeats the error of a FAILED one. If the ledger cannot be reached the redemption stays PENDING
@@ -182,16 +184,18 @@ export async function redeemReward(deps: RewardsDeps, caller: Caller, input: Red
 async function completeRedemption(deps: RewardsDeps, redemption: RedemptionRow): Promise<void> {
   let transferId: string;
   try {
-    transferId = await deps.ledger.debit({
+    const reservationId = await deps.ledger.reserve({
       memberId: redemption.memberId,
       partnerId: redemption.partnerId,
       points: redemption.pointsSpent,
       reference: `redemption:${redemption.id}`,
       idempotencyKey: `redemption:${redemption.id}`,
     });
+    transferId = await deps.ledger.post(reservationId);
   } catch (error) {
-    // The ledger said no (not enough points, no such member): nothing was spent, so give the
-    // stock back. Anything else (the ledger unreachable) leaves the redemption PENDING for a retry.
+    // The ledger said no (not enough points, no such member, the hold timed out): nothing was
+    // spent, so give the stock back. The ledger unreachable leaves the redemption PENDING: a retry
+    // with the same key resumes it, and the reservation is found again by its key.
     if (error instanceof DomainError && error.code !== 'UPSTREAM_UNAVAILABLE') {
       await deps.dataSource.transaction(async (manager) => {
         const [[failed]] = (await manager.query(

@@ -20,15 +20,22 @@ export interface RewardsConfig {
   membersUrl: string;
 }
 
-/** The members ledger, reached over its internal debitPoints mutation. */
+/** The members ledger, reached over its internal two-phase debit mutations. */
 function membersLedger(client: SubgraphClient): PointsLedger {
   return {
-    async debit(input) {
-      const data = await client.request<{ debitPoints: { id: string } }>(
-        `mutation Debit($input: DebitPointsInput!) { debitPoints(input: $input) { id } }`,
+    async reserve(input) {
+      const data = await client.request<{ reservePoints: { id: string } }>(
+        `mutation Reserve($input: ReservePointsInput!) { reservePoints(input: $input) { id } }`,
         { input },
       );
-      return data.debitPoints.id;
+      return data.reservePoints.id;
+    },
+    async post(reservationId) {
+      const data = await client.request<{ postReservation: { redeemTransferId: string } }>(
+        `mutation Post($id: ID!) { postReservation(reservationId: $id) { redeemTransferId } }`,
+        { id: reservationId },
+      );
+      return data.postReservation.redeemTransferId;
     },
   };
 }

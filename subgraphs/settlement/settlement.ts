@@ -18,6 +18,8 @@ export interface PartnerPosition {
   currency: string;
   pointsIssued: bigint;
   issuedAmountMinor: bigint;
+  pointsReversed: bigint;
+  reversedAmountMinor: bigint;
   pointsRedeemed: bigint;
   redeemedAmountMinor: bigint;
   netAmountMinor: bigint;
@@ -76,7 +78,7 @@ export async function earnTerms(dataSource: DataSource, caller: Caller, partnerI
 
 interface PositionLine {
   partner_id: string;
-  kind: 'ISSUANCE' | 'REDEMPTION';
+  kind: EntryKind;
   currency: string;
   points: string;
   micros: string;
@@ -103,21 +105,26 @@ export async function positionsOf(
     for (const line of own) assertInvariant(line.currency === currency, `partner ${id} settles in one currency`);
     const line = (kind: PositionLine['kind']) => own.find((l) => l.kind === kind);
     const issued = line('ISSUANCE');
+    const reversed = line('REVERSAL');
     const redeemed = line('REDEMPTION');
     // sum(points x micros) / micros-per-minor, rounded once: the same as pricing each line whole.
     const minor = (l: PositionLine | undefined) => (l ? pointsToMinor(BigInt(l.micros), 1n, currency) : 0n);
     const issuedAmountMinor = minor(issued);
+    const reversedAmountMinor = minor(reversed);
     const redeemedAmountMinor = minor(redeemed);
-    const net = issuedAmountMinor - redeemedAmountMinor;
+    // Positive: the partner owes for the points its customers kept; negative: it is owed.
+    const net = issuedAmountMinor - reversedAmountMinor - redeemedAmountMinor;
     return {
       currency,
       pointsIssued: BigInt(issued?.points ?? 0),
       issuedAmountMinor,
+      pointsReversed: BigInt(reversed?.points ?? 0),
+      reversedAmountMinor,
       pointsRedeemed: BigInt(redeemed?.points ?? 0),
       redeemedAmountMinor,
       netAmountMinor: net < 0n ? -net : net,
       direction: net > 0n ? 'PARTNER_PAYS' : net < 0n ? 'PARTNER_RECEIVES' : 'EVEN',
-      lastEventPosition: [issued, redeemed].reduce((max, l) => (l && BigInt(l.last_position) > max ? BigInt(l.last_position) : max), 0n),
+      lastEventPosition: [issued, reversed, redeemed].reduce((max, l) => (l && BigInt(l.last_position) > max ? BigInt(l.last_position) : max), 0n),
     };
   });
 }
@@ -125,11 +132,21 @@ export async function positionsOf(
 // ---------------------------------------------------------------------------------------------
 // Counting ledger events
 
-/** Ledger event types that move money between a partner and the coalition, and how. */
-const ENTRY_KIND_BY_EVENT: Record<string, 'ISSUANCE' | 'REDEMPTION'> = {
-  'points.earned': 'ISSUANCE',
-  'points.redeemed': 'REDEMPTION',
+/**
+ * Ledger transfer kinds that move money between a partner and the coalition, and how: points are
+ * issued when they become the member's (an immediate earn, or a pending one posted), reversed by
+ * refunds, and redeemed when a reservation is posted. Holds, releases, gifts and adjustments move
+ * no money between partners and the coalition.
+ */
+const ENTRY_KIND_BY_TRANSFER: Partial<Record<string, EntryKind>> = {
+  EARN: 'ISSUANCE',
+  EARN_POST: 'ISSUANCE',
+  REVERSAL: 'REVERSAL',
+  CLAWBACK: 'REVERSAL',
+  REDEEM: 'REDEMPTION',
 };
+
+type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION';
 
 /**
  * Counts a batch of ledger events, each exactly once: in one transaction, under the checkpoint's
@@ -148,7 +165,8 @@ export async function countLedgerEvents(dataSource: DataSource, events: readonly
       const eventPosition = BigInt(event.position);
       if (eventPosition <= position) continue;
       position = eventPosition;
-      const kind = ENTRY_KIND_BY_EVENT[event.type];
+      if (event.type !== 'balance.changed') continue;
+      const kind = ENTRY_KIND_BY_TRANSFER[String(event.payload.kind)];
       if (!kind) continue;
       const partnerId = String(event.payload.partnerId);
       const points = Number(event.payload.points);
@@ -166,7 +184,7 @@ export async function countLedgerEvents(dataSource: DataSource, events: readonly
           contract.id,
           kind,
           points,
-          kind === 'ISSUANCE' ? contract.issuePriceMicrosPerPoint : contract.redemptionValueMicrosPerPoint,
+          kind === 'REDEMPTION' ? contract.redemptionValueMicrosPerPoint : contract.issuePriceMicrosPerPoint,
           contract.currency,
           occurredAt,
         ],

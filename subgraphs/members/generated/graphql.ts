@@ -24,30 +24,36 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** An operator's correction of a member's points. */
+export type AdjustPointsInput = {
+  /** For added points: when they expire; by default after the coalition's points lifetime. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The member whose points are corrected. */
+  memberId: Scalars['ID']['input'];
+  /** Points to add (positive) or remove (negative); not zero. Removal cannot take the member below zero. */
+  points: Scalars['Int']['input'];
+  /** Why: 1 to 500 characters, kept with the transfer for audit. */
+  reason: Scalars['String']['input'];
+};
+
 /** The points a member holds, as recorded by the ledger. */
 export type Balance = {
   __typename?: 'Balance';
-  /** Points the member can spend now. */
+  /**
+   * Points the member can spend now. Negative only after a clawback: a refund took back points the
+   * member had already spent.
+   */
   availablePoints: Scalars['Int']['output'];
-  /** Every point the member has ever earned, before spending, reversals and expiry. */
+  /** Every point the member has earned and kept: posted earns less reversals. */
   lifetimeEarnedPoints: Scalars['Int']['output'];
-};
-
-/**
- * A debit of a member's points for a redemption, requested by another subgraph. Not part of the
- * public graph.
- */
-export type DebitPointsInput = {
-  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
-  idempotencyKey: Scalars['String']['input'];
-  /** The member whose points are spent. */
-  memberId: Scalars['ID']['input'];
-  /** The partner where the points are spent. */
-  partnerId: Scalars['ID']['input'];
-  /** Points to spend: 1 or more. */
-  points: Scalars['Int']['input'];
-  /** What the points are spent on, such as a redemption id. */
-  reference: Scalars['String']['input'];
+  /** The next points to expire, or null when none will. */
+  nextExpiry: Maybe<PointsExpiry>;
+  /** Points earned but not yet posted (a hotel stay before checkout); spendable once posted. */
+  pendingPoints: Scalars['Int']['output'];
+  /** Points held for redemptions under way; spent when they complete, returned if they fail. */
+  reservedPoints: Scalars['Int']['output'];
 };
 
 /** A purchase at a partner that earns points. */
@@ -66,10 +72,29 @@ export type EarnPointsInput = {
    * purchases) and may not name another partner; the operator must give it.
    */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Hold the points as pending until this instant (a hotel stay before checkout): they post by
+   * themselves then, or earlier with confirmPendingEarn, unless voidPendingEarn cancels them. At most
+   * one year ahead. Omit to make the points spendable at once.
+   */
+  pendingUntil?: InputMaybe<Scalars['DateTime']['input']>;
   /** Amount spent, in minor units of the currency (cents for EUR): 1 to 100000000. */
   purchaseAmountMinor: Scalars['Int']['input'];
   /** The partner's reference for the purchase, such as a receipt number: 1 to 200 characters. */
   reference: Scalars['String']['input'];
+};
+
+/** What a refund took back. */
+export type EarnReversal = {
+  __typename?: 'EarnReversal';
+  /** The member, for reading the balance after the refund. */
+  member: Member;
+  /** Points taken back that the member had already spent: the member's balance went below zero by these. */
+  pointsClawedBack: Scalars['Int']['output'];
+  /** Points taken back from points the member still had. */
+  pointsReversed: Scalars['Int']['output'];
+  /** The transfers recorded: a REVERSAL, a CLAWBACK, or both. */
+  transfers: Array<LedgerTransfer>;
 };
 
 /** What a partner or the operator supplies to enroll a member. */
@@ -111,8 +136,21 @@ export type LedgerEvent = {
    * publication may skip a number); consumers resume after the last one they applied.
    */
   position: Scalars['Long']['output'];
-  /** Event type, such as `points.earned` or `points.redeemed`. */
+  /** Event type: `balance.changed` or `tier.changed`. */
   type: Scalars['String']['output'];
+};
+
+/** What one run of the ledger's maintenance did. */
+export type LedgerMaintenanceRun = {
+  __typename?: 'LedgerMaintenanceRun';
+  /** Lots of points that reached their expiry date and moved to breakage. */
+  lotsExpired: Scalars['Int']['output'];
+  /** Pending earns whose hold ended and that were posted. */
+  pendingEarnsPosted: Scalars['Int']['output'];
+  /** Points moved to breakage. */
+  pointsExpired: Scalars['Int']['output'];
+  /** Reservations that timed out and were released back to their members. */
+  reservationsReleased: Scalars['Int']['output'];
 };
 
 /**
@@ -121,20 +159,24 @@ export type LedgerEvent = {
  */
 export type LedgerTransfer = {
   __typename?: 'LedgerTransfer';
+  /** For TRANSFER, the member who received the points; otherwise null. */
+  counterpartyMember: Maybe<Member>;
   /** When the transfer was recorded. */
   createdAt: Scalars['DateTime']['output'];
   /** Stable identifier of the transfer. */
   id: Scalars['ID']['output'];
   /** What the transfer records. */
   kind: TransferKind;
-  /** The member whose account the transfer credits or debits. */
+  /** The member whose account the transfer debits or credits (for TRANSFER, the giver). */
   member: Member;
-  /** The partner at which the points were earned or spent. */
-  partner: Partner;
+  /** The partner at which the points were earned, reversed or spent; null for transfers, adjustments and expiry. */
+  partner: Maybe<Partner>;
   /** Points moved; always positive. */
   points: Scalars['Int']['output'];
-  /** The caller's reference for the transfer, such as a receipt number. */
-  reference: Scalars['String']['output'];
+  /** Why the operator adjusted the points; null for other kinds. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** The caller's reference, such as a receipt number; null where there is none. */
+  reference: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -155,8 +197,24 @@ export type Member = {
   enrolledVia: Partner;
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
-  /** The member's current tier. */
+  /** The member's current tier, from qualifying points over the trailing 12 months. */
   tier: Tier;
+  /** The member's ledger transfers, newest first. */
+  transactions: MemberTransactionConnection;
+};
+
+
+/**
+ * A coalition member: one identity that earns points at any partner and redeems them at any partner.
+ * Owned by the members subgraph; other subgraphs add fields to it.
+ */
+export type MemberTransactionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  kinds?: InputMaybe<Array<TransferKind>>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A page of members. */
@@ -177,27 +235,84 @@ export type MemberEdge = {
   node: Member;
 };
 
+/** A page of a member's transfers. */
+export type MemberTransactionConnection = {
+  __typename?: 'MemberTransactionConnection';
+  /** The transfers on this page, each with its cursor and its effect on the member. */
+  edges: Array<MemberTransactionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** A transfer on a member's page, with what it did to that member's balance. */
+export type MemberTransactionEdge = {
+  __typename?: 'MemberTransactionEdge';
+  /** Change to the member's available points: positive for points in, negative for points out. */
+  availablePointsDelta: Scalars['Int']['output'];
+  /** Opaque cursor of this transfer in the list. */
+  cursor: Scalars['String']['output'];
+  /** The transfer. */
+  node: LedgerTransfer;
+  /** Change to the member's pending points. */
+  pendingPointsDelta: Scalars['Int']['output'];
+};
+
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /**
-   * Spend a member's points at a partner. Internal: callable by subgraphs only (the rewards subgraph
-   * for redemptions). Fails with INSUFFICIENT_POINTS when the balance does not cover it.
-   */
-  debitPoints: LedgerTransfer;
+  /** Correct a member's points, with a reason kept for audit. Callable by the operator only. */
+  adjustPoints: LedgerTransfer;
+  /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
+  confirmPendingEarn: LedgerTransfer;
   /**
    * Turn a purchase into points at the partner's earn rate times the member's tier multiplier,
-   * rounded down to whole points. Callable by partners and the operator.
+   * rounded down to whole points; spendable at once, or pending until `pendingUntil`. Callable by
+   * partners and the operator. Returns the EARN or EARN_PENDING transfer, whose id names the earn.
    */
   earnPoints: LedgerTransfer;
   /** Enroll a new member in the coalition, through a partner. Callable by partners and the operator. */
   enrollMember: Member;
+  /** Spend reserved points. Internal. Posting a posted reservation returns it unchanged. */
+  postReservation: PointsReservation;
+  /**
+   * Hold a member's points for a redemption. Internal: callable by subgraphs only. Fails with
+   * INSUFFICIENT_POINTS when the available points do not cover it.
+   */
+  reservePoints: PointsReservation;
+  /**
+   * Take back the points of a refunded purchase, in proportion to the refund. Points the member
+   * already spent are clawed back: the balance goes below zero and later earns repay it. Callable by
+   * the partner of the earn and the operator.
+   */
+  reverseEarn: EarnReversal;
+  /**
+   * Expire due lots into breakage (oldest first), post pending earns whose hold ended and release
+   * timed-out reservations. Idempotent and safe to run concurrently; the ledger also runs it on a
+   * timer. Callable by the operator only.
+   */
+  runLedgerMaintenance: LedgerMaintenanceRun;
+  /**
+   * Give points to another member. Callable by the giving member and the operator. Fails with
+   * INSUFFICIENT_POINTS when the giver's available points do not cover it, and with LIMIT_EXCEEDED
+   * past the daily transfer limit.
+   */
+  transferPoints: LedgerTransfer;
+  /** Cancel a pending earn (the booking was cancelled). Callable by the partner of the earn and the operator. */
+  voidPendingEarn: LedgerTransfer;
+  /** Return reserved points to the member. Internal. Voiding a voided reservation returns it unchanged. */
+  voidReservation: PointsReservation;
 };
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
-export type MutationDebitPointsArgs = {
-  input: DebitPointsInput;
+export type MutationAdjustPointsArgs = {
+  input: AdjustPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationConfirmPendingEarnArgs = {
+  input: SettlePendingEarnInput;
 };
 
 
@@ -210,6 +325,42 @@ export type MutationEarnPointsArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationEnrollMemberArgs = {
   input: EnrollMemberInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationPostReservationArgs = {
+  reservationId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationReservePointsArgs = {
+  input: ReservePointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationReverseEarnArgs = {
+  input: ReverseEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationTransferPointsArgs = {
+  input: TransferPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationVoidPendingEarnArgs = {
+  input: SettlePendingEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationVoidReservationArgs = {
+  reservationId: Scalars['ID']['input'];
 };
 
 /** Relay page information. */
@@ -229,7 +380,10 @@ export type Partner = {
   __typename?: 'Partner';
   /** Stable identifier of the partner. */
   id: Scalars['ID']['output'];
-  /** Members who enrolled through this partner, newest first. */
+  /**
+   * Members who enrolled through this partner, newest first. Readable by the partner itself and the
+   * operator.
+   */
   members: MemberConnection;
 };
 
@@ -241,6 +395,28 @@ export type Partner = {
 export type PartnerMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Points that expire together. */
+export type PointsExpiry = {
+  __typename?: 'PointsExpiry';
+  /** When the points expire. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** How many points expire then. */
+  points: Scalars['Int']['output'];
+};
+
+/** A hold on a member's points. Not part of the public graph. */
+export type PointsReservation = {
+  __typename?: 'PointsReservation';
+  /** Stable identifier of the reservation. */
+  id: Scalars['ID']['output'];
+  /** Points held. */
+  points: Scalars['Int']['output'];
+  /** The transfer that spent the points, once POSTED. */
+  redeemTransferId: Maybe<Scalars['ID']['output']>;
+  /** Where the reservation stands. */
+  status: ReservationStatus;
 };
 
 /** Reads of members and their points. */
@@ -255,6 +431,11 @@ export type Query = {
    * Fails with NOT_FOUND when there is no such member.
    */
   member: Member;
+  /**
+   * Members, newest first: every member for the operator, the members who enrolled through it for a
+   * partner. Refused to members (FORBIDDEN) and anonymous callers (UNAUTHENTICATED).
+   */
+  members: MemberConnection;
 };
 
 
@@ -270,6 +451,62 @@ export type QueryMemberArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+/** Reads of members and their points. */
+export type QueryMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Where a reservation stands. Not part of the public graph. */
+export type ReservationStatus =
+  /** The points were spent. */
+  | 'POSTED'
+  /** The points are held. */
+  | 'RESERVED'
+  /** The points went back to the member. */
+  | 'VOIDED';
+
+/**
+ * A hold on a member's points for a redemption, requested by another subgraph. Not part of the
+ * public graph.
+ */
+export type ReservePointsInput = {
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The member whose points are held. */
+  memberId: Scalars['ID']['input'];
+  /** The partner where the points will be spent. */
+  partnerId: Scalars['ID']['input'];
+  /** Points to hold: 1 or more. */
+  points: Scalars['Int']['input'];
+  /** What the points are held for, such as a redemption id. */
+  reference: Scalars['String']['input'];
+};
+
+/** A refund of a purchase that earned points. */
+export type ReverseEarnInput = {
+  /** The id of the EARN transfer (or EARN_PENDING, once posted) that earnPoints returned. */
+  earnId: Scalars['ID']['input'];
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The partner's reference for the refund: 1 to 200 characters. */
+  reference: Scalars['String']['input'];
+  /**
+   * Amount refunded, in minor units: proportional points are taken back. Omit to refund the whole
+   * purchase. Refunds add up; together they may not exceed the purchase.
+   */
+  refundAmountMinor?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Confirms or cancels a pending earn. */
+export type SettlePendingEarnInput = {
+  /** The id of the EARN_PENDING transfer that earnPoints returned. */
+  earnId: Scalars['ID']['input'];
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
 /** A member's tier and what it takes to reach the next one. */
 export type Tier = {
   __typename?: 'Tier';
@@ -281,7 +518,7 @@ export type Tier = {
   nextLevel: Maybe<TierLevel>;
   /** Qualifying points still needed to reach the next tier, or null at the highest tier. */
   pointsToNextLevel: Maybe<Scalars['Int']['output']>;
-  /** Points that count towards tier qualification. */
+  /** Points posted in the trailing 12 months, less their reversals: they decide the tier. */
   qualifyingPoints: Scalars['Int']['output'];
 };
 
@@ -296,12 +533,47 @@ export type TierLevel =
   /** The first tier above Base. */
   | 'SILVER';
 
-/** The kind of a ledger transfer. */
+/** The kind of a ledger transfer: which accounts it moves points between. */
 export type TransferKind =
-  /** Points earned by a purchase at a partner. */
+  /** Points added or removed by the operator, with a reason. */
+  | 'ADJUSTMENT'
+  /**
+   * Points taken back by a refund that the member had already spent (member to partner issuance,
+   * leaving the member below zero until later earns repay it).
+   */
+  | 'CLAWBACK'
+  /** Points earned by a purchase, spendable at once (partner issuance to member). */
   | 'EARN'
-  /** Points spent on a reward or at a point of sale. */
-  | 'REDEEM';
+  /** Points earned by a purchase, held as pending until posted or voided (partner issuance to pending). */
+  | 'EARN_PENDING'
+  /** Pending points posted: they become spendable (pending to member). */
+  | 'EARN_POST'
+  /** Pending points voided by a cancellation (pending back to partner issuance). */
+  | 'EARN_VOID'
+  /** Points that reached their expiry date unspent (member to breakage). */
+  | 'EXPIRY'
+  /** Reserved points spent on a redemption (reserved to partner redemption). */
+  | 'REDEEM'
+  /** Reserved points returned because the redemption did not complete (reserved to member). */
+  | 'RELEASE'
+  /** Points held for a redemption under way (member to reserved). */
+  | 'RESERVE'
+  /** Points taken back by a refund, from points the member still had (member to partner issuance). */
+  | 'REVERSAL'
+  /** Points given by one member to another. */
+  | 'TRANSFER';
+
+/** Points one member gives another. */
+export type TransferPointsInput = {
+  /** The member who gives; a member caller may give only its own points. */
+  fromMemberId: Scalars['ID']['input'];
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Points to give: 1 or more, within the giver's daily transfer limit. */
+  points: Scalars['Int']['input'];
+  /** The member who receives. */
+  toMemberId: Scalars['ID']['input'];
+};
 
 
 
@@ -401,62 +673,93 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Balance: ResolverTypeWrapper<Balance>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DebitPointsInput: DebitPointsInput;
+  AdjustPointsInput: AdjustPointsInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Balance: ResolverTypeWrapper<Balance>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
+  EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: ResolverTypeWrapper<PublishedEvent>;
+  LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
   LedgerTransfer: ResolverTypeWrapper<TransferRow>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRow>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
+  MemberTransactionConnection: ResolverTypeWrapper<Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversTypes['MemberTransactionEdge']> }>;
+  MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRef>;
+  PointsExpiry: ResolverTypeWrapper<PointsExpiry>;
+  PointsReservation: ResolverTypeWrapper<PointsReservation>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReservationStatus: ReservationStatus;
+  ReservePointsInput: ReservePointsInput;
+  ReverseEarnInput: ReverseEarnInput;
+  SettlePendingEarnInput: SettlePendingEarnInput;
   Tier: ResolverTypeWrapper<Tier>;
   TierLevel: TierLevel;
   TransferKind: TransferKind;
+  TransferPointsInput: TransferPointsInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Balance: Balance;
-  Int: Scalars['Int']['output'];
-  DateTime: Scalars['DateTime']['output'];
-  DebitPointsInput: DebitPointsInput;
+  AdjustPointsInput: AdjustPointsInput;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Balance: Balance;
+  DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
+  EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: PublishedEvent;
+  LedgerMaintenanceRun: LedgerMaintenanceRun;
   LedgerTransfer: TransferRow;
   Long: Scalars['Long']['output'];
   Member: MemberRow;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
+  MemberTransactionConnection: Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberTransactionEdge']> };
+  MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRef;
+  PointsExpiry: PointsExpiry;
+  PointsReservation: PointsReservation;
   Query: Record<PropertyKey, never>;
+  ReservePointsInput: ReservePointsInput;
+  ReverseEarnInput: ReverseEarnInput;
+  SettlePendingEarnInput: SettlePendingEarnInput;
   Tier: Tier;
+  TransferPointsInput: TransferPointsInput;
 };
 
 export type BalanceResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Balance'] = ResolversParentTypes['Balance']> = {
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lifetimeEarnedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextExpiry?: Resolver<Maybe<ResolversTypes['PointsExpiry']>, ParentType, ContextType>;
+  pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type EarnReversalResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['EarnReversal'] = ResolversParentTypes['EarnReversal']> = {
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  pointsClawedBack?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsReversed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transfers?: Resolver<Array<ResolversTypes['LedgerTransfer']>, ParentType, ContextType>;
+};
 
 export type LedgerEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerEvent'] = ResolversParentTypes['LedgerEvent']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -468,14 +771,23 @@ export type LedgerEventResolvers<ContextType = MembersContext, ParentType extend
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type LedgerMaintenanceRunResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerMaintenanceRun'] = ResolversParentTypes['LedgerMaintenanceRun']> = {
+  lotsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pendingEarnsPosted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reservationsReleased?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type LedgerTransferResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerTransfer'] = ResolversParentTypes['LedgerTransfer']> = {
+  counterpartyMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TransferKind'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
-  partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
@@ -491,6 +803,7 @@ export type MemberResolvers<ContextType = MembersContext, ParentType extends Res
   enrolledVia?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
+  transactions?: Resolver<ResolversTypes['MemberTransactionConnection'], ParentType, ContextType, RequireFields<MemberTransactionsArgs, 'first'>>;
 };
 
 export type MemberConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
@@ -503,10 +816,30 @@ export type MemberEdgeResolvers<ContextType = MembersContext, ParentType extends
   node?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
 };
 
+export type MemberTransactionConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MemberTransactionConnection'] = ResolversParentTypes['MemberTransactionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MemberTransactionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type MemberTransactionEdgeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MemberTransactionEdge'] = ResolversParentTypes['MemberTransactionEdge']> = {
+  availablePointsDelta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType>;
+  pendingPointsDelta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  debitPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationDebitPointsArgs, 'input'>>;
+  adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
+  confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
+  postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
+  reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
+  reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
+  runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
+  transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
+  voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;
+  voidReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationVoidReservationArgs, 'reservationId'>>;
 };
 
 export type PageInfoResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -520,10 +853,23 @@ export type PartnerResolvers<ContextType = MembersContext, ParentType extends Re
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<PartnerMembersArgs, 'first'>>;
 };
 
+export type PointsExpiryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsExpiry'] = ResolversParentTypes['PointsExpiry']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PointsReservationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsReservation'] = ResolversParentTypes['PointsReservation']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  redeemTransferId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
 };
 
 export type TierResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Tier'] = ResolversParentTypes['Tier']> = {
@@ -537,15 +883,21 @@ export type TierResolvers<ContextType = MembersContext, ParentType extends Resol
 export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EarnReversal?: EarnReversalResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
+  LedgerMaintenanceRun?: LedgerMaintenanceRunResolvers<ContextType>;
   LedgerTransfer?: LedgerTransferResolvers<ContextType>;
   Long?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
+  MemberTransactionConnection?: MemberTransactionConnectionResolvers<ContextType>;
+  MemberTransactionEdge?: MemberTransactionEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
+  PointsExpiry?: PointsExpiryResolvers<ContextType>;
+  PointsReservation?: PointsReservationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Tier?: TierResolvers<ContextType>;
 };

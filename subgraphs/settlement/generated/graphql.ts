@@ -107,14 +107,18 @@ export type PartnerPosition = {
   issuedAmountMinor: Scalars['Long']['output'];
   /** Position of the last ledger event counted. */
   lastEventPosition: Scalars['Long']['output'];
-  /** The absolute difference of the two amounts, in minor units. */
+  /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
   /** Points the partner's customers earned. */
   pointsIssued: Scalars['Long']['output'];
   /** Points members redeemed at the partner. */
   pointsRedeemed: Scalars['Long']['output'];
+  /** Points taken back by refunds of purchases at the partner. */
+  pointsReversed: Scalars['Long']['output'];
   /** What the coalition owes the partner for the points redeemed, in minor units. */
   redeemedAmountMinor: Scalars['Long']['output'];
+  /** What the partner is credited for the points reversed, in minor units. */
+  reversedAmountMinor: Scalars['Long']['output'];
 };
 
 /** Whether a partner takes part in the coalition. */
@@ -324,7 +328,9 @@ export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   redeemedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  reversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

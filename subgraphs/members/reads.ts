@@ -1,0 +1,195 @@
+import type { DataSource } from 'typeorm';
+import { forbidden, unauthenticated } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { MemberRow, type AccountKind, type TransferKind, TransferRow } from './entities';
+import { TIER_WINDOW_MONTHS } from './postings';
+
+/**
+ * The members subgraph's reads, each batched over many members at once so that a page of members
+ * costs the same number of queries as one member (loaders.ts calls these per request).
+ */
+
+/**
+ * Members newest first: all for the operator, those enrolled through it for a partner (DESIGN.md,
+ * "Callers"). `partnerId` narrows the operator's list; a partner may only name itself.
+ */
+export async function listMembers(
+  dataSource: DataSource,
+  caller: Caller,
+  partnerId: string | null,
+  limit: number,
+  after: (string | number)[] | null,
+): Promise<MemberRow[]> {
+  let scope: string | null;
+  switch (caller.kind) {
+    case 'operator':
+      scope = partnerId;
+      break;
+    case 'partner':
+      if (partnerId && partnerId !== caller.partnerId) throw forbidden('A partner may list only the members who enrolled through it');
+      scope = caller.partnerId;
+      break;
+    case 'anonymous':
+      throw unauthenticated('Sign in as a partner or the operator to list members');
+    default:
+      throw forbidden('Only partners and the operator may list members');
+  }
+  const query = dataSource.getRepository(MemberRow).createQueryBuilder('m').orderBy('m.enrolledAt', 'DESC').addOrderBy('m.id', 'DESC').limit(limit + 1);
+  if (scope) query.where('m.enrolledViaPartnerId = :scope', { scope });
+  if (after) query.andWhere('(m.enrolledAt, m.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
+  return query.getMany();
+}
+
+export interface BalanceView {
+  availablePoints: number;
+  pendingPoints: number;
+  reservedPoints: number;
+  lifetimeEarnedPoints: number;
+  nextExpiry: { expiresAt: Date; points: number } | null;
+}
+
+export async function balancesFor(dataSource: DataSource, memberIds: readonly string[]): Promise<BalanceView[]> {
+  const rows = (await dataSource.query(
+    `SELECT m.id,
+            coalesce((SELECT balance_points FROM accounts WHERE kind = 'MEMBER' AND owner_id = m.id), 0)::int AS available,
+            coalesce((SELECT balance_points FROM accounts WHERE kind = 'MEMBER_PENDING' AND owner_id = m.id), 0)::int AS pending,
+            coalesce((SELECT balance_points FROM accounts WHERE kind = 'MEMBER_RESERVED' AND owner_id = m.id), 0)::int AS reserved,
+            coalesce((SELECT sum(points - reversed_points) FROM earns WHERE member_id = m.id AND status = 'POSTED'), 0)::int AS lifetime,
+            next.expires_at AS next_expires_at, next.points::int AS next_points
+       FROM unnest($1::uuid[]) AS m(id)
+       LEFT JOIN LATERAL (
+         SELECT expires_at, sum(points_remaining) AS points FROM lots
+          WHERE member_id = m.id AND points_remaining > 0
+            AND expires_at = (SELECT min(expires_at) FROM lots WHERE member_id = m.id AND points_remaining > 0)
+          GROUP BY expires_at
+       ) next ON true`,
+    [memberIds],
+  )) as { id: string; available: number; pending: number; reserved: number; lifetime: number; next_expires_at: Date | null; next_points: number | null }[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return memberIds.map((id) => {
+    const row = byId.get(id);
+    return {
+      availablePoints: row?.available ?? 0,
+      pendingPoints: row?.pending ?? 0,
+      reservedPoints: row?.reserved ?? 0,
+      lifetimeEarnedPoints: row?.lifetime ?? 0,
+      nextExpiry: row?.next_expires_at ? { expiresAt: row.next_expires_at, points: row.next_points ?? 0 } : null,
+    };
+  });
+}
+
+export async function qualifyingPointsFor(dataSource: DataSource, memberIds: readonly string[]): Promise<number[]> {
+  const rows = (await dataSource.query(
+    `SELECT member_id, sum(points - reversed_points)::int AS points FROM earns
+      WHERE member_id = ANY($1::uuid[]) AND status = 'POSTED' AND posted_at > now() - make_interval(months => $2)
+      GROUP BY member_id`,
+    [memberIds, TIER_WINDOW_MONTHS],
+  )) as { member_id: string; points: number }[];
+  const byId = new Map(rows.map((row) => [row.member_id, row.points]));
+  return memberIds.map((id) => byId.get(id) ?? 0);
+}
+
+/**
+ * Whose transfers a caller may see in a member's history: the member and the operator see all; a
+ * partner sees only those at itself (DESIGN.md: other partners see only purchases made with them).
+ * Returns the partner the list must be narrowed to, if any.
+ */
+export function transactionPartnerScope(caller: Caller, requestedPartnerId: string | null): string | null {
+  if (caller.kind !== 'partner') return requestedPartnerId;
+  if (requestedPartnerId && requestedPartnerId !== caller.partnerId) throw forbidden("A partner sees only a member's transfers at itself");
+  return caller.partnerId;
+}
+
+export interface TransactionFilter {
+  kinds?: TransferKind[] | null;
+  partnerId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  limit: number;
+  after: (string | number)[] | null;
+}
+
+export interface MemberTransaction {
+  transfer: TransferRow;
+  availablePointsDelta: number;
+  pendingPointsDelta: number;
+}
+
+interface TransactionRow {
+  viewer: string;
+  id: string;
+  kind: TransferKind;
+  from_account_id: string;
+  to_account_id: string;
+  points: string;
+  member_id: string;
+  counterparty_member_id: string | null;
+  partner_id: string | null;
+  reference: string | null;
+  reason: string | null;
+  created_by: string;
+  created_at: Date;
+  from_kind: AccountKind;
+  from_owner: string;
+  to_kind: AccountKind;
+  to_owner: string;
+}
+
+/**
+ * Several members' transfers, newest first, `limit + 1` each (the extra row tells whether a next
+ * page exists), in one query. What a transfer did to the viewing member follows from the accounts
+ * it moved between: in to one of the member's accounts is plus, out of one is minus.
+ */
+export async function transactionsFor(dataSource: DataSource, memberIds: readonly string[], filter: TransactionFilter): Promise<MemberTransaction[][]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [memberIds, filter.limit + 1];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.kinds?.length) conditions.push(`t.kind = ANY(${param(filter.kinds)}::text[])`);
+  if (filter.partnerId) conditions.push(`t.partner_id = ${param(filter.partnerId)}`);
+  if (filter.from) conditions.push(`t.created_at >= ${param(filter.from)}`);
+  if (filter.to) conditions.push(`t.created_at < ${param(filter.to)}`);
+  if (filter.after) conditions.push(`(t.created_at, t.id) < (${param(filter.after[0])}::timestamptz, ${param(filter.after[1])}::uuid)`);
+  const where = conditions.map((c) => `AND ${c}`).join(' ');
+  const rows = (await dataSource.query(
+    `SELECT v.id AS viewer, t.*, fa.kind AS from_kind, fa.owner_id AS from_owner, ta.kind AS to_kind, ta.owner_id AS to_owner
+       FROM unnest($1::uuid[]) AS v(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM transfers t WHERE (t.member_id = v.id OR t.counterparty_member_id = v.id) ${where}
+          ORDER BY t.created_at DESC, t.id DESC LIMIT $2
+       ) t
+       JOIN accounts fa ON fa.id = t.from_account_id
+       JOIN accounts ta ON ta.id = t.to_account_id
+      ORDER BY v.id, t.created_at DESC, t.id DESC`,
+    params,
+  )) as TransactionRow[];
+  const byViewer = new Map<string, MemberTransaction[]>();
+  for (const row of rows) {
+    const delta = (kind: AccountKind) =>
+      (row.to_kind === kind && row.to_owner === row.viewer ? Number(row.points) : 0) -
+      (row.from_kind === kind && row.from_owner === row.viewer ? Number(row.points) : 0);
+    const list = byViewer.get(row.viewer) ?? [];
+    list.push({ transfer: toTransferRow(row), availablePointsDelta: delta('MEMBER'), pendingPointsDelta: delta('MEMBER_PENDING') });
+    byViewer.set(row.viewer, list);
+  }
+  return memberIds.map((id) => byViewer.get(id) ?? []);
+}
+
+function toTransferRow(row: TransactionRow): TransferRow {
+  return Object.assign(new TransferRow(), {
+    id: row.id,
+    kind: row.kind,
+    fromAccountId: row.from_account_id,
+    toAccountId: row.to_account_id,
+    points: row.points,
+    memberId: row.member_id,
+    counterpartyMemberId: row.counterparty_member_id,
+    partnerId: row.partner_id,
+    reference: row.reference,
+    reason: row.reason,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+  });
+}
