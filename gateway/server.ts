@@ -2,10 +2,11 @@ import './privateByDefault';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
 import { PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { SubgraphName } from '../shared/supergraph';
@@ -18,6 +19,8 @@ export const READY_TIMEOUT_MS = 2_000;
 
 export interface GatewayContext {
   caller: Caller;
+  /** Development diagnostic: SQL statements the subgraphs reported for this request. */
+  sqlStatements: number;
 }
 
 export interface GatewayConfig {
@@ -28,6 +31,8 @@ export interface GatewayConfig {
   /** Where each subgraph listens; overrides the routing URLs in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
 }
+
+type DidReceiveResponseArgs = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 /** Forwards each subgraph call with the caller's identity, signed so the subgraph can trust it. */
 class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -43,7 +48,26 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
     for (const [name, value] of Object.entries(signCaller(caller, this.secret))) request.http?.headers.set(name, value);
   }
+
+  override didReceiveResponse({ response, context }: DidReceiveResponseArgs) {
+    const statements = response.extensions?.sqlStatements;
+    if (typeof statements === 'number' && 'sqlStatements' in context) context.sqlStatements += statements;
+    return response;
+  }
 }
+
+/** Development diagnostic: the SQL statements the subgraphs issued for a request, added up. */
+const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single') {
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.sqlStatements };
+        }
+      },
+    };
+  },
+};
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const subgraphUrls: Record<string, string> = config.subgraphUrls;
@@ -61,7 +85,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: [...PRIVATE_BY_DEFAULT_PLUGINS, ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ...PRIVATE_BY_DEFAULT_PLUGINS,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(mode() === 'development' ? [reportStatementCount] : []),
+    ],
   });
   await apollo.start();
   const authenticate = createAuthenticator();
@@ -85,7 +113,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(
     '/graphql',
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: authenticate(req.headers) }) }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: authenticate(req.headers), sqlStatements: 0 }) }),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

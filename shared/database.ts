@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { StatementCountingLogger } from './statementCount';
 
 export interface SubgraphDatabaseOptions {
   url: string;
@@ -28,6 +29,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     migrations: options.migrations,
     migrationsTableName: 'migrations',
     synchronize: false,
+    logger: new StatementCountingLogger(),
     applicationName: options.applicationName,
     extra: {
       max: options.poolMax,

@@ -12,7 +12,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { mode } from './config';
 import { DomainError } from './errors';
+import { statementCount, withStatementCount } from './statementCount';
 import { CALLER_HEADER, SIGNATURE_HEADER, verifyCaller, type Caller } from './identity';
 
 /** Request bodies above this size are refused before parsing; subgraphs take only gateway calls. */
@@ -65,6 +67,20 @@ export const PRIVATE_BY_DEFAULT_PLUGINS: ApolloServerPlugin[] = [
   ApolloServerPluginLandingPageDisabled(),
 ];
 
+/** Development diagnostic: the SQL statements a request issued, in `extensions.sqlStatements`. */
+const reportStatementCount: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const statements = statementCount();
+        if (response.body.kind === 'single' && statements !== undefined) {
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: statements };
+        }
+      },
+    };
+  },
+};
+
 /** Starts a subgraph's HTTP server: /graphql for signed gateway calls, /health and /ready. */
 export async function startSubgraphServer<Context extends object>(
   options: SubgraphServerOptions<Context>,
@@ -79,6 +95,7 @@ export async function startSubgraphServer<Context extends object>(
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(mode() === 'development' ? [reportStatementCount] : []),
     ],
   });
   await apollo.start();
@@ -92,6 +109,7 @@ export async function startSubgraphServer<Context extends object>(
   });
   app.use(
     '/graphql',
+    (_req, _res, next) => withStatementCount(next),
     express.json({ limit: MAX_SUBGRAPH_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

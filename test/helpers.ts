@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DEMO_PARTNERS } from '../shared/demo';
 import { dataOf, graphql, type GraphQLResponse } from '../scripts/gatewayClient';
+import { signCaller } from '../shared/identity';
 
 export { dataOf };
 
@@ -91,4 +92,45 @@ export async function earn(partnerCredential: string, memberId: string, purchase
 export async function availablePoints(memberId: string): Promise<number> {
   const { member } = dataOf(await gql<{ member: { balance: { availablePoints: number } } }>(BALANCE, { id: memberId }, OPERATOR));
   return member.balance.availablePoints;
+}
+
+/**
+ * Calls a subgraph's internal operation directly, signed as a coalition service, the way the
+ * rewards subgraph calls the ledger. Only for internal (@inaccessible) operations.
+ */
+export async function internalCall<T = any>(subgraph: 'members' | 'rewards' | 'settlement', query: string, variables: Record<string, unknown> = {}) {
+  const urls = JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}') as Record<string, string>;
+  const response = await fetch(urls[subgraph]!, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signCaller({ kind: 'service', service: 'rewards' }, 'coalition-development-secret-do-not-use-in-production'),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }) };
+}
+
+/** Waits until the clock has passed `instant` (for expiry dates and holds: time, not an event). */
+export async function waitUntilPast(instant: Date): Promise<void> {
+  const wait = instant.getTime() - Date.now() + 20;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+export const ADJUST = `mutation Adjust($input: AdjustPointsInput!) { adjustPoints(input: $input) { id kind points reason } }`;
+export const TRANSFER = `mutation Give($input: TransferPointsInput!) { transferPoints(input: $input) { id kind points counterpartyMember { id } } }`;
+export const MAINTENANCE = `mutation { runLedgerMaintenance { lotsExpired pointsExpired pendingEarnsPosted reservationsReleased } }`;
+export const WALLET_BALANCE = `query($id: ID!) { member(id: $id) {
+  balance { availablePoints pendingPoints reservedPoints lifetimeEarnedPoints nextExpiry { expiresAt points } }
+  tier { level qualifyingPoints }
+} }`;
+
+export async function wallet(memberId: string): Promise<any> {
+  return dataOf(await gql(WALLET_BALANCE, { id: memberId }, OPERATOR)).member;
+}
+
+export async function adjust(memberId: string, points: number, expiresAt?: Date): Promise<string> {
+  return dataOf(
+    await gql(ADJUST, { input: { memberId, points, reason: 'test set-up', expiresAt: expiresAt?.toISOString(), idempotencyKey: randomUUID() } }, OPERATOR),
+  ).adjustPoints.id;
 }

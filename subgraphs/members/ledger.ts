@@ -485,8 +485,11 @@ export interface ReserveInput {
   partnerId: string;
   points: number;
   reference: string;
+  timeoutSeconds?: number | null;
   idempotencyKey: string;
 }
+
+export const MAX_RESERVATION_TIMEOUT_SECONDS = 3600;
 
 export async function reservePoints(deps: LedgerDeps, caller: Caller, input: ReserveInput): Promise<string> {
   const service = requireService(caller, 'reservePoints');
@@ -494,7 +497,12 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
   const partnerId = checkId(input.partnerId, 'partnerId');
   checkPoints(input.points);
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
-  const request = { memberId, partnerId, points: input.points, reference };
+  const timeoutSeconds = input.timeoutSeconds ?? null;
+  if (timeoutSeconds !== null && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_RESERVATION_TIMEOUT_SECONDS)) {
+    throw badInput(`timeoutSeconds must be between 1 and ${MAX_RESERVATION_TIMEOUT_SECONDS}`);
+  }
+  const timeoutMs = timeoutSeconds === null ? deps.config.reservationTimeoutMs : timeoutSeconds * 1000;
+  const request = { memberId, partnerId, points: input.points, reference, timeoutSeconds };
   const { reservationId } = await write(deps, (manager) =>
     idempotent(manager, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async () => {
       await lockMember(manager, memberId);
@@ -512,7 +520,7 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
       await manager.query(
         `INSERT INTO reservations (id, member_id, partner_id, points, reference, status, reserve_transfer_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $7)`,
-        [reservationId, memberId, partnerId, input.points, reference, transferId, new Date(Date.now() + deps.config.reservationTimeoutMs)],
+        [reservationId, memberId, partnerId, input.points, reference, transferId, new Date(Date.now() + timeoutMs)],
       );
       for (const take of await takeFromLots(manager, memberId, input.points)) {
         await manager.query('INSERT INTO reservation_lots (reservation_id, lot_id, points) VALUES ($1, $2, $3)', [reservationId, take.lotId, take.points]);

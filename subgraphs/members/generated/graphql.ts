@@ -482,6 +482,8 @@ export type ReservePointsInput = {
   points: Scalars['Int']['input'];
   /** What the points are held for, such as a redemption id. */
   reference: Scalars['String']['input'];
+  /** Seconds after which an unsettled hold is released: 1 to 3600; the ledger's default when omitted. */
+  timeoutSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A refund of a purchase that earned points. */

@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'typeorm';
+
+/**
+ * Counts the SQL statements each request issues: a diagnostic that makes a missing DataLoader
+ * visible (the count grows with the page size). In development mode subgraphs report it in their
+ * response `extensions.sqlStatements` and the gateway adds up its subgraph calls' counts in its own.
+ */
+const requests = new AsyncLocalStorage<{ statements: number }>();
+
+/** Runs `handle` (an HTTP request's handling) with a fresh statement count. */
+export function withStatementCount(handle: () => void): void {
+  requests.run({ statements: 0 }, handle);
+}
+
+export function statementCount(): number | undefined {
+  return requests.getStore()?.statements;
+}
+
+/** A TypeORM logger that counts statements into the current request's count and logs nothing. */
+export class StatementCountingLogger implements Logger {
+  logQuery(): void {
+    const store = requests.getStore();
+    if (store) store.statements += 1;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
