@@ -3,6 +3,8 @@ export interface GraphQLResponse<T> {
   status: number;
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+  /** In development mode: `sqlStatements`, what the subgraphs ran for the request. */
+  extensions?: { sqlStatements?: number };
 }
 
 export async function graphql<T = Record<string, unknown>>(

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader } from '../../shared/loaders';
+import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
 import { balancesFor, qualifyingPointsFor, transactionsFor, type BalanceView, type MemberTransaction, type TransactionFilter } from './reads';
 
@@ -15,7 +15,7 @@ export interface MembersLoaders {
   qualifyingPoints: DataLoader<string, number>;
   transfer: DataLoader<string, TransferRow | null>;
   reservation: DataLoader<string, ReservationRow | null>;
-  transactions: DataLoader<{ memberId: string; filter: TransactionFilter }, MemberTransaction[], string>;
+  transactions: DataLoader<{ parent: string; options: TransactionFilter }, MemberTransaction[], string>;
 }
 
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
@@ -25,24 +25,6 @@ export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
     qualifyingPoints: new DataLoader((memberIds) => qualifyingPointsFor(dataSource, memberIds)),
     transfer: byIdLoader(dataSource, TransferRow),
     reservation: byIdLoader(dataSource, ReservationRow),
-    // Members asking with the same filter share one query; different filters get one query each.
-    transactions: new DataLoader(
-      async (keys) => {
-        const groups = new Map<string, { filter: TransactionFilter; memberIds: string[] }>();
-        for (const { memberId, filter } of keys) {
-          const groupKey = JSON.stringify(filter);
-          const group = groups.get(groupKey) ?? { filter, memberIds: [] };
-          group.memberIds.push(memberId);
-          groups.set(groupKey, group);
-        }
-        const results = new Map<string, MemberTransaction[]>();
-        for (const [groupKey, { filter, memberIds }] of groups) {
-          const lists = await transactionsFor(dataSource, memberIds, filter);
-          memberIds.forEach((id, i) => results.set(`${id}|${groupKey}`, lists[i]!));
-        }
-        return keys.map(({ memberId, filter }) => results.get(`${memberId}|${JSON.stringify(filter)}`)!);
-      },
-      { cacheKeyFn: ({ memberId, filter }) => `${memberId}|${JSON.stringify(filter)}` },
-    ),
+    transactions: perParentLoader((memberIds, filter) => transactionsFor(dataSource, memberIds, filter)),
   };
 }

@@ -101,7 +101,7 @@ export const resolvers: Resolvers = {
         limit,
         after: decodeCursor(after, 2),
       };
-      const connection = toConnection(await loaders.transactions.load({ memberId: member.id, filter }), limit, transactionCursor);
+      const connection = toConnection(await loaders.transactions.load({ parent: member.id, options: filter }), limit, transactionCursor);
       return {
         pageInfo: connection.pageInfo,
         edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: node.transfer, availablePointsDelta: node.availablePointsDelta, pendingPointsDelta: node.pendingPointsDelta })),

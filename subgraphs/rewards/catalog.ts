@@ -63,8 +63,6 @@ function checkCanRedeemFor(caller: Caller, memberId: string): void {
 export interface CatalogFilter {
   partnerId?: string | null;
   category?: string | null;
-  /** Only rewards costing at most this many points, and in stock (affordable rewards). */
-  maxPointsCost?: number | null;
 }
 
 /** Catalog rows cheapest first, keyset-paginated on (points_cost, id); fetches limit + 1. */
@@ -77,33 +75,79 @@ export async function listRewards(
   const query = dataSource.getRepository(RewardRow).createQueryBuilder('r').orderBy('r.pointsCost', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1);
   if (filter.partnerId) query.andWhere('r.partnerId = :partnerId', { partnerId: checkId(filter.partnerId, 'partnerId') });
   if (filter.category) query.andWhere('r.category = :category', { category: filter.category });
-  if (filter.maxPointsCost !== undefined && filter.maxPointsCost !== null) {
-    query.andWhere('r.pointsCost <= :max', { max: filter.maxPointsCost });
-    query.andWhere('(r.stockRemaining IS NULL OR r.stockRemaining > 0)');
-  }
   if (after) query.andWhere('(r.pointsCost, r.id) > (:afterCost, :afterId)', { afterCost: after[0], afterId: after[1] });
   return query.getMany();
 }
 
-/** A member's redemptions, newest first, as far as the caller may see them; fetches limit + 1. */
-export async function listRedemptions(
+const REWARD_COLUMNS = `r.id, r.partner_id AS "partnerId", r.title, r.description, r.kind, r.category, r.points_cost AS "pointsCost",
+  r.cash_value_minor AS "cashValueMinor", r.currency, r.stock_remaining AS "stockRemaining"`;
+const REDEMPTION_COLUMNS = `d.id, d.member_id AS "memberId", d.reward_id AS "rewardId", d.partner_id AS "partnerId",
+  d.points_spent AS "pointsSpent", d.status, d.voucher_code AS "voucherCode", d.ledger_transfer_id AS "ledgerTransferId",
+  d.failure_code AS "failureCode", d.failure_message AS "failureMessage", d.created_at AS "createdAt"`;
+
+/** Groups rows fetched for several parents (keyed by `parent`) back into one list per parent. */
+function groupBy<T extends object>(parents: readonly (string | number)[], rows: ({ parent: string | number } & Record<string, unknown>)[], entity: new () => T): T[][] {
+  const lists = new Map<string | number, T[]>();
+  for (const { parent, ...row } of rows) {
+    const list = lists.get(parent) ?? [];
+    list.push(Object.assign(new entity(), row));
+    lists.set(parent, list);
+  }
+  return parents.map((parent) => lists.get(parent) ?? []);
+}
+
+/**
+ * Several members' redemptions, newest first, `limit + 1` each, in one query. `partnerId` narrows
+ * them to one partner's (what a partner caller may see; redemptionScope decides).
+ */
+export async function redemptionsOfMembers(
   dataSource: DataSource,
-  caller: Caller,
-  memberId: string,
-  limit: number,
-  after: (string | number)[] | null,
-): Promise<RedemptionRow[]> {
-  const { partnerId } = redemptionScope(caller, memberId);
-  const query = dataSource
-    .getRepository(RedemptionRow)
-    .createQueryBuilder('r')
-    .where('r.memberId = :memberId', { memberId })
-    .orderBy('r.createdAt', 'DESC')
-    .addOrderBy('r.id', 'DESC')
-    .limit(limit + 1);
-  if (partnerId) query.andWhere('r.partnerId = :partnerId', { partnerId });
-  if (after) query.andWhere('(r.createdAt, r.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
-  return query.getMany();
+  memberIds: readonly string[],
+  options: { partnerId: string | null; limit: number; after: (string | number)[] | null },
+): Promise<RedemptionRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT m.id AS parent, d.* FROM unnest($1::uuid[]) AS m(id)
+     CROSS JOIN LATERAL (
+       SELECT ${REDEMPTION_COLUMNS} FROM redemptions d
+        WHERE d.member_id = m.id AND ($2::uuid IS NULL OR d.partner_id = $2)
+          AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY d.created_at DESC, d.id DESC LIMIT $5
+     ) d`,
+    [memberIds, options.partnerId, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
+  );
+  return groupBy(memberIds, rows, RedemptionRow);
+}
+
+/** For each points budget, the cheapest rewards in stock it covers, `limit` each, in one query. */
+export async function affordableRewards(dataSource: DataSource, budgets: readonly number[], limit: number): Promise<RewardRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT b.points AS parent, r.* FROM unnest($1::int[]) AS b(points)
+     CROSS JOIN LATERAL (
+       SELECT ${REWARD_COLUMNS} FROM rewards r
+        WHERE r.points_cost <= b.points AND (r.stock_remaining IS NULL OR r.stock_remaining > 0)
+        ORDER BY r.points_cost, r.id LIMIT $2
+     ) r`,
+    [budgets, limit],
+  );
+  return groupBy(budgets, rows, RewardRow);
+}
+
+/** Several partners' rewards, cheapest first, `limit + 1` each, in one query. */
+export async function rewardsOfPartners(
+  dataSource: DataSource,
+  partnerIds: readonly string[],
+  options: { limit: number; after: (string | number)[] | null },
+): Promise<RewardRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT p.id AS parent, r.* FROM unnest($1::uuid[]) AS p(id)
+     CROSS JOIN LATERAL (
+       SELECT ${REWARD_COLUMNS} FROM rewards r
+        WHERE r.partner_id = p.id AND ($2::int IS NULL OR (r.points_cost, r.id) > ($2::int, $3::uuid))
+        ORDER BY r.points_cost, r.id LIMIT $4
+     ) r`,
+    [partnerIds, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
+  );
+  return groupBy(partnerIds, rows, RewardRow);
 }
 
 // ---------------------------------------------------------------------------------------------

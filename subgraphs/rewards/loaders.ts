@@ -1,14 +1,29 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader } from '../../shared/loaders';
+import { byIdLoader, perParentLoader } from '../../shared/loaders';
+import { affordableRewards, redemptionsOfMembers, rewardsOfPartners } from './catalog';
 import { RedemptionRow, RewardRow } from './entities';
+
+type Page = { limit: number; after: (string | number)[] | null };
 
 /** Per-request batch loaders (contract in shared/loaders.ts). */
 export interface RewardsLoaders {
   reward: DataLoader<string, RewardRow | null>;
   redemption: DataLoader<string, RedemptionRow | null>;
+  /** A member's redemptions (limit + 1), as far as `partnerId` narrows them. */
+  redemptionsOfMember: DataLoader<{ parent: string; options: Page & { partnerId: string | null } }, RedemptionRow[], string>;
+  /** The cheapest rewards in stock a points budget covers. */
+  affordable: DataLoader<{ parent: number; options: { limit: number } }, RewardRow[], string>;
+  /** A partner's rewards (limit + 1). */
+  rewardsOfPartner: DataLoader<{ parent: string; options: Page }, RewardRow[], string>;
 }
 
 export function createRewardsLoaders(dataSource: DataSource): RewardsLoaders {
-  return { reward: byIdLoader(dataSource, RewardRow), redemption: byIdLoader(dataSource, RedemptionRow) };
+  return {
+    reward: byIdLoader(dataSource, RewardRow),
+    redemption: byIdLoader(dataSource, RedemptionRow),
+    redemptionsOfMember: perParentLoader((memberIds, options) => redemptionsOfMembers(dataSource, memberIds, options)),
+    affordable: perParentLoader((budgets, { limit }) => affordableRewards(dataSource, budgets, limit)),
+    rewardsOfPartner: perParentLoader((partnerIds, options) => rewardsOfPartners(dataSource, partnerIds, options)),
+  };
 }

@@ -2,7 +2,7 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { checkCanReadRedemption, listRedemptions, listRewards, redeemReward } from './catalog';
+import { checkCanReadRedemption, listRewards, redeemReward, redemptionScope } from './catalog';
 import type { RedemptionRow, RewardRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 
@@ -60,22 +60,24 @@ export const resolvers: Resolvers = {
   },
   Member: {
     __resolveReference: (reference) => reference,
-    redemptions: async (member, { first, after }, { caller, rewards }) => {
+    redemptions: async (member, { first, after }, { caller, loaders }) => {
       const limit = pageSize(first);
-      return toConnection(await listRedemptions(rewards.dataSource, caller, member.id, limit, decodeCursor(after, 2)), limit, redemptionCursor);
+      const { partnerId } = redemptionScope(caller, member.id);
+      const rows = await loaders.redemptionsOfMember.load({ parent: member.id, options: { partnerId, limit, after: decodeCursor(after, 2) } });
+      return toConnection(rows, limit, redemptionCursor);
     },
-    affordableRewards: async (member, { first }, { rewards }) => {
+    affordableRewards: async (member, { first }, { loaders }) => {
       const limit = pageSize(first);
       const availablePoints = member.balance?.availablePoints;
       if (availablePoints === undefined) throw new Error('the gateway did not provide the @requires balance');
-      return (await listRewards(rewards.dataSource, { maxPointsCost: availablePoints }, limit, null)).slice(0, limit);
+      return loaders.affordable.load({ parent: availablePoints, options: { limit } });
     },
   },
   Partner: {
     __resolveReference: (reference) => reference,
-    rewards: async (partner, { first, after }, { rewards }) => {
+    rewards: async (partner, { first, after }, { loaders }) => {
       const limit = pageSize(first);
-      return toConnection(await listRewards(rewards.dataSource, { partnerId: partner.id }, limit, decodeCursor(after, 2)), limit, rewardCursor);
+      return toConnection(await loaders.rewardsOfPartner.load({ parent: partner.id, options: { limit, after: decodeCursor(after, 2) } }), limit, rewardCursor);
     },
   },
 };
