@@ -99,8 +99,8 @@ describe('pending earns', () => {
     const stay = await earnTransfer(hotel.credential, memberId, 5_000, checkout);
     expect(errorCode(await gql(EARN, { input: { memberId, purchaseAmountMinor: 100, currency: 'EUR', reference: 'x', pendingUntil: new Date(Date.now() - 1000).toISOString(), idempotencyKey: randomUUID() } }, hotel.credential))).toBe('BAD_USER_INPUT');
     await waitUntilPast(checkout);
-    const run = dataOf(await gql(MAINTENANCE, {}, OPERATOR)).runLedgerMaintenance;
-    expect(run.pendingEarnsPosted).toBeGreaterThanOrEqual(1);
+    // This run, or one another test started at the same moment, posts it: either way, once.
+    expect((await gql(MAINTENANCE, {}, OPERATOR)).errors).toBeUndefined();
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: stay.points, pendingPoints: 0 });
     expect(errorCode(await gql(MAINTENANCE, {}, hotel.credential))).toBe('FORBIDDEN');
   });
@@ -181,7 +181,7 @@ describe('two-phase debits (internal)', () => {
       await internalCall('members', RESERVE, { input: { memberId, partnerId: freshmart.id, points: 50, reference: 'r', timeoutSeconds: 1, idempotencyKey: randomUUID() } })
     ).data!;
     await waitUntilPast(new Date(Date.now() + 1_000));
-    expect(dataOf(await gql(MAINTENANCE, {}, OPERATOR)).runLedgerMaintenance.reservationsReleased).toBeGreaterThanOrEqual(1);
+    expect((await gql(MAINTENANCE, {}, OPERATOR)).errors).toBeUndefined();
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 50, reservedPoints: 0 });
     expect((await internalCall('members', POST, { id: reservePoints.id })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

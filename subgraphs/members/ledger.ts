@@ -42,6 +42,7 @@ export const MAX_EMAIL_LENGTH = 254;
 /** No single transfer moves more than this; it also keeps balances inside GraphQL's Int. */
 export const MAX_POINTS_PER_TRANSFER = 10_000_000;
 export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
+export const MAX_ADJUSTMENT_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000;
 export const MAX_EVENTS_PER_READ = 1000;
 /** Work done per maintenance pass of each kind; the timer comes back for the rest. */
 export const MAINTENANCE_BATCH_SIZE = 200;
@@ -163,12 +164,20 @@ function checkPoints(points: number, field = 'points'): void {
   }
 }
 
-function checkFuture(value: Date | string, field: string, maxAheadMs: number): Date {
+function checkInstant(value: Date | string, field: string): Date {
   const at = new Date(value);
-  const now = Date.now();
-  if (Number.isNaN(at.getTime()) || at.getTime() <= now) throw badInput(`${field} must be in the future`);
-  if (at.getTime() > now + maxAheadMs) throw badInput(`${field} is too far ahead`);
+  if (Number.isNaN(at.getTime())) throw badInput(`${field} is not a valid instant`);
   return at;
+}
+
+/**
+ * Checked inside the idempotent work, not before it: a retry of a request that was applied must
+ * get its first result even when the instant has passed since.
+ */
+function checkFuture(at: Date, field: string, maxAheadMs: number): void {
+  const now = Date.now();
+  if (at.getTime() <= now) throw badInput(`${field} must be in the future`);
+  if (at.getTime() > now + maxAheadMs) throw badInput(`${field} is too far ahead`);
 }
 
 function addMonths(date: Date, months: number): Date {
@@ -271,7 +280,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
   }
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
-  const pendingUntil = input.pendingUntil ? checkFuture(input.pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS) : null;
+  const pendingUntil = input.pendingUntil ? checkInstant(input.pendingUntil, 'pendingUntil') : null;
   const terms = await deps.partners.earnTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
   if (input.currency !== terms.currency) {
@@ -288,6 +297,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   };
   const { transferId } = await write(deps, (manager) =>
     idempotent(manager, { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request }, async () => {
+      if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
       const { earnMultiplierPermille } = tierRule(await refreshTier(manager, member));
@@ -673,10 +683,11 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
   }
   const reason = checkText(input.reason, 'reason', MAX_REASON_LENGTH);
   if (input.expiresAt && input.points < 0) throw badInput('expiresAt applies only to added points');
-  const expiresAt = input.expiresAt ? checkFuture(input.expiresAt, 'expiresAt', 10 * 366 * 24 * 3600 * 1000) : null;
+  const expiresAt = input.expiresAt ? checkInstant(input.expiresAt, 'expiresAt') : null;
   const request = { memberId, points: input.points, reason, expiresAt: expiresAt?.toISOString() ?? null };
   const { transferId } = await write(deps, (manager) =>
     idempotent(manager, { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async () => {
+      if (expiresAt) checkFuture(expiresAt, 'expiresAt', MAX_ADJUSTMENT_LIFETIME_MS);
       await lockMember(manager, memberId);
       const points = Math.abs(input.points);
       const adding = input.points > 0;

@@ -82,17 +82,24 @@ function describe(kind: AccountKind): string {
   return kind === 'MEMBER_PENDING' ? 'pending' : kind === 'MEMBER_RESERVED' ? 'reserved' : 'available';
 }
 
-/** The account's id, opening it at zero on first use. */
+/**
+ * The account's id, opening it at zero on first use. Separate statements on purpose: when two
+ * transactions open the same account at once, the loser's INSERT waits and does nothing, and only a
+ * later statement (a fresh snapshot) sees the winner's row.
+ */
 async function openAccount(manager: EntityManager, account: AccountRef): Promise<string> {
-  const [row] = (await manager.query(
-    `WITH opened AS (
-       INSERT INTO accounts (id, kind, owner_id) VALUES ($1, $2, $3) ON CONFLICT (kind, owner_id) DO NOTHING RETURNING id
-     )
-     SELECT id FROM opened UNION ALL SELECT id FROM accounts WHERE kind = $2 AND owner_id = $3`,
-    [randomUUID(), account.kind, account.ownerId],
-  )) as { id: string }[];
-  assertInvariant(row, `account ${account.kind} ${account.ownerId} is open`);
-  return row.id;
+  const find = async () =>
+    ((await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2', [account.kind, account.ownerId])) as { id: string }[])[0];
+  const existing = await find();
+  if (existing) return existing.id;
+  await manager.query('INSERT INTO accounts (id, kind, owner_id) VALUES ($1, $2, $3) ON CONFLICT (kind, owner_id) DO NOTHING', [
+    randomUUID(),
+    account.kind,
+    account.ownerId,
+  ]);
+  const opened = await find();
+  assertInvariant(opened, `account ${account.kind} ${account.ownerId} is open`);
+  return opened.id;
 }
 
 // ---------------------------------------------------------------------------------------------
