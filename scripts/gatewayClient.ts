@@ -12,9 +12,11 @@ export async function graphql<T = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
   credential?: string,
+  signal?: AbortSignal,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
+    signal,
     headers: {
       'content-type': 'application/json',
       ...(credential ? { authorization: `Bearer ${credential}` } : {}),

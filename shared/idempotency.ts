@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { badInput, DomainError } from './errors';
+import type { DataSource, EntityManager } from 'typeorm';
+import { badInput, DomainError, type ErrorCode } from './errors';
 
 /** Idempotency keys: 1 to 128 printable ASCII characters, no spaces. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -43,44 +43,59 @@ export interface IdempotentRequest {
   request: unknown;
 }
 
+/** What a key records: the work's result, or the domain error it ended with. */
+type Outcome<T> = { result: T } | { error: { code: ErrorCode; message: string } };
+
 /**
- * Runs `work` once per (scope, key), inside the caller's transaction (DESIGN.md, ledger invariant
- * 3). A retry with the same input gets the first result again; with other input it fails with
- * IDEMPOTENCY_CONFLICT. The key row is written in the same transaction as the work, so a failed
- * attempt leaves no key behind and a retry runs afresh. Two concurrent attempts serialize on the
- * key's primary key: the second waits for the first to commit, then returns its result.
- * The result must be JSON: a reference (an id), not an entity.
+ * Runs `work` once per (scope, key), in one transaction with the key's record (DESIGN.md, ledger
+ * invariant 3). A retry with the same input gets the first outcome again, a domain error included
+ * (Stripe's semantics: a request refused for want of points stays refused under its key, so two
+ * racing attempts can never decide differently); with other input it fails with
+ * IDEMPOTENCY_CONFLICT. The work runs under a savepoint: a domain error undoes its writes but keeps
+ * the key's record of the refusal. Any other error rolls back everything, key included, so the
+ * request can be retried afresh. Concurrent attempts serialize on the key's primary key: the
+ * second waits for the first to commit, then returns its outcome. The result must be JSON: a
+ * reference (an id), not an entity.
  */
-export async function idempotent<T>(
-  manager: EntityManager,
+export async function idempotentTransaction<T>(
+  dataSource: DataSource,
   { scope, key, request }: IdempotentRequest,
-  work: () => Promise<T>,
+  work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   checkIdempotencyKey(key);
   const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
-     ON CONFLICT DO NOTHING RETURNING key`,
-    [scope, key, requestHash],
-  );
-  if (inserted.length === 0) {
-    const [first] = (await manager.query(
-      'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2',
-      [scope, key],
-    )) as { request_hash: string; result: T }[];
-    if (!first || first.request_hash !== requestHash) {
-      throw new DomainError(
-        'IDEMPOTENCY_CONFLICT',
-        `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
-      );
+  const outcome = await dataSource.transaction(async (manager): Promise<Outcome<T>> => {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [scope, key, requestHash],
+    );
+    if (inserted.length === 0) {
+      const [first] = (await manager.query('SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+        scope,
+        key,
+      ])) as { request_hash: string; result: Outcome<T> }[];
+      if (!first || first.request_hash !== requestHash) {
+        throw new DomainError(
+          'IDEMPOTENCY_CONFLICT',
+          `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
+        );
+      }
+      return first.result;
     }
-    return first.result;
-  }
-  const result = await work();
-  await manager.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [
-    scope,
-    key,
-    JSON.stringify(result),
-  ]);
-  return result;
+    await manager.query('SAVEPOINT idempotent_work');
+    let recorded: Outcome<T>;
+    try {
+      recorded = { result: await work(manager) };
+    } catch (error) {
+      // An unreachable service is no answer: the next attempt must try again.
+      if (!(error instanceof DomainError) || error.code === 'UPSTREAM_UNAVAILABLE') throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT idempotent_work');
+      recorded = { error: { code: error.code, message: error.message } };
+    }
+    await manager.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(recorded)]);
+    return recorded;
+  });
+  if ('error' in outcome) throw new DomainError(outcome.error.code, outcome.error.message);
+  return outcome.result;
 }

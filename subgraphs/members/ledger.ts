@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
 import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
@@ -193,6 +193,13 @@ async function write<T>(deps: LedgerDeps, work: (manager: EntityManager) => Prom
   return result;
 }
 
+/** `write` under an idempotency key (shared/idempotency.ts). */
+async function writeIdempotent<T>(deps: LedgerDeps, request: IdempotentRequest, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const result = await idempotentTransaction(deps.dataSource, request, work);
+  deps.onEventsAppended();
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Enrollment
 
@@ -211,21 +218,19 @@ export async function enrollMember(deps: LedgerDeps, caller: Caller, input: Enro
   const terms = await deps.partners.earnTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot enroll members');
 
-  const { memberId } = await deps.dataSource.transaction(async (manager) =>
-    idempotent(
-      manager,
-      { scope: `enrollMember:${partnerId}`, key: input.idempotencyKey, request: { displayName, email, partnerId } },
-      async () => {
-        const memberId = randomUUID();
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO members (id, display_name, email, enrolled_via_partner_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING RETURNING id`,
-          [memberId, displayName, email, partnerId],
-        );
-        if (inserted.length === 0) throw badInput(`A member with email ${email} is already enrolled`);
-        return { memberId };
-      },
-    ),
+  const { memberId } = await idempotentTransaction(
+    deps.dataSource,
+    { scope: `enrollMember:${partnerId}`, key: input.idempotencyKey, request: { displayName, email, partnerId } },
+    async (manager) => {
+      const memberId = randomUUID();
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO members (id, display_name, email, enrolled_via_partner_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [memberId, displayName, email, partnerId],
+      );
+      if (inserted.length === 0) throw badInput(`A member with email ${email} is already enrolled`);
+      return { memberId };
+    },
   );
   return memberId;
 }
@@ -295,8 +300,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     reference,
     pendingUntil: pendingUntil?.toISOString() ?? null,
   };
-  const { transferId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request }, async () => {
+  const { transferId } = await writeIdempotent(deps, { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request }, async (manager) => {
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
@@ -328,8 +332,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         await refreshTier(manager, member);
       }
       return { transferId: id };
-    }),
-  );
+  });
   return transferId;
 }
 
@@ -380,23 +383,20 @@ export interface SettlePendingInput {
 /** Posts a pending earn now. Confirming a posted earn returns its posting; a voided one is refused. */
 export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
   const earnId = checkId(input.earnId, 'earnId');
-  const { transferId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async () => {
+  const { transferId } = await writeIdempotent(deps, { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'confirm pending points');
       if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
       if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
       return { transferId: await postPending(deps, manager, member, earn, actor(caller)) };
-    }),
-  );
+  });
   return transferId;
 }
 
 /** Cancels a pending earn: its points go back to the partner's issuance account. */
 export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
   const earnId = checkId(input.earnId, 'earnId');
-  const { transferId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async () => {
+  const { transferId } = await writeIdempotent(deps, { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'void pending points');
       if (earn.status === 'POSTED') throw badInput('The earn was already posted; refund it with reverseEarn instead');
@@ -413,8 +413,7 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
       await manager.query(`UPDATE earns SET status = 'VOIDED', settle_transfer_id = $2 WHERE transfer_id = $1`, [earnId, id]);
       await recordBalanceChange(manager, member.id, { id, kind: 'EARN_VOID', points: earn.points, partnerId: earn.partner_id, availableDelta: 0, pendingDelta: -earn.points, reservedDelta: 0 });
       return { transferId: id };
-    }),
-  );
+  });
   return transferId;
 }
 
@@ -448,8 +447,7 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
     if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1) throw badInput('refundAmountMinor must be a positive whole number');
   }
   const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
-  return write(deps, (manager) =>
-    idempotent(manager, { scope: `reverseEarn:${actor(caller)}`, key: input.idempotencyKey, request }, async () => {
+  return writeIdempotent(deps, { scope: `reverseEarn:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'refund purchases');
       if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
@@ -483,8 +481,7 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
       }
       await refreshTier(manager, member);
       return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
-    }),
-  );
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,8 +510,7 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
   }
   const timeoutMs = timeoutSeconds === null ? deps.config.reservationTimeoutMs : timeoutSeconds * 1000;
   const request = { memberId, partnerId, points: input.points, reference, timeoutSeconds };
-  const { reservationId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async () => {
+  const { reservationId } = await writeIdempotent(deps, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async (manager) => {
       await lockMember(manager, memberId);
       const transferId = await move(manager, {
         kind: 'RESERVE',
@@ -537,8 +533,7 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
       }
       await recordBalanceChange(manager, memberId, { id: transferId, kind: 'RESERVE', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: input.points });
       return { reservationId };
-    }),
-  );
+  });
   return reservationId;
 }
 
@@ -631,8 +626,7 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
   if (fromMemberId === toMemberId) throw badInput('A member cannot transfer points to itself');
   checkPoints(input.points);
   const request = { fromMemberId, toMemberId, points: input.points };
-  const { transferId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `transferPoints:${fromMemberId}`, key: input.idempotencyKey, request }, async () => {
+  const { transferId } = await writeIdempotent(deps, { scope: `transferPoints:${fromMemberId}`, key: input.idempotencyKey, request }, async (manager) => {
       await lockMembers(manager, [fromMemberId, toMemberId]);
       const [{ given }] = (await manager.query(
         `SELECT coalesce(sum(points), 0)::int AS given FROM transfers
@@ -658,8 +652,7 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
       await recordBalanceChange(manager, fromMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
       await recordBalanceChange(manager, toMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
       return { transferId: id };
-    }),
-  );
+  });
   return transferId;
 }
 
@@ -685,8 +678,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
   if (input.expiresAt && input.points < 0) throw badInput('expiresAt applies only to added points');
   const expiresAt = input.expiresAt ? checkInstant(input.expiresAt, 'expiresAt') : null;
   const request = { memberId, points: input.points, reason, expiresAt: expiresAt?.toISOString() ?? null };
-  const { transferId } = await write(deps, (manager) =>
-    idempotent(manager, { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async () => {
+  const { transferId } = await writeIdempotent(deps, { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
       if (expiresAt) checkFuture(expiresAt, 'expiresAt', MAX_ADJUSTMENT_LIFETIME_MS);
       await lockMember(manager, memberId);
       const points = Math.abs(input.points);
@@ -704,8 +696,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
       else await takeFromLots(manager, memberId, points);
       await recordBalanceChange(manager, memberId, { id, kind: 'ADJUSTMENT', points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
       return { transferId: id };
-    }),
-  );
+  });
   return transferId;
 }
 

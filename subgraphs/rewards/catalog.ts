@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { assertInvariant, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { checkId } from '../../shared/validation';
 import type { Caller } from '../../shared/identity';
 import { RedemptionRow, RewardRow } from './entities';
@@ -190,8 +190,10 @@ export async function redeemReward(deps: RewardsDeps, caller: Caller, input: Red
   const rewardId = checkId(input.rewardId, 'rewardId');
   checkCanRedeemFor(caller, memberId);
 
-  const { redemptionId } = await deps.dataSource.transaction(async (manager) =>
-    idempotent(manager, { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } }, async () => {
+  const { redemptionId } = await idempotentTransaction(
+    deps.dataSource,
+    { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } },
+    async (manager) => {
       const [held] = (
         (await manager.query(
           `UPDATE rewards SET stock_remaining = stock_remaining - 1
@@ -211,7 +213,7 @@ export async function redeemReward(deps: RewardsDeps, caller: Caller, input: Red
         [redemptionId, memberId, rewardId, held.partner_id, held.points_cost],
       );
       return { redemptionId };
-    }),
+    },
   );
 
   const redemption = await deps.dataSource.getRepository(RedemptionRow).findOneByOrFail({ id: redemptionId });
