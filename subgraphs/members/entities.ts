@@ -52,6 +52,8 @@ export type TransferKind =
   | 'RESERVE'
   | 'REDEEM'
   | 'RELEASE'
+  | 'REDEEM_REFUND'
+  | 'BURN'
   | 'TRANSFER'
   | 'ADJUSTMENT'
   | 'EXPIRY';
@@ -96,7 +98,7 @@ export class TransferRow {
   createdAt!: Date;
 }
 
-export type ReservationStatus = 'RESERVED' | 'POSTED' | 'VOIDED';
+export type ReservationStatus = 'RESERVED' | 'POSTED' | 'VOIDED' | 'REFUNDED';
 
 @Entity({ name: 'reservations' })
 export class ReservationRow {

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
-import { currencyExponent } from '../../shared/money';
+import { currencyExponent, pointsToMinor } from '../../shared/money';
 import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
 import { checkId, checkText } from '../../shared/validation';
 import { ReservationRow, type MemberRow } from './entities';
@@ -18,6 +18,7 @@ import {
   memberAccount,
   move,
   pendingAccount,
+  qualifyingPoints,
   recordBalanceChange,
   redemptionAccount,
   refreshTier,
@@ -25,7 +26,7 @@ import {
   returnToLots,
   takeFromLots,
 } from './postings';
-import { tierRule } from './tiers';
+import { TIERS, tierFor, tierRule, type TierLevel } from './tiers';
 
 /**
  * The members domain core: enrollment and the points ledger's operations. Plain functions over a
@@ -62,16 +63,17 @@ export const DEFAULT_LEDGER_CONFIG: LedgerConfig = {
   reservationTimeoutMs: 15 * 60 * 1000,
 };
 
-export interface EarnTerms {
+export interface PartnerTerms {
   partnerId: string;
   active: boolean;
   earnRateMilliPointsPerUnit: number;
+  redemptionValueMicrosPerPoint: number;
   currency: string;
 }
 
 /** What the ledger needs to know about partners; settlement owns them and answers over an internal call. */
 export interface PartnerDirectory {
-  earnTerms(partnerId: string): Promise<EarnTerms>;
+  partnerTerms(partnerId: string): Promise<PartnerTerms>;
 }
 
 export interface LedgerDeps {
@@ -215,7 +217,7 @@ export async function enrollMember(deps: LedgerDeps, caller: Caller, input: Enro
   const displayName = checkText(input.displayName, 'displayName', MAX_DISPLAY_NAME_LENGTH);
   const email = checkText(input.email, 'email', MAX_EMAIL_LENGTH);
   if (!EMAIL_PATTERN.test(email)) throw badInput(`"${email}" is not an email address`);
-  const terms = await deps.partners.earnTerms(partnerId);
+  const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot enroll members');
 
   const { memberId } = await idempotentTransaction(
@@ -286,7 +288,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   }
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const pendingUntil = input.pendingUntil ? checkInstant(input.pendingUntil, 'pendingUntil') : null;
-  const terms = await deps.partners.earnTerms(partnerId);
+  const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
   if (input.currency !== terms.currency) {
     throw badInput(`The partner's contract is in ${terms.currency}; the purchase is in ${input.currency}`);
@@ -493,6 +495,7 @@ export interface ReserveInput {
   points: number;
   reference: string;
   timeoutSeconds?: number | null;
+  minTier?: TierLevel | null;
   idempotencyKey: string;
 }
 
@@ -509,9 +512,16 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
     throw badInput(`timeoutSeconds must be between 1 and ${MAX_RESERVATION_TIMEOUT_SECONDS}`);
   }
   const timeoutMs = timeoutSeconds === null ? deps.config.reservationTimeoutMs : timeoutSeconds * 1000;
-  const request = { memberId, partnerId, points: input.points, reference, timeoutSeconds };
+  const minTier = input.minTier ?? null;
+  const request = { memberId, partnerId, points: input.points, reference, timeoutSeconds, minTier };
   const { reservationId } = await writeIdempotent(deps, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async (manager) => {
-      await lockMember(manager, memberId);
+      const member = await lockMember(manager, memberId);
+      if (minTier) {
+        const held = await refreshTier(manager, member);
+        if (TIERS.findIndex((t) => t.level === held) < TIERS.findIndex((t) => t.level === minTier)) {
+          throw forbidden(`This needs tier ${minTier}; the member holds ${held}`);
+        }
+      }
       const transferId = await move(manager, {
         kind: 'RESERVE',
         from: memberAccount(memberId),
@@ -600,6 +610,86 @@ async function releaseReservation(manager: EntityManager, reservationId: string,
   await manager.query(`UPDATE reservations SET status = 'VOIDED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
   await recordBalanceChange(manager, reservation.memberId, { id, kind: 'RELEASE', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: -points });
   return reservation.id;
+}
+
+/**
+ * Gives back the points of a posted reservation (a cancelled redemption): the partner's redemption
+ * account returns them to the member, into the lots they were taken from, so they keep their
+ * expiry dates. Refunding twice is a no-op; only a posted reservation can be refunded.
+ */
+export async function refundReservation(deps: LedgerDeps, caller: Caller, reservationIdInput: string): Promise<string> {
+  requireService(caller, 'refundReservation');
+  const reservationId = checkId(reservationIdInput, 'reservationId');
+  return write(deps, async (manager) => {
+    const reservation = await lockReservation(manager, reservationId);
+    if (reservation.status === 'REFUNDED') return reservation.id;
+    if (reservation.status !== 'POSTED') throw badInput(`The reservation is ${reservation.status}; only spent points can be given back`);
+    const points = Number(reservation.points);
+    const id = await move(manager, {
+      kind: 'REDEEM_REFUND',
+      from: redemptionAccount(reservation.partnerId),
+      to: memberAccount(reservation.memberId),
+      points,
+      memberId: reservation.memberId,
+      partnerId: reservation.partnerId,
+      reference: reservation.reference,
+      createdBy: actor(caller),
+    });
+    const takes = (await manager.query('SELECT lot_id AS "lotId", points::int AS points FROM reservation_lots WHERE reservation_id = $1', [reservation.id])) as {
+      lotId: string;
+      points: number;
+    }[];
+    await returnToLots(manager, reservation.memberId, takes);
+    await manager.query(`UPDATE reservations SET status = 'REFUNDED', refund_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
+    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM_REFUND', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0 });
+    return reservation.id;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paying with points at a point of sale
+
+export interface BurnInput {
+  memberId: string;
+  partnerId?: string | null;
+  points: number;
+  reference: string;
+  idempotencyKey: string;
+}
+
+/** Spends points at a partner without a catalog reward; resolves with the transfer and its money value. */
+export async function burnPoints(deps: LedgerDeps, caller: Caller, input: BurnInput): Promise<{ transferId: string; valueMinor: number; currency: string }> {
+  const memberId = checkId(input.memberId, 'memberId');
+  const partnerId =
+    caller.kind === 'member'
+      ? (() => {
+          if (caller.memberId !== memberId) throw forbidden('A member may spend only its own points');
+          if (!input.partnerId) throw badInput('partnerId is required when a member pays with points');
+          return checkId(input.partnerId, 'partnerId');
+        })()
+      : actingPartner(caller, input.partnerId, 'take points at a point of sale');
+  checkPoints(input.points);
+  const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
+  const terms = await deps.partners.partnerTerms(partnerId);
+  if (!terms.active) throw forbidden('The partner is suspended and cannot take points');
+  const request = { memberId, partnerId, points: input.points, reference };
+  return writeIdempotent(deps, { scope: `burnPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+    await lockMember(manager, memberId);
+    const id = await move(manager, {
+      kind: 'BURN',
+      from: memberAccount(memberId),
+      to: redemptionAccount(partnerId),
+      points: input.points,
+      memberId,
+      partnerId,
+      reference,
+      createdBy: actor(caller),
+    });
+    await takeFromLots(manager, memberId, input.points);
+    await recordBalanceChange(manager, memberId, { id, kind: 'BURN', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
+    const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
+    return { transferId: id, valueMinor: Number(valueMinor), currency: terms.currency };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -774,6 +864,23 @@ async function expireDueLots(manager: EntityManager, memberId: string, createdBy
   await recordBalanceChange(manager, memberId, { id, kind: 'EXPIRY', points, availableDelta: -points, pendingDelta: 0, reservedDelta: 0 });
   await refreshTier(manager, member);
   return { lots: due.length, points };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internal reads
+
+/** A member's spendable points and tier, for another subgraph (the catalog's affordability filter). */
+export async function memberStanding(deps: LedgerDeps, caller: Caller, memberIdInput: string): Promise<{ memberId: string; availablePoints: number; tier: TierLevel }> {
+  requireService(caller, 'memberStanding');
+  const memberId = checkId(memberIdInput, 'memberId');
+  const [row] = (await deps.dataSource.query(
+    `SELECT coalesce(a.balance_points, 0)::int AS available FROM members m
+       LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = m.id WHERE m.id = $1`,
+    [memberId],
+  )) as { available: number }[];
+  if (!row) throw notFound(`No member with id ${memberId}`);
+  const tier = tierFor(await qualifyingPoints(deps.dataSource.manager, memberId)).level;
+  return { memberId, availablePoints: row.available, tier };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ import type { MemberRow, ReservationRow, TransferRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import {
   adjustPoints,
+  burnPoints,
   checkCanReadMember,
   confirmPendingEarn,
   earnPoints,
   enrollMember,
   ledgerEventsAfter,
+  memberStanding,
   postReservation,
+  refundReservation,
   reservePoints,
   reverseEarn,
   runMaintenance,
@@ -36,7 +39,7 @@ function present<T>(row: T | null): T {
   return row;
 }
 
-const reservationView = (r: ReservationRow) => ({ id: r.id, status: r.status, points: Number(r.points), redeemTransferId: r.status === 'POSTED' ? r.settleTransferId : null });
+const reservationView = (r: ReservationRow) => ({ id: r.id, status: r.status, points: Number(r.points), redeemTransferId: r.status === 'POSTED' || r.status === 'REFUNDED' ? r.settleTransferId : null });
 
 /** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts, reads.ts). */
 export const resolvers: Resolvers = {
@@ -55,6 +58,7 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
+    memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
   Mutation: {
@@ -74,6 +78,10 @@ export const resolvers: Resolvers = {
       };
     },
     transferPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
+    burnPoints: async (_root, { input }, { caller, ledger, loaders }) => {
+      const burn = await burnPoints(ledger, caller, input);
+      return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
+    },
     adjustPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await adjustPoints(ledger, caller, input))),
     runLedgerMaintenance: (_root, _args, { caller, ledger }) => runMaintenance(ledger, caller),
     reservePoints: async (_root, { input }, { caller, ledger, loaders }) =>
@@ -82,6 +90,8 @@ export const resolvers: Resolvers = {
       reservationView(present(await loaders.reservation.load(await postReservation(ledger, caller, reservationId)))),
     voidReservation: async (_root, { reservationId }, { caller, ledger, loaders }) =>
       reservationView(present(await loaders.reservation.load(await voidReservation(ledger, caller, reservationId)))),
+    refundReservation: async (_root, { reservationId }, { caller, ledger, loaders }) =>
+      reservationView(present(await loaders.reservation.load(await refundReservation(ledger, caller, reservationId)))),
   },
   Member: {
     __resolveReference: async (reference, { caller, loaders }) => {

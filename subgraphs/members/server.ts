@@ -6,7 +6,7 @@ import { startSubgraphServer, type RunningServer } from '../../shared/subgraphSe
 import { subgraphSdl } from '../../shared/supergraph';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
-import { runMaintenance, type EarnTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
+import { runMaintenance, type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { resolvers } from './resolvers';
@@ -26,17 +26,17 @@ export interface MembersConfig {
   maintenanceIntervalMs: number;
 }
 
-/** Asks settlement, which owns partners and contracts, for a partner's earn terms. */
+/** Asks settlement, which owns partners and contracts, for a partner's terms. */
 function settlementPartnerDirectory(client: SubgraphClient): PartnerDirectory {
   return {
-    async earnTerms(partnerId) {
-      const data = await client.request<{ earnTerms: EarnTerms }>(
-        `query EarnTerms($partnerId: ID!) {
-          earnTerms(partnerId: $partnerId) { partnerId active earnRateMilliPointsPerUnit currency }
+    async partnerTerms(partnerId) {
+      const data = await client.request<{ partnerTerms: PartnerTerms }>(
+        `query Terms($partnerId: ID!) {
+          partnerTerms(partnerId: $partnerId) { partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint currency }
         }`,
         { partnerId },
       );
-      return data.earnTerms;
+      return data.partnerTerms;
     },
   };
 }

@@ -3,7 +3,7 @@ import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
 import { PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import { checkCanReadPartnerAccounts, earnTerms } from './settlement';
+import { checkCanReadPartnerAccounts, partnerTerms } from './settlement';
 
 /** Resolvers only translate GraphQL to calls of the settlement core (settlement.ts). */
 export const resolvers: Resolvers = {
@@ -17,7 +17,7 @@ export const resolvers: Resolvers = {
       if (!partner) throw notFound(`No partner with id ${id}`);
       return partner;
     },
-    earnTerms: (_root, { partnerId }, { caller, dataSource }) => earnTerms(dataSource, caller, checkId(partnerId, 'partnerId')),
+    partnerTerms: (_root, { partnerId }, { caller, dataSource }) => partnerTerms(dataSource, caller, checkId(partnerId, 'partnerId')),
   },
   Partner: {
     __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),

@@ -51,16 +51,17 @@ export async function contractInForce(manager: EntityManager, partnerId: string,
     .getOne();
 }
 
-export interface EarnTerms {
+export interface PartnerTerms {
   partnerId: string;
   active: boolean;
   earnRateMilliPointsPerUnit: number;
+  redemptionValueMicrosPerPoint: number;
   currency: string;
 }
 
-/** What the ledger needs to turn a purchase into points. Internal: subgraphs only. */
-export async function earnTerms(dataSource: DataSource, caller: Caller, partnerId: string): Promise<EarnTerms> {
-  if (caller.kind !== 'service') throw forbidden('earnTerms is internal to the coalition services');
+/** What the ledger needs to turn purchases into points and points into money. Internal: subgraphs only. */
+export async function partnerTerms(dataSource: DataSource, caller: Caller, partnerId: string): Promise<PartnerTerms> {
+  if (caller.kind !== 'service') throw forbidden('partnerTerms is internal to the coalition services');
   const partner = await dataSource.getRepository(PartnerRow).findOneBy({ id: partnerId });
   if (!partner) throw notFound(`No partner with id ${partnerId}`);
   const contract = await contractInForce(dataSource.manager, partnerId, new Date());
@@ -69,6 +70,7 @@ export async function earnTerms(dataSource: DataSource, caller: Caller, partnerI
     // A partner with no contract in force cannot issue points: nobody would pay for them.
     active: partner.status === 'ACTIVE' && contract !== null,
     earnRateMilliPointsPerUnit: contract?.earnRateMilliPointsPerUnit ?? 0,
+    redemptionValueMicrosPerPoint: contract?.redemptionValueMicrosPerPoint ?? 0,
     currency: contract?.currency ?? 'XXX',
   };
 }
@@ -83,6 +85,17 @@ interface PositionLine {
   points: string;
   micros: string;
   last_position: string;
+}
+
+/** A line less its reversals: points and exact micros subtract before the one rounding. */
+function netLine(line: PositionLine | undefined, reversals: PositionLine | undefined): PositionLine | undefined {
+  if (!line || !reversals) return line;
+  return {
+    ...line,
+    points: (BigInt(line.points) - BigInt(reversals.points)).toString(),
+    micros: (BigInt(line.micros) - BigInt(reversals.micros)).toString(),
+    last_position: BigInt(reversals.last_position) > BigInt(line.last_position) ? reversals.last_position : line.last_position,
+  };
 }
 
 /**
@@ -106,7 +119,7 @@ export async function positionsOf(
     const line = (kind: PositionLine['kind']) => own.find((l) => l.kind === kind);
     const issued = line('ISSUANCE');
     const reversed = line('REVERSAL');
-    const redeemed = line('REDEMPTION');
+    const redeemed = netLine(line('REDEMPTION'), line('REDEMPTION_REVERSAL'));
     // sum(points x micros) / micros-per-minor, rounded once: the same as pricing each line whole.
     const minor = (l: PositionLine | undefined) => (l ? pointsToMinor(BigInt(l.micros), 1n, currency) : 0n);
     const issuedAmountMinor = minor(issued);
@@ -135,8 +148,9 @@ export async function positionsOf(
 /**
  * Ledger transfer kinds that move money between a partner and the coalition, and how: points are
  * issued when they become the member's (an immediate earn, or a pending one posted), reversed by
- * refunds, and redeemed when a reservation is posted. Holds, releases, gifts and adjustments move
- * no money between partners and the coalition.
+ * refunds, redeemed when a reservation is posted or points are paid at a point of sale, and
+ * given back when a redemption is cancelled. Holds, releases, gifts and adjustments move no money
+ * between partners and the coalition.
  */
 const ENTRY_KIND_BY_TRANSFER: Partial<Record<string, EntryKind>> = {
   EARN: 'ISSUANCE',
@@ -144,9 +158,11 @@ const ENTRY_KIND_BY_TRANSFER: Partial<Record<string, EntryKind>> = {
   REVERSAL: 'REVERSAL',
   CLAWBACK: 'REVERSAL',
   REDEEM: 'REDEMPTION',
+  BURN: 'REDEMPTION',
+  REDEEM_REFUND: 'REDEMPTION_REVERSAL',
 };
 
-type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION';
+type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL';
 
 /**
  * Counts a batch of ledger events, each exactly once: in one transaction, under the checkpoint's
@@ -184,7 +200,7 @@ export async function countLedgerEvents(dataSource: DataSource, events: readonly
           contract.id,
           kind,
           points,
-          kind === 'REDEMPTION' ? contract.redemptionValueMicrosPerPoint : contract.issuePriceMicrosPerPoint,
+          kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL' ? contract.redemptionValueMicrosPerPoint : contract.issuePriceMicrosPerPoint,
           contract.currency,
           occurredAt,
         ],

@@ -56,6 +56,23 @@ export type Balance = {
   reservedPoints: Scalars['Int']['output'];
 };
 
+/** Points a member spends at a partner's point of sale. */
+export type BurnPointsInput = {
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The member who pays with points. */
+  memberId: Scalars['ID']['input'];
+  /**
+   * The partner where the points are spent. A partner caller may omit it (its own point of sale) and
+   * may not name another partner; the operator must give it.
+   */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Points to spend: 1 to 10000000. */
+  points: Scalars['Int']['input'];
+  /** The partner's reference, such as a receipt number: 1 to 200 characters. */
+  reference: Scalars['String']['input'];
+};
+
 /** A purchase at a partner that earns points. */
 export type EarnPointsInput = {
   /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
@@ -235,6 +252,17 @@ export type MemberEdge = {
   node: Member;
 };
 
+/** A member's spendable points and tier, for another subgraph. Not part of the public graph. */
+export type MemberStanding = {
+  __typename?: 'MemberStanding';
+  /** Points the member can spend now. */
+  availablePoints: Scalars['Int']['output'];
+  /** The member. */
+  memberId: Scalars['ID']['output'];
+  /** The tier the member holds. */
+  tier: TierLevel;
+};
+
 /** A page of a member's transfers. */
 export type MemberTransactionConnection = {
   __typename?: 'MemberTransactionConnection';
@@ -262,6 +290,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Correct a member's points, with a reason kept for audit. Callable by the operator only. */
   adjustPoints: LedgerTransfer;
+  /**
+   * Pay with points at a partner's point of sale, without a catalog reward. Callable by the partner
+   * (its own point of sale), the member itself and the operator. Fails with INSUFFICIENT_POINTS.
+   */
+  burnPoints: PointsBurn;
   /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
   confirmPendingEarn: LedgerTransfer;
   /**
@@ -274,6 +307,11 @@ export type Mutation = {
   enrollMember: Member;
   /** Spend reserved points. Internal. Posting a posted reservation returns it unchanged. */
   postReservation: PointsReservation;
+  /**
+   * Give back the points of a posted reservation (a cancelled redemption). Internal. Refunding a
+   * refunded reservation returns it unchanged.
+   */
+  refundReservation: PointsReservation;
   /**
    * Hold a member's points for a redemption. Internal: callable by subgraphs only. Fails with
    * INSUFFICIENT_POINTS when the available points do not cover it.
@@ -311,6 +349,12 @@ export type MutationAdjustPointsArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationBurnPointsArgs = {
+  input: BurnPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationConfirmPendingEarnArgs = {
   input: SettlePendingEarnInput;
 };
@@ -330,6 +374,12 @@ export type MutationEnrollMemberArgs = {
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationPostReservationArgs = {
+  reservationId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationRefundReservationArgs = {
   reservationId: Scalars['ID']['input'];
 };
 
@@ -397,6 +447,17 @@ export type PartnerMembersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Points spent at a point of sale, and what they are worth. */
+export type PointsBurn = {
+  __typename?: 'PointsBurn';
+  /** ISO 4217 code of `valueMinor`. */
+  currency: Scalars['String']['output'];
+  /** The BURN transfer. */
+  transfer: LedgerTransfer;
+  /** What the points are worth at the partner under its contract (its redemption value), in minor units, rounded half to even. */
+  valueMinor: Scalars['Int']['output'];
+};
+
 /** Points that expire together. */
 export type PointsExpiry = {
   __typename?: 'PointsExpiry';
@@ -431,6 +492,8 @@ export type Query = {
    * Fails with NOT_FOUND when there is no such member.
    */
   member: Member;
+  /** A member's available points and tier. Internal: callable by subgraphs only. */
+  memberStanding: MemberStanding;
   /**
    * Members, newest first: every member for the operator, the members who enrolled through it for a
    * partner. Refused to members (FORBIDDEN) and anonymous callers (UNAUTHENTICATED).
@@ -453,6 +516,12 @@ export type QueryMemberArgs = {
 
 
 /** Reads of members and their points. */
+export type QueryMemberStandingArgs = {
+  memberId: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
 export type QueryMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -462,6 +531,8 @@ export type QueryMembersArgs = {
 export type ReservationStatus =
   /** The points were spent. */
   | 'POSTED'
+  /** The points were spent, then given back (a cancelled redemption). */
+  | 'REFUNDED'
   /** The points are held. */
   | 'RESERVED'
   /** The points went back to the member. */
@@ -476,6 +547,8 @@ export type ReservePointsInput = {
   idempotencyKey: Scalars['String']['input'];
   /** The member whose points are held. */
   memberId: Scalars['ID']['input'];
+  /** The lowest tier the member must hold; the hold is refused with FORBIDDEN below it. */
+  minTier?: InputMaybe<TierLevel>;
   /** The partner where the points will be spent. */
   partnerId: Scalars['ID']['input'];
   /** Points to hold: 1 or more. */
@@ -539,6 +612,8 @@ export type TierLevel =
 export type TransferKind =
   /** Points added or removed by the operator, with a reason. */
   | 'ADJUSTMENT'
+  /** Points spent at a partner's point of sale without a catalog reward (member to partner redemption). */
+  | 'BURN'
   /**
    * Points taken back by a refund that the member had already spent (member to partner issuance,
    * leaving the member below zero until later earns repay it).
@@ -556,6 +631,8 @@ export type TransferKind =
   | 'EXPIRY'
   /** Reserved points spent on a redemption (reserved to partner redemption). */
   | 'REDEEM'
+  /** Points of a cancelled redemption given back (partner redemption to member, with their original expiry dates). */
+  | 'REDEEM_REFUND'
   /** Reserved points returned because the redemption did not complete (reserved to member). */
   | 'RELEASE'
   /** Points held for a redemption under way (member to reserved). */
@@ -680,6 +757,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
+  BurnPointsInput: BurnPointsInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
   EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
@@ -691,12 +769,14 @@ export type ResolversTypes = {
   Member: ResolverTypeWrapper<MemberRow>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
+  MemberStanding: ResolverTypeWrapper<MemberStanding>;
   MemberTransactionConnection: ResolverTypeWrapper<Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversTypes['MemberTransactionEdge']> }>;
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRef>;
+  PointsBurn: ResolverTypeWrapper<Omit<PointsBurn, 'transfer'> & { transfer: ResolversTypes['LedgerTransfer'] }>;
   PointsExpiry: ResolverTypeWrapper<PointsExpiry>;
   PointsReservation: ResolverTypeWrapper<PointsReservation>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -717,6 +797,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Balance: Balance;
+  BurnPointsInput: BurnPointsInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
   EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
@@ -728,12 +809,14 @@ export type ResolversParentTypes = {
   Member: MemberRow;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
+  MemberStanding: MemberStanding;
   MemberTransactionConnection: Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberTransactionEdge']> };
   MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRef;
+  PointsBurn: Omit<PointsBurn, 'transfer'> & { transfer: ResolversParentTypes['LedgerTransfer'] };
   PointsExpiry: PointsExpiry;
   PointsReservation: PointsReservation;
   Query: Record<PropertyKey, never>;
@@ -818,6 +901,12 @@ export type MemberEdgeResolvers<ContextType = MembersContext, ParentType extends
   node?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
 };
 
+export type MemberStandingResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MemberStanding'] = ResolversParentTypes['MemberStanding']> = {
+  availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['TierLevel'], ParentType, ContextType>;
+};
+
 export type MemberTransactionConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MemberTransactionConnection'] = ResolversParentTypes['MemberTransactionConnection']> = {
   edges?: Resolver<Array<ResolversTypes['MemberTransactionEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -832,10 +921,12 @@ export type MemberTransactionEdgeResolvers<ContextType = MembersContext, ParentT
 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
+  burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
   postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
+  refundReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationRefundReservationArgs, 'reservationId'>>;
   reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
@@ -855,6 +946,12 @@ export type PartnerResolvers<ContextType = MembersContext, ParentType extends Re
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<PartnerMembersArgs, 'first'>>;
 };
 
+export type PointsBurnResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsBurn'] = ResolversParentTypes['PointsBurn']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transfer?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType>;
+  valueMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PointsExpiryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsExpiry'] = ResolversParentTypes['PointsExpiry']> = {
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -871,6 +968,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
 };
 
@@ -893,11 +991,13 @@ export type Resolvers<ContextType = MembersContext> = {
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
+  MemberStanding?: MemberStandingResolvers<ContextType>;
   MemberTransactionConnection?: MemberTransactionConnectionResolvers<ContextType>;
   MemberTransactionEdge?: MemberTransactionEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
+  PointsBurn?: PointsBurnResolvers<ContextType>;
   PointsExpiry?: PointsExpiryResolvers<ContextType>;
   PointsReservation?: PointsReservationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

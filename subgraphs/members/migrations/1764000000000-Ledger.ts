@@ -41,7 +41,7 @@ export class Ledger1764000000000 implements MigrationInterface {
         id uuid PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN (
           'EARN', 'EARN_PENDING', 'EARN_POST', 'EARN_VOID', 'REVERSAL', 'CLAWBACK', 'RESERVE', 'REDEEM', 'RELEASE',
-          'TRANSFER', 'ADJUSTMENT', 'EXPIRY')),
+          'REDEEM_REFUND', 'BURN', 'TRANSFER', 'ADJUSTMENT', 'EXPIRY')),
         from_account_id uuid NOT NULL REFERENCES accounts (id),
         to_account_id uuid NOT NULL REFERENCES accounts (id),
         points bigint NOT NULL CHECK (points > 0),
@@ -98,7 +98,8 @@ export class Ledger1764000000000 implements MigrationInterface {
     await runner.query(`CREATE INDEX earns_posted ON earns (member_id, posted_at) WHERE status = 'POSTED'`);
     await runner.query(`CREATE INDEX earns_due ON earns (release_at) WHERE status = 'PENDING'`);
 
-    // Two-phase debits: RESERVED, then POSTED or VOIDED, never both (invariant 5).
+    // Two-phase debits: RESERVED, then POSTED or VOIDED, never both (invariant 5); a POSTED one may
+    // later be REFUNDED (a cancelled redemption).
     await runner.query(`
       CREATE TABLE reservations (
         id uuid PRIMARY KEY,
@@ -106,9 +107,10 @@ export class Ledger1764000000000 implements MigrationInterface {
         partner_id uuid NOT NULL,
         points bigint NOT NULL CHECK (points > 0),
         reference text NOT NULL,
-        status text NOT NULL CHECK (status IN ('RESERVED', 'POSTED', 'VOIDED')),
+        status text NOT NULL CHECK (status IN ('RESERVED', 'POSTED', 'VOIDED', 'REFUNDED')),
         reserve_transfer_id uuid NOT NULL REFERENCES transfers (id),
         settle_transfer_id uuid REFERENCES transfers (id),
+        refund_transfer_id uuid REFERENCES transfers (id),
         expires_at timestamptz NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         CHECK ((status = 'RESERVED') = (settle_transfer_id IS NULL))

@@ -18,6 +18,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A change to a reward's stock. */
+export type AdjustRewardStockInput = {
+  /** Units to add (positive) or remove (negative); not zero. Stock never goes below zero. */
+  delta: Scalars['Int']['input'];
+  /** Key that makes a retry safe; see redeemReward. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The reward. */
+  rewardId: Scalars['ID']['input'];
+};
+
 /**
  * The points a member holds, owned by the members subgraph. The rewards subgraph reads the available
  * points to tell which rewards a member can afford.
@@ -28,16 +38,53 @@ export type Balance = {
   availablePoints: Scalars['Int']['output'];
 };
 
+/** A new reward for a partner's catalog. */
+export type CreateRewardInput = {
+  /** Money value in minor units, where it has one; with `currency`. */
+  cashValueMinor?: InputMaybe<Scalars['Int']['input']>;
+  /** Catalog category: 1 to 40 lowercase letters, digits or dashes. */
+  category: Scalars['String']['input'];
+  /** ISO 4217 code of `cashValueMinor`. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** What the member gets: 1 to 2000 characters. */
+  description: Scalars['String']['input'];
+  /** Key that makes a retry safe; see redeemReward. */
+  idempotencyKey: Scalars['String']['input'];
+  /** What the reward gives. */
+  kind: RewardKind;
+  /** The lowest tier that may redeem it; BASE when omitted. */
+  minTier?: InputMaybe<TierLevel>;
+  /**
+   * The partner offering it. A partner caller may omit it (it offers its own rewards) and may not
+   * name another; the operator must give it.
+   */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** How many times one member may redeem it, 1 to 1000; omit for no limit. */
+  perMemberLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** Points a redemption costs: 1 to 10000000. */
+  pointsCost: Scalars['Int']['input'];
+  /** Units available, 0 to 1000000; omit for unlimited. */
+  stock?: InputMaybe<Scalars['Int']['input']>;
+  /** Short title: 1 to 120 characters. */
+  title: Scalars['String']['input'];
+  /** When it becomes redeemable; now when omitted. */
+  validFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** When it stops being redeemable; never when omitted. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Days a voucher stays usable after it is issued, 1 to 366; 30 when omitted. */
+  voucherValidDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A coalition member; the rewards subgraph adds redemptions and affordable rewards. */
 export type Member = {
   __typename?: 'Member';
-  /** Rewards in stock whose points cost the member's available points cover, cheapest first. */
+  /** Active rewards available now and in stock whose points cost the member's available points cover, cheapest first. */
   affordableRewards: Array<Reward>;
   /** The member's balance, resolved by the members subgraph. */
   balance: Balance;
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
-  /** The member's redemptions, newest first. */
+  /** The member's redemptions, newest first. A partner sees only those made at it. */
   redemptions: RedemptionConnection;
 };
 
@@ -54,23 +101,81 @@ export type MemberRedemptionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** Redemptions. */
+/** Redemptions and catalog management. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Add or remove units of stock. Callable by its partner and the operator. */
+  adjustRewardStock: Reward;
+  /**
+   * Cancel an ISSUED voucher: its points go back to the member (with their original expiry dates)
+   * and its unit back to stock. Callable by the member and the operator.
+   */
+  cancelRedemption: Redemption;
+  /** Add a reward to a partner's catalog. Callable by the partner and the operator. */
+  createReward: Reward;
   /**
    * Redeem a reward for a member: holds one unit of stock, spends the points through the members
-   * ledger, and issues a voucher code. Callable by the member itself and by the operator. Fails with
-   * OUT_OF_STOCK or INSUFFICIENT_POINTS, changing nothing.
+   * ledger (reserve, then post), and issues a voucher code. Callable by the member itself and by the
+   * operator. Fails with OUT_OF_STOCK, INSUFFICIENT_POINTS, LIMIT_EXCEEDED (the per-member limit),
+   * FORBIDDEN (tier too low) or BAD_USER_INPUT (retired or outside its validity), changing nothing.
+   * If the ledger cannot be reached it fails with UPSTREAM_UNAVAILABLE and completes by itself later;
+   * a retry with the same key returns the outcome.
    */
   redeemReward: Redemption;
+  /** Withdraw a reward from the catalog. Callable by its partner and the operator. */
+  retireReward: Reward;
+  /** Change a reward. Callable by its partner and the operator. */
+  updateReward: Reward;
+  /**
+   * Accept a voucher at the point of sale: ISSUED becomes USED. Callable by the partner where the
+   * reward is redeemed (and the operator). Fails with NOT_FOUND for an unknown code and BAD_USER_INPUT
+   * for a voucher that is not ISSUED (used, cancelled or expired).
+   */
+  useVoucher: Redemption;
 };
 
 
-/** Redemptions. */
+/** Redemptions and catalog management. */
+export type MutationAdjustRewardStockArgs = {
+  input: AdjustRewardStockInput;
+};
+
+
+/** Redemptions and catalog management. */
+export type MutationCancelRedemptionArgs = {
+  redemptionId: Scalars['ID']['input'];
+};
+
+
+/** Redemptions and catalog management. */
+export type MutationCreateRewardArgs = {
+  input: CreateRewardInput;
+};
+
+
+/** Redemptions and catalog management. */
 export type MutationRedeemRewardArgs = {
   idempotencyKey: Scalars['String']['input'];
   memberId: Scalars['ID']['input'];
   rewardId: Scalars['ID']['input'];
+};
+
+
+/** Redemptions and catalog management. */
+export type MutationRetireRewardArgs = {
+  rewardId: Scalars['ID']['input'];
+};
+
+
+/** Redemptions and catalog management. */
+export type MutationUpdateRewardArgs = {
+  input: UpdateRewardInput;
+};
+
+
+/** Redemptions and catalog management. */
+export type MutationUseVoucherArgs = {
+  voucherCode: Scalars['String']['input'];
 };
 
 /** Relay page information. */
@@ -87,7 +192,7 @@ export type Partner = {
   __typename?: 'Partner';
   /** Stable identifier of the partner. */
   id: Scalars['ID']['output'];
-  /** Rewards this partner offers, cheapest first. */
+  /** Rewards this partner offers, retired ones included, cheapest first. */
   rewards: RewardConnection;
 };
 
@@ -101,10 +206,21 @@ export type PartnerRewardsArgs = {
 /** Reads of the reward catalog and redemptions. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * A redemption by id: for its member, the partner where it was made, and the operator. Fails with
+   * NOT_FOUND when there is no such redemption.
+   */
+  redemption: Redemption;
   /** A reward by id. Fails with NOT_FOUND when there is no such reward. */
   reward: Reward;
-  /** The public reward catalog, cheapest first. Readable without credentials. */
+  /** The reward catalog. Readable without credentials. */
   rewards: RewardConnection;
+};
+
+
+/** Reads of the reward catalog and redemptions. */
+export type QueryRedemptionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -116,10 +232,16 @@ export type QueryRewardArgs = {
 
 /** Reads of the reward catalog and redemptions. */
 export type QueryRewardsArgs = {
+  affordableForMemberId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  availableNow?: InputMaybe<Scalars['Boolean']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<RewardKind>;
+  maxPointsCost?: InputMaybe<Scalars['Int']['input']>;
+  minPointsCost?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+  sort?: InputMaybe<RewardSort>;
 };
 
 /** A member's redemption of a reward. */
@@ -127,6 +249,8 @@ export type Redemption = {
   __typename?: 'Redemption';
   /** When the member redeemed. */
   createdAt: Scalars['DateTime']['output'];
+  /** Why a FAILED redemption failed. */
+  failureReason: Maybe<Scalars['String']['output']>;
   /** Stable identifier of the redemption. */
   id: Scalars['ID']['output'];
   /** The member who redeemed. */
@@ -142,6 +266,8 @@ export type Redemption = {
    * from a 32-symbol alphabet drawn from a cryptographic random source (60 bits).
    */
   voucherCode: Maybe<Scalars['String']['output']>;
+  /** When the voucher stops being usable, once ISSUED. */
+  voucherExpiresAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of redemptions. */
@@ -164,12 +290,21 @@ export type RedemptionEdge = {
 
 /** Where a redemption stands. */
 export type RedemptionStatus =
+  /** The member or the operator cancelled the voucher: points and stock came back. */
+  | 'CANCELLED'
+  /**
+   * The voucher was not used before `voucherExpiresAt`. Its points are not returned: the member had
+   * the whole validity to use it, and the partner already honoured the redemption in settlement.
+   */
+  | 'EXPIRED'
   /** The redemption could not complete; no points were spent and the stock came back. */
   | 'FAILED'
-  /** Points were spent and the voucher code is valid at the partner. */
+  /** Points were spent; the voucher code is valid at the partner until `voucherExpiresAt`. */
   | 'ISSUED'
-  /** Stock is held and the points debit is under way. */
-  | 'PENDING';
+  /** Stock is held and the points are being spent; completes or is undone by itself. */
+  | 'PENDING'
+  /** The partner accepted the voucher at the point of sale. */
+  | 'USED';
 
 /** A reward in the coalition catalog, offered by one partner and redeemed there. */
 export type Reward = {
@@ -186,14 +321,26 @@ export type Reward = {
   id: Scalars['ID']['output'];
   /** What the reward gives. */
   kind: RewardKind;
+  /** The lowest tier that may redeem it. */
+  minTier: TierLevel;
   /** The partner that offers the reward and where it is redeemed. */
   partner: Partner;
+  /** How many times one member may redeem it (cancelled redemptions do not count), or null for no limit. */
+  perMemberLimit: Maybe<Scalars['Int']['output']>;
   /** Points a redemption costs. */
   pointsCost: Scalars['Int']['output'];
+  /** Whether it can be redeemed. */
+  status: RewardStatus;
   /** Units left to redeem, or null when the stock is unlimited. */
   stockRemaining: Maybe<Scalars['Int']['output']>;
   /** Short title shown in the catalog. */
   title: Scalars['String']['output'];
+  /** When it becomes redeemable, or null if it already is. */
+  validFrom: Maybe<Scalars['DateTime']['output']>;
+  /** When it stops being redeemable, or null if it does not. */
+  validUntil: Maybe<Scalars['DateTime']['output']>;
+  /** Days a voucher stays usable after it is issued. */
+  voucherValidDays: Scalars['Int']['output'];
 };
 
 /** A page of rewards. */
@@ -224,6 +371,53 @@ export type RewardKind =
   | 'PERCENT_DISCOUNT'
   /** Money off at the partner, worth `cashValueMinor`. */
   | 'VOUCHER';
+
+/** Orders of the catalog. */
+export type RewardSort =
+  /** Most recently added first. */
+  | 'NEWEST'
+  /** Cheapest first. */
+  | 'POINTS_COST_ASC'
+  /** Dearest first. */
+  | 'POINTS_COST_DESC';
+
+/** Whether a reward can be redeemed. */
+export type RewardStatus =
+  /** In the catalog: redeemable within its validity window while in stock. */
+  | 'ACTIVE'
+  /** Withdrawn by its partner: no longer redeemable; issued vouchers stay valid. */
+  | 'RETIRED';
+
+/** Membership tiers, lowest first. A higher tier earns more points per purchase (its earn multiplier). */
+export type TierLevel =
+  /** Every member starts here. */
+  | 'BASE'
+  /** The second tier above Base. */
+  | 'GOLD'
+  /** The highest tier. */
+  | 'PLATINUM'
+  /** The first tier above Base. */
+  | 'SILVER';
+
+/** Changes to a reward; omitted fields stay as they are. Stock changes through adjustRewardStock. */
+export type UpdateRewardInput = {
+  /** Catalog category: 1 to 40 lowercase letters, digits or dashes. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** What the member gets: 1 to 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The lowest tier that may redeem it. */
+  minTier?: InputMaybe<TierLevel>;
+  /** How many times one member may redeem it, 1 to 1000. */
+  perMemberLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** Points a redemption costs: 1 to 10000000. Redemptions already made keep their cost. */
+  pointsCost?: InputMaybe<Scalars['Int']['input']>;
+  /** The reward to change. */
+  rewardId: Scalars['ID']['input'];
+  /** Short title: 1 to 120 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** When it stops being redeemable. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 
 
@@ -333,12 +527,14 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Balance: ResolverTypeWrapper<Balance>;
+  AdjustRewardStockInput: AdjustRewardStockInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Balance: ResolverTypeWrapper<Balance>;
+  CreateRewardInput: CreateRewardInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -352,16 +548,22 @@ export type ResolversTypes = {
   RewardConnection: ResolverTypeWrapper<Omit<RewardConnection, 'edges'> & { edges: Array<ResolversTypes['RewardEdge']> }>;
   RewardEdge: ResolverTypeWrapper<Omit<RewardEdge, 'node'> & { node: ResolversTypes['Reward'] }>;
   RewardKind: RewardKind;
+  RewardSort: RewardSort;
+  RewardStatus: RewardStatus;
+  TierLevel: TierLevel;
+  UpdateRewardInput: UpdateRewardInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Balance: Balance;
+  AdjustRewardStockInput: AdjustRewardStockInput;
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Balance: Balance;
+  CreateRewardInput: CreateRewardInput;
   DateTime: Scalars['DateTime']['output'];
   Member: MemberRef;
-  ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -373,6 +575,7 @@ export type ResolversParentTypes = {
   Reward: RewardRow;
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
+  UpdateRewardInput: UpdateRewardInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -387,7 +590,13 @@ export type MemberResolvers<ContextType = RewardsContext, ParentType extends Res
 };
 
 export type MutationResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  adjustRewardStock?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationAdjustRewardStockArgs, 'input'>>;
+  cancelRedemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'redemptionId'>>;
+  createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
   redeemReward?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'idempotencyKey' | 'memberId' | 'rewardId'>>;
+  retireReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationRetireRewardArgs, 'rewardId'>>;
+  updateReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationUpdateRewardArgs, 'input'>>;
+  useVoucher?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationUseVoucherArgs, 'voucherCode'>>;
 };
 
 export type PageInfoResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -402,19 +611,22 @@ export type PartnerResolvers<ContextType = RewardsContext, ParentType extends Re
 };
 
 export type QueryResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  redemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<QueryRedemptionArgs, 'id'>>;
   reward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<QueryRewardArgs, 'id'>>;
-  rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'first'>>;
+  rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'availableNow' | 'first' | 'sort'>>;
 };
 
 export type RedemptionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Redemption'] = ResolversParentTypes['Redemption'], FederationReferenceType extends FederationReferenceTypes['Redemption'] = FederationReferenceTypes['Redemption']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Redemption']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   pointsSpent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RedemptionStatus'], ParentType, ContextType>;
   voucherCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  voucherExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type RedemptionConnectionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RedemptionConnection'] = ResolversParentTypes['RedemptionConnection']> = {
@@ -435,10 +647,16 @@ export type RewardResolvers<ContextType = RewardsContext, ParentType extends Res
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['RewardKind'], ParentType, ContextType>;
+  minTier?: Resolver<ResolversTypes['TierLevel'], ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  perMemberLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   pointsCost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RewardStatus'], ParentType, ContextType>;
   stockRemaining?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  validFrom?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  validUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  voucherValidDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RewardConnectionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardConnection'] = ResolversParentTypes['RewardConnection']> = {

@@ -21,19 +21,6 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** The terms the ledger needs to turn a purchase into points. Not part of the public graph. */
-export type EarnTerms = {
-  __typename?: 'EarnTerms';
-  /** Whether the partner may post earns now. */
-  active: Scalars['Boolean']['output'];
-  /** ISO 4217 code of the contract currency. */
-  currency: Scalars['String']['output'];
-  /** Points per major currency unit, in thousandths. */
-  earnRateMilliPointsPerUnit: Scalars['Int']['output'];
-  /** The partner. */
-  partnerId: Scalars['ID']['output'];
-};
-
 /** A partner brand of the coalition. Owned by the settlement subgraph. */
 export type Partner = {
   __typename?: 'Partner';
@@ -111,7 +98,7 @@ export type PartnerPosition = {
   netAmountMinor: Scalars['Long']['output'];
   /** Points the partner's customers earned. */
   pointsIssued: Scalars['Long']['output'];
-  /** Points members redeemed at the partner. */
+  /** Points members redeemed at the partner, less those given back by cancellations. */
   pointsRedeemed: Scalars['Long']['output'];
   /** Points taken back by refunds of purchases at the partner. */
   pointsReversed: Scalars['Long']['output'];
@@ -128,27 +115,45 @@ export type PartnerStatus =
   /** The partner has left or is paused; no new earns or redemptions. */
   | 'SUSPENDED';
 
+/**
+ * The terms the ledger needs to turn a purchase into points and points into money. Not part of the
+ * public graph.
+ */
+export type PartnerTerms = {
+  __typename?: 'PartnerTerms';
+  /** Whether the partner may post earns and take points now. */
+  active: Scalars['Boolean']['output'];
+  /** ISO 4217 code of the contract currency. */
+  currency: Scalars['String']['output'];
+  /** Points per major currency unit, in thousandths. */
+  earnRateMilliPointsPerUnit: Scalars['Int']['output'];
+  /** The partner. */
+  partnerId: Scalars['ID']['output'];
+  /** What the coalition pays the partner per point redeemed there, in micro-units. */
+  redemptionValueMicrosPerPoint: Scalars['Int']['output'];
+};
+
 /** Reads of partners and their settlement. */
 export type Query = {
   __typename?: 'Query';
-  /** The earn terms in force for a partner. Internal: callable by subgraphs only. */
-  earnTerms: EarnTerms;
   /** A partner by id. Fails with NOT_FOUND when there is no such partner. */
   partner: Partner;
+  /** The terms in force for a partner. Internal: callable by subgraphs only. */
+  partnerTerms: PartnerTerms;
   /** Every partner of the coalition, by programme and name. Readable without credentials. */
   partners: Array<Partner>;
 };
 
 
 /** Reads of partners and their settlement. */
-export type QueryEarnTermsArgs = {
-  partnerId: Scalars['ID']['input'];
+export type QueryPartnerArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 /** Reads of partners and their settlement. */
-export type QueryPartnerArgs = {
-  id: Scalars['ID']['input'];
+export type QueryPartnerTermsArgs = {
+  partnerId: Scalars['ID']['input'];
 };
 
 /** Which way money flows between a partner and the coalition. */
@@ -255,17 +260,17 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  EarnTerms: ResolverTypeWrapper<EarnTerms>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PartnerCategory: PartnerCategory;
   PartnerContract: ResolverTypeWrapper<ContractRow>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PartnerPosition: ResolverTypeWrapper<PartnerPosition>;
   PartnerStatus: PartnerStatus;
+  PartnerTerms: ResolverTypeWrapper<PartnerTerms>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SettlementDirection: SettlementDirection;
 };
@@ -273,28 +278,21 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
-  EarnTerms: EarnTerms;
-  Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
-  ID: Scalars['ID']['output'];
   Long: Scalars['Long']['output'];
   Partner: PartnerRow;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
   PartnerContract: ContractRow;
+  Int: Scalars['Int']['output'];
   PartnerPosition: PartnerPosition;
+  PartnerTerms: PartnerTerms;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
-
-export type EarnTermsResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['EarnTerms'] = ResolversParentTypes['EarnTerms']> = {
-  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  earnRateMilliPointsPerUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-};
 
 export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
   name: 'Long';
@@ -333,19 +331,27 @@ export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType
   reversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
+export type PartnerTermsResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerTerms'] = ResolversParentTypes['PartnerTerms']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  earnRateMilliPointsPerUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  redemptionValueMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  earnTerms?: Resolver<ResolversTypes['EarnTerms'], ParentType, ContextType, RequireFields<QueryEarnTermsArgs, 'partnerId'>>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
+  partnerTerms?: Resolver<ResolversTypes['PartnerTerms'], ParentType, ContextType, RequireFields<QueryPartnerTermsArgs, 'partnerId'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = SettlementContext> = {
   DateTime?: GraphQLScalarType;
-  EarnTerms?: EarnTermsResolvers<ContextType>;
   Long?: GraphQLScalarType;
   Partner?: PartnerResolvers<ContextType>;
   PartnerContract?: PartnerContractResolvers<ContextType>;
   PartnerPosition?: PartnerPositionResolvers<ContextType>;
+  PartnerTerms?: PartnerTermsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 

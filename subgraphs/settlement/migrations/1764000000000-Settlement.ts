@@ -34,7 +34,7 @@ export class Settlement1764000000000 implements MigrationInterface {
         event_position bigint NOT NULL,
         partner_id uuid NOT NULL REFERENCES partners (id),
         contract_id uuid NOT NULL REFERENCES contracts (id),
-        kind text NOT NULL CHECK (kind IN ('ISSUANCE', 'REVERSAL', 'REDEMPTION')),
+        kind text NOT NULL CHECK (kind IN ('ISSUANCE', 'REVERSAL', 'REDEMPTION', 'REDEMPTION_REVERSAL')),
         points bigint NOT NULL CHECK (points > 0),
         price_micros_per_point integer NOT NULL,
         currency char(3) NOT NULL,
