@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { actingPartner } from '../../shared/access';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent, pointsToMinor } from '../../shared/money';
@@ -86,40 +87,6 @@ export interface LedgerDeps {
 
 // ---------------------------------------------------------------------------------------------
 // Access: who may do what (DESIGN.md, "Callers").
-
-/** Members read only themselves; partners and the operator read any member; subgraphs read all. */
-export function checkCanReadMember(caller: Caller, memberId: string): void {
-  switch (caller.kind) {
-    case 'anonymous':
-      throw unauthenticated('Sign in to read members');
-    case 'member':
-      if (caller.memberId !== memberId) throw forbidden('A member may read only its own account');
-      return;
-    case 'partner':
-    case 'operator':
-    case 'service':
-      return;
-  }
-}
-
-/**
- * The partner a partner-or-operator write acts for: a partner acts only as itself, the operator
- * names the partner explicitly.
- */
-function actingPartner(caller: Caller, partnerId: string | null | undefined, action: string): string {
-  switch (caller.kind) {
-    case 'partner':
-      if (partnerId && partnerId !== caller.partnerId) throw forbidden(`A partner may ${action} only as itself`);
-      return caller.partnerId;
-    case 'operator':
-      if (!partnerId) throw badInput(`partnerId is required when the operator ${action}`);
-      return checkId(partnerId, 'partnerId');
-    case 'anonymous':
-      throw unauthenticated(`Sign in as a partner to ${action}`);
-    default:
-      throw forbidden(`Only partners and the operator may ${action}`);
-  }
-}
 
 /** Writes on an existing earn: by the partner where it was earned, or the operator. */
 function checkCanSettleEarn(caller: Caller, earnPartnerId: string, action: string): void {

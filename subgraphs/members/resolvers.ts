@@ -1,3 +1,4 @@
+import { checkCanReadMember } from '../../shared/access';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
@@ -7,7 +8,6 @@ import type { Resolvers } from './generated/graphql';
 import {
   adjustPoints,
   burnPoints,
-  checkCanReadMember,
   confirmPendingEarn,
   earnPoints,
   enrollMember,

@@ -1,37 +1,47 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { assertInvariant, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
+import { actingPartner, checkCanReadMember } from '../../shared/access';
+import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
-import { checkId } from '../../shared/validation';
 import type { Caller } from '../../shared/identity';
-import { RedemptionRow, RewardRow } from './entities';
+import { currencyExponent } from '../../shared/money';
+import { checkId, checkText } from '../../shared/validation';
+import { RedemptionRow, RewardRow, type RewardKind, type TierLevel } from './entities';
 
 /**
- * The rewards domain core: the catalog and redemptions. No GraphQL here. Points move only through
- * the members ledger (the PointsLedger port); this subgraph never writes a balance.
+ * The rewards domain core, part one: the catalog (reads, and partners managing their rewards).
+ * No GraphQL here. Redemptions are in redemptions.ts.
  */
 
-/** What the rewards subgraph needs of the members ledger: two-phase debits. */
-export interface PointsLedger {
-  /** Holds points; idempotent by key. Resolves with the reservation id. */
-  reserve(input: { memberId: string; partnerId: string; points: number; reference: string; idempotencyKey: string }): Promise<string>;
-  /** Spends held points; posting twice is a no-op. Resolves with the ledger's REDEEM transfer id. */
-  post(reservationId: string): Promise<string>;
-}
+export const MAX_TITLE_LENGTH = 120;
+export const MAX_DESCRIPTION_LENGTH = 2000;
+export const MAX_POINTS_COST = 10_000_000;
+export const MAX_STOCK = 1_000_000;
+export const MAX_PER_MEMBER_LIMIT = 1000;
+export const MAX_VOUCHER_VALID_DAYS = 366;
+export const DEFAULT_VOUCHER_VALID_DAYS = 30;
+const CATEGORY_PATTERN = /^[a-z0-9-]{1,40}$/;
 
-export interface RewardsDeps {
-  dataSource: DataSource;
-  ledger: PointsLedger;
+/** What the catalog needs of the members ledger to filter by affordability. */
+export interface MemberStandings {
+  availablePoints(memberId: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Access
 
+/** A reward's catalog entry is managed by its partner and by the operator. */
+function checkCanManage(caller: Caller, reward: RewardRow): void {
+  if (caller.kind === 'operator' || (caller.kind === 'partner' && caller.partnerId === reward.partnerId)) return;
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its rewards');
+  throw forbidden("A partner may manage only its own rewards");
+}
+
 /** A member's redemptions: the member itself and the operator see all; a partner sees those made at it. */
 export function redemptionScope(caller: Caller, memberId: string): { partnerId: string | null } {
   switch (caller.kind) {
     case 'member':
-      if (caller.memberId !== memberId) throw forbidden("A member may read only its own redemptions");
+      if (caller.memberId !== memberId) throw forbidden('A member may read only its own redemptions');
       return { partnerId: null };
     case 'operator':
     case 'service':
@@ -45,230 +55,231 @@ export function redemptionScope(caller: Caller, memberId: string): { partnerId: 
 
 export function checkCanReadRedemption(caller: Caller, redemption: RedemptionRow): void {
   const { partnerId } = redemptionScope(caller, redemption.memberId);
-  if (partnerId !== null && partnerId !== redemption.partnerId) {
-    throw forbidden('A partner may read only redemptions made at it');
-  }
-}
-
-function checkCanRedeemFor(caller: Caller, memberId: string): void {
-  if (caller.kind === 'operator') return;
-  if (caller.kind === 'member' && caller.memberId === memberId) return;
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to redeem');
-  throw forbidden('Only the member itself and the operator may redeem its points');
+  if (partnerId !== null && partnerId !== redemption.partnerId) throw forbidden('A partner may read only redemptions made at it');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalog reads: public.
+// Reads
 
-export interface CatalogFilter {
+export type RewardSort = 'POINTS_COST_ASC' | 'POINTS_COST_DESC' | 'NEWEST';
+
+export interface CatalogQuery {
   partnerId?: string | null;
   category?: string | null;
+  kind?: RewardKind | null;
+  minPointsCost?: number | null;
+  maxPointsCost?: number | null;
+  affordableForMemberId?: string | null;
+  availableNow?: boolean | null;
+  sort?: RewardSort | null;
 }
 
-/** Catalog rows cheapest first, keyset-paginated on (points_cost, id); fetches limit + 1. */
+/** The SQL condition for "redeemable now": active, inside its window, in stock. */
+export const AVAILABLE_NOW_SQL = `r.status = 'ACTIVE' AND (r.valid_from IS NULL OR r.valid_from <= now())
+  AND (r.valid_until IS NULL OR r.valid_until > now()) AND (r.stock_remaining IS NULL OR r.stock_remaining > 0)`;
+
+const SORTS: Record<RewardSort, { order: string; key: (r: RewardRow) => (string | number)[]; after: string }> = {
+  POINTS_COST_ASC: { order: 'r.points_cost ASC, r.id ASC', key: (r) => [r.pointsCost, r.id], after: '(r.points_cost, r.id) > ($A::int, $B::uuid)' },
+  POINTS_COST_DESC: { order: 'r.points_cost DESC, r.id DESC', key: (r) => [r.pointsCost, r.id], after: '(r.points_cost, r.id) < ($A::int, $B::uuid)' },
+  NEWEST: { order: 'r.created_at DESC, r.id DESC', key: (r) => [r.createdAt.toISOString(), r.id], after: '(r.created_at, r.id) < ($A::timestamptz, $B::uuid)' },
+};
+
+export function rewardSortKey(sort: RewardSort): (r: RewardRow) => (string | number)[] {
+  return SORTS[sort].key;
+}
+
+export const REWARD_COLUMNS = `r.id, r.partner_id AS "partnerId", r.title, r.description, r.kind, r.category, r.points_cost AS "pointsCost",
+  r.cash_value_minor AS "cashValueMinor", r.currency, r.stock_remaining AS "stockRemaining", r.per_member_limit AS "perMemberLimit",
+  r.min_tier AS "minTier", r.valid_from AS "validFrom", r.valid_until AS "validUntil", r.voucher_valid_days AS "voucherValidDays",
+  r.status, r.created_at AS "createdAt"`;
+
+/** The catalog, filtered and sorted, keyset-paginated; fetches limit + 1. */
 export async function listRewards(
   dataSource: DataSource,
-  filter: CatalogFilter,
+  standings: MemberStandings,
+  caller: Caller,
+  query: CatalogQuery,
   limit: number,
   after: (string | number)[] | null,
 ): Promise<RewardRow[]> {
-  const query = dataSource.getRepository(RewardRow).createQueryBuilder('r').orderBy('r.pointsCost', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1);
-  if (filter.partnerId) query.andWhere('r.partnerId = :partnerId', { partnerId: checkId(filter.partnerId, 'partnerId') });
-  if (filter.category) query.andWhere('r.category = :category', { category: filter.category });
-  if (after) query.andWhere('(r.pointsCost, r.id) > (:afterCost, :afterId)', { afterCost: after[0], afterId: after[1] });
-  return query.getMany();
-}
-
-const REWARD_COLUMNS = `r.id, r.partner_id AS "partnerId", r.title, r.description, r.kind, r.category, r.points_cost AS "pointsCost",
-  r.cash_value_minor AS "cashValueMinor", r.currency, r.stock_remaining AS "stockRemaining"`;
-const REDEMPTION_COLUMNS = `d.id, d.member_id AS "memberId", d.reward_id AS "rewardId", d.partner_id AS "partnerId",
-  d.points_spent AS "pointsSpent", d.status, d.voucher_code AS "voucherCode", d.ledger_transfer_id AS "ledgerTransferId",
-  d.failure_code AS "failureCode", d.failure_message AS "failureMessage", d.created_at AS "createdAt"`;
-
-/** Groups rows fetched for several parents (keyed by `parent`) back into one list per parent. */
-function groupBy<T extends object>(parents: readonly (string | number)[], rows: ({ parent: string | number } & Record<string, unknown>)[], entity: new () => T): T[][] {
-  const lists = new Map<string | number, T[]>();
-  for (const { parent, ...row } of rows) {
-    const list = lists.get(parent) ?? [];
-    list.push(Object.assign(new entity(), row));
-    lists.set(parent, list);
+  const sort = SORTS[query.sort ?? 'POINTS_COST_ASC'];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (query.partnerId) conditions.push(`r.partner_id = ${param(checkId(query.partnerId, 'partnerId'))}`);
+  if (query.category) conditions.push(`r.category = ${param(query.category)}`);
+  if (query.kind) conditions.push(`r.kind = ${param(query.kind)}`);
+  for (const [bound, op] of [[query.minPointsCost, '>='], [query.maxPointsCost, '<=']] as const) {
+    if (bound === null || bound === undefined) continue;
+    if (!Number.isInteger(bound) || bound < 0) throw badInput('Points cost bounds must be whole numbers of zero or more');
+    conditions.push(`r.points_cost ${op} ${param(bound)}`);
   }
-  return parents.map((parent) => lists.get(parent) ?? []);
-}
-
-/**
- * Several members' redemptions, newest first, `limit + 1` each, in one query. `partnerId` narrows
- * them to one partner's (what a partner caller may see; redemptionScope decides).
- */
-export async function redemptionsOfMembers(
-  dataSource: DataSource,
-  memberIds: readonly string[],
-  options: { partnerId: string | null; limit: number; after: (string | number)[] | null },
-): Promise<RedemptionRow[][]> {
+  if (query.affordableForMemberId) {
+    const memberId = checkId(query.affordableForMemberId, 'affordableForMemberId');
+    checkCanReadMember(caller, memberId);
+    conditions.push(`r.points_cost <= ${param(await standings.availablePoints(memberId))}`);
+  }
+  if (query.availableNow ?? true) conditions.push(AVAILABLE_NOW_SQL);
+  if (after) {
+    const a = param(after[0]);
+    const b = param(after[1]);
+    conditions.push(sort.after.replace('$A', a).replace('$B', b));
+  }
   const rows = await dataSource.query(
-    `SELECT m.id AS parent, d.* FROM unnest($1::uuid[]) AS m(id)
-     CROSS JOIN LATERAL (
-       SELECT ${REDEMPTION_COLUMNS} FROM redemptions d
-        WHERE d.member_id = m.id AND ($2::uuid IS NULL OR d.partner_id = $2)
-          AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
-        ORDER BY d.created_at DESC, d.id DESC LIMIT $5
-     ) d`,
-    [memberIds, options.partnerId, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
+    `SELECT ${REWARD_COLUMNS} FROM rewards r ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY ${sort.order} LIMIT ${param(limit + 1)}`,
+    params,
   );
-  return groupBy(memberIds, rows, RedemptionRow);
-}
-
-/** For each points budget, the cheapest rewards in stock it covers, `limit` each, in one query. */
-export async function affordableRewards(dataSource: DataSource, budgets: readonly number[], limit: number): Promise<RewardRow[][]> {
-  const rows = await dataSource.query(
-    `SELECT b.points AS parent, r.* FROM unnest($1::int[]) AS b(points)
-     CROSS JOIN LATERAL (
-       SELECT ${REWARD_COLUMNS} FROM rewards r
-        WHERE r.points_cost <= b.points AND (r.stock_remaining IS NULL OR r.stock_remaining > 0)
-        ORDER BY r.points_cost, r.id LIMIT $2
-     ) r`,
-    [budgets, limit],
-  );
-  return groupBy(budgets, rows, RewardRow);
-}
-
-/** Several partners' rewards, cheapest first, `limit + 1` each, in one query. */
-export async function rewardsOfPartners(
-  dataSource: DataSource,
-  partnerIds: readonly string[],
-  options: { limit: number; after: (string | number)[] | null },
-): Promise<RewardRow[][]> {
-  const rows = await dataSource.query(
-    `SELECT p.id AS parent, r.* FROM unnest($1::uuid[]) AS p(id)
-     CROSS JOIN LATERAL (
-       SELECT ${REWARD_COLUMNS} FROM rewards r
-        WHERE r.partner_id = p.id AND ($2::int IS NULL OR (r.points_cost, r.id) > ($2::int, $3::uuid))
-        ORDER BY r.points_cost, r.id LIMIT $4
-     ) r`,
-    [partnerIds, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
-  );
-  return groupBy(partnerIds, rows, RewardRow);
+  return rows.map((row: object) => Object.assign(new RewardRow(), row));
 }
 
 // ---------------------------------------------------------------------------------------------
-// Redemption
+// Partners managing their catalog
 
-/**
- * Voucher codes: 12 symbols of Crockford's base32 alphabet (no I, L, O, U: nothing to misread)
- * from the operating system's CSPRNG, so 60 bits of entropy. With a million live vouchers a guess
- * succeeds with probability 1e6 / 2^60, under 1e-12; an attacker would need around 10^12 attempts
- * for one hit, far beyond any rate limit. Codes are unique (database constraint).
- */
-const VOUCHER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const VOUCHER_CODE_LENGTH = 12;
-
-export function newVoucherCode(): string {
-  let code = '';
-  for (let i = 0; i < VOUCHER_CODE_LENGTH; i += 1) code += VOUCHER_ALPHABET[randomInt(VOUCHER_ALPHABET.length)];
-  return code;
-}
-
-export interface RedeemInput {
-  memberId: string;
-  rewardId: string;
+export interface CreateRewardInput {
+  partnerId?: string | null;
+  title: string;
+  description: string;
+  kind: RewardKind;
+  category: string;
+  pointsCost: number;
+  cashValueMinor?: number | null;
+  currency?: string | null;
+  stock?: number | null;
+  perMemberLimit?: number | null;
+  minTier?: TierLevel | null;
+  validFrom?: Date | string | null;
+  validUntil?: Date | string | null;
+  voucherValidDays?: number | null;
   idempotencyKey: string;
 }
 
-/**
- * Redeems a reward in three steps under one idempotency key:
- * 1. hold one unit of stock and record a PENDING redemption (one transaction; the conditional
- *    decrement never lets stock go below zero, whatever the concurrency);
- * 2. reserve the points in the members ledger (keyed by the redemption id, so repeating the step
- *    never holds twice), then post the reservation (posting twice is a no-op);
- * 3. ISSUED with a voucher code, or FAILED with the stock given back when the ledger refused.
- * A retry with the same key resumes a PENDING redemption at step 2, returns an ISSUED one, and
- * repeats the error of a FAILED one. If the ledger cannot be reached the redemption stays PENDING
- * and the caller gets UPSTREAM_UNAVAILABLE: retrying with the same key completes it.
- */
-export async function redeemReward(deps: RewardsDeps, caller: Caller, input: RedeemInput): Promise<string> {
-  const memberId = checkId(input.memberId, 'memberId');
-  const rewardId = checkId(input.rewardId, 'rewardId');
-  checkCanRedeemFor(caller, memberId);
-
-  const { redemptionId } = await idempotentTransaction(
-    deps.dataSource,
-    { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } },
-    async (manager) => {
-      const [held] = (
-        (await manager.query(
-          `UPDATE rewards SET stock_remaining = stock_remaining - 1
-            WHERE id = $1 AND (stock_remaining IS NULL OR stock_remaining > 0)
-            RETURNING partner_id, points_cost`,
-          [rewardId],
-        )) as [{ partner_id: string; points_cost: number }[], number]
-      )[0];
-      if (!held) {
-        const exists = await manager.getRepository(RewardRow).existsBy({ id: rewardId });
-        if (!exists) throw notFound(`No reward with id ${rewardId}`);
-        throw new DomainError('OUT_OF_STOCK', 'This reward is out of stock');
-      }
-      const redemptionId = randomUUID();
-      await manager.query(
-        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status) VALUES ($1, $2, $3, $4, $5, 'PENDING')`,
-        [redemptionId, memberId, rewardId, held.partner_id, held.points_cost],
-      );
-      return { redemptionId };
-    },
-  );
-
-  const redemption = await deps.dataSource.getRepository(RedemptionRow).findOneByOrFail({ id: redemptionId });
-  if (redemption.status === 'PENDING') await completeRedemption(deps, redemption);
-  const settled = await deps.dataSource.getRepository(RedemptionRow).findOneByOrFail({ id: redemptionId });
-  if (settled.status === 'FAILED') {
-    const code = (ERROR_CODES as readonly string[]).includes(settled.failureCode ?? '') ? (settled.failureCode as ErrorCode) : 'BAD_USER_INPUT';
-    throw new DomainError(code, settled.failureMessage ?? 'The redemption failed');
-  }
-  return redemptionId;
+function checkRange(value: number | null | undefined, field: string, min: number, max: number): void {
+  if (value === null || value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${field} must be a whole number from ${min} to ${max}`);
 }
 
-/** Steps 2 and 3 of redeemReward. */
-async function completeRedemption(deps: RewardsDeps, redemption: RedemptionRow): Promise<void> {
-  let transferId: string;
-  try {
-    const reservationId = await deps.ledger.reserve({
-      memberId: redemption.memberId,
-      partnerId: redemption.partnerId,
-      points: redemption.pointsSpent,
-      reference: `redemption:${redemption.id}`,
-      idempotencyKey: `redemption:${redemption.id}`,
-    });
-    transferId = await deps.ledger.post(reservationId);
-  } catch (error) {
-    // The ledger said no (not enough points, no such member, the hold timed out): nothing was
-    // spent, so give the stock back. The ledger unreachable leaves the redemption PENDING: a retry
-    // with the same key resumes it, and the reservation is found again by its key.
-    if (error instanceof DomainError && error.code !== 'UPSTREAM_UNAVAILABLE') {
-      await deps.dataSource.transaction(async (manager) => {
-        const [[failed]] = (await manager.query(
-          `UPDATE redemptions SET status = 'FAILED', failure_code = $2, failure_message = $3
-            WHERE id = $1 AND status = 'PENDING' RETURNING reward_id`,
-          [redemption.id, error.code, error.message],
-        )) as [{ reward_id: string }[], number];
-        if (failed) {
-          await manager.query(
-            'UPDATE rewards SET stock_remaining = stock_remaining + 1 WHERE id = $1 AND stock_remaining IS NOT NULL',
-            [failed.reward_id],
-          );
-        }
-      });
-      return;
-    }
-    throw error;
-  }
-  await deps.dataSource.transaction(async (manager) => {
-    const [, updated] = (await manager.query(
-      `UPDATE redemptions SET status = 'ISSUED', voucher_code = $2, ledger_transfer_id = $3 WHERE id = $1 AND status = 'PENDING'`,
-      [redemption.id, newVoucherCode(), transferId],
-    )) as [unknown[], number];
-    // Someone else completed it first (a concurrent retry): it must then be ISSUED by the same transfer.
-    if (updated === 0) {
-      const current = await manager.getRepository(RedemptionRow).findOneByOrFail({ id: redemption.id });
-      assertInvariant(current.status === 'ISSUED' && current.ledgerTransferId === transferId, `redemption ${redemption.id} issued once`);
-    }
+function checkCategory(category: string): string {
+  if (!CATEGORY_PATTERN.test(category)) throw badInput('category must be 1 to 40 lowercase letters, digits or dashes');
+  return category;
+}
+
+function instant(value: Date | string | null | undefined, field: string): Date | null {
+  if (value === null || value === undefined) return null;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw badInput(`${field} is not a valid instant`);
+  return at;
+}
+
+export async function createReward(dataSource: DataSource, caller: Caller, input: CreateRewardInput): Promise<string> {
+  const partnerId = actingPartner(caller, input.partnerId, 'create rewards');
+  const title = checkText(input.title, 'title', MAX_TITLE_LENGTH);
+  const description = checkText(input.description, 'description', MAX_DESCRIPTION_LENGTH);
+  const category = checkCategory(input.category);
+  checkRange(input.pointsCost, 'pointsCost', 1, MAX_POINTS_COST);
+  checkRange(input.cashValueMinor, 'cashValueMinor', 0, 100_000_000);
+  checkRange(input.stock, 'stock', 0, MAX_STOCK);
+  checkRange(input.perMemberLimit, 'perMemberLimit', 1, MAX_PER_MEMBER_LIMIT);
+  checkRange(input.voucherValidDays, 'voucherValidDays', 1, MAX_VOUCHER_VALID_DAYS);
+  if ((input.cashValueMinor ?? null) === null !== ((input.currency ?? null) === null)) throw badInput('cashValueMinor and currency go together');
+  if (input.currency) currencyExponent(input.currency);
+  const validFrom = instant(input.validFrom, 'validFrom');
+  const validUntil = instant(input.validUntil, 'validUntil');
+  if (validFrom && validUntil && validUntil <= validFrom) throw badInput('validUntil must be after validFrom');
+  const row = {
+    partnerId,
+    title,
+    description,
+    kind: input.kind,
+    category,
+    pointsCost: input.pointsCost,
+    cashValueMinor: input.cashValueMinor ?? null,
+    currency: input.currency ?? null,
+    stock: input.stock ?? null,
+    perMemberLimit: input.perMemberLimit ?? null,
+    minTier: input.minTier ?? 'BASE',
+    validFrom: validFrom?.toISOString() ?? null,
+    validUntil: validUntil?.toISOString() ?? null,
+    voucherValidDays: input.voucherValidDays ?? DEFAULT_VOUCHER_VALID_DAYS,
+  };
+  const { rewardId } = await idempotentTransaction(dataSource, { scope: `createReward:${partnerId}`, key: input.idempotencyKey, request: row }, async (manager) => {
+    const rewardId = randomUUID();
+    await manager.query(
+      `INSERT INTO rewards (id, partner_id, title, description, kind, category, points_cost, cash_value_minor, currency, stock_remaining,
+                            per_member_limit, min_tier, valid_from, valid_until, voucher_valid_days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [rewardId, row.partnerId, row.title, row.description, row.kind, row.category, row.pointsCost, row.cashValueMinor, row.currency, row.stock,
+        row.perMemberLimit, row.minTier, row.validFrom, row.validUntil, row.voucherValidDays],
+    );
+    return { rewardId };
   });
+  return rewardId;
+}
+
+async function rewardForManagement(dataSource: DataSource, caller: Caller, rewardIdInput: string): Promise<RewardRow> {
+  const reward = await dataSource.getRepository(RewardRow).findOneBy({ id: checkId(rewardIdInput, 'rewardId') });
+  if (!reward) throw notFound(`No reward with id ${rewardIdInput}`);
+  checkCanManage(caller, reward);
+  return reward;
+}
+
+export interface UpdateRewardInput {
+  rewardId: string;
+  title?: string | null;
+  description?: string | null;
+  category?: string | null;
+  pointsCost?: number | null;
+  perMemberLimit?: number | null;
+  minTier?: TierLevel | null;
+  validUntil?: Date | string | null;
+}
+
+/** Changes a reward's catalog entry; redemptions already made keep what they spent. */
+export async function updateReward(dataSource: DataSource, caller: Caller, input: UpdateRewardInput): Promise<string> {
+  const reward = await rewardForManagement(dataSource, caller, input.rewardId);
+  const changes: Partial<RewardRow> = {};
+  if (input.title != null) changes.title = checkText(input.title, 'title', MAX_TITLE_LENGTH);
+  if (input.description != null) changes.description = checkText(input.description, 'description', MAX_DESCRIPTION_LENGTH);
+  if (input.category != null) changes.category = checkCategory(input.category);
+  if (input.pointsCost != null) {
+    checkRange(input.pointsCost, 'pointsCost', 1, MAX_POINTS_COST);
+    changes.pointsCost = input.pointsCost;
+  }
+  if (input.perMemberLimit != null) {
+    checkRange(input.perMemberLimit, 'perMemberLimit', 1, MAX_PER_MEMBER_LIMIT);
+    changes.perMemberLimit = input.perMemberLimit;
+  }
+  if (input.minTier != null) changes.minTier = input.minTier;
+  if (input.validUntil != null) {
+    const validUntil = instant(input.validUntil, 'validUntil')!;
+    if (reward.validFrom && validUntil <= reward.validFrom) throw badInput('validUntil must be after validFrom');
+    changes.validUntil = validUntil;
+  }
+  if (Object.keys(changes).length) await dataSource.getRepository(RewardRow).update({ id: reward.id }, changes);
+  return reward.id;
+}
+
+export async function retireReward(dataSource: DataSource, caller: Caller, rewardId: string): Promise<string> {
+  const reward = await rewardForManagement(dataSource, caller, rewardId);
+  await dataSource.getRepository(RewardRow).update({ id: reward.id }, { status: 'RETIRED' });
+  return reward.id;
+}
+
+/** Adds or removes units; stock never goes below zero, whatever redemptions run meanwhile. */
+export async function adjustRewardStock(dataSource: DataSource, caller: Caller, input: { rewardId: string; delta: number; idempotencyKey: string }): Promise<string> {
+  const reward = await rewardForManagement(dataSource, caller, input.rewardId);
+  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_STOCK) throw badInput(`delta must be a non-zero whole number within ±${MAX_STOCK}`);
+  if (reward.stockRemaining === null) throw badInput('The reward has unlimited stock');
+  await idempotentTransaction(dataSource, { scope: `adjustRewardStock:${reward.id}`, key: input.idempotencyKey, request: { delta: input.delta } }, async (manager) => {
+    const [[updated]] = (await manager.query(
+      `UPDATE rewards SET stock_remaining = stock_remaining + $2 WHERE id = $1 AND stock_remaining + $2 BETWEEN 0 AND $3 RETURNING id`,
+      [reward.id, input.delta, MAX_STOCK],
+    )) as [unknown[], number];
+    if (!updated) throw new DomainError('BAD_USER_INPUT', `Stock cannot go below zero or above ${MAX_STOCK}`);
+    return { rewardId: reward.id };
+  });
+  return reward.id;
 }

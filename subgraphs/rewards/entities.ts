@@ -3,7 +3,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** Column types are explicit: tsx and swc do not emit the decorator metadata TypeORM would infer them from. */
 
 export type RewardKind = 'VOUCHER' | 'PERCENT_DISCOUNT' | 'FREE_ITEM' | 'EXPERIENCE';
-export type RedemptionStatus = 'PENDING' | 'ISSUED' | 'FAILED';
+export type RedemptionStatus = 'PENDING' | 'ISSUED' | 'USED' | 'CANCELLING' | 'CANCELLED' | 'EXPIRED' | 'FAILED';
+export type RewardStatus = 'ACTIVE' | 'RETIRED';
+
+/** The members subgraph's tiers, lowest first; a reward may require one. */
+export const TIER_ORDER = ['BASE', 'SILVER', 'GOLD', 'PLATINUM'] as const;
+export type TierLevel = (typeof TIER_ORDER)[number];
 
 @Entity({ name: 'rewards' })
 export class RewardRow {
@@ -37,6 +42,27 @@ export class RewardRow {
   /** Null means unlimited. */
   @Column({ name: 'stock_remaining', type: 'integer', nullable: true })
   stockRemaining!: number | null;
+
+  @Column({ name: 'per_member_limit', type: 'integer', nullable: true })
+  perMemberLimit!: number | null;
+
+  @Column({ name: 'min_tier', type: 'text' })
+  minTier!: TierLevel;
+
+  @Column({ name: 'valid_from', type: 'timestamptz', nullable: true })
+  validFrom!: Date | null;
+
+  @Column({ name: 'valid_until', type: 'timestamptz', nullable: true })
+  validUntil!: Date | null;
+
+  @Column({ name: 'voucher_valid_days', type: 'integer' })
+  voucherValidDays!: number;
+
+  @Column({ type: 'text' })
+  status!: RewardStatus;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }
 
 @Entity({ name: 'redemptions' })
@@ -62,6 +88,13 @@ export class RedemptionRow {
 
   @Column({ name: 'voucher_code', type: 'text', nullable: true })
   voucherCode!: string | null;
+
+  @Column({ name: 'voucher_expires_at', type: 'timestamptz', nullable: true })
+  voucherExpiresAt!: Date | null;
+
+  /** The members ledger's hold on the points, once it answered. */
+  @Column({ name: 'ledger_reservation_id', type: 'uuid', nullable: true })
+  ledgerReservationId!: string | null;
 
   /** The members ledger transfer that spent the points, once posted. */
   @Column({ name: 'ledger_transfer_id', type: 'uuid', nullable: true })

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, perParentLoader } from '../../shared/loaders';
-import { affordableRewards, redemptionsOfMembers, rewardsOfPartners } from './catalog';
+import { affordableRewards, redemptionsOfMembers, rewardsOfPartners } from './reads';
 import { RedemptionRow, RewardRow } from './entities';
 
 type Page = { limit: number; after: (string | number)[] | null };

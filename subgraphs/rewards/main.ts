@@ -1,4 +1,5 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
+import { PostgresEventBus } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
 import { startRewardsSubgraph } from './server';
 
@@ -11,5 +12,8 @@ runService('rewards', () =>
     poolMax: intEnv('DB_POOL_MAX', 10),
     seedDemo: process.env.SEED_DEMO === '1',
     membersUrl: requiredEnv('MEMBERS_URL'),
+    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    recoveryIntervalMs: intEnv('REWARDS_RECOVERY_INTERVAL_MS', 5_000),
+    recoveryMinAgeMs: intEnv('REWARDS_RECOVERY_MIN_AGE_MS', 10_000),
   }),
 );

@@ -2,9 +2,10 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { checkCanReadRedemption, listRewards, redeemReward, redemptionScope } from './catalog';
-import type { RedemptionRow, RewardRow } from './entities';
+import { adjustRewardStock, checkCanReadRedemption, createReward, listRewards, redemptionScope, retireReward, rewardSortKey, updateReward } from './catalog';
+import type { RedemptionRow } from './entities';
 import type { Resolvers } from './generated/graphql';
+import { cancelRedemption, redeemReward, useVoucher } from './redemptions';
 
 /** A member as the rewards subgraph knows it: its key, and the balance fields @requires brings. */
 export interface MemberRef {
@@ -17,29 +18,48 @@ export interface PartnerRef {
   id: string;
 }
 
-const rewardCursor = (r: RewardRow) => [r.pointsCost, r.id];
+const cheapestFirst = rewardSortKey('POINTS_COST_ASC');
 const redemptionCursor = (r: RedemptionRow) => [r.createdAt.toISOString(), r.id];
 
-/** Resolvers only translate GraphQL to calls of the rewards core (catalog.ts). */
+/** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
+function present<T>(row: T | null): T {
+  if (row === null) throw new Error('a row written or referenced in this request could not be read back');
+  return row;
+}
+
+/** Resolvers only translate GraphQL to calls of the rewards core (catalog.ts, redemptions.ts). */
 export const resolvers: Resolvers = {
   DateTime,
   Query: {
-    rewards: async (_root, { partnerId, category, first, after }, { rewards }) => {
+    rewards: async (_root, { first, after, sort, ...filters }, { caller, rewards }) => {
       const limit = pageSize(first);
-      return toConnection(await listRewards(rewards.dataSource, { partnerId, category }, limit, decodeCursor(after, 2)), limit, rewardCursor);
+      const order = sort ?? 'POINTS_COST_ASC';
+      const cursor = decodeCursor(after, 2);
+      const rows = await listRewards(rewards.dataSource, rewards.standings, caller, { ...filters, sort: order }, limit, cursor);
+      return toConnection(rows, limit, rewardSortKey(order));
     },
     reward: async (_root, { id }, { loaders }) => {
       const reward = await loaders.reward.load(checkId(id, 'id'));
       if (!reward) throw notFound(`No reward with id ${id}`);
       return reward;
     },
-  },
-  Mutation: {
-    redeemReward: async (_root, args, { caller, rewards, loaders }) => {
-      const redemption = await loaders.redemption.load(await redeemReward(rewards, caller, args));
-      if (!redemption) throw new Error('a redemption written in this request could not be read back');
+    redemption: async (_root, { id }, { caller, loaders }) => {
+      const redemption = await loaders.redemption.load(checkId(id, 'id'));
+      if (!redemption) throw notFound(`No redemption with id ${id}`);
+      checkCanReadRedemption(caller, redemption);
       return redemption;
     },
+  },
+  Mutation: {
+    redeemReward: async (_root, args, { caller, rewards, loaders }) => present(await loaders.redemption.load(await redeemReward(rewards, caller, args))),
+    cancelRedemption: async (_root, { redemptionId }, { caller, rewards, loaders }) =>
+      present(await loaders.redemption.load(await cancelRedemption(rewards, caller, redemptionId))),
+    useVoucher: async (_root, { voucherCode }, { caller, rewards, loaders }) => present(await loaders.redemption.load(await useVoucher(rewards, caller, voucherCode))),
+    createReward: async (_root, { input }, { caller, rewards, loaders }) => present(await loaders.reward.load(await createReward(rewards.dataSource, caller, input))),
+    updateReward: async (_root, { input }, { caller, rewards, loaders }) => present(await loaders.reward.load(await updateReward(rewards.dataSource, caller, input))),
+    retireReward: async (_root, { rewardId }, { caller, rewards, loaders }) => present(await loaders.reward.load(await retireReward(rewards.dataSource, caller, rewardId))),
+    adjustRewardStock: async (_root, { input }, { caller, rewards, loaders }) =>
+      present(await loaders.reward.load(await adjustRewardStock(rewards.dataSource, caller, input))),
   },
   Reward: {
     __resolveReference: (reference, { loaders }) => loaders.reward.load(reference.id),
@@ -52,11 +72,10 @@ export const resolvers: Resolvers = {
       return redemption;
     },
     member: (redemption) => ({ id: redemption.memberId }),
-    reward: async (redemption, _args, { loaders }) => {
-      const reward = await loaders.reward.load(redemption.rewardId);
-      if (!reward) throw new Error(`redemption ${redemption.id} names a reward that does not exist`);
-      return reward;
-    },
+    reward: async (redemption, _args, { loaders }) => present(await loaders.reward.load(redemption.rewardId)),
+    // CANCELLING is internal: the cancellation is committed and completes by itself.
+    status: (redemption) => (redemption.status === 'CANCELLING' ? 'CANCELLED' : redemption.status),
+    failureReason: (redemption) => (redemption.status === 'FAILED' ? redemption.failureMessage : null),
   },
   Member: {
     __resolveReference: (reference) => reference,
@@ -77,7 +96,7 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference) => reference,
     rewards: async (partner, { first, after }, { loaders }) => {
       const limit = pageSize(first);
-      return toConnection(await loaders.rewardsOfPartner.load({ parent: partner.id, options: { limit, after: decodeCursor(after, 2) } }), limit, rewardCursor);
+      return toConnection(await loaders.rewardsOfPartner.load({ parent: partner.id, options: { limit, after: decodeCursor(after, 2) } }), limit, cheapestFirst);
     },
   },
 };

@@ -1,8 +1,12 @@
 import { openSubgraphDatabase } from '../../shared/database';
+import { REWARD_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { SubgraphClient } from '../../shared/internalClient';
+import { startRelay } from '../../shared/outbox';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
-import type { PointsLedger, RewardsDeps } from './catalog';
+import type { MemberStandings } from './catalog';
+import type { RewardsDeps } from './context';
+import { recover, type PointsLedger } from './redemptions';
 import type { RewardsContext } from './context';
 import { REWARDS_ENTITIES } from './entities';
 import { createRewardsLoaders } from './loaders';
@@ -18,10 +22,15 @@ export interface RewardsConfig {
   poolMax: number;
   seedDemo: boolean;
   membersUrl: string;
+  bus: EventBus;
+  /** How often unfinished redemptions are completed or compensated and vouchers expired. */
+  recoveryIntervalMs: number;
+  /** Recovery leaves younger redemptions to the request that is still running them. */
+  recoveryMinAgeMs: number;
 }
 
-/** The members ledger, reached over its internal two-phase debit mutations. */
-function membersLedger(client: SubgraphClient): PointsLedger {
+/** The members ledger, reached over its internal (@inaccessible) operations. */
+function membersLedger(client: SubgraphClient): PointsLedger & MemberStandings {
   return {
     async reserve(input) {
       const data = await client.request<{ reservePoints: { id: string } }>(
@@ -37,6 +46,16 @@ function membersLedger(client: SubgraphClient): PointsLedger {
       );
       return data.postReservation.redeemTransferId;
     },
+    async refund(reservationId) {
+      await client.request(`mutation Refund($id: ID!) { refundReservation(reservationId: $id) { id } }`, { id: reservationId });
+    },
+    async availablePoints(memberId) {
+      const data = await client.request<{ memberStanding: { availablePoints: number } }>(
+        `query Standing($id: ID!) { memberStanding(memberId: $id) { availablePoints } }`,
+        { id: memberId },
+      );
+      return data.memberStanding.availablePoints;
+    },
   };
 }
 
@@ -50,10 +69,15 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     applicationName: 'rewards',
   });
   if (config.seedDemo) await seedDemoCatalog(dataSource);
-  const rewards: RewardsDeps = {
-    dataSource,
-    ledger: membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret)),
-  };
+  const relay = startRelay(dataSource, config.bus, REWARD_EVENTS_CHANNEL);
+  const members = membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret));
+  const rewards: RewardsDeps = { dataSource, ledger: members, standings: members, onEventsAppended: relay.nudge };
+  const runRecovery = () =>
+    recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => console.error(`[rewards] recovery: ${error.message}`));
+  // At start-up first: whatever a crash left half done is finished before new work piles up.
+  await runRecovery();
+  const recovery = setInterval(runRecovery, config.recoveryIntervalMs);
+  recovery.unref();
   const server = await startSubgraphServer<RewardsContext>({
     name: 'rewards',
     sdl: subgraphSdl('rewards'),
@@ -67,7 +91,10 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
   return {
     url: server.url,
     async stop() {
+      clearInterval(recovery);
       await server.stop();
+      await relay.stop();
+      await config.bus.close();
       await dataSource.destroy();
     },
   };

@@ -1,0 +1,78 @@
+import type { DataSource } from 'typeorm';
+import { AVAILABLE_NOW_SQL, REWARD_COLUMNS } from './catalog';
+import { RedemptionRow, RewardRow } from './entities';
+
+/**
+ * Batched reads for lists under many parents (loaders.ts calls these once per request and group):
+ * a page of members or partners costs one query per list, not one per parent.
+ */
+
+const REDEMPTION_COLUMNS = `d.id, d.member_id AS "memberId", d.reward_id AS "rewardId", d.partner_id AS "partnerId",
+  d.points_spent AS "pointsSpent", d.status, d.ledger_reservation_id AS "ledgerReservationId", d.ledger_transfer_id AS "ledgerTransferId",
+  d.voucher_code AS "voucherCode", d.voucher_expires_at AS "voucherExpiresAt", d.failure_code AS "failureCode",
+  d.failure_message AS "failureMessage", d.created_at AS "createdAt"`;
+
+/** Groups rows fetched for several parents (keyed by `parent`) back into one list per parent. */
+function groupBy<T extends object>(parents: readonly (string | number)[], rows: ({ parent: string | number } & Record<string, unknown>)[], entity: new () => T): T[][] {
+  const lists = new Map<string | number, T[]>();
+  for (const { parent, ...row } of rows) {
+    const list = lists.get(parent) ?? [];
+    list.push(Object.assign(new entity(), row));
+    lists.set(parent, list);
+  }
+  return parents.map((parent) => lists.get(parent) ?? []);
+}
+
+/**
+ * Several members' redemptions, newest first, `limit + 1` each, in one query. `partnerId` narrows
+ * them to one partner's (what a partner caller may see; redemptionScope decides).
+ */
+export async function redemptionsOfMembers(
+  dataSource: DataSource,
+  memberIds: readonly string[],
+  options: { partnerId: string | null; limit: number; after: (string | number)[] | null },
+): Promise<RedemptionRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT m.id AS parent, d.* FROM unnest($1::uuid[]) AS m(id)
+     CROSS JOIN LATERAL (
+       SELECT ${REDEMPTION_COLUMNS} FROM redemptions d
+        WHERE d.member_id = m.id AND ($2::uuid IS NULL OR d.partner_id = $2)
+          AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY d.created_at DESC, d.id DESC LIMIT $5
+     ) d`,
+    [memberIds, options.partnerId, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
+  );
+  return groupBy(memberIds, rows, RedemptionRow);
+}
+
+/** For each points budget, the cheapest rewards available now that it covers, `limit` each, in one query. */
+export async function affordableRewards(dataSource: DataSource, budgets: readonly number[], limit: number): Promise<RewardRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT b.points AS parent, r.* FROM unnest($1::int[]) AS b(points)
+     CROSS JOIN LATERAL (
+       SELECT ${REWARD_COLUMNS} FROM rewards r
+        WHERE r.points_cost <= b.points AND ${AVAILABLE_NOW_SQL}
+        ORDER BY r.points_cost, r.id LIMIT $2
+     ) r`,
+    [budgets, limit],
+  );
+  return groupBy(budgets, rows, RewardRow);
+}
+
+/** Several partners' rewards (retired included), cheapest first, `limit + 1` each, in one query. */
+export async function rewardsOfPartners(
+  dataSource: DataSource,
+  partnerIds: readonly string[],
+  options: { limit: number; after: (string | number)[] | null },
+): Promise<RewardRow[][]> {
+  const rows = await dataSource.query(
+    `SELECT p.id AS parent, r.* FROM unnest($1::uuid[]) AS p(id)
+     CROSS JOIN LATERAL (
+       SELECT ${REWARD_COLUMNS} FROM rewards r
+        WHERE r.partner_id = p.id AND ($2::int IS NULL OR (r.points_cost, r.id) > ($2::int, $3::uuid))
+        ORDER BY r.points_cost, r.id LIMIT $4
+     ) r`,
+    [partnerIds, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
+  );
+  return groupBy(partnerIds, rows, RewardRow);
+}
