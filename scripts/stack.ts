@@ -33,8 +33,11 @@ export interface Stack {
   gatewayUrl: string;
   /** Each service's URL: subgraphs' /graphql endpoints and the gateway's. */
   urls: Record<ServiceName, string>;
-  /** Stops one service (SIGKILL when `crash`) and starts it again on the same port. */
-  restart(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
+  /**
+   * Stops one service (SIGKILL when `crash`) and starts it again on the same port, running
+   * `whileDown` in between.
+   */
+  restart(service: ServiceName, options?: { crash?: boolean; whileDown?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -149,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     urls,
     async restart(service, restartOptions) {
       await stopService(service, restartOptions?.crash ? 'SIGKILL' : 'SIGTERM');
+      await restartOptions?.whileDown?.();
       await launch(service);
     },
     stop,
