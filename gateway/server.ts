@@ -6,9 +6,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
-import { PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
+import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
 
@@ -56,6 +57,22 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/**
+ * Subgraph errors reach callers with their code and message (the subgraphs already masked their
+ * own internals). What the gateway itself raises about reaching a subgraph names internal
+ * addresses: callers get a stable code and a plain message instead.
+ */
+function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  const unreachable = /^request to .* failed/.test(formatted.message);
+  if (!unreachable) console.error(`[gateway] internal error: ${formatted.message}`);
+  return {
+    message: unreachable ? 'A service of the coalition graph did not answer; retry with the same idempotency key' : 'Internal server error',
+    path: formatted.path,
+    extensions: { code: unreachable ? 'UPSTREAM_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', ...(formatted.extensions?.serviceName ? { serviceName: formatted.extensions.serviceName } : {}) },
+  };
+}
+
 /** Development diagnostic: the SQL statements the subgraphs issued for a request, added up. */
 const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
@@ -85,6 +102,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors,
     plugins: [
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -116,6 +134,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     expressMiddleware(apollo, { context: async ({ req }) => ({ caller: authenticate(req.headers), sqlStatements: 0 }) }),
   );
 
+  keepConnectionsAlive(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://${config.host}:${port}/graphql`, stop: () => apollo.stop() };

@@ -67,6 +67,15 @@ export const PRIVATE_BY_DEFAULT_PLUGINS: ApolloServerPlugin[] = [
   ApolloServerPluginLandingPageDisabled(),
 ];
 
+/**
+ * Node closes idle keep-alive connections after 5 s by default, which races with a client reusing
+ * one ("socket hang up" at the gateway). Keep them well past any client's idle reuse instead.
+ */
+export function keepConnectionsAlive(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
 /** Development diagnostic: the SQL statements a request issued, in `extensions.sqlStatements`. */
 const reportStatementCount: ApolloServerPlugin = {
   async requestDidStart() {
@@ -124,6 +133,7 @@ export async function startSubgraphServer<Context extends object>(
     }),
   );
 
+  keepConnectionsAlive(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {

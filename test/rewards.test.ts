@@ -20,17 +20,17 @@ async function stockOf(rewardId: string): Promise<number | null> {
 
 describe('the catalog', () => {
   it('pages the public catalog cheapest first, with a bounded page size', async () => {
-    const query = `query($first: Int, $after: String) { rewards(first: $first, after: $after) {
+    // The demo's travel category: other tests add rewards to other categories meanwhile.
+    const query = `query($first: Int, $after: String) { rewards(category: "travel", first: $first, after: $after) {
       edges { node { id pointsCost } } pageInfo { hasNextPage endCursor } } }`;
     const costs: number[] = [];
     let after: string | null = null;
     do {
-      const page: any = dataOf(await gql(query, { first: 3, after })).rewards;
+      const page: any = dataOf(await gql(query, { first: 2, after })).rewards;
       costs.push(...page.edges.map((e: { node: { pointsCost: number } }) => e.node.pointsCost));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
-    expect(costs).toHaveLength(DEMO_REWARDS.length);
-    expect([...costs].sort((a, b) => a - b)).toEqual(costs);
+    expect(costs).toEqual(DEMO_REWARDS.filter((r) => r.category === 'travel').map((r) => r.pointsCost).sort((a, b) => a - b));
     expect(errorCode(await gql(query, { first: 0 }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(query, { first: 500 }))).toBe('BAD_USER_INPUT');
   });
