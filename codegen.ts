@@ -46,6 +46,11 @@ const config: CodegenConfig = {
       {
         Partner: '../entities#PartnerRow',
         PartnerContract: '../entities#ContractRow',
+        PartnerPosition: '../resolvers#PositionModel',
+        SettlementPeriod: '../periods#PeriodRow',
+        SettlementStatement: '../books#StatementRow',
+        Reconciliation: '../books#ReconciliationView',
+        PointsFlow: '../resolvers#FlowModel',
       },
       '../context#SettlementContext',
     ),

@@ -18,6 +18,7 @@ import {
   lockMembers,
   memberAccount,
   move,
+  originsOf,
   pendingAccount,
   qualifyingPoints,
   recordBalanceChange,
@@ -307,7 +308,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
 
 /** Marks an earn posted and gives it its lot (with the coalition's points lifetime). */
 async function postEarnLot(deps: LedgerDeps, manager: EntityManager, member: MemberRow, earnId: string, creditTransferId: string, points: number): Promise<void> {
-  const lotId = await addLot(manager, member.id, creditTransferId, points, addMonths(new Date(), deps.config.pointsLifetimeMonths));
+  const [{ partner_id: partnerId }] = (await manager.query('SELECT partner_id FROM earns WHERE transfer_id = $1', [earnId])) as [{ partner_id: string }];
+  const lotId = await addLot(manager, member.id, creditTransferId, points, addMonths(new Date(), deps.config.pointsLifetimeMonths), partnerId);
   await manager.query(`UPDATE earns SET status = 'POSTED', posted_at = now(), lot_id = $2 WHERE transfer_id = $1`, [earnId, lotId]);
 }
 
@@ -522,6 +524,15 @@ async function lockReservation(manager: EntityManager, reservationId: string): P
   return manager.getRepository(ReservationRow).findOneByOrFail({ id: reservationId });
 }
 
+/** The lots a reservation took its points from, with the partners that issued them. */
+async function reservationTakes(manager: EntityManager, reservationId: string): Promise<{ lotId: string; points: number; originPartnerId: string | null }[]> {
+  return (await manager.query(
+    `SELECT r.lot_id AS "lotId", r.points::int AS points, l.origin_partner_id AS "originPartnerId"
+       FROM reservation_lots r JOIN lots l ON l.id = r.lot_id WHERE r.reservation_id = $1`,
+    [reservationId],
+  )) as { lotId: string; points: number; originPartnerId: string | null }[];
+}
+
 /** Spends reserved points. Posting twice is a no-op; a voided reservation is never posted (invariant 5). */
 export async function postReservation(deps: LedgerDeps, caller: Caller, reservationIdInput: string): Promise<string> {
   requireService(caller, 'postReservation');
@@ -542,7 +553,8 @@ export async function postReservation(deps: LedgerDeps, caller: Caller, reservat
       createdBy: actor(caller),
     });
     await manager.query(`UPDATE reservations SET status = 'POSTED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
-    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM', points, partnerId: reservation.partnerId, availableDelta: 0, pendingDelta: 0, reservedDelta: -points });
+    const origins = originsOf(await reservationTakes(manager, reservation.id));
+    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM', points, partnerId: reservation.partnerId, availableDelta: 0, pendingDelta: 0, reservedDelta: -points, origins });
     return reservation.id;
   });
 }
@@ -569,11 +581,7 @@ async function releaseReservation(manager: EntityManager, reservationId: string,
     reference: reservation.reference,
     createdBy,
   });
-  const takes = (await manager.query('SELECT lot_id AS "lotId", points::int AS points FROM reservation_lots WHERE reservation_id = $1', [reservation.id])) as {
-    lotId: string;
-    points: number;
-  }[];
-  await returnToLots(manager, reservation.memberId, takes);
+  await returnToLots(manager, reservation.memberId, await reservationTakes(manager, reservation.id));
   await manager.query(`UPDATE reservations SET status = 'VOIDED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
   await recordBalanceChange(manager, reservation.memberId, { id, kind: 'RELEASE', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: -points });
   return reservation.id;
@@ -602,13 +610,10 @@ export async function refundReservation(deps: LedgerDeps, caller: Caller, reserv
       reference: reservation.reference,
       createdBy: actor(caller),
     });
-    const takes = (await manager.query('SELECT lot_id AS "lotId", points::int AS points FROM reservation_lots WHERE reservation_id = $1', [reservation.id])) as {
-      lotId: string;
-      points: number;
-    }[];
+    const takes = await reservationTakes(manager, reservation.id);
     await returnToLots(manager, reservation.memberId, takes);
     await manager.query(`UPDATE reservations SET status = 'REFUNDED', refund_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
-    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM_REFUND', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0 });
+    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM_REFUND', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0, origins: originsOf(takes) });
     return reservation.id;
   });
 }
@@ -652,8 +657,8 @@ export async function burnPoints(deps: LedgerDeps, caller: Caller, input: BurnIn
       reference,
       createdBy: actor(caller),
     });
-    await takeFromLots(manager, memberId, input.points);
-    await recordBalanceChange(manager, memberId, { id, kind: 'BURN', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
+    const origins = originsOf(await takeFromLots(manager, memberId, input.points));
+    await recordBalanceChange(manager, memberId, { id, kind: 'BURN', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0, origins });
     const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
     return { transferId: id, valueMinor: Number(valueMinor), currency: terms.currency };
   });
@@ -704,7 +709,7 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
         createdBy: actor(caller),
       });
       for (const take of await takeFromLots(manager, fromMemberId, input.points)) {
-        await addLot(manager, toMemberId, id, take.points, take.expiresAt);
+        await addLot(manager, toMemberId, id, take.points, take.expiresAt, take.originPartnerId);
       }
       await recordBalanceChange(manager, fromMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
       await recordBalanceChange(manager, toMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
@@ -749,7 +754,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
         reason,
         createdBy: actor(caller),
       });
-      if (adding) await addLot(manager, memberId, id, points, expiresAt ?? addMonths(new Date(), deps.config.pointsLifetimeMonths));
+      if (adding) await addLot(manager, memberId, id, points, expiresAt ?? addMonths(new Date(), deps.config.pointsLifetimeMonths), null);
       else await takeFromLots(manager, memberId, points);
       await recordBalanceChange(manager, memberId, { id, kind: 'ADJUSTMENT', points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
       return { transferId: id };
@@ -848,6 +853,23 @@ export async function memberStanding(deps: LedgerDeps, caller: Caller, memberIdI
   if (!row) throw notFound(`No member with id ${memberId}`);
   const tier = tierFor(await qualifyingPoints(deps.dataSource.manager, memberId)).level;
   return { memberId, availablePoints: row.available, tier };
+}
+
+/**
+ * Points moved per transfer kind by transfers whose events happened in [from, to): the same clock
+ * settlement books by, so the two can be compared exactly. One event per transfer is counted (a
+ * gift has two, one for each member).
+ */
+export async function ledgerTotals(dataSource: DataSource, caller: Caller, from: Date | string, to: Date | string): Promise<{ kind: string; points: string }[]> {
+  requireService(caller, 'ledgerTotals');
+  return dataSource.query(
+    `SELECT kind, sum(points)::text AS points FROM (
+       SELECT DISTINCT ON (transfer_id) payload->>'kind' AS kind, (payload->>'points')::bigint AS points
+         FROM outbox_events WHERE type = 'balance.changed' AND occurred_at >= $1 AND occurred_at < $2
+        ORDER BY transfer_id
+     ) events GROUP BY kind ORDER BY kind`,
+    [new Date(from), new Date(to)],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

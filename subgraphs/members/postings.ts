@@ -135,14 +135,31 @@ export interface LotTake {
   lotId: string;
   points: number;
   expiresAt: Date;
+  /** The partner whose customer earned the points; null for granted points. */
+  originPartnerId: string | null;
+}
+
+/** Points taken per originating partner: what settlement's flow matrix counts. */
+export function originsOf(takes: readonly { points: number; originPartnerId: string | null }[]): { partnerId: string | null; points: number }[] {
+  const byPartner = new Map<string | null, number>();
+  for (const take of takes) byPartner.set(take.originPartnerId, (byPartner.get(take.originPartnerId) ?? 0) + take.points);
+  return [...byPartner].map(([partnerId, points]) => ({ partnerId, points }));
 }
 
 /** Adds a lot of points to a member (after a credit to MEMBER), then repays clawback debt from it. */
-export async function addLot(manager: EntityManager, memberId: string, sourceTransferId: string, points: number, expiresAt: Date): Promise<string> {
+export async function addLot(
+  manager: EntityManager,
+  memberId: string,
+  sourceTransferId: string,
+  points: number,
+  expiresAt: Date,
+  originPartnerId: string | null,
+): Promise<string> {
   const id = randomUUID();
   await manager.query(
-    `INSERT INTO lots (id, member_id, source_transfer_id, points_original, points_remaining, expires_at) VALUES ($1, $2, $3, $4, $4, $5)`,
-    [id, memberId, sourceTransferId, points, expiresAt],
+    `INSERT INTO lots (id, member_id, source_transfer_id, origin_partner_id, points_original, points_remaining, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $5, $6)`,
+    [id, memberId, sourceTransferId, originPartnerId, points, expiresAt],
   );
   await repayDebt(manager, memberId);
   return id;
@@ -154,18 +171,18 @@ export async function addLot(manager: EntityManager, memberId: string, sourceTra
  */
 export async function takeFromLots(manager: EntityManager, memberId: string, points: number, preferredLotId?: string | null): Promise<LotTake[]> {
   const lots = (await manager.query(
-    `SELECT id, points_remaining::int AS remaining, expires_at FROM lots
+    `SELECT id, points_remaining::int AS remaining, expires_at, origin_partner_id FROM lots
       WHERE member_id = $1 AND points_remaining > 0
       ORDER BY (id = $2) DESC, expires_at, created_at, id FOR UPDATE`,
     [memberId, preferredLotId ?? '00000000-0000-0000-0000-000000000000'],
-  )) as { id: string; remaining: number; expires_at: Date }[];
+  )) as { id: string; remaining: number; expires_at: Date; origin_partner_id: string | null }[];
   const taken: LotTake[] = [];
   let left = points;
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
     await manager.query('UPDATE lots SET points_remaining = points_remaining - $2 WHERE id = $1', [lot.id, take]);
-    taken.push({ lotId: lot.id, points: take, expiresAt: lot.expires_at });
+    taken.push({ lotId: lot.id, points: take, expiresAt: lot.expires_at, originPartnerId: lot.origin_partner_id });
     left -= take;
   }
   assertInvariant(left === 0, `member ${memberId}'s lots cover the ${points} points debited from the account`);
@@ -233,7 +250,17 @@ async function nextSequence(manager: EntityManager, memberId: string): Promise<n
 export async function recordBalanceChange(
   manager: EntityManager,
   memberId: string,
-  transfer: { id: string; kind: TransferKind; points: number; partnerId?: string | null; availableDelta: number; pendingDelta: number; reservedDelta: number },
+  transfer: {
+    id: string;
+    kind: TransferKind;
+    points: number;
+    partnerId?: string | null;
+    availableDelta: number;
+    pendingDelta: number;
+    reservedDelta: number;
+    /** For points spent at a partner: which partners' customers earned them. */
+    origins?: { partnerId: string | null; points: number }[];
+  },
 ): Promise<void> {
   const balance = await balancesOf(manager, memberId);
   await appendEvent(manager, {
@@ -249,6 +276,7 @@ export async function recordBalanceChange(
       availableDelta: transfer.availableDelta,
       pendingDelta: transfer.pendingDelta,
       reservedDelta: transfer.reservedDelta,
+      ...(transfer.origins ? { origins: transfer.origins } : {}),
       balance,
     },
   });

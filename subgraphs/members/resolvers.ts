@@ -3,7 +3,7 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import type { MemberRow, ReservationRow, TransferRow } from './entities';
+import type { MemberRow, ReservationRow, TransferKind, TransferRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import {
   adjustPoints,
@@ -12,6 +12,7 @@ import {
   earnPoints,
   enrollMember,
   ledgerEventsAfter,
+  ledgerTotals,
   memberStanding,
   postReservation,
   refundReservation,
@@ -58,6 +59,8 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
+    ledgerTotals: async (_root, { from, to }, { caller, ledger }) =>
+      (await ledgerTotals(ledger.dataSource, caller, from, to)).map((t) => ({ kind: t.kind as TransferKind, points: t.points })),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },

@@ -1,9 +1,20 @@
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../shared/identity';
 import type { SettlementLoaders } from './loaders';
+import type { PeriodLength } from './periods';
+
+/** What the settlement core needs besides its database. */
+export interface SettlementDeps {
+  dataSource: DataSource;
+  periodLength: PeriodLength;
+  /** Counts every ledger event published so far (before a close or a reconciliation). */
+  catchUp(): Promise<void>;
+  /** The ledger's totals per transfer kind for events in [from, to). */
+  ledgerTotals(from: Date, to: Date): Promise<{ kind: string; points: string }[]>;
+}
 
 export interface SettlementContext {
   caller: Caller;
-  dataSource: DataSource;
+  settlement: SettlementDeps;
   loaders: SettlementLoaders;
 }

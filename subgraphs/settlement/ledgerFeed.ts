@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
-import { countLedgerEvents, ledgerCheckpoint } from './settlement';
+import { countLedgerEvents, ledgerCheckpoint } from './books';
+import type { PeriodLength } from './periods';
 
 const FEED_BATCH_SIZE = 500;
 
@@ -22,9 +23,10 @@ export function startLedgerFeed(options: {
   members: SubgraphClient;
   bus: EventBus;
   channel: string;
+  periodLength: PeriodLength;
   pollIntervalMs?: number;
 }): LedgerFeed {
-  const { dataSource, members, bus, channel } = options;
+  const { dataSource, members, bus, channel, periodLength } = options;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -44,30 +46,37 @@ export function startLedgerFeed(options: {
       await countLedgerEvents(
         dataSource,
         ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
+        periodLength,
       );
       if (ledgerEvents.length < FEED_BATCH_SIZE) return;
     }
   };
 
-  const run = (): Promise<void> => {
+  /** Pulls until nothing is left; errors are logged (the next signal or tick tries again) or, with `raise`, thrown. */
+  const run = (raise = false): Promise<void> => {
     if (stopped) return Promise.resolve();
     if (running) {
       again = true;
       return running;
     }
+    let failure: unknown = null;
     running = (async () => {
       do {
         again = false;
         try {
           await pull();
+          failure = null;
         } catch (error) {
+          failure = error;
           if (!stopped) console.error(`[settlement] ledger feed: ${(error as Error).message}`);
         }
       } while (again && !stopped);
     })().finally(() => {
       running = null;
     });
-    return running;
+    return running.then(() => {
+      if (raise && failure) throw failure;
+    });
   };
 
   const unsubscribe = bus.subscribe(channel, () => void run());
@@ -79,7 +88,7 @@ export function startLedgerFeed(options: {
     async catchUp() {
       await run();
       // A pull already under way may have started before the newest events were published.
-      await run();
+      await run(true);
     },
     async stop() {
       stopped = true;

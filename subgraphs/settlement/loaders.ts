@@ -1,21 +1,23 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
+import { accountsFor, currentPeriod, type PartnerAccount } from './books';
 import { ContractRow, PartnerRow } from './entities';
-import { positionsOf, type PartnerPosition } from './settlement';
+import type { PeriodLength, PeriodRow } from './periods';
 
 /**
- * Per-request batch loaders (contract in shared/loaders.ts): the gateway's
- * `_entities` call for a page of partners, their contracts and positions become one query each.
+ * Per-request batch loaders (contract in shared/loaders.ts): the gateway's `_entities` call for a
+ * page of partners, their contracts and positions become one query each.
  */
 export interface SettlementLoaders {
   partner: DataLoader<string, PartnerRow | null>;
   /** The contract in force now, by partner id. */
   currentContract: DataLoader<string, ContractRow | null>;
-  position: DataLoader<string, PartnerPosition>;
+  /** Positions in the open period. */
+  position: DataLoader<string, PartnerAccount & { period: PeriodRow }>;
 }
 
-export function createSettlementLoaders(dataSource: DataSource): SettlementLoaders {
+export function createSettlementLoaders(dataSource: DataSource, periodLength: PeriodLength): SettlementLoaders {
   const currentContract = new DataLoader<string, ContractRow | null>(async (partnerIds) => {
     const rows = await dataSource
       .getRepository(ContractRow)
@@ -32,14 +34,17 @@ export function createSettlementLoaders(dataSource: DataSource): SettlementLoade
     partner: byIdLoader(dataSource, PartnerRow),
     currentContract,
     position: new DataLoader(async (partnerIds) => {
+      const period = await currentPeriod(dataSource, periodLength);
       const contracts = await currentContract.loadMany(partnerIds);
-      return positionsOf(
-        dataSource,
+      const accounts = await accountsFor(
+        dataSource.manager,
+        period.id,
         partnerIds.map((id, i) => {
           const contract = contracts[i];
           return { id, currency: contract && !(contract instanceof Error) ? contract.currency : 'XXX' };
         }),
       );
+      return accounts.map((account) => ({ ...account, period }));
     }),
   };
 }

@@ -1,7 +1,13 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
 import { PostgresEventBus } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
+import type { PeriodLength } from './periods';
 import { startSettlementSubgraph } from './server';
+
+function periodLength(value: string): PeriodLength {
+  if (value !== 'month' && value !== 'week' && value !== 'day') throw new Error(`SETTLEMENT_PERIOD must be month, week or day, not "${value}"`);
+  return value;
+}
 
 runService('settlement', () =>
   startSettlementSubgraph({
@@ -13,5 +19,6 @@ runService('settlement', () =>
     seedDemo: process.env.SEED_DEMO === '1',
     membersUrl: requiredEnv('MEMBERS_URL'),
     bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    periodLength: periodLength(process.env.SETTLEMENT_PERIOD ?? 'month'),
   }),
 );

@@ -1,23 +1,58 @@
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { PartnerRow } from './entities';
+import { closePeriod, periodById, pointsFlows, reconcile, statementById, statementCsv, statementJson, statementsOf, type PartnerAccount } from './books';
+import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import { checkCanReadPartnerAccounts, partnerTerms } from './settlement';
+import type { PeriodRow } from './periods';
+import { checkCanReadPartnerAccounts, partnerTerms, registerPartner, requireOperator, setPartnerContract, setPartnerStatus } from './settlement';
 
-/** Resolvers only translate GraphQL to calls of the settlement core (settlement.ts). */
+export type PositionModel = PartnerAccount & { period: PeriodRow };
+export interface FlowModel {
+  issuerPartnerId: string | null;
+  redeemerPartnerId: string;
+  points: string;
+}
+
+/** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
+function present<T>(row: T | null | undefined): T {
+  if (row === null || row === undefined) throw new Error('a row written or referenced in this request could not be read back');
+  return row;
+}
+
+export const MAX_PERIODS_PER_READ = 100;
+
+/** Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, books.ts). */
 export const resolvers: Resolvers = {
   DateTime,
   Long,
   Query: {
-    partners: (_root, _args, { dataSource }) =>
-      dataSource.getRepository(PartnerRow).find({ order: { programName: 'ASC', name: 'ASC' } }),
+    partners: (_root, _args, { settlement }) => settlement.dataSource.getRepository(PartnerRow).find({ order: { programName: 'ASC', name: 'ASC' } }),
     partner: async (_root, { id }, { loaders }) => {
       const partner = await loaders.partner.load(checkId(id, 'id'));
       if (!partner) throw notFound(`No partner with id ${id}`);
       return partner;
     },
-    partnerTerms: (_root, { partnerId }, { caller, dataSource }) => partnerTerms(dataSource, caller, checkId(partnerId, 'partnerId')),
+    settlementPeriods: async (_root, { first }, { caller, settlement }) => {
+      if (caller.kind !== 'partner') requireOperator(caller, 'list settlement periods');
+      const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
+      return settlement.dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [limit]);
+    },
+    settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
+    reconciliation: (_root, { periodId }, { caller, settlement }) => reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
+    pointsFlows: (_root, { periodId }, { caller, settlement }) => pointsFlows(settlement.dataSource, caller, periodId),
+    partnerTerms: (_root, { partnerId }, { caller, settlement }) => partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
+  },
+  Mutation: {
+    registerPartner: async (_root, { input }, { caller, settlement, loaders }) => present(await loaders.partner.load(await registerPartner(settlement.dataSource, caller, input))),
+    setPartnerStatus: async (_root, { partnerId, status }, { caller, settlement }) =>
+      present(await settlement.dataSource.getRepository(PartnerRow).findOneBy({ id: await setPartnerStatus(settlement.dataSource, caller, partnerId, status) })),
+    setPartnerContract: async (_root, { input }, { caller, settlement }) =>
+      present(await settlement.dataSource.getRepository(ContractRow).findOneBy({ id: await setPartnerContract(settlement.dataSource, caller, input) })),
+    closeSettlementPeriod: async (_root, { periodId, closeAt }, { caller, settlement }) => {
+      const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodLength, settlement.catchUp);
+      return periodById(settlement.dataSource.manager, closed);
+    },
   },
   Partner: {
     __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
@@ -27,9 +62,38 @@ export const resolvers: Resolvers = {
       if (!contract) throw notFound(`Partner ${partner.code} has no contract in force`);
       return contract;
     },
+    contracts: (partner, _args, { caller, settlement }) => {
+      checkCanReadPartnerAccounts(caller, partner.id);
+      return settlement.dataSource.getRepository(ContractRow).find({ where: { partnerId: partner.id }, order: { effectiveFrom: 'DESC' } });
+    },
     position: (partner, _args, { caller, loaders }) => {
       checkCanReadPartnerAccounts(caller, partner.id);
       return loaders.position.load(partner.id);
     },
+    statements: (partner, { first }, { caller, settlement }) => statementsOf(settlement.dataSource, caller, partner.id, first ?? 12),
+  },
+  SettlementPeriod: {
+    startsAt: (period) => period.starts_at,
+    endsAt: (period) => period.ends_at,
+    closedAt: (period) => period.closed_at,
+  },
+  SettlementStatement: {
+    partner: async (statement, _args, { loaders }) => present(await loaders.partner.load(statement.partner_id)),
+    period: (statement, _args, { settlement }) => periodById(settlement.dataSource.manager, statement.period_id),
+    pointsIssued: (s) => s.points_issued,
+    issuedAmountMinor: (s) => s.issued_amount_minor,
+    pointsReversed: (s) => s.points_reversed,
+    reversedAmountMinor: (s) => s.reversed_amount_minor,
+    pointsRedeemed: (s) => s.points_redeemed,
+    redeemedAmountMinor: (s) => s.redeemed_amount_minor,
+    netAmountMinor: (s) => s.net_amount_minor,
+    lateEvents: (s) => s.late_events,
+    csv: async (s, _args, { settlement, loaders }) => statementCsv(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
+    json: async (s, _args, { settlement, loaders }) => statementJson(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
+  },
+  PointsFlow: {
+    issuer: (flow, _args, { loaders }) => (flow.issuerPartnerId ? loaders.partner.load(flow.issuerPartnerId) : null),
+    redeemer: async (flow, _args, { loaders }) => present(await loaders.partner.load(flow.redeemerPartnerId)),
   },
 };
+

@@ -3,7 +3,8 @@ import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
-import type { SettlementContext } from './context';
+import type { SettlementContext, SettlementDeps } from './context';
+import type { PeriodLength } from './periods';
 import { SETTLEMENT_ENTITIES } from './entities';
 import { startLedgerFeed } from './ledgerFeed';
 import { createSettlementLoaders } from './loaders';
@@ -20,6 +21,8 @@ export interface SettlementConfig {
   seedDemo: boolean;
   membersUrl: string;
   bus: EventBus;
+  /** Length of a settlement period (a month by default). */
+  periodLength: PeriodLength;
 }
 
 export async function startSettlementSubgraph(config: SettlementConfig): Promise<RunningServer> {
@@ -32,12 +35,20 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     applicationName: 'settlement',
   });
   if (config.seedDemo) await seedDemoPartners(dataSource);
-  const feed = startLedgerFeed({
+  const members = new SubgraphClient('members', config.membersUrl, 'settlement', config.secret);
+  const feed = startLedgerFeed({ dataSource, members, bus: config.bus, channel: LEDGER_EVENTS_CHANNEL, periodLength: config.periodLength });
+  const settlement: SettlementDeps = {
     dataSource,
-    members: new SubgraphClient('members', config.membersUrl, 'settlement', config.secret),
-    bus: config.bus,
-    channel: LEDGER_EVENTS_CHANNEL,
-  });
+    periodLength: config.periodLength,
+    catchUp: () => feed.catchUp(),
+    async ledgerTotals(from, to) {
+      const data = await members.request<{ ledgerTotals: { kind: string; points: string }[] }>(
+        `query Totals($from: DateTime!, $to: DateTime!) { ledgerTotals(from: $from, to: $to) { kind points } }`,
+        { from: from.toISOString(), to: to.toISOString() },
+      );
+      return data.ledgerTotals;
+    },
+  };
   const server = await startSubgraphServer<SettlementContext>({
     name: 'settlement',
     sdl: subgraphSdl('settlement'),
@@ -45,7 +56,7 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     host: config.host,
     port: config.port,
     secret: config.secret,
-    createContext: (caller) => ({ caller, dataSource, loaders: createSettlementLoaders(dataSource) }),
+    createContext: (caller) => ({ caller, settlement, loaders: createSettlementLoaders(dataSource, config.periodLength) }),
     isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
   });
   return {

@@ -1,31 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertInvariant, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
-import { pointsToMinor } from '../../shared/money';
-import type { PublishedEvent } from '../../shared/outbox';
-import { ContractRow, PartnerRow } from './entities';
+import { currencyExponent } from '../../shared/money';
+import { checkId, checkText } from '../../shared/validation';
+import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } from './entities';
 
 /**
- * The settlement domain core: partners, their contracts, and the money owed either way for the
- * points issued and redeemed at each. No GraphQL here. The rules (DESIGN.md, "Settlement rules"):
- * money in integer minor units, prices in integer micro-units, each ledger event counted once,
- * each amount rounded once per line, half to even.
+ * The settlement domain core, part one: the partner registry and contracts, and who may see what.
+ * No GraphQL here. The books (entries, periods, statements, reconciliation) are in books.ts.
  */
-
-export type SettlementDirection = 'PARTNER_PAYS' | 'PARTNER_RECEIVES' | 'EVEN';
-
-export interface PartnerPosition {
-  currency: string;
-  pointsIssued: bigint;
-  issuedAmountMinor: bigint;
-  pointsReversed: bigint;
-  reversedAmountMinor: bigint;
-  pointsRedeemed: bigint;
-  redeemedAmountMinor: bigint;
-  netAmountMinor: bigint;
-  direction: SettlementDirection;
-  lastEventPosition: bigint;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -34,8 +19,19 @@ export interface PartnerPosition {
 export function checkCanReadPartnerAccounts(caller: Caller, partnerId: string): void {
   if (caller.kind === 'operator' || caller.kind === 'service') return;
   if (caller.kind === 'partner' && caller.partnerId === partnerId) return;
-  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to read a partner's contract and position");
-  throw forbidden("Only the partner itself and the operator may read a partner's contract and position");
+  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to read a partner's contract and settlement");
+  throw forbidden("Only the partner itself and the operator may read a partner's contract and settlement");
+}
+
+export function requireOperator(caller: Caller, action: string): void {
+  if (caller.kind === 'operator') return;
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the operator to ${action}`);
+  throw forbidden(`Only the operator may ${action}`);
+}
+
+/** Who a write records as its author (the audit trail of operator actions). */
+export function actor(caller: Caller): string {
+  return caller.kind === 'operator' ? `operator:${caller.operatorId}` : caller.kind;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,144 +72,95 @@ export async function partnerTerms(dataSource: DataSource, caller: Caller, partn
 }
 
 // ---------------------------------------------------------------------------------------------
-// Positions
+// The registry (operator writes, each recorded with its author)
 
-interface PositionLine {
-  partner_id: string;
-  kind: EntryKind;
-  currency: string;
-  points: string;
-  micros: string;
-  last_position: string;
+const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/;
+export const MAX_EARN_RATE_MILLI_POINTS = 100_000;
+export const MAX_PRICE_MICROS_PER_POINT = 1_000_000;
+
+export interface RegisterPartnerInput {
+  code: string;
+  name: string;
+  programName: string;
+  category: PartnerCategory;
+  idempotencyKey: string;
 }
 
-/** A line less its reversals: points and exact micros subtract before the one rounding. */
-function netLine(line: PositionLine | undefined, reversals: PositionLine | undefined): PositionLine | undefined {
-  if (!line || !reversals) return line;
-  return {
-    ...line,
-    points: (BigInt(line.points) - BigInt(reversals.points)).toString(),
-    micros: (BigInt(line.micros) - BigInt(reversals.micros)).toString(),
-    last_position: BigInt(reversals.last_position) > BigInt(line.last_position) ? reversals.last_position : line.last_position,
+export async function registerPartner(dataSource: DataSource, caller: Caller, input: RegisterPartnerInput): Promise<string> {
+  requireOperator(caller, 'register partners');
+  if (!CODE_PATTERN.test(input.code)) throw badInput('code must be 3 to 60 lowercase letters, digits and dashes');
+  const request = {
+    code: input.code,
+    name: checkText(input.name, 'name', 120),
+    programName: checkText(input.programName, 'programName', 120),
+    category: input.category,
   };
-}
-
-/**
- * Positions of several partners in one query. Each line's amount is the exact sum of
- * points x price in micro-units, rounded once to minor units.
- */
-export async function positionsOf(
-  dataSource: DataSource,
-  partners: readonly { id: string; currency: string }[],
-): Promise<PartnerPosition[]> {
-  const lines: PositionLine[] = await dataSource.query(
-    `SELECT partner_id, kind, currency, sum(points)::text AS points,
-            sum(points * price_micros_per_point)::text AS micros, max(event_position)::text AS last_position
-       FROM settlement_entries WHERE partner_id = ANY($1::uuid[])
-      GROUP BY partner_id, kind, currency`,
-    [partners.map((p) => p.id)],
-  );
-  return partners.map(({ id, currency }) => {
-    const own = lines.filter((line) => line.partner_id === id);
-    for (const line of own) assertInvariant(line.currency === currency, `partner ${id} settles in one currency`);
-    const line = (kind: PositionLine['kind']) => own.find((l) => l.kind === kind);
-    const issued = line('ISSUANCE');
-    const reversed = line('REVERSAL');
-    const redeemed = netLine(line('REDEMPTION'), line('REDEMPTION_REVERSAL'));
-    // sum(points x micros) / micros-per-minor, rounded once: the same as pricing each line whole.
-    const minor = (l: PositionLine | undefined) => (l ? pointsToMinor(BigInt(l.micros), 1n, currency) : 0n);
-    const issuedAmountMinor = minor(issued);
-    const reversedAmountMinor = minor(reversed);
-    const redeemedAmountMinor = minor(redeemed);
-    // Positive: the partner owes for the points its customers kept; negative: it is owed.
-    const net = issuedAmountMinor - reversedAmountMinor - redeemedAmountMinor;
-    return {
-      currency,
-      pointsIssued: BigInt(issued?.points ?? 0),
-      issuedAmountMinor,
-      pointsReversed: BigInt(reversed?.points ?? 0),
-      reversedAmountMinor,
-      pointsRedeemed: BigInt(redeemed?.points ?? 0),
-      redeemedAmountMinor,
-      netAmountMinor: net < 0n ? -net : net,
-      direction: net > 0n ? 'PARTNER_PAYS' : net < 0n ? 'PARTNER_RECEIVES' : 'EVEN',
-      lastEventPosition: [issued, reversed, redeemed].reduce((max, l) => (l && BigInt(l.last_position) > max ? BigInt(l.last_position) : max), 0n),
-    };
+  const { partnerId } = await idempotentTransaction(dataSource, { scope: 'registerPartner', key: input.idempotencyKey, request }, async (manager) => {
+    const partnerId = randomUUID();
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO partners (id, code, name, program_name, category, status, created_by) VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6)
+       ON CONFLICT (code) DO NOTHING RETURNING id`,
+      [partnerId, request.code, request.name, request.programName, request.category, actor(caller)],
+    );
+    if (inserted.length === 0) throw badInput(`A partner with code ${request.code} exists`);
+    return { partnerId };
   });
+  return partnerId;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Counting ledger events
+export async function setPartnerStatus(dataSource: DataSource, caller: Caller, partnerIdInput: string, status: PartnerStatus): Promise<string> {
+  requireOperator(caller, 'change partner status');
+  const partnerId = checkId(partnerIdInput, 'partnerId');
+  const { affected } = await dataSource.getRepository(PartnerRow).update({ id: partnerId }, { status });
+  if (!affected) throw notFound(`No partner with id ${partnerId}`);
+  return partnerId;
+}
+
+export interface SetContractInput {
+  partnerId: string;
+  earnRateMilliPointsPerUnit: number;
+  issuePriceMicrosPerPoint: number;
+  redemptionValueMicrosPerPoint: number;
+  currency: string;
+  effectiveFrom?: Date | string | null;
+  idempotencyKey: string;
+}
 
 /**
- * Ledger transfer kinds that move money between a partner and the coalition, and how: points are
- * issued when they become the member's (an immediate earn, or a pending one posted), reversed by
- * refunds, redeemed when a reservation is posted or points are paid at a point of sale, and
- * given back when a redemption is cancelled. Holds, releases, gifts and adjustments move no money
- * between partners and the coalition.
+ * A new contract from its effective date. Never in the past: events already counted keep the
+ * price they were counted at. A partner keeps one currency (its statements are in it).
  */
-const ENTRY_KIND_BY_TRANSFER: Partial<Record<string, EntryKind>> = {
-  EARN: 'ISSUANCE',
-  EARN_POST: 'ISSUANCE',
-  REVERSAL: 'REVERSAL',
-  CLAWBACK: 'REVERSAL',
-  REDEEM: 'REDEMPTION',
-  BURN: 'REDEMPTION',
-  REDEEM_REFUND: 'REDEMPTION_REVERSAL',
-};
-
-type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL';
-
-/**
- * Counts a batch of ledger events, each exactly once: in one transaction, under the checkpoint's
- * row lock, events at or before the checkpoint are skipped, each event becomes at most one entry
- * (unique event_id), and the checkpoint moves to the batch's last position. A replay, a duplicate
- * delivery or two replicas consuming at once change nothing.
- */
-export async function countLedgerEvents(dataSource: DataSource, events: readonly PublishedEvent[]): Promise<bigint> {
-  return dataSource.transaction(async (manager) => {
-    const [checkpoint] = (await manager.query(
-      `SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`,
-    )) as { position: string }[];
-    assertInvariant(checkpoint, 'the ledger feed has a checkpoint');
-    let position = BigInt(checkpoint.position);
-    for (const event of events) {
-      const eventPosition = BigInt(event.position);
-      if (eventPosition <= position) continue;
-      position = eventPosition;
-      if (event.type !== 'balance.changed') continue;
-      const kind = ENTRY_KIND_BY_TRANSFER[String(event.payload.kind)];
-      if (!kind) continue;
-      const partnerId = String(event.payload.partnerId);
-      const points = Number(event.payload.points);
-      const occurredAt = new Date(event.occurredAt);
-      const contract = await contractInForce(manager, partnerId, occurredAt);
-      assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} happened`);
-      await manager.query(
-        `INSERT INTO settlement_entries
-           (event_id, event_position, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
-        [
-          event.id,
-          event.position,
-          partnerId,
-          contract.id,
-          kind,
-          points,
-          kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL' ? contract.redemptionValueMicrosPerPoint : contract.issuePriceMicrosPerPoint,
-          contract.currency,
-          occurredAt,
-        ],
-      );
-    }
-    await manager.query(`UPDATE feed_checkpoints SET position = $1 WHERE feed = 'ledger'`, [position.toString()]);
-    return position;
+export async function setPartnerContract(dataSource: DataSource, caller: Caller, input: SetContractInput): Promise<string> {
+  requireOperator(caller, 'set contracts');
+  const partnerId = checkId(input.partnerId, 'partnerId');
+  for (const [field, value, max] of [
+    ['earnRateMilliPointsPerUnit', input.earnRateMilliPointsPerUnit, MAX_EARN_RATE_MILLI_POINTS],
+    ['issuePriceMicrosPerPoint', input.issuePriceMicrosPerPoint, MAX_PRICE_MICROS_PER_POINT],
+    ['redemptionValueMicrosPerPoint', input.redemptionValueMicrosPerPoint, MAX_PRICE_MICROS_PER_POINT],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > max) throw badInput(`${field} must be a whole number from 0 to ${max}`);
+  }
+  currencyExponent(input.currency);
+  const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : null;
+  if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) throw badInput('effectiveFrom is not a valid instant');
+  const request = { ...input, partnerId, effectiveFrom: effectiveFrom?.toISOString() ?? null, idempotencyKey: undefined };
+  const { contractId } = await idempotentTransaction(dataSource, { scope: `setPartnerContract:${partnerId}`, key: input.idempotencyKey, request }, async (manager) => {
+    const partner = await manager.getRepository(PartnerRow).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :partnerId', { partnerId }).getOne();
+    if (!partner) throw notFound(`No partner with id ${partnerId}`);
+    const from = effectiveFrom ?? new Date();
+    if (from.getTime() < Date.now() - 1000) throw badInput('effectiveFrom must not be in the past: counted events keep their prices');
+    const [other] = (await manager.query('SELECT currency FROM contracts WHERE partner_id = $1 AND currency <> $2 LIMIT 1', [partnerId, input.currency])) as {
+      currency: string;
+    }[];
+    if (other) throw badInput(`The partner settles in ${other.currency}; a contract cannot change its currency`);
+    const contractId = randomUUID();
+    await manager.query(
+      `INSERT INTO contracts (id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point,
+                              currency, effective_from, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [contractId, partnerId, input.earnRateMilliPointsPerUnit, input.issuePriceMicrosPerPoint, input.redemptionValueMicrosPerPoint, input.currency, from, actor(caller)],
+    );
+    return { contractId };
   });
-}
-
-export async function ledgerCheckpoint(dataSource: DataSource): Promise<bigint> {
-  const [row] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger'`)) as {
-    position: string;
-  }[];
-  return BigInt(row?.position ?? 0);
+  return contractId;
 }

@@ -170,6 +170,15 @@ export type LedgerMaintenanceRun = {
   reservationsReleased: Scalars['Int']['output'];
 };
 
+/** Points the ledger moved of one transfer kind in a time window. Not part of the public graph. */
+export type LedgerTotal = {
+  __typename?: 'LedgerTotal';
+  /** The transfer kind. */
+  kind: TransferKind;
+  /** Points moved by transfers of this kind whose events happened in the window. */
+  points: Scalars['Long']['output'];
+};
+
 /**
  * One immutable movement of points between two ledger accounts (double entry). Every point a member
  * holds arrived by a transfer and leaves by one.
@@ -485,6 +494,11 @@ export type Query = {
   __typename?: 'Query';
   /** Ledger events after a publication position, oldest first. Internal: callable by subgraphs only. */
   ledgerEvents: Array<LedgerEvent>;
+  /**
+   * Points moved per transfer kind by transfers whose events happened from `from` until `to`, the
+   * basis settlement reconciles against. Internal: callable by subgraphs only.
+   */
+  ledgerTotals: Array<LedgerTotal>;
   /** The calling member itself. Null for callers that are not members. */
   me: Maybe<Member>;
   /**
@@ -506,6 +520,13 @@ export type Query = {
 export type QueryLedgerEventsArgs = {
   afterPosition: Scalars['Long']['input'];
   first: Scalars['Int']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryLedgerTotalsArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -764,6 +785,7 @@ export type ResolversTypes = {
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: ResolverTypeWrapper<PublishedEvent>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
+  LedgerTotal: ResolverTypeWrapper<LedgerTotal>;
   LedgerTransfer: ResolverTypeWrapper<TransferRow>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRow>;
@@ -804,6 +826,7 @@ export type ResolversParentTypes = {
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: PublishedEvent;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
+  LedgerTotal: LedgerTotal;
   LedgerTransfer: TransferRow;
   Long: Scalars['Long']['output'];
   Member: MemberRow;
@@ -861,6 +884,11 @@ export type LedgerMaintenanceRunResolvers<ContextType = MembersContext, ParentTy
   pendingEarnsPosted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservationsReleased?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LedgerTotalResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerTotal'] = ResolversParentTypes['LedgerTotal']> = {
+  kind?: Resolver<ResolversTypes['TransferKind'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
 export type LedgerTransferResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerTransfer'] = ResolversParentTypes['LedgerTransfer']> = {
@@ -966,6 +994,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
+  ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
@@ -986,6 +1015,7 @@ export type Resolvers<ContextType = MembersContext> = {
   EarnReversal?: EarnReversalResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
   LedgerMaintenanceRun?: LedgerMaintenanceRunResolvers<ContextType>;
+  LedgerTotal?: LedgerTotalResolvers<ContextType>;
   LedgerTransfer?: LedgerTransferResolvers<ContextType>;
   Long?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;

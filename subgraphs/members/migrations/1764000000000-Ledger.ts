@@ -66,6 +66,9 @@ export class Ledger1764000000000 implements MigrationInterface {
         id uuid PRIMARY KEY,
         member_id uuid NOT NULL REFERENCES members (id),
         source_transfer_id uuid NOT NULL REFERENCES transfers (id),
+        -- The partner whose customer earned these points (kept through gifts), for settlement's
+        -- flow matrix; null for points the operator granted.
+        origin_partner_id uuid,
         points_original bigint NOT NULL CHECK (points_original > 0),
         points_remaining bigint NOT NULL CHECK (points_remaining >= 0 AND points_remaining <= points_original),
         expires_at timestamptz NOT NULL,

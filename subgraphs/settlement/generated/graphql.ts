@@ -1,5 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PartnerRow, ContractRow } from '../entities';
+import type { PositionModel, FlowModel } from '../resolvers';
+import type { PeriodRow } from '../periods';
+import type { StatementRow, ReconciliationView } from '../books';
 import type { SettlementContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,6 +24,50 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Close a settlement period: first every ledger event published so far is counted, then one
+   * statement per partner is frozen. Events that happened before `closeAt` and arrive afterwards are
+   * booked, marked late, in the next period, which opens at `closeAt`. Operator only; PERIOD_CLOSED
+   * for a closed period.
+   */
+  closeSettlementPeriod: SettlementPeriod;
+  /** Add a partner to the coalition (ACTIVE; it needs a contract before its customers earn). Operator only. */
+  registerPartner: Partner;
+  /** Give a partner a new contract from its effective date; earlier contracts stay in its history. Operator only. */
+  setPartnerContract: PartnerContract;
+  /** Suspend or reactivate a partner. Operator only. */
+  setPartnerStatus: Partner;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationCloseSettlementPeriodArgs = {
+  closeAt?: InputMaybe<Scalars['DateTime']['input']>;
+  periodId: Scalars['ID']['input'];
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationRegisterPartnerArgs = {
+  input: RegisterPartnerInput;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationSetPartnerContractArgs = {
+  input: SetPartnerContractInput;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationSetPartnerStatusArgs = {
+  partnerId: Scalars['ID']['input'];
+  status: PartnerStatus;
+};
+
 /** A partner brand of the coalition. Owned by the settlement subgraph. */
 export type Partner = {
   __typename?: 'Partner';
@@ -30,19 +77,29 @@ export type Partner = {
   code: Scalars['String']['output'];
   /** The contract in force now. Readable by the partner itself and the operator; FORBIDDEN to others. */
   contract: PartnerContract;
+  /** Every contract, the latest first (future ones included). Readable by the partner itself and the operator. */
+  contracts: Array<PartnerContract>;
   /** Stable identifier of the partner. */
   id: Scalars['ID']['output'];
   /** Display name of the partner. */
   name: Scalars['String']['output'];
   /**
-   * Money owed either way for the points issued and redeemed at the partner so far. Readable by the
-   * partner itself and the operator; FORBIDDEN to others.
+   * Money owed either way in the open settlement period so far, kept current from ledger events.
+   * Readable by the partner itself and the operator; FORBIDDEN to others.
    */
   position: PartnerPosition;
   /** The coalition programme the partner belongs to, such as `City Bonus`. */
   programName: Scalars['String']['output'];
+  /** The partner's frozen statements of closed periods, the latest first. Readable by the partner itself and the operator. */
+  statements: Array<SettlementStatement>;
   /** Whether the partner takes part now. */
   status: PartnerStatus;
+};
+
+
+/** A partner brand of the coalition. Owned by the settlement subgraph. */
+export type PartnerStatementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The line of business of a partner. */
@@ -72,7 +129,7 @@ export type PartnerContract = {
   currency: Scalars['String']['output'];
   /** Points a member earns per major currency unit spent, in thousandths: 1000 is one point per euro. */
   earnRateMilliPointsPerUnit: Scalars['Int']['output'];
-  /** When the contract took effect. */
+  /** When the contract takes or took effect; it applies to ledger events from then on. */
   effectiveFrom: Scalars['DateTime']['output'];
   /** What the partner pays the coalition for each point its customers earn, in micro-units. */
   issuePriceMicrosPerPoint: Scalars['Int']['output'];
@@ -81,8 +138,9 @@ export type PartnerContract = {
 };
 
 /**
- * What a partner and the coalition owe each other for the ledger events counted so far. Amounts are
- * in minor units of `currency`; each is rounded once, half to even, from exact micro-unit products.
+ * What a partner and the coalition owe each other for the ledger events of the open period counted
+ * so far. Amounts are in minor units of `currency`; each is rounded once, half to even, from exact
+ * micro-unit products.
  */
 export type PartnerPosition = {
   __typename?: 'PartnerPosition';
@@ -96,6 +154,8 @@ export type PartnerPosition = {
   lastEventPosition: Scalars['Long']['output'];
   /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
+  /** The open period. */
+  period: SettlementPeriod;
   /** Points the partner's customers earned. */
   pointsIssued: Scalars['Long']['output'];
   /** Points members redeemed at the partner, less those given back by cancellations. */
@@ -133,6 +193,24 @@ export type PartnerTerms = {
   redemptionValueMicrosPerPoint: Scalars['Int']['output'];
 };
 
+/** Whether a settlement period still takes events. */
+export type PeriodStatus =
+  /** Its statements are frozen; events that happened in it but arrive now are booked, marked late, in the open period. */
+  | 'CLOSED'
+  /** Ledger events are booked into it. */
+  | 'OPEN';
+
+/** Points issued by one partner and redeemed at another (or the same), from the lots redemptions consumed. */
+export type PointsFlow = {
+  __typename?: 'PointsFlow';
+  /** The partner whose customers earned the points; null for points the operator granted. */
+  issuer: Maybe<Partner>;
+  /** Points. */
+  points: Scalars['Long']['output'];
+  /** The partner where they were redeemed. */
+  redeemer: Partner;
+};
+
 /** Reads of partners and their settlement. */
 export type Query = {
   __typename?: 'Query';
@@ -142,6 +220,17 @@ export type Query = {
   partnerTerms: PartnerTerms;
   /** Every partner of the coalition, by programme and name. Readable without credentials. */
   partners: Array<Partner>;
+  /**
+   * Points issued by one partner and redeemed at another in a period. The operator sees every flow; a
+   * partner sees the flows it is part of.
+   */
+  pointsFlows: Array<PointsFlow>;
+  /** Settlement checked against the ledger for one period. Operator only. */
+  reconciliation: Reconciliation;
+  /** Settlement periods, the latest first. Readable by partners and the operator. */
+  settlementPeriods: Array<SettlementPeriod>;
+  /** A statement by id: for its partner and the operator. */
+  settlementStatement: SettlementStatement;
 };
 
 
@@ -156,6 +245,99 @@ export type QueryPartnerTermsArgs = {
   partnerId: Scalars['ID']['input'];
 };
 
+
+/** Reads of partners and their settlement. */
+export type QueryPointsFlowsArgs = {
+  periodId: Scalars['ID']['input'];
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryReconciliationArgs = {
+  periodId: Scalars['ID']['input'];
+};
+
+
+/** Reads of partners and their settlement. */
+export type QuerySettlementPeriodsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads of partners and their settlement. */
+export type QuerySettlementStatementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** The settlement of one period checked against the ledger, and the coalition's view of its money. */
+export type Reconciliation = {
+  __typename?: 'Reconciliation';
+  /** Whether every line's difference is zero. */
+  balanced: Scalars['Boolean']['output'];
+  /** Points that expired in the period: the coalition keeps what was paid for them. */
+  breakagePoints: Scalars['Long']['output'];
+  /** The coalition's margin: what partners paid less what it paid out, equal to the sum of partner nets (signed), in minor units. */
+  coalitionMarginMinor: Scalars['Long']['output'];
+  /** Money partners owe for points issued, less reversals, summed over partner statements (or positions), in minor units of the coalition currency. */
+  issuedLessReversedMinor: Scalars['Long']['output'];
+  /** One line per kind of movement. */
+  lines: Array<ReconciliationLine>;
+  /** Sum of the partners' signed nets (positive: owed to the coalition), in minor units. */
+  partnerNetsMinor: Scalars['Long']['output'];
+  /** The period. */
+  period: SettlementPeriod;
+  /** Money the coalition owes partners for redemptions, in minor units. */
+  redeemedMinor: Scalars['Long']['output'];
+};
+
+/** Settlement totals beside ledger totals for one kind of ledger movement. */
+export type ReconciliationLine = {
+  __typename?: 'ReconciliationLine';
+  /** settlementPoints less ledgerPoints: zero when the books agree. */
+  differencePoints: Scalars['Long']['output'];
+  /** What is counted: ISSUANCE, REVERSAL, REDEMPTION or BREAKAGE. */
+  kind: Scalars['String']['output'];
+  /** Points the ledger recorded for events that happened in the period. */
+  ledgerPoints: Scalars['Long']['output'];
+  /** Points settlement counted for the same events. */
+  settlementPoints: Scalars['Long']['output'];
+};
+
+/** A new partner of the coalition. */
+export type RegisterPartnerInput = {
+  /** Line of business. */
+  category: PartnerCategory;
+  /** Unique code: 3 to 60 lowercase letters, digits and dashes. */
+  code: Scalars['String']['input'];
+  /** Key that makes a retry safe; see setPartnerContract. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Display name: 1 to 120 characters. */
+  name: Scalars['String']['input'];
+  /** Programme name: 1 to 120 characters. */
+  programName: Scalars['String']['input'];
+};
+
+/** A contract for a partner, taking effect at a future instant (or now). */
+export type SetPartnerContractInput = {
+  /** ISO 4217 code; a partner keeps one currency. */
+  currency: Scalars['String']['input'];
+  /** Points per major currency unit, in thousandths: 0 to 100000. */
+  earnRateMilliPointsPerUnit: Scalars['Int']['input'];
+  /** When it takes effect: now or later (a past date would reprice events already counted). Now when omitted. */
+  effectiveFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * Key that makes a retry safe: the same key with the same input returns the first result; the
+   * same key with other input fails with IDEMPOTENCY_CONFLICT. 1 to 128 printable ASCII characters.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** What the partner pays per point issued, in micro-units: 0 to 1000000. */
+  issuePriceMicrosPerPoint: Scalars['Int']['input'];
+  /** The partner. */
+  partnerId: Scalars['ID']['input'];
+  /** What the coalition pays per point redeemed, in micro-units: 0 to 1000000. */
+  redemptionValueMicrosPerPoint: Scalars['Int']['input'];
+};
+
 /** Which way money flows between a partner and the coalition. */
 export type SettlementDirection =
   /** Nothing is owed either way. */
@@ -164,6 +346,59 @@ export type SettlementDirection =
   | 'PARTNER_PAYS'
   /** The coalition owes the partner. */
   | 'PARTNER_RECEIVES';
+
+/** A settlement period: ledger events that happened from `startsAt` until `endsAt` are counted in it. */
+export type SettlementPeriod = {
+  __typename?: 'SettlementPeriod';
+  /** When it was closed, once closed. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it ends (exclusive): its nominal end while open, the closing instant once closed. */
+  endsAt: Scalars['DateTime']['output'];
+  /** Stable identifier of the period. */
+  id: Scalars['ID']['output'];
+  /** When the period starts (inclusive). */
+  startsAt: Scalars['DateTime']['output'];
+  /** Whether it still takes events. */
+  status: PeriodStatus;
+};
+
+/**
+ * A partner's frozen account of one closed period. Amounts are in minor units, each line rounded
+ * once, half to even.
+ */
+export type SettlementStatement = {
+  __typename?: 'SettlementStatement';
+  /** The statement as CSV (one line per amount), for download. */
+  csv: Scalars['String']['output'];
+  /** ISO 4217 code of the amounts. */
+  currency: Scalars['String']['output'];
+  /** Which way the net amount flows. */
+  direction: SettlementDirection;
+  /** Stable identifier of the statement. */
+  id: Scalars['ID']['output'];
+  /** What the partner owes for them, in minor units. */
+  issuedAmountMinor: Scalars['Long']['output'];
+  /** The statement as a JSON document, for download. */
+  json: Scalars['String']['output'];
+  /** Ledger events booked here late: they happened in an earlier period that had already closed. */
+  lateEvents: Scalars['Int']['output'];
+  /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
+  netAmountMinor: Scalars['Long']['output'];
+  /** The partner. */
+  partner: Partner;
+  /** The period. */
+  period: SettlementPeriod;
+  /** Points the partner's customers earned. */
+  pointsIssued: Scalars['Long']['output'];
+  /** Points redeemed at the partner, less cancellations. */
+  pointsRedeemed: Scalars['Long']['output'];
+  /** Points taken back by refunds. */
+  pointsReversed: Scalars['Long']['output'];
+  /** What the coalition owes for them, in minor units. */
+  redeemedAmountMinor: Scalars['Long']['output'];
+  /** What the partner is credited for them, in minor units. */
+  reversedAmountMinor: Scalars['Long']['output'];
+};
 
 
 
@@ -261,33 +496,50 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PartnerCategory: PartnerCategory;
   PartnerContract: ResolverTypeWrapper<ContractRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  PartnerPosition: ResolverTypeWrapper<PartnerPosition>;
+  PartnerPosition: ResolverTypeWrapper<PositionModel>;
   PartnerStatus: PartnerStatus;
   PartnerTerms: ResolverTypeWrapper<PartnerTerms>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PeriodStatus: PeriodStatus;
+  PointsFlow: ResolverTypeWrapper<FlowModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Reconciliation: ResolverTypeWrapper<ReconciliationView>;
+  ReconciliationLine: ResolverTypeWrapper<ReconciliationLine>;
+  RegisterPartnerInput: RegisterPartnerInput;
+  SetPartnerContractInput: SetPartnerContractInput;
   SettlementDirection: SettlementDirection;
+  SettlementPeriod: ResolverTypeWrapper<PeriodRow>;
+  SettlementStatement: ResolverTypeWrapper<StatementRow>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
+  Mutation: Record<PropertyKey, never>;
+  ID: Scalars['ID']['output'];
   Partner: PartnerRow;
   String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
-  PartnerContract: ContractRow;
   Int: Scalars['Int']['output'];
-  PartnerPosition: PartnerPosition;
+  PartnerContract: ContractRow;
+  PartnerPosition: PositionModel;
   PartnerTerms: PartnerTerms;
   Boolean: Scalars['Boolean']['output'];
+  PointsFlow: FlowModel;
   Query: Record<PropertyKey, never>;
+  Reconciliation: ReconciliationView;
+  ReconciliationLine: ReconciliationLine;
+  RegisterPartnerInput: RegisterPartnerInput;
+  SetPartnerContractInput: SetPartnerContractInput;
+  SettlementPeriod: PeriodRow;
+  SettlementStatement: StatementRow;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -298,15 +550,24 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Long';
 }
 
+export type MutationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  closeSettlementPeriod?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType, RequireFields<MutationCloseSettlementPeriodArgs, 'periodId'>>;
+  registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input'>>;
+  setPartnerContract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType, RequireFields<MutationSetPartnerContractArgs, 'input'>>;
+  setPartnerStatus?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationSetPartnerStatusArgs, 'partnerId' | 'status'>>;
+};
+
 export type PartnerResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Partner'] = ResolversParentTypes['Partner'], FederationReferenceType extends FederationReferenceTypes['Partner'] = FederationReferenceTypes['Partner']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Partner']> | FederationReferenceType, FederationReferenceType, ContextType>;
   category?: Resolver<ResolversTypes['PartnerCategory'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType>;
+  contracts?: Resolver<Array<ResolversTypes['PartnerContract']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['PartnerPosition'], ParentType, ContextType>;
   programName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statements?: Resolver<Array<ResolversTypes['SettlementStatement']>, ParentType, ContextType, RequireFields<PartnerStatementsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['PartnerStatus'], ParentType, ContextType>;
 };
 
@@ -324,6 +585,7 @@ export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType
   issuedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   lastEventPosition?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -339,19 +601,79 @@ export type PartnerTermsResolvers<ContextType = SettlementContext, ParentType ex
   redemptionValueMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type PointsFlowResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PointsFlow'] = ResolversParentTypes['PointsFlow']> = {
+  issuer?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  redeemer?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
   partnerTerms?: Resolver<ResolversTypes['PartnerTerms'], ParentType, ContextType, RequireFields<QueryPartnerTermsArgs, 'partnerId'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
+  pointsFlows?: Resolver<Array<ResolversTypes['PointsFlow']>, ParentType, ContextType, RequireFields<QueryPointsFlowsArgs, 'periodId'>>;
+  reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'periodId'>>;
+  settlementPeriods?: Resolver<Array<ResolversTypes['SettlementPeriod']>, ParentType, ContextType, RequireFields<QuerySettlementPeriodsArgs, 'first'>>;
+  settlementStatement?: Resolver<ResolversTypes['SettlementStatement'], ParentType, ContextType, RequireFields<QuerySettlementStatementArgs, 'id'>>;
+};
+
+export type ReconciliationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = {
+  balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  breakagePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  coalitionMarginMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  issuedLessReversedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ReconciliationLine']>, ParentType, ContextType>;
+  partnerNetsMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  redeemedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+};
+
+export type ReconciliationLineResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['ReconciliationLine'] = ResolversParentTypes['ReconciliationLine']> = {
+  differencePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ledgerPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  settlementPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+};
+
+export type SettlementPeriodResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementPeriod'] = ResolversParentTypes['SettlementPeriod']> = {
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PeriodStatus'], ParentType, ContextType>;
+};
+
+export type SettlementStatementResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementStatement'] = ResolversParentTypes['SettlementStatement']> = {
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['SettlementDirection'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lateEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  redeemedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  reversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = SettlementContext> = {
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PartnerContract?: PartnerContractResolvers<ContextType>;
   PartnerPosition?: PartnerPositionResolvers<ContextType>;
   PartnerTerms?: PartnerTermsResolvers<ContextType>;
+  PointsFlow?: PointsFlowResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Reconciliation?: ReconciliationResolvers<ContextType>;
+  ReconciliationLine?: ReconciliationLineResolvers<ContextType>;
+  SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
+  SettlementStatement?: SettlementStatementResolvers<ContextType>;
 };
 

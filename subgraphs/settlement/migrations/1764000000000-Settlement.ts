@@ -12,8 +12,11 @@ export class Settlement1764000000000 implements MigrationInterface {
         name text NOT NULL,
         program_name text NOT NULL,
         category text NOT NULL,
-        status text NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED'))
+        status text NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED')),
+        created_by text NOT NULL DEFAULT 'seed',
+        created_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // A contract change is a new row from its effective date: history is kept.
     await runner.query(`
       CREATE TABLE contracts (
         id uuid PRIMARY KEY,
@@ -23,35 +26,83 @@ export class Settlement1764000000000 implements MigrationInterface {
         redemption_value_micros_per_point integer NOT NULL CHECK (redemption_value_micros_per_point >= 0),
         currency char(3) NOT NULL,
         effective_from timestamptz NOT NULL,
+        created_by text NOT NULL DEFAULT 'seed',
+        created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (partner_id, effective_from)
       )`);
-    // One entry per ledger event (the unique event_id): a replayed event changes nothing.
-    // price_micros_per_point is copied from the contract in force when the event happened.
+    // Periods tile time without gaps: each starts where the previous one ends.
+    await runner.query(`
+      CREATE TABLE settlement_periods (
+        id uuid PRIMARY KEY,
+        starts_at timestamptz NOT NULL UNIQUE,
+        ends_at timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('OPEN', 'CLOSED')),
+        closed_at timestamptz,
+        closed_by text,
+        CHECK (ends_at > starts_at),
+        CHECK ((status = 'CLOSED') = (closed_at IS NOT NULL))
+      )`);
+    // One entry per ledger event that moves money or points between a partner and the coalition
+    // (the unique event_id: a replayed event changes nothing). Its price is copied from the
+    // contract in force when the event happened; `period_id` is where it is booked, `late` when
+    // that is after the period it happened in had closed.
     await runner.query(`
       CREATE TABLE settlement_entries (
         id bigserial PRIMARY KEY,
         event_id uuid NOT NULL UNIQUE,
         event_position bigint NOT NULL,
-        partner_id uuid NOT NULL REFERENCES partners (id),
-        contract_id uuid NOT NULL REFERENCES contracts (id),
-        kind text NOT NULL CHECK (kind IN ('ISSUANCE', 'REVERSAL', 'REDEMPTION', 'REDEMPTION_REVERSAL')),
+        period_id uuid NOT NULL REFERENCES settlement_periods (id),
+        late boolean NOT NULL DEFAULT false,
+        partner_id uuid REFERENCES partners (id),
+        contract_id uuid REFERENCES contracts (id),
+        kind text NOT NULL CHECK (kind IN ('ISSUANCE', 'REVERSAL', 'REDEMPTION', 'REDEMPTION_REVERSAL', 'BREAKAGE')),
         points bigint NOT NULL CHECK (points > 0),
         price_micros_per_point integer NOT NULL,
-        currency char(3) NOT NULL,
-        occurred_at timestamptz NOT NULL
+        currency char(3),
+        occurred_at timestamptz NOT NULL,
+        CHECK ((kind = 'BREAKAGE') = (partner_id IS NULL))
       )`);
-    await runner.query('CREATE INDEX settlement_entries_partner ON settlement_entries (partner_id, kind)');
-    // Where each consumer of the ledger feed stands; advanced in the same transaction as its entries.
+    await runner.query('CREATE INDEX settlement_entries_period ON settlement_entries (period_id, partner_id, kind)');
+    await runner.query('CREATE INDEX settlement_entries_occurred ON settlement_entries (occurred_at)');
+    // Points issued at one partner and redeemed at another (signed: a cancellation subtracts).
     await runner.query(`
-      CREATE TABLE feed_checkpoints (
-        feed text PRIMARY KEY,
-        position bigint NOT NULL
+      CREATE TABLE settlement_flows (
+        id bigserial PRIMARY KEY,
+        event_id uuid NOT NULL,
+        period_id uuid NOT NULL REFERENCES settlement_periods (id),
+        issuer_partner_id uuid,
+        redeemer_partner_id uuid NOT NULL,
+        points bigint NOT NULL
       )`);
+    await runner.query('CREATE INDEX settlement_flows_period ON settlement_flows (period_id)');
+    // A closed period's frozen statement per partner: never changes after it is written.
+    await runner.query(`
+      CREATE TABLE settlement_statements (
+        id uuid PRIMARY KEY,
+        period_id uuid NOT NULL REFERENCES settlement_periods (id),
+        partner_id uuid NOT NULL REFERENCES partners (id),
+        currency char(3) NOT NULL,
+        points_issued bigint NOT NULL,
+        issued_amount_minor bigint NOT NULL,
+        points_reversed bigint NOT NULL,
+        reversed_amount_minor bigint NOT NULL,
+        points_redeemed bigint NOT NULL,
+        redeemed_amount_minor bigint NOT NULL,
+        net_amount_minor bigint NOT NULL,
+        direction text NOT NULL,
+        late_events integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (period_id, partner_id)
+      )`);
+    // Where each consumer of the ledger feed stands; advanced in the same transaction as its entries.
+    await runner.query(`CREATE TABLE feed_checkpoints (feed text PRIMARY KEY, position bigint NOT NULL)`);
     await runner.query(`INSERT INTO feed_checkpoints (feed, position) VALUES ('ledger', 0)`);
     await runner.query(IDEMPOTENCY_TABLE_SQL);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP TABLE idempotency_keys, feed_checkpoints, settlement_entries, contracts, partners');
+    await runner.query(
+      'DROP TABLE idempotency_keys, feed_checkpoints, settlement_statements, settlement_flows, settlement_entries, settlement_periods, contracts, partners',
+    );
   }
 }
