@@ -38,6 +38,10 @@ export interface Stack {
    * `whileDown` in between.
    */
   restart(service: ServiceName, options?: { crash?: boolean; whileDown?: () => Promise<void> }): Promise<void>;
+  /** Stops one service (SIGKILL when `crash`), leaving the others running. */
+  stopService(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
+  /** Starts a stopped service again on its port. */
+  startService(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     gatewayUrl: urls.gateway,
     urls,
+    stopService: (service, stopOptions) => stopService(service, stopOptions?.crash ? 'SIGKILL' : 'SIGTERM'),
+    startService: (service) => launch(service),
     async restart(service, restartOptions) {
       await stopService(service, restartOptions?.crash ? 'SIGKILL' : 'SIGTERM');
       await restartOptions?.whileDown?.();

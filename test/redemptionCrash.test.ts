@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Pool } from 'pg';
-import { dataOf, graphql } from '../scripts/gatewayClient';
-import { startStack, type ServiceName, type Stack } from '../scripts/stack';
+import type { Pool } from 'pg';
+import { dataOf } from '../scripts/gatewayClient';
+import type { ServiceName, Stack } from '../scripts/stack';
 import { eventually } from './helpers';
+import { startIsolatedStack, type IsolatedStack } from './isolatedStack';
 
 /**
  * Crash tests for the redemption saga: a stack of its own (its own database), a subgraph process
@@ -19,38 +18,19 @@ const POINTS_EACH = 1_000;
 const COST = 100;
 const STOCK = 40;
 
+let isolated: IsolatedStack;
 let stack: Stack;
 let pool: Pool;
-let databaseName: string;
 
 beforeAll(async () => {
-  databaseName = `coalition_crash_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  await admin.end();
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${databaseName}`;
-  pool = new Pool({ connectionString: url.toString(), max: 2 });
-  stack = await startStack({
-    databaseUrl: url.toString(),
-    seedDemo: true,
-    logFile: join(tmpdir(), `${databaseName}.log`),
-    // Recovery looks often and leaves only very young redemptions to their own requests.
-    env: { REWARDS_RECOVERY_INTERVAL_MS: '300', REWARDS_RECOVERY_MIN_AGE_MS: '300' },
-  });
+  // Recovery looks often and leaves only very young redemptions to their own requests.
+  isolated = await startIsolatedStack('crash', { REWARDS_RECOVERY_INTERVAL_MS: '300', REWARDS_RECOVERY_MIN_AGE_MS: '300' });
+  ({ stack, pool } = isolated);
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.stop();
-  await pool?.end();
-  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin.end();
-});
+afterAll(() => isolated?.stop());
 
-const gql = (query: string, variables: Record<string, unknown>, credential: string) => graphql<any>(stack.gatewayUrl, query, variables, credential);
+const gql = (query: string, variables: Record<string, unknown>, credential: string) => isolated.gql(query, variables, credential);
 
 async function setUp(): Promise<{ rewardId: string; members: string[] }> {
   const { createReward } = dataOf(

@@ -187,7 +187,8 @@ export async function settlementCurrencies(manager: EntityManager, partnerIds: r
 
 /**
  * Closes a period and freezes one statement per partner. First the feed catches up (`catchUp`), so
- * events published so far land in their own period. Then, under the periods lock (no event is
+ * events published so far land in their own period; if the ledger cannot be reached the close goes
+ * on, and what it could not read arrives later, booked late. Then, under the periods lock (no event is
  * booked meanwhile): the period ends at `closeAt` (entries that happened after it move to the next
  * period, which starts there), becomes CLOSED, and its statements are written. Later arrivals from
  * before `closeAt` are booked late in the next open period.
@@ -203,7 +204,7 @@ export async function closePeriod(
   const periodId = checkId(input.periodId, 'periodId');
   const requestedClose = input.closeAt ? new Date(input.closeAt) : null;
   if (requestedClose && Number.isNaN(requestedClose.getTime())) throw badInput('closeAt is not a valid instant');
-  await catchUp();
+  await catchUp().catch((error: Error) => console.error(`[settlement] closing without catching up: ${error.message}`));
   await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
     const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [periodId])) as PeriodRow[];

@@ -1,7 +1,7 @@
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { closePeriod, periodById, pointsFlows, reconcile, statementById, statementCsv, statementJson, statementsOf, type PartnerAccount } from './books';
+import { closePeriod, currentPeriod, periodById, pointsFlows, reconcile, statementById, statementCsv, statementJson, statementsOf, type PartnerAccount } from './books';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import type { PeriodRow } from './periods';
@@ -36,6 +36,7 @@ export const resolvers: Resolvers = {
     settlementPeriods: async (_root, { first }, { caller, settlement }) => {
       if (caller.kind !== 'partner') requireOperator(caller, 'list settlement periods');
       const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
+      await currentPeriod(settlement.dataSource, settlement.periodLength); // the period of now exists, even before its first event
       return settlement.dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [limit]);
     },
     settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
