@@ -128,6 +128,39 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     const allReady = checks.every(([, state]) => state === 'ready');
     res.status(allReady ? 200 : 503).json({ status: allReady ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   });
+  // Statement downloads: the same query a client could send, answered as a file.
+  app.get('/exports/statements/:file', async (req, res) => {
+    const match = /^([0-9a-f-]{36})\.(csv|json)$/i.exec(req.params.file);
+    if (!match) {
+      res.status(404).json({ error: 'Ask for /exports/statements/<statement id>.csv or .json' });
+      return;
+    }
+    const [, statementId, format] = match as unknown as [string, string, 'csv' | 'json'];
+    let caller: Caller;
+    try {
+      caller = authenticate(req.headers);
+    } catch (error) {
+      res.status(401).json({ error: (error as Error).message });
+      return;
+    }
+    const result = await apollo.executeOperation<{ settlementStatement: { csv: string; json: string } }>(
+      { query: `query Export($id: ID!) { settlementStatement(id: $id) { ${format} } }`, variables: { id: statementId } },
+      { contextValue: { caller, sqlStatements: 0 } },
+    );
+    const body = result.body.kind === 'single' ? result.body.singleResult : null;
+    const error = body?.errors?.[0];
+    if (error || !body?.data) {
+      const code = error?.extensions?.code;
+      const status = code === 'NOT_FOUND' ? 404 : code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : code === 'BAD_USER_INPUT' ? 400 : 502;
+      res.status(status).json({ error: error?.message ?? 'Export failed', code });
+      return;
+    }
+    res
+      .status(200)
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json')
+      .set('Content-Disposition', `attachment; filename="statement-${statementId}.${format}"`)
+      .send(body.data.settlementStatement[format]);
+  });
   app.use(
     '/graphql',
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),

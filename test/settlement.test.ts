@@ -139,6 +139,18 @@ describe('periods and statements', () => {
     expect(statement.csv).toContain('issued_amount_minor,1258\n');
     expect(statement.csv.split('\n')[0]).toBe('field,value');
     expect(JSON.parse(statement.json)).toMatchObject({ statementId: statement.id, currency: 'EUR', issuedAmountMinor: '1258', netAmountMinor: '1118', direction: 'PARTNER_PAYS' });
+    // Downloadable from the gateway, with the caller's credentials.
+    const base = isolated.stack.gatewayUrl.replace(/\/graphql$/, '');
+    const csv = await fetch(`${base}/exports/statements/${statement.id}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="statement-${statement.id}.csv"`);
+    expect(await csv.text()).toBe(statement.csv);
+    const json = await fetch(`${base}/exports/statements/${statement.id}.json`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(JSON.parse(await json.text())).toEqual(JSON.parse(statement.json));
+    expect((await fetch(`${base}/exports/statements/${statement.id}.csv`, { headers: { authorization: 'Bearer demo-partner-city-bonus-lumiere' } })).status).toBe(403);
+    expect((await fetch(`${base}/exports/statements/${statement.id}.csv`)).status).toBe(401);
+    expect((await fetch(`${base}/exports/statements/${randomUUID()}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } })).status).toBe(404);
 
     // The redemption at the trattoria happened in the closed period: booked late in the next one.
     const trattoria = '10000000-0000-4000-8000-000000000001';
@@ -193,12 +205,14 @@ describe('periods and statements', () => {
       expect(reconciliation.lines.filter((l: { differencePoints: string }) => l.differencePoints !== '0')).toEqual([]);
       expect(reconciliation.balanced).toBe(true);
     }
-    // Every ledger event of this partner became exactly one entry.
-    const { rows } = await isolated.pool.query(
+    // Every ledger event of this partner became exactly one entry (once the relay and the feed,
+    // both asynchronous, have carried the last of them over).
+    const count = () => isolated.pool.query(
       `SELECT (SELECT count(*) FROM members.outbox_events WHERE type = 'balance.changed' AND payload->>'partnerId' = $1::text AND payload->>'kind' IN ('EARN', 'BURN'))::int AS events,
               (SELECT count(*) FROM settlement.settlement_entries WHERE partner_id = $1::uuid)::int AS entries`,
       [partnerId],
     );
+    const rows = (await eventually(async () => (await count()).rows, (r) => r[0].entries === r[0].events));
     expect(rows[0].entries).toBe(rows[0].events);
     const late = (await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.settlement_entries WHERE partner_id = $1::uuid AND late', [partnerId])).rows[0].n;
     console.log(`closing under load: ${operations} earns with burns, ${rows[0].events} ledger events, ${late} booked late`);

@@ -856,19 +856,25 @@ export async function memberStanding(deps: LedgerDeps, caller: Caller, memberIdI
 }
 
 /**
- * Points moved per transfer kind by transfers whose events happened in [from, to): the same clock
- * settlement books by, so the two can be compared exactly. One event per transfer is counted (a
- * gift has two, one for each member).
+ * Points moved per transfer kind by transfers whose events happened in [from, to) and were
+ * published up to `uptoPosition`: the same clock and the same events settlement has read, so the
+ * two can be compared exactly. One event per transfer is counted (a gift has two, one per member).
  */
-export async function ledgerTotals(dataSource: DataSource, caller: Caller, from: Date | string, to: Date | string): Promise<{ kind: string; points: string }[]> {
+export async function ledgerTotals(
+  dataSource: DataSource,
+  caller: Caller,
+  from: Date | string,
+  to: Date | string,
+  uptoPosition: bigint,
+): Promise<{ kind: string; points: string }[]> {
   requireService(caller, 'ledgerTotals');
   return dataSource.query(
     `SELECT kind, sum(points)::text AS points FROM (
        SELECT DISTINCT ON (transfer_id) payload->>'kind' AS kind, (payload->>'points')::bigint AS points
-         FROM outbox_events WHERE type = 'balance.changed' AND occurred_at >= $1 AND occurred_at < $2
+         FROM outbox_events WHERE type = 'balance.changed' AND occurred_at >= $1 AND occurred_at < $2 AND position <= $3
         ORDER BY transfer_id
      ) events GROUP BY kind ORDER BY kind`,
-    [new Date(from), new Date(to)],
+    [new Date(from), new Date(to), uptoPosition.toString()],
   );
 }
 

@@ -59,8 +59,8 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
-    ledgerTotals: async (_root, { from, to }, { caller, ledger }) =>
-      (await ledgerTotals(ledger.dataSource, caller, from, to)).map((t) => ({ kind: t.kind as TransferKind, points: t.points })),
+    ledgerTotals: async (_root, { from, to, uptoPosition }, { caller, ledger }) =>
+      (await ledgerTotals(ledger.dataSource, caller, from, to, uptoPosition)).map((t) => ({ kind: t.kind as TransferKind, points: t.points })),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },

@@ -348,6 +348,7 @@ export interface ReconciliationView {
   period: PeriodRow;
   lines: { kind: string; ledgerPoints: bigint; settlementPoints: bigint; differencePoints: bigint }[];
   balanced: boolean;
+  asOfEventPosition: bigint;
   issuedLessReversedMinor: bigint;
   redeemedMinor: bigint;
   coalitionMarginMinor: bigint;
@@ -366,20 +367,23 @@ export async function reconcile(
   dataSource: DataSource,
   caller: Caller,
   periodId: string,
-  ledgerTotals: (from: Date, to: Date) => Promise<{ kind: string; points: string }[]>,
+  ledgerTotals: (from: Date, to: Date, uptoPosition: bigint) => Promise<{ kind: string; points: string }[]>,
   catchUp: () => Promise<void>,
 ): Promise<ReconciliationView> {
   requireOperator(caller, 'reconcile settlement');
   await catchUp();
   const period = await periodById(dataSource.manager, periodId);
+  // Both sides as of the events settlement has read: anything published later is in neither.
+  const asOfEventPosition = await ledgerCheckpoint(dataSource);
   const ledger = new Map<string, bigint>(RECONCILED_KINDS.map((k) => [k, 0n]));
-  for (const total of await ledgerTotals(period.starts_at, period.ends_at)) {
+  for (const total of await ledgerTotals(period.starts_at, period.ends_at, asOfEventPosition)) {
     const mapping = RECONCILED[total.kind];
     if (mapping) ledger.set(mapping.kind, ledger.get(mapping.kind)! + mapping.sign * BigInt(total.points));
   }
   const counted = (await dataSource.query(
-    `SELECT kind, sum(points)::text AS points FROM settlement_entries WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY kind`,
-    [period.starts_at, period.ends_at],
+    `SELECT kind, sum(points)::text AS points FROM settlement_entries
+      WHERE occurred_at >= $1 AND occurred_at < $2 AND event_position <= $3 GROUP BY kind`,
+    [period.starts_at, period.ends_at, asOfEventPosition.toString()],
   )) as { kind: EntryKind; points: string }[];
   const settlement = new Map<string, bigint>(RECONCILED_KINDS.map((k) => [k, 0n]));
   for (const row of counted) {
@@ -421,6 +425,7 @@ export async function reconcile(
   return {
     period,
     lines,
+    asOfEventPosition,
     balanced: lines.every((l) => l.differencePoints === 0n) && coalitionMarginMinor === partnerNetsMinor,
     issuedLessReversedMinor,
     redeemedMinor,

@@ -9,8 +9,8 @@ export interface SettlementDeps {
   periodLength: PeriodLength;
   /** Counts every ledger event published so far (before a close or a reconciliation). */
   catchUp(): Promise<void>;
-  /** The ledger's totals per transfer kind for events in [from, to). */
-  ledgerTotals(from: Date, to: Date): Promise<{ kind: string; points: string }[]>;
+  /** The ledger's totals per transfer kind for events in [from, to) published up to a position. */
+  ledgerTotals(from: Date, to: Date, uptoPosition: bigint): Promise<{ kind: string; points: string }[]>;
 }
 
 export interface SettlementContext {

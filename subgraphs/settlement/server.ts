@@ -41,10 +41,10 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     dataSource,
     periodLength: config.periodLength,
     catchUp: () => feed.catchUp(),
-    async ledgerTotals(from, to) {
+    async ledgerTotals(from, to, uptoPosition) {
       const data = await members.request<{ ledgerTotals: { kind: string; points: string }[] }>(
-        `query Totals($from: DateTime!, $to: DateTime!) { ledgerTotals(from: $from, to: $to) { kind points } }`,
-        { from: from.toISOString(), to: to.toISOString() },
+        `query Totals($from: DateTime!, $to: DateTime!, $upto: Long!) { ledgerTotals(from: $from, to: $to, uptoPosition: $upto) { kind points } }`,
+        { from: from.toISOString(), to: to.toISOString(), upto: uptoPosition.toString() },
       );
       return data.ledgerTotals;
     },

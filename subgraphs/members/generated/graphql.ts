@@ -527,6 +527,7 @@ export type QueryLedgerEventsArgs = {
 export type QueryLedgerTotalsArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+  uptoPosition: Scalars['Long']['input'];
 };
 
 
@@ -994,7 +995,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
-  ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to'>>;
+  ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;

@@ -272,6 +272,8 @@ export type QuerySettlementStatementArgs = {
 /** The settlement of one period checked against the ledger, and the coalition's view of its money. */
 export type Reconciliation = {
   __typename?: 'Reconciliation';
+  /** Position of the last ledger event both sides count: events published later are left out of both. */
+  asOfEventPosition: Scalars['Long']['output'];
   /** Whether every line's difference is zero. */
   balanced: Scalars['Boolean']['output'];
   /** Points that expired in the period: the coalition keeps what was paid for them. */
@@ -618,6 +620,7 @@ export type QueryResolvers<ContextType = SettlementContext, ParentType extends R
 };
 
 export type ReconciliationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = {
+  asOfEventPosition?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   breakagePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   coalitionMarginMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
