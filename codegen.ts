@@ -27,6 +27,7 @@ const config: CodegenConfig = {
         Member: '../entities#MemberRow',
         LedgerTransfer: '../entities#TransferRow',
         LedgerEvent: '../../../shared/outbox#PublishedEvent',
+        BalanceEvent: '../reads#MemberEventRow',
         Partner: '../resolvers#PartnerRef',
       },
       '../context#MembersContext',

@@ -6,7 +6,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { EventBus } from '../shared/eventBus';
+import { SubgraphClient } from '../shared/internalClient';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions';
 import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
@@ -31,6 +34,8 @@ export interface GatewayConfig {
   supergraphSdl: string;
   /** Where each subgraph listens; overrides the routing URLs in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
+  /** The event bus subscriptions are woken by. */
+  bus: EventBus;
 }
 
 type DidReceiveResponseArgs = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
@@ -97,8 +102,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     },
   });
 
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
   const app = express();
   const httpServer = createServer(app);
+  let subscriptions: SubscriptionServer | null = null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -106,11 +116,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     plugins: [
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Open subscriptions complete cleanly before the server stops.
+      { serverWillStart: async () => ({ drainServer: async () => subscriptions?.stop() }) },
       ...(mode() === 'development' ? [reportStatementCount] : []),
     ],
   });
   await apollo.start();
   const authenticate = createAuthenticator();
+  subscriptions = startSubscriptionServer({
+    httpServer,
+    apollo,
+    schema: () => {
+      if (!apiSchema) throw new Error('the gateway has not loaded its schema');
+      return apiSchema;
+    },
+    authenticate: (headers) => authenticate(headers),
+    members: new SubgraphClient('members', config.subgraphUrls.members, 'gateway', config.secret),
+    bus: config.bus,
+  });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -170,5 +193,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   keepConnectionsAlive(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
-  return { url: `http://${config.host}:${port}/graphql`, stop: () => apollo.stop() };
+  return {
+    url: `http://${config.host}:${port}/graphql`,
+    async stop() {
+      await apollo.stop();
+      await config.bus.close();
+    },
+  };
 }

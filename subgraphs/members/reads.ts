@@ -193,3 +193,38 @@ function toTransferRow(row: TransactionRow): TransferRow {
     createdAt: row.created_at,
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// A member's events (the real-time stream's source, replayed by sequence)
+
+/**
+ * Who may watch a member's events live (DESIGN.md, "Real time"): the member itself, the partner
+ * it enrolled through, the operator and subgraphs.
+ */
+export function checkCanWatchMember(caller: Caller, member: MemberRow): void {
+  if (caller.kind === 'operator' || caller.kind === 'service') return;
+  if (caller.kind === 'member' && caller.memberId === member.id) return;
+  if (caller.kind === 'partner' && caller.partnerId === member.enrolledViaPartnerId) return;
+  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
+  throw forbidden(caller.kind === 'partner' ? 'A partner may watch only the members who enrolled through it' : 'A member may watch only itself');
+}
+
+export const MAX_MEMBER_EVENTS_PER_READ = 1000;
+
+export interface MemberEventRow {
+  id: string;
+  type: string;
+  memberId: string;
+  sequence: number;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export async function memberEventsAfter(dataSource: DataSource, memberId: string, afterSequence: number, first: number): Promise<MemberEventRow[]> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_MEMBER_EVENTS_PER_READ) throw new Error(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
+  return dataSource.query(
+    `SELECT id, type, member_id AS "memberId", member_sequence AS sequence, payload, occurred_at AS "occurredAt"
+       FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,
+    [memberId, afterSequence, first],
+  );
+}

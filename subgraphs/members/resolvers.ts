@@ -1,5 +1,5 @@
 import { checkCanReadMember } from '../../shared/access';
-import { notFound } from '../../shared/errors';
+import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
@@ -23,7 +23,10 @@ import {
   voidPendingEarn,
   voidReservation,
 } from './ledger';
-import { listMembers, transactionPartnerScope, type MemberTransaction } from './reads';
+import { checkCanWatchMember, listMembers, MAX_MEMBER_EVENTS_PER_READ, memberEventsAfter, transactionPartnerScope, type MemberTransaction } from './reads';
+import type { MembersLoaders } from './loaders';
+import type { Caller } from '../../shared/identity';
+import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
@@ -33,6 +36,16 @@ export interface PartnerRef {
 
 const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
+
+/** The member, if the caller may watch its events (reads.ts checkCanWatchMember). */
+async function watchable(caller: Caller, loaders: MembersLoaders, memberIdInput: string): Promise<MemberRow> {
+  const memberId = checkId(memberIdInput, 'memberId');
+  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
+  const member = await loaders.member.load(memberId);
+  if (!member) throw notFound(`No member with id ${memberId}`);
+  checkCanWatchMember(caller, member);
+  return member;
+}
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
 function present<T>(row: T | null): T {
@@ -55,6 +68,20 @@ export const resolvers: Resolvers = {
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
+    memberEvent: async (_root, { memberId, sequence }, { caller, ledger, loaders }) => {
+      const member = await watchable(caller, loaders, memberId);
+      const [event] = await memberEventsAfter(ledger.dataSource, member.id, sequence - 1, 1);
+      if (!event || event.sequence !== sequence) throw notFound(`Member ${memberId} has no event ${sequence}`);
+      return event;
+    },
+    memberEvents: async (_root, { memberId, afterSequence, first }, { caller, ledger, loaders }) => {
+      const member = await watchable(caller, loaders, memberId);
+      if (!Number.isInteger(afterSequence) || afterSequence < 0) throw badInput('afterSequence must be 0 or more');
+      const limit = first ?? 100;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_EVENTS_PER_READ) throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
+      return memberEventsAfter(ledger.dataSource, member.id, afterSequence, limit);
+    },
+    lastMemberEventSequence: async (_root, { memberId }, { caller, loaders }) => (await watchable(caller, loaders, memberId)).lastEventSequence,
     members: async (_root, { first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
@@ -62,6 +89,11 @@ export const resolvers: Resolvers = {
     ledgerTotals: async (_root, { from, to, uptoPosition }, { caller, ledger }) =>
       (await ledgerTotals(ledger.dataSource, caller, from, to, uptoPosition)).map((t) => ({ kind: t.kind as TransferKind, points: t.points })),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
+    ledgerHead: async (_root, _args, { caller, ledger }) => {
+      if (caller.kind !== 'service') throw forbidden('ledgerHead is internal to the coalition services');
+      const [row] = (await ledger.dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as { head: string }[];
+      return row!.head;
+    },
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
   Mutation: {
@@ -133,6 +165,28 @@ export const resolvers: Resolvers = {
     member: async (transfer, _args, { loaders }) => present(await loaders.member.load(transfer.memberId)),
     counterpartyMember: (transfer, _args, { loaders }) => (transfer.counterpartyMemberId ? loaders.member.load(transfer.counterpartyMemberId) : null),
     partner: (transfer: TransferRow) => (transfer.partnerId ? { id: transfer.partnerId } : null),
+  },
+  Subscription: {
+    balanceChanged: {
+      // Subscriptions are served by the gateway (gateway/subscriptions.ts), which resolves each
+      // event through memberEvent; a subgraph never streams.
+      subscribe: () => {
+        throw new Error('balanceChanged is served by the gateway over graphql-ws');
+      },
+    },
+  },
+  BalanceEvent: {
+    type: (event) => (event.type === 'tier.changed' ? 'TIER_CHANGED' : 'BALANCE_CHANGED'),
+    kind: (event) => (event.type === 'balance.changed' ? (event.payload.kind as TransferKind) : null),
+    delta: (event) => Number(event.payload.availableDelta ?? 0),
+    pendingDelta: (event) => Number(event.payload.pendingDelta ?? 0),
+    reason: (event) =>
+      event.type === 'tier.changed' ? `tier ${String(event.payload.from)} to ${String(event.payload.to)}` : String(event.payload.kind).toLowerCase().replace(/_/g, ' '),
+    balance: (event) => (event.type === 'balance.changed' ? (event.payload.balance as { availablePoints: number; pendingPoints: number; reservedPoints: number }) : null),
+    tierFrom: (event) => (event.type === 'tier.changed' ? (event.payload.from as TierLevel) : null),
+    tierTo: (event) => (event.type === 'tier.changed' ? (event.payload.to as TierLevel) : null),
+    partner: (event) => (typeof event.payload.partnerId === 'string' ? { id: event.payload.partnerId } : null),
+    member: async (event, _args, { loaders }) => present(await loaders.member.load(event.memberId)),
   },
   LedgerEvent: {
     payload: (event) => JSON.stringify(event.payload),

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { MemberRow, TransferRow } from '../entities';
 import type { PublishedEvent } from '../../../shared/outbox';
+import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -53,6 +54,49 @@ export type Balance = {
   /** Points earned but not yet posted (a hotel stay before checkout); spendable once posted. */
   pendingPoints: Scalars['Int']['output'];
   /** Points held for redemptions under way; spent when they complete, returned if they fail. */
+  reservedPoints: Scalars['Int']['output'];
+};
+
+/**
+ * One event of a member's ledger history, numbered 1, 2, 3... per member with no gap: a client that
+ * saw sequence N and asks for what came after gets N + 1 next.
+ */
+export type BalanceEvent = {
+  __typename?: 'BalanceEvent';
+  /** For a BALANCE_CHANGED event: the member's balances right after it. */
+  balance: Maybe<BalanceSnapshot>;
+  /** Change to the member's available points (0 for a tier change). */
+  delta: Scalars['Int']['output'];
+  /** For a BALANCE_CHANGED event: the kind of transfer. */
+  kind: Maybe<TransferKind>;
+  /** The member. */
+  member: Member;
+  /** When the ledger recorded it. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** For a BALANCE_CHANGED event: the partner involved, if any. */
+  partner: Maybe<Partner>;
+  /** Change to the member's pending points. */
+  pendingDelta: Scalars['Int']['output'];
+  /** Why: the transfer kind, or the tier change, in words. */
+  reason: Scalars['String']['output'];
+  /** The event's number among the member's events. */
+  sequence: Scalars['Int']['output'];
+  /** For a TIER_CHANGED event: the tier before. */
+  tierFrom: Maybe<TierLevel>;
+  /** For a TIER_CHANGED event: the tier after. */
+  tierTo: Maybe<TierLevel>;
+  /** What the event records. */
+  type: MemberEventType;
+};
+
+/** The member's balances right after an event. */
+export type BalanceSnapshot = {
+  __typename?: 'BalanceSnapshot';
+  /** Points the member could spend. */
+  availablePoints: Scalars['Int']['output'];
+  /** Points pending. */
+  pendingPoints: Scalars['Int']['output'];
+  /** Points held for redemptions under way. */
   reservedPoints: Scalars['Int']['output'];
 };
 
@@ -260,6 +304,13 @@ export type MemberEdge = {
   /** The member. */
   node: Member;
 };
+
+/** What a member event records. */
+export type MemberEventType =
+  /** A transfer changed the member's points. */
+  | 'BALANCE_CHANGED'
+  /** The member's tier changed. */
+  | 'TIER_CHANGED';
 
 /** A member's spendable points and tier, for another subgraph. Not part of the public graph. */
 export type MemberStanding = {
@@ -492,8 +543,15 @@ export type PointsReservation = {
 /** Reads of members and their points. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The sequence number of a member's latest event (0 before the first), for whoever may watch the
+   * member.
+   */
+  lastMemberEventSequence: Scalars['Int']['output'];
   /** Ledger events after a publication position, oldest first. Internal: callable by subgraphs only. */
   ledgerEvents: Array<LedgerEvent>;
+  /** The position of the latest published ledger event (0 before the first). Internal: callable by subgraphs and the gateway only. */
+  ledgerHead: Scalars['Long']['output'];
   /**
    * Points moved per transfer kind by transfers whose events happened from `from` until `to`, the
    * basis settlement reconciles against. Internal: callable by subgraphs only.
@@ -506,6 +564,13 @@ export type Query = {
    * Fails with NOT_FOUND when there is no such member.
    */
   member: Member;
+  /**
+   * One of a member's events by its sequence number, for whoever may watch the member (the member
+   * itself, the partner it enrolled through, the operator). Fails with NOT_FOUND when there is none.
+   */
+  memberEvent: BalanceEvent;
+  /** A member's events after a sequence number, oldest first, for whoever may watch the member. */
+  memberEvents: Array<BalanceEvent>;
   /** A member's available points and tier. Internal: callable by subgraphs only. */
   memberStanding: MemberStanding;
   /**
@@ -513,6 +578,12 @@ export type Query = {
    * partner. Refused to members (FORBIDDEN) and anonymous callers (UNAUTHENTICATED).
    */
   members: MemberConnection;
+};
+
+
+/** Reads of members and their points. */
+export type QueryLastMemberEventSequenceArgs = {
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -534,6 +605,21 @@ export type QueryLedgerTotalsArgs = {
 /** Reads of members and their points. */
 export type QueryMemberArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryMemberEventArgs = {
+  memberId: Scalars['ID']['input'];
+  sequence: Scalars['Int']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryMemberEventsArgs = {
+  afterSequence: Scalars['Int']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -602,6 +688,24 @@ export type SettlePendingEarnInput = {
   earnId: Scalars['ID']['input'];
   /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
   idempotencyKey: Scalars['String']['input'];
+};
+
+/** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A member's ledger events as they happen. With `afterSequence`, first every event after that one
+   * (replayed from the ledger), then live ones: no gap and no duplicate across reconnects. A member may
+   * watch itself, a partner the members who enrolled through it, the operator anyone.
+   */
+  balanceChanged: BalanceEvent;
+};
+
+
+/** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
+export type SubscriptionBalanceChangedArgs = {
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  memberId: Scalars['ID']['input'];
 };
 
 /** A member's tier and what it takes to reach the next one. */
@@ -779,6 +883,8 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
+  BalanceEvent: ResolverTypeWrapper<MemberEventRow>;
+  BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
   BurnPointsInput: BurnPointsInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
@@ -792,6 +898,7 @@ export type ResolversTypes = {
   Member: ResolverTypeWrapper<MemberRow>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
+  MemberEventType: MemberEventType;
   MemberStanding: ResolverTypeWrapper<MemberStanding>;
   MemberTransactionConnection: ResolverTypeWrapper<Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversTypes['MemberTransactionEdge']> }>;
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
@@ -807,6 +914,7 @@ export type ResolversTypes = {
   ReservePointsInput: ReservePointsInput;
   ReverseEarnInput: ReverseEarnInput;
   SettlePendingEarnInput: SettlePendingEarnInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tier: ResolverTypeWrapper<Tier>;
   TierLevel: TierLevel;
   TransferKind: TransferKind;
@@ -820,6 +928,8 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Balance: Balance;
+  BalanceEvent: MemberEventRow;
+  BalanceSnapshot: BalanceSnapshot;
   BurnPointsInput: BurnPointsInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
@@ -847,6 +957,7 @@ export type ResolversParentTypes = {
   ReservePointsInput: ReservePointsInput;
   ReverseEarnInput: ReverseEarnInput;
   SettlePendingEarnInput: SettlePendingEarnInput;
+  Subscription: Record<PropertyKey, never>;
   Tier: Tier;
   TransferPointsInput: TransferPointsInput;
 };
@@ -855,6 +966,27 @@ export type BalanceResolvers<ContextType = MembersContext, ParentType extends Re
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lifetimeEarnedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nextExpiry?: Resolver<Maybe<ResolversTypes['PointsExpiry']>, ParentType, ContextType>;
+  pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BalanceEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BalanceEvent'] = ResolversParentTypes['BalanceEvent']> = {
+  balance?: Resolver<Maybe<ResolversTypes['BalanceSnapshot']>, ParentType, ContextType>;
+  delta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['TransferKind']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
+  pendingDelta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierFrom?: Resolver<Maybe<ResolversTypes['TierLevel']>, ParentType, ContextType>;
+  tierTo?: Resolver<Maybe<ResolversTypes['TierLevel']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['MemberEventType'], ParentType, ContextType>;
+};
+
+export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BalanceSnapshot'] = ResolversParentTypes['BalanceSnapshot']> = {
+  availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -994,12 +1126,20 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
+  ledgerHead?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  memberEvent?: Resolver<ResolversTypes['BalanceEvent'], ParentType, ContextType, RequireFields<QueryMemberEventArgs, 'memberId' | 'sequence'>>;
+  memberEvents?: Resolver<Array<ResolversTypes['BalanceEvent']>, ParentType, ContextType, RequireFields<QueryMemberEventsArgs, 'afterSequence' | 'first' | 'memberId'>>;
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
+};
+
+export type SubscriptionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  balanceChanged?: SubscriptionResolver<ResolversTypes['BalanceEvent'], "balanceChanged", ParentType, ContextType, RequireFields<SubscriptionBalanceChangedArgs, 'memberId'>>;
 };
 
 export type TierResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Tier'] = ResolversParentTypes['Tier']> = {
@@ -1012,6 +1152,8 @@ export type TierResolvers<ContextType = MembersContext, ParentType extends Resol
 
 export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
+  BalanceEvent?: BalanceEventResolvers<ContextType>;
+  BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
@@ -1032,6 +1174,7 @@ export type Resolvers<ContextType = MembersContext> = {
   PointsExpiry?: PointsExpiryResolvers<ContextType>;
   PointsReservation?: PointsReservationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tier?: TierResolvers<ContextType>;
 };
 
