@@ -4,7 +4,7 @@ import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type Execut
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../shared/eventBus';
-import { LEDGER_EVENTS_CHANNEL } from '../shared/eventBus';
+import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../shared/eventBus';
 import type { Caller } from '../shared/identity';
 import type { SubgraphClient } from '../shared/internalClient';
 import type { GatewayContext } from './server';
@@ -128,34 +128,62 @@ class LedgerWatcher {
   }
 }
 
-/** The subscriber's selection of `balanceChanged`, as a query of one event by its sequence. */
-function eventQuery(document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode): DocumentNode {
+/** Tells position subscribers when settlement signals that their partner's position moved. */
+class PositionWatcher {
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private unsubscribe: Promise<() => Promise<void>> | null = null;
+
+  constructor(private readonly bus: EventBus) {}
+
+  watch(partnerId: string, onChange: () => void): () => void {
+    this.unsubscribe ??= this.bus.subscribe(POSITION_EVENTS_CHANNEL, (message) => {
+      let partnerIds: unknown;
+      try {
+        partnerIds = (JSON.parse(message) as { partnerIds?: unknown }).partnerIds;
+      } catch {
+        return;
+      }
+      if (!Array.isArray(partnerIds)) return;
+      for (const id of partnerIds) for (const listener of this.listeners.get(String(id)) ?? []) listener();
+    });
+    const set = this.listeners.get(partnerId) ?? new Set();
+    set.add(onChange);
+    this.listeners.set(partnerId, set);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) this.listeners.delete(partnerId);
+    };
+  }
+
+  async stop(): Promise<void> {
+    await (await this.unsubscribe)?.();
+  }
+}
+
+/**
+ * The subscription operation turned into a query whose root field is `replacement` (carrying the
+ * subscriber's selection), under the same response key, with variables `extraVariables` added.
+ */
+function rootFieldQuery(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  field: FieldNode,
+  replacement: FieldNode,
+  extraVariables: Record<string, 'ID!' | 'Int!'>,
+): DocumentNode {
   const variable = (name: string) => ({ kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } }) as const;
   const query: OperationDefinitionNode = {
     ...operation,
     operation: 'query' as OperationDefinitionNode['operation'],
     variableDefinitions: [
       ...(operation.variableDefinitions ?? []),
-      ...(['__memberId', '__sequence'] as const).map((name) => ({
+      ...Object.entries(extraVariables).map(([name, type]) => ({
         kind: Kind.VARIABLE_DEFINITION as const,
         variable: variable(name),
-        type: { kind: Kind.NON_NULL_TYPE as const, type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: name === '__memberId' ? 'ID' : 'Int' } } },
+        type: { kind: Kind.NON_NULL_TYPE as const, type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: type.slice(0, -1) } } },
       })),
     ],
-    selectionSet: {
-      kind: Kind.SELECTION_SET,
-      selections: [
-        {
-          ...field,
-          alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value },
-          name: { kind: Kind.NAME, value: 'memberEvent' },
-          arguments: [
-            { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'memberId' }, value: variable('__memberId') },
-            { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'sequence' }, value: variable('__sequence') },
-          ],
-        },
-      ],
-    },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...replacement, alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value } }] },
   };
   // Variables only the subscription's own arguments used would fail validation ("never used").
   const used = new Set<string>();
@@ -216,6 +244,14 @@ class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 }
 
+function argumentOf(name: string, variableName: string) {
+  return {
+    kind: Kind.ARGUMENT as const,
+    name: { kind: Kind.NAME as const, value: name },
+    value: { kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: variableName } },
+  };
+}
+
 function errorResult(message: string, code: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
@@ -235,6 +271,7 @@ export function startSubscriptionServer(options: {
 }): SubscriptionServer {
   const { apollo } = options;
   const watcher = new LedgerWatcher(options.members, options.bus);
+  const positions = new PositionWatcher(options.bus);
   const connectionsPerCaller = new Map<string, number>();
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const states = new WeakMap<WebSocket, ConnectionState>();
@@ -276,7 +313,17 @@ export function startSubscriptionServer(options: {
     let last = afterSequence ?? (start.data as { lastMemberEventSequence: number }).lastMemberEventSequence;
     if (!Number.isInteger(last) || last < 0) return errorResult('afterSequence must be 0 or more', 'BAD_USER_INPUT');
 
-    const perEvent = eventQuery(args.document, operation, field);
+    const perEvent = rootFieldQuery(
+      args.document,
+      operation,
+      field,
+      {
+        ...field,
+        name: { kind: Kind.NAME, value: 'memberEvent' },
+        arguments: [argumentOf('memberId', '__memberId'), argumentOf('sequence', '__sequence')],
+      },
+      { __memberId: 'ID!', __sequence: 'Int!' },
+    );
     let draining: Promise<void> | null = null;
     let more = false;
     const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
@@ -316,6 +363,56 @@ export function startSubscriptionServer(options: {
     };
     const stopWatching = watcher.watch(memberId, drain);
     drain();
+    return queue;
+  };
+
+  /** The stream of one `partnerPositionChanged` subscription: the position now, then after each change. */
+  const positionChanged = async (args: ExecutionArgs, caller: Caller, operation: OperationDefinitionNode, field: FieldNode) => {
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const node = field.arguments?.find((a) => a.name.value === 'partnerId')?.value;
+    const partnerId = node?.kind === Kind.VARIABLE ? String(variables[node.name.value]) : node?.kind === Kind.STRING ? node.value : '';
+    const key = field.alias?.value ?? field.name.value;
+    const perChange = rootFieldQuery(
+      args.document,
+      operation,
+      field,
+      {
+        kind: Kind.FIELD,
+        name: { kind: Kind.NAME, value: 'partner' },
+        arguments: [argumentOf('id', '__partnerId')],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...field, alias: undefined, name: { kind: Kind.NAME, value: 'position' }, arguments: [] }] },
+      },
+      { __partnerId: 'ID!' },
+    );
+    const read = async (): Promise<ExecutionResult> => {
+      const result = await run(perChange, { ...variables, __partnerId: partnerId }, caller, args.operationName ?? undefined);
+      const partner = (result.data as Record<string, { position: unknown } | null> | null | undefined)?.[key];
+      return { ...(result.errors ? { errors: result.errors } : {}), data: partner ? { [key]: partner.position } : null };
+    };
+    // Access first: a refused subscription gets its error and nothing streams.
+    const first = await read();
+    if (first.errors?.length) return { errors: first.errors } as ExecutionResult;
+    let reading: Promise<void> | null = null;
+    let more = false;
+    const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
+    const refresh = () => {
+      if (reading) {
+        more = true;
+        return;
+      }
+      reading = (async () => {
+        do {
+          more = false;
+          queue.push(await read());
+        } while (more);
+      })()
+        .catch((error: Error) => queue.push(errorResult(`The position stream failed: ${error.message}`, 'UPSTREAM_UNAVAILABLE')))
+        .finally(() => {
+          reading = null;
+        });
+    };
+    const stopWatching = positions.watch(partnerId, refresh);
+    queue.push(first);
     return queue;
   };
 
@@ -377,6 +474,7 @@ export function startSubscriptionServer(options: {
         const field = operation?.selectionSet.selections[0];
         if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');
         if (field.name.value === 'balanceChanged') return balanceChanged(args, caller, operation, field);
+        if (field.name.value === 'partnerPositionChanged') return positionChanged(args, caller, operation, field);
         return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');
       },
       context: (ctx) => ({ socket: ctx.extra.socket }),
@@ -389,6 +487,7 @@ export function startSubscriptionServer(options: {
     async stop() {
       await server.dispose();
       await watcher.stop();
+      await positions.stop();
     },
   };
 }

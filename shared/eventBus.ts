@@ -14,6 +14,8 @@ export interface EventBus {
 
 /** Channel the members outbox relay signals; consumers then read `ledgerEvents` after their checkpoint. */
 export const LEDGER_EVENTS_CHANNEL = 'coalition_ledger_events';
+/** Channel settlement signals with the partners whose positions changed (`{ partnerIds: [...] }`). */
+export const POSITION_EVENTS_CHANNEL = 'coalition_position_events';
 /** Channel the rewards outbox relay signals (redemption issued, used, cancelled, expired, failed). */
 export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
 

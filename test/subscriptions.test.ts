@@ -120,3 +120,26 @@ describe('balanceChanged over graphql-ws', () => {
   });
 });
 
+
+describe('partnerPositionChanged over graphql-ws', () => {
+  const POSITION = `subscription($partnerId: ID!) { partnerPositionChanged(partnerId: $partnerId) { pointsIssued issuedAmountMinor direction period { status } } }`;
+  it('sends the position now and again after ledger events move it, to the partner itself only', async () => {
+    const roadrunner = partner(6);
+    const client = wsClient(gatewayUrl(), roadrunner.credential);
+    try {
+      const positions = subscribe(client, POSITION, { partnerId: roadrunner.id });
+      const start = (await positions.next()).data!.partnerPositionChanged;
+      expect(start.period.status).toBe('OPEN');
+      const memberId = await enrollMember(roadrunner.credential);
+      const points = await earn(roadrunner.credential, memberId, 20_000); // 2 points per euro: 400
+      let latest = start;
+      while (BigInt(latest.pointsIssued) < BigInt(start.pointsIssued) + BigInt(points)) latest = (await positions.next()).data!.partnerPositionChanged;
+      expect(BigInt(latest.pointsIssued)).toBe(BigInt(start.pointsIssued) + BigInt(points));
+      positions.dispose();
+      const other = subscribe(client, POSITION, { partnerId: freshmart.id });
+      expect((await other.next()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      await client.dispose();
+    }
+  });
+});

@@ -45,8 +45,13 @@ const ENTRY_KIND_BY_TRANSFER: Partial<Record<string, EntryKind>> = {
  * at most one entry (unique event_id), and the checkpoint moves to the batch's last position. A
  * replay, a duplicate delivery or two replicas consuming at once change nothing.
  */
-export async function countLedgerEvents(dataSource: DataSource, events: readonly PublishedEvent[], length: PeriodLength): Promise<bigint> {
-  return dataSource.transaction(async (manager) => {
+export async function countLedgerEvents(
+  dataSource: DataSource,
+  events: readonly PublishedEvent[],
+  length: PeriodLength,
+): Promise<{ position: bigint; partnerIds: Set<string> }> {
+  const partnerIds = new Set<string>();
+  const position = await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
     const [checkpoint] = (await manager.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`)) as { position: string }[];
     assertInvariant(checkpoint, 'the ledger feed has a checkpoint');
@@ -55,16 +60,21 @@ export async function countLedgerEvents(dataSource: DataSource, events: readonly
       const eventPosition = BigInt(event.position);
       if (eventPosition <= position) continue;
       position = eventPosition;
-      if (event.type === 'balance.changed') await countEvent(manager, event, length);
+      if (event.type === 'balance.changed') {
+        const partnerId = await countEvent(manager, event, length);
+        if (partnerId) partnerIds.add(partnerId);
+      }
     }
     await manager.query(`UPDATE feed_checkpoints SET position = $1 WHERE feed = 'ledger'`, [position.toString()]);
     return position;
   });
+  return { position, partnerIds };
 }
 
-async function countEvent(manager: EntityManager, event: PublishedEvent, length: PeriodLength): Promise<void> {
+/** Books one event; returns the partner whose position it changed, if any. */
+async function countEvent(manager: EntityManager, event: PublishedEvent, length: PeriodLength): Promise<string | null> {
   const kind = ENTRY_KIND_BY_TRANSFER[String(event.payload.kind)];
-  if (!kind) return;
+  if (!kind) return null;
   const occurredAt = new Date(event.occurredAt);
   const points = Number(event.payload.points);
   const { period, late } = await bookingPeriod(manager, occurredAt, length);
@@ -83,7 +93,8 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
     [event.id, event.position, period.id, late, partnerId, contract?.id ?? null, kind, points, price, contract?.currency ?? null, occurredAt],
   );
   const origins = event.payload.origins as { partnerId: string | null; points: number }[] | undefined;
-  if (inserted.length === 0 || !origins || !partnerId) return;
+  if (inserted.length === 0) return null;
+  if (!origins || !partnerId) return partnerId;
   const sign = kind === 'REDEMPTION_REVERSAL' ? -1 : 1;
   for (const origin of origins) {
     await manager.query(
@@ -91,6 +102,7 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
       [event.id, period.id, origin.partnerId, partnerId, sign * origin.points],
     );
   }
+  return partnerId;
 }
 
 export async function ledgerCheckpoint(dataSource: DataSource): Promise<bigint> {

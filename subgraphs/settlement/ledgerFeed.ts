@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
-import type { EventBus } from '../../shared/eventBus';
+import { POSITION_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './books';
 import type { PeriodLength } from './periods';
 
 const FEED_BATCH_SIZE = 500;
+/** Partner ids per signal, within the bus's message size. */
+const POSITION_SIGNAL_BATCH = 150;
 
 export interface LedgerFeed {
   /** Resolves once every event published up to now has been counted. */
@@ -43,11 +45,16 @@ export function startLedgerFeed(options: {
         { after: after.toString(), first: FEED_BATCH_SIZE },
       );
       if (ledgerEvents.length === 0) return;
-      await countLedgerEvents(
+      const { partnerIds } = await countLedgerEvents(
         dataSource,
         ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
         periodLength,
       );
+      // Live positions: tell subscribers (through the gateway) which partners' positions moved.
+      const ids = [...partnerIds];
+      for (let i = 0; i < ids.length; i += POSITION_SIGNAL_BATCH) {
+        await bus.publish(POSITION_EVENTS_CHANNEL, JSON.stringify({ partnerIds: ids.slice(i, i + POSITION_SIGNAL_BATCH) }));
+      }
       if (ledgerEvents.length < FEED_BATCH_SIZE) return;
     }
   };

@@ -55,6 +55,14 @@ export const resolvers: Resolvers = {
       return periodById(settlement.dataSource.manager, closed);
     },
   },
+  Subscription: {
+    partnerPositionChanged: {
+      // Served by the gateway (gateway/subscriptions.ts), which reads positions through Partner.position.
+      subscribe: () => {
+        throw new Error('partnerPositionChanged is served by the gateway over graphql-ws');
+      },
+    },
+  },
   Partner: {
     __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
     contract: async (partner, _args, { caller, loaders }) => {

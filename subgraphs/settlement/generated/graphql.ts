@@ -402,6 +402,22 @@ export type SettlementStatement = {
   reversedAmountMinor: Scalars['Long']['output'];
 };
 
+/** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A partner's position in the open period, each time ledger events change it (and once at the
+   * start). Readable by the partner itself and the operator.
+   */
+  partnerPositionChanged: PartnerPosition;
+};
+
+
+/** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
+export type SubscriptionPartnerPositionChangedArgs = {
+  partnerId: Scalars['ID']['input'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -519,6 +535,7 @@ export type ResolversTypes = {
   SettlementDirection: SettlementDirection;
   SettlementPeriod: ResolverTypeWrapper<PeriodRow>;
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -542,6 +559,7 @@ export type ResolversParentTypes = {
   SetPartnerContractInput: SetPartnerContractInput;
   SettlementPeriod: PeriodRow;
   SettlementStatement: StatementRow;
+  Subscription: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -664,6 +682,10 @@ export type SettlementStatementResolvers<ContextType = SettlementContext, Parent
   reversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  partnerPositionChanged?: SubscriptionResolver<ResolversTypes['PartnerPosition'], "partnerPositionChanged", ParentType, ContextType, RequireFields<SubscriptionPartnerPositionChangedArgs, 'partnerId'>>;
+};
+
 export type Resolvers<ContextType = SettlementContext> = {
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
@@ -678,5 +700,6 @@ export type Resolvers<ContextType = SettlementContext> = {
   ReconciliationLine?: ReconciliationLineResolvers<ContextType>;
   SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
   SettlementStatement?: SettlementStatementResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 
