@@ -1,7 +1,7 @@
 import './privateByDefault';
 import { readFileSync } from 'node:fs';
 import { gatewaySecret, intEnv, requiredEnv } from '../shared/config';
-import { PostgresEventBus } from '../shared/eventBus';
+import { eventBusFromEnvironment } from '../shared/eventBus';
 import { runService } from '../shared/process';
 import { SUPERGRAPH_PATH } from '../shared/supergraph';
 import { startGateway } from './server';
@@ -18,6 +18,6 @@ runService('gateway', () =>
       rewards: requiredEnv('REWARDS_URL'),
       settlement: requiredEnv('SETTLEMENT_URL'),
     },
-    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
   }),
 );

@@ -38,6 +38,8 @@ export interface Stack {
    * `whileDown` in between.
    */
   restart(service: ServiceName, options?: { crash?: boolean; whileDown?: () => Promise<void> }): Promise<void>;
+  /** Starts one more gateway process on the same subgraphs (a second replica). */
+  addGateway(): Promise<{ url: string; stop(): Promise<void> }>;
   /** Stops one service (SIGKILL when `crash`), leaving the others running. */
   stopService(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
   /** Starts a stopped service again on its port. */
@@ -87,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
   const children = new Map<ServiceName, ChildProcess>();
 
-  const launch = (service: ServiceName): Promise<void> =>
+  const launch = (service: ServiceName, port = ports[service], register: (child: ChildProcess) => void = (child) => children.set(service, child)): Promise<void> =>
     new Promise((resolve, reject) => {
       const child = fork(join(ROOT, ENTRY_POINTS[service]), [], {
         cwd: ROOT,
@@ -101,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...options.env,
           DATABASE_URL: options.databaseUrl,
           HOST: host,
-          PORT: String(ports[service]),
+          PORT: String(port),
           SEED_DEMO: options.seedDemo ? '1' : '0',
           MEMBERS_URL: urls.members,
           REWARDS_URL: urls.rewards,
@@ -112,7 +114,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         child.stdout?.pipe(log, { end: false });
         child.stderr?.pipe(log, { end: false });
       }
-      children.set(service, child);
+      register(child);
       const timer = setTimeout(() => reject(new Error(`${service} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       const onExit = (code: number | null) => {
         clearTimeout(timer);
@@ -154,6 +156,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     gatewayUrl: urls.gateway,
     urls,
+    async addGateway() {
+      const port = await freePort(host);
+      let child: ChildProcess | null = null;
+      await launch('gateway', port, (c) => {
+        child = c;
+      });
+      return {
+        url: `http://${host}:${port}/graphql`,
+        async stop() {
+          if (!child) return;
+          child.kill('SIGTERM');
+          await waitForExit(child, STOP_TIMEOUT_MS);
+        },
+      };
+    },
     stopService: (service, stopOptions) => stopService(service, stopOptions?.crash ? 'SIGKILL' : 'SIGTERM'),
     startService: (service) => launch(service),
     async restart(service, restartOptions) {

@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { connect as connectNats, StringCodec, type NatsConnection } from 'nats';
 import { Client, Pool } from 'pg';
 
 /**
@@ -77,4 +79,94 @@ export class PostgresEventBus implements EventBus {
 
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Redis pub/sub, for many gateway replicas (DESIGN.md, "Real time"). */
+export class RedisEventBus implements EventBus {
+  private readonly publisher: Redis;
+  private subscriber: Redis | null = null;
+  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+
+  constructor(private readonly url: string) {
+    this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.publisher.on('error', (error) => console.error(`redis bus publisher: ${error.message}`));
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.publisher.publish(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.url);
+      this.subscriber.on('error', (error) => console.error(`redis bus subscriber: ${error.message}`));
+      this.subscriber.on('message', (from: string, message: string) => {
+        for (const handler of this.handlers.get(from) ?? []) handler(message);
+      });
+    }
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      await this.subscriber.subscribe(channel);
+    }
+    handlers.add(onMessage);
+    return async () => {
+      handlers.delete(onMessage);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.all([this.publisher.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+  }
+}
+
+/** NATS core subjects, for many gateway replicas (DESIGN.md, "Real time"). */
+export class NatsEventBus implements EventBus {
+  private connection: Promise<NatsConnection> | null = null;
+  private readonly codec = StringCodec();
+
+  constructor(private readonly servers: string) {}
+
+  private connect(): Promise<NatsConnection> {
+    this.connection ??= connectNats({ servers: this.servers });
+    return this.connection;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    (await this.connect()).publish(channel, this.codec.encode(message));
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    const subscription = (await this.connect()).subscribe(channel, {
+      callback: (error, message) => {
+        if (!error) onMessage(this.codec.decode(message.data));
+      },
+    });
+    return async () => subscription.unsubscribe();
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    if (connection) await (await connection).drain().catch(() => undefined);
+  }
+}
+
+/**
+ * The bus the environment asks for: EVENT_BUS=postgres (the default, on the database the services
+ * already share), redis (REDIS_URL) or nats (NATS_URL).
+ */
+export function eventBusFromEnvironment(databaseUrl: string, kind = process.env.EVENT_BUS ?? 'postgres'): EventBus {
+  switch (kind) {
+    case 'postgres':
+      return new PostgresEventBus(databaseUrl);
+    case 'redis':
+      return new RedisEventBus(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    case 'nats':
+      return new NatsEventBus(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+    default:
+      throw new Error(`EVENT_BUS must be postgres, redis or nats, not "${kind}"`);
+  }
 }

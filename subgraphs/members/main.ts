@@ -1,5 +1,5 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
-import { PostgresEventBus } from '../../shared/eventBus';
+import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
 import { DEFAULT_LEDGER_CONFIG } from './ledger';
 import { startMembersSubgraph } from './server';
@@ -13,7 +13,7 @@ runService('members', () =>
     poolMax: intEnv('DB_POOL_MAX', 10),
     seedDemo: process.env.SEED_DEMO === '1',
     settlementUrl: requiredEnv('SETTLEMENT_URL'),
-    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
     ledger: {
       pointsLifetimeMonths: intEnv('LEDGER_POINTS_LIFETIME_MONTHS', DEFAULT_LEDGER_CONFIG.pointsLifetimeMonths),
       transferDailyLimitPoints: intEnv('LEDGER_TRANSFER_DAILY_LIMIT_POINTS', DEFAULT_LEDGER_CONFIG.transferDailyLimitPoints),

@@ -1,5 +1,5 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
-import { PostgresEventBus } from '../../shared/eventBus';
+import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
 import { startRewardsSubgraph } from './server';
 
@@ -12,7 +12,7 @@ runService('rewards', () =>
     poolMax: intEnv('DB_POOL_MAX', 10),
     seedDemo: process.env.SEED_DEMO === '1',
     membersUrl: requiredEnv('MEMBERS_URL'),
-    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
     recoveryIntervalMs: intEnv('REWARDS_RECOVERY_INTERVAL_MS', 5_000),
     recoveryMinAgeMs: intEnv('REWARDS_RECOVERY_MIN_AGE_MS', 10_000),
   }),

@@ -1,5 +1,5 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
-import { PostgresEventBus } from '../../shared/eventBus';
+import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
 import type { PeriodLength } from './periods';
 import { startSettlementSubgraph } from './server';
@@ -18,7 +18,7 @@ runService('settlement', () =>
     poolMax: intEnv('DB_POOL_MAX', 10),
     seedDemo: process.env.SEED_DEMO === '1',
     membersUrl: requiredEnv('MEMBERS_URL'),
-    bus: new PostgresEventBus(requiredEnv('DATABASE_URL')),
+    bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
     periodLength: periodLength(process.env.SETTLEMENT_PERIOD ?? 'month'),
   }),
 );
