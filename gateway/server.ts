@@ -1,5 +1,6 @@
 import './privateByDefault';
 import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -151,6 +152,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     const allReady = checks.every(([, state]) => state === 'ready');
     res.status(allReady ? 200 : 503).json({ status: allReady ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   });
+  // A small member wallet: a page that reads the wallet over HTTP and follows it over graphql-ws.
+  app.use('/wallet/vendor/graphql-ws', express.static(join(dirname(require.resolve('graphql-ws/package.json')), 'dist'), { index: false }));
+  app.use('/wallet', express.static(join(__dirname, 'wallet')));
+
   // Statement downloads: the same query a client could send, answered as a file.
   app.get('/exports/statements/:file', async (req, res) => {
     const match = /^([0-9a-f-]{36})\.(csv|json)$/i.exec(req.params.file);
