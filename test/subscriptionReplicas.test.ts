@@ -64,7 +64,8 @@ describe.each(['redis', 'nats'])('subscriptions across gateway replicas on the %
       expect(seen).toEqual([1, 2]);
 
       // The first gateway restarts while earns keep coming through the second.
-      const streaming = subscribe(wsClient(isolated.stack.gatewayUrl, FRESHMART), WATCH, { m: memberId, a: 2 });
+      let closedWith: number | null = null;
+      const streaming = subscribe(wsClient(isolated.stack.gatewayUrl, FRESHMART, { onClosed: (code) => (closedWith = code) }), WATCH, { m: memberId, a: 2 });
       await earn(isolated.stack.gatewayUrl, memberId);
       const before = (await streaming.next()).data!.balanceChanged.sequence;
       expect(before).toBe(3);
@@ -74,7 +75,9 @@ describe.each(['redis', 'nats'])('subscriptions across gateway replicas on the %
           for (let i = 0; i < 3; i += 1) await earn(second.url, memberId);
         },
       });
-      // The dropped client reconnects with the last sequence it saw.
+      // A graceful shutdown closes open subscriptions with "going away", not a dropped socket.
+      expect(closedWith).toBe(1001);
+      // The client reconnects with the last sequence it saw.
       const resumed = subscribe(wsClient(isolated.stack.gatewayUrl, FRESHMART), WATCH, { m: memberId, a: before });
       const after: number[] = [];
       for (let i = 0; i < 3; i += 1) after.push((await resumed.next()).data!.balanceChanged.sequence);
