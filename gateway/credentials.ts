@@ -7,8 +7,7 @@ import type { Caller } from '../shared/identity';
 /** Longest Authorization header value read; anything longer is refused unread. */
 export const MAX_CREDENTIAL_LENGTH = 4096;
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
  * Establishes who calls from `Authorization: Bearer <credential>`. No header: anonymous. A

@@ -75,7 +75,10 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
   return {
     message: unreachable ? 'A service of the coalition graph did not answer; retry with the same idempotency key' : 'Internal server error',
     path: formatted.path,
-    extensions: { code: unreachable ? 'UPSTREAM_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', ...(formatted.extensions?.serviceName ? { serviceName: formatted.extensions.serviceName } : {}) },
+    extensions: {
+      code: unreachable ? 'UPSTREAM_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+      ...(formatted.extensions?.serviceName ? { serviceName: formatted.extensions.serviceName } : {}),
+    },
   };
 }
 
@@ -179,7 +182,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     const error = body?.errors?.[0];
     if (error || !body?.data) {
       const code = error?.extensions?.code;
-      const status = code === 'NOT_FOUND' ? 404 : code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : code === 'BAD_USER_INPUT' ? 400 : 502;
+      const status =
+        code === 'NOT_FOUND' ? 404 : code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : code === 'BAD_USER_INPUT' ? 400 : 502;
       res.status(status).json({ error: error?.message ?? 'Export failed', code });
       return;
     }

@@ -1,6 +1,18 @@
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  print,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../shared/eventBus';
@@ -123,7 +135,9 @@ class LedgerWatcher {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await (await this.unsubscribe)?.();
+    await (
+      await this.unsubscribe
+    )?.();
     await this.running;
   }
 }
@@ -156,7 +170,9 @@ class PositionWatcher {
   }
 
   async stop(): Promise<void> {
-    await (await this.unsubscribe)?.();
+    await (
+      await this.unsubscribe
+    )?.();
   }
 }
 
@@ -180,10 +196,16 @@ function rootFieldQuery(
       ...Object.entries(extraVariables).map(([name, type]) => ({
         kind: Kind.VARIABLE_DEFINITION as const,
         variable: variable(name),
-        type: { kind: Kind.NON_NULL_TYPE as const, type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: type.slice(0, -1) } } },
+        type: {
+          kind: Kind.NON_NULL_TYPE as const,
+          type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: type.slice(0, -1) } },
+        },
       })),
     ],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...replacement, alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value } }] },
+    selectionSet: {
+      kind: Kind.SELECTION_SET,
+      selections: [{ ...replacement, alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value } }],
+    },
   };
   // Variables only the subscription's own arguments used would fail validation ("never used").
   const used = new Set<string>();
@@ -284,8 +306,16 @@ export function startSubscriptionServer(options: {
     return state;
   };
 
-  const run = async (document: DocumentNode, variables: Record<string, unknown>, caller: Caller, operationName?: string): Promise<ExecutionResult> => {
-    const response = await apollo.executeOperation({ query: print(document), variables, operationName }, { contextValue: { caller, sqlStatements: 0 } });
+  const run = async (
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    caller: Caller,
+    operationName?: string,
+  ): Promise<ExecutionResult> => {
+    const response = await apollo.executeOperation(
+      { query: print(document), variables, operationName },
+      { contextValue: { caller, sqlStatements: 0 } },
+    );
     if (response.body.kind !== 'single') return errorResult('Incremental delivery is not supported here', 'BAD_USER_INPUT');
     const { data, errors } = response.body.singleResult;
     // graphql-ws serialises GraphQLError instances; Apollo hands back formatted plain objects.
@@ -337,7 +367,11 @@ export function startSubscriptionServer(options: {
         do {
           more = false;
           for (;;) {
-            const page = await run(parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'), { m: memberId, a: last, f: REPLAY_BATCH }, caller);
+            const page = await run(
+              parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'),
+              { m: memberId, a: last, f: REPLAY_BATCH },
+              caller,
+            );
             if (page.errors?.length) {
               queue.push({ errors: page.errors });
               queue.close();
@@ -345,7 +379,12 @@ export function startSubscriptionServer(options: {
             }
             const sequences = (page.data as { memberEvents: { sequence: number }[] }).memberEvents.map((e) => e.sequence);
             for (const sequence of sequences) {
-              const result = await run(perEvent, { ...variables, __memberId: memberId, __sequence: sequence }, caller, args.operationName ?? undefined);
+              const result = await run(
+                perEvent,
+                { ...variables, __memberId: memberId, __sequence: sequence },
+                caller,
+                args.operationName ?? undefined,
+              );
               last = sequence;
               queue.push(result);
             }
@@ -380,7 +419,10 @@ export function startSubscriptionServer(options: {
         kind: Kind.FIELD,
         name: { kind: Kind.NAME, value: 'partner' },
         arguments: [argumentOf('id', '__partnerId')],
-        selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...field, alias: undefined, name: { kind: Kind.NAME, value: 'position' }, arguments: [] }] },
+        selectionSet: {
+          kind: Kind.SELECTION_SET,
+          selections: [{ ...field, alias: undefined, name: { kind: Kind.NAME, value: 'position' }, arguments: [] }],
+        },
       },
       { __partnerId: 'ID!' },
     );
@@ -422,7 +464,9 @@ export function startSubscriptionServer(options: {
       onConnect: (ctx) => {
         const state = stateOf(ctx.extra.socket);
         try {
-          state.caller = options.authenticate({ authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization });
+          state.caller = options.authenticate({
+            authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
+          });
         } catch (error) {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, (error as Error).message);
           return false;
@@ -447,7 +491,11 @@ export function startSubscriptionServer(options: {
       onSubscribe: (ctx) => {
         const state = stateOf(ctx.extra.socket);
         if (state.subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, { extensions: { code: 'LIMIT_EXCEEDED' } })];
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, {
+              extensions: { code: 'LIMIT_EXCEEDED' },
+            }),
+          ];
         }
         state.subscriptions += 1;
         return undefined;
@@ -469,7 +517,8 @@ export function startSubscriptionServer(options: {
       subscribe: (args) => {
         const caller = stateOf((args.contextValue as { socket: WebSocket }).socket).caller!;
         const operation = args.document.definitions.find(
-          (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+          (d): d is OperationDefinitionNode =>
+            d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
         );
         const field = operation?.selectionSet.selections[0];
         if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');

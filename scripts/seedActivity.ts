@@ -12,8 +12,15 @@ const REDEEM = `mutation Redeem($memberId: ID!, $rewardId: ID!, $key: String!) {
  */
 export async function seedDemoActivity(gatewayUrl: string): Promise<void> {
   const purchases: [member: number, partner: number, amountMinor: number][] = [
-    [0, 1, 8_450], [0, 3, 2_400], [0, 0, 6_200], [1, 4, 129_900], [1, 5, 45_000],
-    [2, 3, 3_600], [2, 1, 5_120], [3, 5, 61_000], [3, 6, 18_500],
+    [0, 1, 8_450],
+    [0, 3, 2_400],
+    [0, 0, 6_200],
+    [1, 4, 129_900],
+    [1, 5, 45_000],
+    [2, 3, 3_600],
+    [2, 1, 5_120],
+    [3, 5, 61_000],
+    [3, 6, 18_500],
   ];
   for (const [index, [member, partner, amountMinor]] of purchases.entries()) {
     const partnerRow = DEMO_PARTNERS[partner]!;
@@ -35,5 +42,12 @@ export async function seedDemoActivity(gatewayUrl: string): Promise<void> {
     );
   }
   const ben = DEMO_MEMBERS[1]!;
-  dataOf(await graphql(gatewayUrl, REDEEM, { memberId: ben.id, rewardId: DEMO_REWARDS[4]!.id, key: 'demo-seed-redeem-1' }, `demo-member-${ben.handle}`));
+  dataOf(
+    await graphql(
+      gatewayUrl,
+      REDEEM,
+      { memberId: ben.id, rewardId: DEMO_REWARDS[4]!.id, key: 'demo-seed-redeem-1' },
+      `demo-member-${ben.handle}`,
+    ),
+  );
 }

@@ -83,13 +83,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     settlement: await freePort(host),
     gateway: options.gatewayPort ?? (await freePort(host)),
   };
-  const urls = Object.fromEntries(
-    Object.entries(ports).map(([name, port]) => [name, `http://${host}:${port}/graphql`]),
-  ) as Record<ServiceName, string>;
+  const urls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://${host}:${port}/graphql`])) as Record<
+    ServiceName,
+    string
+  >;
   const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
   const children = new Map<ServiceName, ChildProcess>();
 
-  const launch = (service: ServiceName, port = ports[service], register: (child: ChildProcess) => void = (child) => children.set(service, child)): Promise<void> =>
+  const launch = (
+    service: ServiceName,
+    port = ports[service],
+    register: (child: ChildProcess) => void = (child) => children.set(service, child),
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
       const child = fork(join(ROOT, ENTRY_POINTS[service]), [], {
         cwd: ROOT,

@@ -31,9 +31,7 @@ function hmac(secret: string, value: string): Buffer {
 
 /** Headers that carry `caller` to a subgraph, signed with the secret the gateway and subgraphs share. */
 export function signCaller(caller: Caller, secret: string, nowMs = Date.now()): Record<string, string> {
-  const value = Buffer.from(JSON.stringify({ caller, issuedAtMs: nowMs } satisfies SignedCaller)).toString(
-    'base64url',
-  );
+  const value = Buffer.from(JSON.stringify({ caller, issuedAtMs: nowMs } satisfies SignedCaller)).toString('base64url');
   return { [CALLER_HEADER]: value, [SIGNATURE_HEADER]: hmac(secret, value).toString('base64url') };
 }
 

@@ -91,9 +91,7 @@ const reportStatementCount: ApolloServerPlugin = {
 };
 
 /** Starts a subgraph's HTTP server: /graphql for signed gateway calls, /health and /ready. */
-export async function startSubgraphServer<Context extends object>(
-  options: SubgraphServerOptions<Context>,
-): Promise<RunningServer> {
+export async function startSubgraphServer<Context extends object>(options: SubgraphServerOptions<Context>): Promise<RunningServer> {
   const app = express();
   const httpServer: Server = createServer(app);
   const apollo = new ApolloServer<Context>({

@@ -38,19 +38,28 @@ async function memberWithPoints(points: number): Promise<string> {
 }
 
 describe('catalog management', () => {
-  it('lets a partner create, update, restock and retire its own rewards, and not another partner\'s', async () => {
+  it("lets a partner create, update, restock and retire its own rewards, and not another partner's", async () => {
     const reward = await createReward({ stock: 3, perMemberLimit: 1, minTier: 'SILVER' });
     expect(reward).toMatchObject({ stockRemaining: 3, perMemberLimit: 1, minTier: 'SILVER', status: 'ACTIVE', partner: { id: cinema.id } });
     const update = `mutation($input: UpdateRewardInput!) { updateReward(input: $input) { title pointsCost } }`;
-    expect(dataOf(await gql(update, { input: { rewardId: reward.id, title: 'Renamed', pointsCost: 150 } }, cinema.credential)).updateReward).toEqual({
+    expect(
+      dataOf(await gql(update, { input: { rewardId: reward.id, title: 'Renamed', pointsCost: 150 } }, cinema.credential)).updateReward,
+    ).toEqual({
       title: 'Renamed',
       pointsCost: 150,
     });
     expect(errorCode(await gql(update, { input: { rewardId: reward.id, title: 'Hijacked' } }, grocer.credential))).toBe('FORBIDDEN');
     const restock = `mutation($input: AdjustRewardStockInput!) { adjustRewardStock(input: $input) { stockRemaining } }`;
-    expect(dataOf(await gql(restock, { input: { rewardId: reward.id, delta: 7, idempotencyKey: randomUUID() } }, cinema.credential)).adjustRewardStock.stockRemaining).toBe(10);
-    expect(errorCode(await gql(restock, { input: { rewardId: reward.id, delta: -11, idempotencyKey: randomUUID() } }, cinema.credential))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await gql(restock, { input: { rewardId: reward.id, delta: 1, idempotencyKey: randomUUID() } }, grocer.credential))).toBe('FORBIDDEN');
+    expect(
+      dataOf(await gql(restock, { input: { rewardId: reward.id, delta: 7, idempotencyKey: randomUUID() } }, cinema.credential))
+        .adjustRewardStock.stockRemaining,
+    ).toBe(10);
+    expect(
+      errorCode(await gql(restock, { input: { rewardId: reward.id, delta: -11, idempotencyKey: randomUUID() } }, cinema.credential)),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(await gql(restock, { input: { rewardId: reward.id, delta: 1, idempotencyKey: randomUUID() } }, grocer.credential)),
+    ).toBe('FORBIDDEN');
     const retire = `mutation($id: ID!) { retireReward(rewardId: $id) { status } }`;
     expect(errorCode(await gql(retire, { id: reward.id }, grocer.credential))).toBe('FORBIDDEN');
     expect(dataOf(await gql(retire, { id: reward.id }, cinema.credential)).retireReward.status).toBe('RETIRED');
@@ -67,9 +76,25 @@ describe('catalog management', () => {
     ['an unknown currency', { cashValueMinor: 500, currency: 'XYZW' }],
     ['a window that ends before it starts', { validFrom: '2030-01-02T00:00:00Z', validUntil: '2030-01-01T00:00:00Z' }],
   ])('refuses %s', async (_case, override) => {
-    expect(errorCode(await gql(CREATE, { input: { title: 'x', description: 'x', kind: 'VOUCHER', category: 'x', pointsCost: 1, idempotencyKey: randomUUID(), ...override } }, cinema.credential))).toBe(
-      'BAD_USER_INPUT',
-    );
+    expect(
+      errorCode(
+        await gql(
+          CREATE,
+          {
+            input: {
+              title: 'x',
+              description: 'x',
+              kind: 'VOUCHER',
+              category: 'x',
+              pointsCost: 1,
+              idempotencyKey: randomUUID(),
+              ...override,
+            },
+          },
+          cinema.credential,
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('refuses anonymous callers and members', async () => {
@@ -143,9 +168,12 @@ describe('the redemption lifecycle', () => {
     const memberId = await memberWithPoints(300);
     const redemption = dataOf(await gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)).redeemReward;
     // Time travel for this one voucher: its date is moved into the past.
-    await database().query(`UPDATE rewards.redemptions SET voucher_expires_at = now() - interval '1 second' WHERE id = $1`, [redemption.id]);
+    await database().query(`UPDATE rewards.redemptions SET voucher_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      redemption.id,
+    ]);
     expect(errorCode(await gql(USE, { code: redemption.voucherCode }, cinema.credential))).toBe('BAD_USER_INPUT');
-    const status = dataOf(await gql(`query($id: ID!) { redemption(id: $id) { status } }`, { id: redemption.id }, OPERATOR)).redemption.status;
+    const status = dataOf(await gql(`query($id: ID!) { redemption(id: $id) { status } }`, { id: redemption.id }, OPERATOR)).redemption
+      .status;
     expect(status).toBe('EXPIRED');
     expect((await wallet(memberId)).balance.availablePoints).toBe(200);
   });
@@ -172,12 +200,21 @@ describe('the redemption lifecycle', () => {
       const redemption = dataOf(await gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)).redeemReward;
       await gql(CANCEL, { id: redemption.id }, OPERATOR);
       const events = await eventually(
-        async () => (await database().query(`SELECT type, position FROM rewards.outbox_events WHERE payload->>'redemptionId' = $1 ORDER BY member_sequence`, [redemption.id])).rows,
+        async () =>
+          (
+            await database().query(
+              `SELECT type, position FROM rewards.outbox_events WHERE payload->>'redemptionId' = $1 ORDER BY member_sequence`,
+              [redemption.id],
+            )
+          ).rows,
         (rows) => rows.length === 3 && rows.every((r: { position: string | null }) => r.position !== null),
       );
       expect(events.map((e: { type: string }) => e.type)).toEqual(['redemption.issued', 'redemption.cancelling', 'redemption.cancelled']);
       const last = Math.max(...events.map((e: { position: string }) => Number(e.position)));
-      await eventually(async () => heard.map((h) => Number(JSON.parse(h).position)), (positions) => positions.some((p) => p >= last));
+      await eventually(
+        async () => heard.map((h) => Number(JSON.parse(h).position)),
+        (positions) => positions.some((p) => p >= last),
+      );
       expect(heard.map((h) => Number(JSON.parse(h).position)).some((p) => p >= last)).toBe(true);
     } finally {
       await listener.end();
@@ -209,7 +246,9 @@ describe('redemptions under concurrency', () => {
   it('hold the per-member limit when one member races itself', async () => {
     const reward = await createReward({ pointsCost: 10, perMemberLimit: 2 });
     const memberId = await memberWithPoints(1_000);
-    const responses = await Promise.all(Array.from({ length: 6 }, () => gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)));
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)),
+    );
     expect(responses.filter((r) => r.data?.redeemReward?.status === 'ISSUED')).toHaveLength(2);
     expect(responses.filter((r) => errorCode(r) === 'LIMIT_EXCEEDED')).toHaveLength(4);
     expect((await wallet(memberId)).balance.availablePoints).toBe(980);
@@ -218,18 +257,25 @@ describe('redemptions under concurrency', () => {
 
 describe('burnPoints', () => {
   const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor currency transfer { kind points } } }`;
-  it('spends points at the point of sale and prices them at the partner\'s redemption value, rounded half to even', async () => {
+  it("spends points at the point of sale and prices them at the partner's redemption value, rounded half to even", async () => {
     const pulsefit = partner(2); // 6500 micros a point: 0.65 cents
     const memberId = await memberWithPoints(1_000);
     const burn = async (points: number) =>
-      dataOf(await gql(BURN, { input: { memberId, points, reference: 'front desk', idempotencyKey: randomUUID() } }, pulsefit.credential)).burnPoints;
+      dataOf(await gql(BURN, { input: { memberId, points, reference: 'front desk', idempotencyKey: randomUUID() } }, pulsefit.credential))
+        .burnPoints;
     expect(await burn(400)).toEqual({ valueMinor: 260, currency: 'EUR', transfer: { kind: 'BURN', points: 400 } });
     expect((await burn(10)).valueMinor).toBe(6); // 6.5 -> 6 (even)
     expect((await burn(30)).valueMinor).toBe(20); // 19.5 -> 20 (even)
     expect((await burn(1)).valueMinor).toBe(1); // 0.65 -> 1
     expect((await wallet(memberId)).balance.availablePoints).toBe(559);
-    expect(errorCode(await gql(BURN, { input: { memberId, points: 560, reference: 't', idempotencyKey: randomUUID() } }, pulsefit.credential))).toBe('INSUFFICIENT_POINTS');
-    expect(errorCode(await gql(BURN, { input: { memberId, points: 1, reference: 't', idempotencyKey: randomUUID() } }))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await gql(BURN, { input: { memberId, points: 1, reference: 't', idempotencyKey: randomUUID() } }, 'demo-member-ava'))).toBe('FORBIDDEN');
+    expect(
+      errorCode(await gql(BURN, { input: { memberId, points: 560, reference: 't', idempotencyKey: randomUUID() } }, pulsefit.credential)),
+    ).toBe('INSUFFICIENT_POINTS');
+    expect(errorCode(await gql(BURN, { input: { memberId, points: 1, reference: 't', idempotencyKey: randomUUID() } }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(
+      errorCode(await gql(BURN, { input: { memberId, points: 1, reference: 't', idempotencyKey: randomUUID() } }, 'demo-member-ava')),
+    ).toBe('FORBIDDEN');
   });
 });

@@ -28,7 +28,10 @@ describe('one query across all three subgraphs', () => {
     expect(member.displayName).toBe(ben.displayName);
     expect(member.balance.availablePoints).toBeGreaterThan(0);
     expect(member.tier.level).toMatch(/^(BASE|SILVER|GOLD|PLATINUM)$/);
-    expect(member.redemptions.edges[0].node).toMatchObject({ status: 'ISSUED', reward: { title: DEMO_REWARDS[4].title, partner: { name: 'SkyBridge Airways' } } });
+    expect(member.redemptions.edges[0].node).toMatchObject({
+      status: 'ISSUED',
+      reward: { title: DEMO_REWARDS[4].title, partner: { name: 'SkyBridge Airways' } },
+    });
     for (const reward of member.affordableRewards) expect(reward.pointsCost).toBeLessThanOrEqual(member.balance.availablePoints);
     expect(member.enrolledVia).toMatchObject({
       name: 'SkyBridge Airways',
@@ -59,7 +62,8 @@ describe('one query across all three subgraphs', () => {
     expect(BigInt(after.pointsIssued)).toBe(expectedPoints);
     // Amounts are recomputed from all points at once, rounded half to even once: 9500 micros is 0.95 cents.
     const micros = expectedPoints * 9500n;
-    const minor = micros / 10000n + ((micros % 10000n) * 2n > 10000n || ((micros % 10000n) * 2n === 10000n && (micros / 10000n) % 2n === 1n) ? 1n : 0n);
+    const minor =
+      micros / 10000n + ((micros % 10000n) * 2n > 10000n || ((micros % 10000n) * 2n === 10000n && (micros / 10000n) % 2n === 1n) ? 1n : 0n);
     expect(after.issuedAmountMinor).toBe(minor.toString());
     expect(after.pointsRedeemed).toBe(before.pointsRedeemed); // the redemption was at another partner
   });

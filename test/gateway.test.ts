@@ -62,14 +62,20 @@ describe('the subgraphs', () => {
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const forged = await postTo(url, '{ __typename }', signCaller({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!'));
+    const forged = await postTo(
+      url,
+      '{ __typename }',
+      signCaller({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!'),
+    );
     expect(forged.status).toBe(401);
 
     // A signed header altered after signing (the caller swapped) fails too.
     const signed = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production');
     const tampered = {
       ...signed,
-      'x-coalition-caller': Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString('base64url'),
+      'x-coalition-caller': Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString(
+        'base64url',
+      ),
     };
     expect((await postTo(url, '{ __typename }', tampered)).status).toBe(401);
 
@@ -86,7 +92,7 @@ describe('the subgraphs', () => {
 });
 
 describe('access at the gateway', () => {
-  it('lets a partner read its own contract but not another partner\'s', async () => {
+  it("lets a partner read its own contract but not another partner's", async () => {
     const own = partner(0);
     const other = partner(1);
     const query = `query($id: ID!) { partner(id: $id) { name contract { currency } } }`;

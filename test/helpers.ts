@@ -98,7 +98,11 @@ export async function availablePoints(memberId: string): Promise<number> {
  * Calls a subgraph's internal operation directly, signed as a coalition service, the way the
  * rewards subgraph calls the ledger. Only for internal (@inaccessible) operations.
  */
-export async function internalCall<T = any>(subgraph: 'members' | 'rewards' | 'settlement', query: string, variables: Record<string, unknown> = {}) {
+export async function internalCall<T = any>(
+  subgraph: 'members' | 'rewards' | 'settlement',
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const urls = JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}') as Record<string, string>;
   const response = await fetch(urls[subgraph]!, {
     method: 'POST',
@@ -108,7 +112,10 @@ export async function internalCall<T = any>(subgraph: 'members' | 'rewards' | 's
     },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, ...((await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }) };
+  return {
+    status: response.status,
+    ...((await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }),
+  };
 }
 
 /** Waits until the clock has passed `instant` (for expiry dates and holds: time, not an event). */
@@ -131,6 +138,10 @@ export async function wallet(memberId: string): Promise<any> {
 
 export async function adjust(memberId: string, points: number, expiresAt?: Date): Promise<string> {
   return dataOf(
-    await gql(ADJUST, { input: { memberId, points, reason: 'test set-up', expiresAt: expiresAt?.toISOString(), idempotencyKey: randomUUID() } }, OPERATOR),
+    await gql(
+      ADJUST,
+      { input: { memberId, points, reason: 'test set-up', expiresAt: expiresAt?.toISOString(), idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
   ).adjustPoints.id;
 }

@@ -39,7 +39,16 @@ async function earnTransfer(credential: string, memberId: string, purchaseAmount
   return dataOf(
     await gql(
       EARN,
-      { input: { memberId, purchaseAmountMinor, currency: 'EUR', reference: `r-${randomUUID()}`, pendingUntil: pendingUntil?.toISOString(), idempotencyKey: randomUUID() } },
+      {
+        input: {
+          memberId,
+          purchaseAmountMinor,
+          currency: 'EUR',
+          reference: `r-${randomUUID()}`,
+          pendingUntil: pendingUntil?.toISOString(),
+          idempotencyKey: randomUUID(),
+        },
+      },
       credential,
     ),
   ).earnPoints;
@@ -57,28 +66,42 @@ describe('pending earns', () => {
     expect(stay).toMatchObject({ kind: 'EARN_PENDING', points: 1_000 });
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 0, pendingPoints: 1_000, lifetimeEarnedPoints: 0 });
 
-    const posted = dataOf(await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential)).confirmPendingEarn;
+    const posted = dataOf(
+      await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential),
+    ).confirmPendingEarn;
     expect(posted).toMatchObject({ kind: 'EARN_POST', points: 1_000 });
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 1_000, pendingPoints: 0, lifetimeEarnedPoints: 1_000 });
     // Confirming again gives the same posting; voiding a posted earn is refused.
-    const again = dataOf(await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential)).confirmPendingEarn;
+    const again = dataOf(
+      await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential),
+    ).confirmPendingEarn;
     expect(again.id).toBe(posted.id);
-    expect(errorCode(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await wallet(memberId)).balance.availablePoints).toBe(1_000);
   });
 
   it('voids a cancelled booking, and only the partner of the earn or the operator may settle it', async () => {
     const memberId = await enrollMember(hotel.credential);
     const stay = await earnTransfer(hotel.credential, memberId, 10_000, new Date(Date.now() + 3600_000));
-    expect(errorCode(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, freshmart.credential))).toBe('FORBIDDEN');
-    expect(dataOf(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, OPERATOR)).voidPendingEarn.kind).toBe('EARN_VOID');
-    expect(errorCode(await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, freshmart.credential))).toBe(
+      'FORBIDDEN',
+    );
+    expect(dataOf(await gql(VOID, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, OPERATOR)).voidPendingEarn.kind).toBe(
+      'EARN_VOID',
+    );
+    expect(errorCode(await gql(CONFIRM, { input: { earnId: stay.id, idempotencyKey: randomUUID() } }, hotel.credential))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 0, pendingPoints: 0 });
   });
 
   it('settles a race between confirmation and cancellation one way only', async () => {
     const memberId = await enrollMember(hotel.credential);
-    const stays = await Promise.all([1, 2, 3, 4, 5].map(() => earnTransfer(hotel.credential, memberId, 2_500, new Date(Date.now() + 3600_000))));
+    const stays = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => earnTransfer(hotel.credential, memberId, 2_500, new Date(Date.now() + 3600_000))),
+    );
     const outcomes = await Promise.all(
       stays.map(async (stay) => {
         const [confirmed, voided] = await Promise.all([
@@ -97,7 +120,24 @@ describe('pending earns', () => {
     const memberId = await enrollMember(hotel.credential);
     const checkout = new Date(Date.now() + 1_000);
     const stay = await earnTransfer(hotel.credential, memberId, 5_000, checkout);
-    expect(errorCode(await gql(EARN, { input: { memberId, purchaseAmountMinor: 100, currency: 'EUR', reference: 'x', pendingUntil: new Date(Date.now() - 1000).toISOString(), idempotencyKey: randomUUID() } }, hotel.credential))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(
+        await gql(
+          EARN,
+          {
+            input: {
+              memberId,
+              purchaseAmountMinor: 100,
+              currency: 'EUR',
+              reference: 'x',
+              pendingUntil: new Date(Date.now() - 1000).toISOString(),
+              idempotencyKey: randomUUID(),
+            },
+          },
+          hotel.credential,
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
     await waitUntilPast(checkout);
     // This run, or one another test started at the same moment, posts it: either way, once.
     expect((await gql(MAINTENANCE, {}, OPERATOR)).errors).toBeUndefined();
@@ -111,20 +151,28 @@ describe('refunds', () => {
     const memberId = await enrollMember(cinema.credential);
     const purchase = await earnTransfer(cinema.credential, memberId, 1_299); // 38 points
     const refund = (refundAmountMinor?: number) =>
-      gql(REVERSE, { input: { earnId: purchase.id, refundAmountMinor, reference: 'refund', idempotencyKey: randomUUID() } }, cinema.credential);
+      gql(
+        REVERSE,
+        { input: { earnId: purchase.id, refundAmountMinor, reference: 'refund', idempotencyKey: randomUUID() } },
+        cinema.credential,
+      );
     expect(dataOf(await refund(500)).reverseEarn).toMatchObject({ pointsReversed: 14, pointsClawedBack: 0 }); // floor(38 x 500 / 1299)
     expect(dataOf(await refund(400)).reverseEarn.pointsReversed).toBe(12); // floor(38 x 900 / 1299) = 26 in all
     expect(dataOf(await refund()).reverseEarn.pointsReversed).toBe(12); // the rest: 38 in all
     expect(errorCode(await refund(1))).toBe('BAD_USER_INPUT');
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 0, lifetimeEarnedPoints: 0 });
-    expect(errorCode(await gql(REVERSE, { input: { earnId: purchase.id, reference: 'x', idempotencyKey: randomUUID() } }, freshmart.credential))).toBe('FORBIDDEN');
+    expect(
+      errorCode(await gql(REVERSE, { input: { earnId: purchase.id, reference: 'x', idempotencyKey: randomUUID() } }, freshmart.credential)),
+    ).toBe('FORBIDDEN');
   });
 
   it('claw back points already spent: the member goes below zero, recorded, and later earns repay it', async () => {
     const memberId = await enrollMember(freshmart.credential);
     const friend = await enrollMember(freshmart.credential);
     const purchase = await earnTransfer(freshmart.credential, memberId, 100_000); // 1000 points
-    dataOf(await gql(TRANSFER, { input: { fromMemberId: memberId, toMemberId: friend, points: 800, idempotencyKey: randomUUID() } }, OPERATOR));
+    dataOf(
+      await gql(TRANSFER, { input: { fromMemberId: memberId, toMemberId: friend, points: 800, idempotencyKey: randomUUID() } }, OPERATOR),
+    );
     const reversal = dataOf(
       await gql(REVERSE, { input: { earnId: purchase.id, reference: 'returned TV', idempotencyKey: randomUUID() } }, freshmart.credential),
     ).reverseEarn;
@@ -140,7 +188,13 @@ describe('refunds', () => {
     const memberId = await enrollMember(freshmart.credential);
     const purchase = await earnTransfer(freshmart.credential, memberId, 500_000); // 5000 points: Silver
     expect((await wallet(memberId)).tier).toEqual({ level: 'SILVER', qualifyingPoints: 5_000 });
-    dataOf(await gql(REVERSE, { input: { earnId: purchase.id, refundAmountMinor: 100_000, reference: 'r', idempotencyKey: randomUUID() } }, freshmart.credential));
+    dataOf(
+      await gql(
+        REVERSE,
+        { input: { earnId: purchase.id, refundAmountMinor: 100_000, reference: 'r', idempotencyKey: randomUUID() } },
+        freshmart.credential,
+      ),
+    );
     expect((await wallet(memberId)).tier).toEqual({ level: 'BASE', qualifyingPoints: 4_000 });
     const { rows } = await database().query(
       `SELECT payload->>'to' AS tier FROM members.outbox_events WHERE member_id = $1 AND type = 'tier.changed' ORDER BY member_sequence`,
@@ -155,30 +209,43 @@ describe('two-phase debits (internal)', () => {
     const memberId = await enrollMember(freshmart.credential);
     await adjust(memberId, 500);
     const reserve = async (points: number) =>
-      (await internalCall('members', RESERVE, { input: { memberId, partnerId: freshmart.id, points, reference: 'r', idempotencyKey: randomUUID() } })).data!.reservePoints;
+      (
+        await internalCall('members', RESERVE, {
+          input: { memberId, partnerId: freshmart.id, points, reference: 'r', idempotencyKey: randomUUID() },
+        })
+      ).data!.reservePoints;
     const first = await reserve(200);
     const second = await reserve(100);
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: 200, reservedPoints: 300 });
-    const tooMuch = await internalCall('members', RESERVE, { input: { memberId, partnerId: freshmart.id, points: 201, reference: 'r', idempotencyKey: randomUUID() } });
+    const tooMuch = await internalCall('members', RESERVE, {
+      input: { memberId, partnerId: freshmart.id, points: 201, reference: 'r', idempotencyKey: randomUUID() },
+    });
     expect(tooMuch.errors?.[0]?.extensions?.code).toBe('INSUFFICIENT_POINTS');
 
-    const [posted, voided] = await Promise.all([internalCall('members', POST, { id: first.id }), internalCall('members', RELEASE, { id: first.id })]);
+    const [posted, voided] = await Promise.all([
+      internalCall('members', POST, { id: first.id }),
+      internalCall('members', RELEASE, { id: first.id }),
+    ]);
     expect([posted.errors === undefined, voided.errors === undefined].filter(Boolean)).toHaveLength(1);
     expect((await internalCall('members', RELEASE, { id: second.id })).data!.voidReservation.status).toBe('VOIDED');
     expect((await internalCall('members', RELEASE, { id: second.id })).data!.voidReservation.status).toBe('VOIDED');
     const expected = posted.errors === undefined ? 300 : 500;
     expect((await wallet(memberId)).balance).toMatchObject({ availablePoints: expected, reservedPoints: 0 });
     // The public graph does not offer these operations, and a partner cannot call them.
-    expect(errorCode(await gql(RESERVE, { input: { memberId, partnerId: freshmart.id, points: 1, reference: 'r', idempotencyKey: 'k' } }, OPERATOR))).toBe(
-      'GRAPHQL_VALIDATION_FAILED',
-    );
+    expect(
+      errorCode(
+        await gql(RESERVE, { input: { memberId, partnerId: freshmart.id, points: 1, reference: 'r', idempotencyKey: 'k' } }, OPERATOR),
+      ),
+    ).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('release a hold that timed out', async () => {
     const memberId = await enrollMember(freshmart.credential);
     await adjust(memberId, 50);
     const { reservePoints } = (
-      await internalCall('members', RESERVE, { input: { memberId, partnerId: freshmart.id, points: 50, reference: 'r', timeoutSeconds: 1, idempotencyKey: randomUUID() } })
+      await internalCall('members', RESERVE, {
+        input: { memberId, partnerId: freshmart.id, points: 50, reference: 'r', timeoutSeconds: 1, idempotencyKey: randomUUID() },
+      })
     ).data!;
     await waitUntilPast(new Date(Date.now() + 1_000));
     expect((await gql(MAINTENANCE, {}, OPERATOR)).errors).toBeUndefined();
@@ -193,7 +260,9 @@ describe('transferPoints', () => {
     const receiver = await enrollMember(freshmart.credential);
     const expiresAt = new Date(Date.now() + 90 * 24 * 3600_000);
     await adjust(giver, 300, expiresAt);
-    const given = dataOf(await gql(TRANSFER, { input: { fromMemberId: giver, toMemberId: receiver, points: 120, idempotencyKey: randomUUID() } }, OPERATOR));
+    const given = dataOf(
+      await gql(TRANSFER, { input: { fromMemberId: giver, toMemberId: receiver, points: 120, idempotencyKey: randomUUID() } }, OPERATOR),
+    );
     expect(given.transferPoints).toMatchObject({ kind: 'TRANSFER', points: 120, counterpartyMember: { id: receiver } });
     const received = await wallet(receiver);
     expect(received.balance).toMatchObject({ availablePoints: 120, nextExpiry: { points: 120 } });
@@ -211,7 +280,9 @@ describe('transferPoints', () => {
     const receiver = await enrollMember(freshmart.credential);
     await adjust(giver, 30_000);
     const responses = await Promise.all(
-      [1, 2, 3, 4, 5].map(() => gql(TRANSFER, { input: { fromMemberId: giver, toMemberId: receiver, points: 3_000, idempotencyKey: randomUUID() } }, OPERATOR)),
+      [1, 2, 3, 4, 5].map(() =>
+        gql(TRANSFER, { input: { fromMemberId: giver, toMemberId: receiver, points: 3_000, idempotencyKey: randomUUID() } }, OPERATOR),
+      ),
     );
     expect(responses.filter((r) => r.errors === undefined)).toHaveLength(3); // 9000 of the 10000 a day
     expect(responses.filter((r) => errorCode(r) === 'LIMIT_EXCEEDED')).toHaveLength(2);
@@ -224,11 +295,21 @@ describe('adjustments and expiry', () => {
     const memberId = await enrollMember(freshmart.credential);
     const input = { memberId, points: 40, reason: 'goodwill: late delivery', idempotencyKey: randomUUID() };
     expect(errorCode(await gql(ADJUST, { input }, freshmart.credential))).toBe('FORBIDDEN');
-    expect(dataOf(await gql(ADJUST, { input }, OPERATOR)).adjustPoints).toMatchObject({ kind: 'ADJUSTMENT', points: 40, reason: 'goodwill: late delivery' });
-    expect(errorCode(await gql(ADJUST, { input: { ...input, points: -41, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('INSUFFICIENT_POINTS');
+    expect(dataOf(await gql(ADJUST, { input }, OPERATOR)).adjustPoints).toMatchObject({
+      kind: 'ADJUSTMENT',
+      points: 40,
+      reason: 'goodwill: late delivery',
+    });
+    expect(errorCode(await gql(ADJUST, { input: { ...input, points: -41, idempotencyKey: randomUUID() } }, OPERATOR))).toBe(
+      'INSUFFICIENT_POINTS',
+    );
     expect(errorCode(await gql(ADJUST, { input: { ...input, points: 0, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await gql(ADJUST, { input: { ...input, reason: ' ', idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT');
-    const { rows } = await database().query(`SELECT created_by FROM members.transfers WHERE member_id = $1 AND kind = 'ADJUSTMENT'`, [memberId]);
+    expect(errorCode(await gql(ADJUST, { input: { ...input, reason: ' ', idempotencyKey: randomUUID() } }, OPERATOR))).toBe(
+      'BAD_USER_INPUT',
+    );
+    const { rows } = await database().query(`SELECT created_by FROM members.transfers WHERE member_id = $1 AND kind = 'ADJUSTMENT'`, [
+      memberId,
+    ]);
     expect(rows).toEqual([{ created_by: 'operator:demo-operator' }]);
   });
 
@@ -247,13 +328,15 @@ describe('adjustments and expiry', () => {
     expect(runs.every((r) => r.errors === undefined)).toBe(true);
     const balance = (await wallet(memberId)).balance;
     expect(balance).toMatchObject({ availablePoints: 300, nextExpiry: { points: 300 } });
-    const { rows } = await database().query(`SELECT points::int FROM members.transfers WHERE member_id = $1 AND kind = 'EXPIRY'`, [memberId]);
+    const { rows } = await database().query(`SELECT points::int FROM members.transfers WHERE member_id = $1 AND kind = 'EXPIRY'`, [
+      memberId,
+    ]);
     expect(rows).toEqual([{ points: 150 }]);
   });
 });
 
 describe('transaction history', () => {
-  it('pages a member\'s transfers newest first with their effect, filtered by kind, partner and date', async () => {
+  it("pages a member's transfers newest first with their effect, filtered by kind, partner and date", async () => {
     const memberId = await enrollMember(freshmart.credential);
     const start = new Date();
     await earn(freshmart.credential, memberId, 10_000); // +100 at FreshMart
@@ -272,7 +355,8 @@ describe('transaction history', () => {
     ]);
     const firstPage = dataOf(await gql(query, { id: memberId, first: 2 }, OPERATOR)).member.transactions;
     expect(firstPage.pageInfo.hasNextPage).toBe(true);
-    const secondPage = dataOf(await gql(query, { id: memberId, first: 2, after: firstPage.pageInfo.endCursor }, OPERATOR)).member.transactions;
+    const secondPage = dataOf(await gql(query, { id: memberId, first: 2, after: firstPage.pageInfo.endCursor }, OPERATOR)).member
+      .transactions;
     expect(secondPage.edges.map((e: any) => e.availablePointsDelta)).toEqual([100]);
     const earnsOnly = dataOf(await gql(query, { id: memberId, kinds: ['EARN'], partnerId: cinema.id }, OPERATOR)).member.transactions;
     expect(earnsOnly.edges.map((e: any) => e.node.points)).toEqual([30]);

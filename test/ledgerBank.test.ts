@@ -29,7 +29,11 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+  };
 }
 
 const ACCEPTED_REFUSALS = new Set(['INSUFFICIENT_POINTS', 'LIMIT_EXCEEDED', 'BAD_USER_INPUT']);
@@ -58,7 +62,13 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
      * still run on the server, so it is sent again with the same key and input. A second send
      * after an answer must give the same answer.
      */
-    async function perform(operation: string, query: string, variables: Record<string, unknown>, credential: string, field: string): Promise<Outcome> {
+    async function perform(
+      operation: string,
+      query: string,
+      variables: Record<string, unknown>,
+      credential: string,
+      field: string,
+    ): Promise<Outcome> {
       let response: GraphQLResponse<any> | null = null;
       for (let attempt = 0; attempt < 50 && !response; attempt += 1) {
         const timeoutMs = rng.next() < 0.3 ? rng.int(2, 40) : 10_000;
@@ -75,7 +85,8 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
       if (code && !ACCEPTED_REFUSALS.has(code)) unexpected.push(`${operation}: ${code} ${response.errors?.[0]?.message}`);
       if (outcome.ok && rng.next() < 0.2) {
         const again = await graphql<any>(gatewayUrl(), query, variables, credential);
-        if (again.data?.[field]?.id !== outcome.id) unexpected.push(`${operation}: a retry after success returned ${JSON.stringify(again)}`);
+        if (again.data?.[field]?.id !== outcome.id)
+          unexpected.push(`${operation}: a retry after success returned ${JSON.stringify(again)}`);
       }
       outcomes.push(outcome);
       return outcome;
@@ -93,7 +104,13 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
           pendingUntil: pending ? new Date(Date.now() + 3600_000).toISOString() : undefined,
           idempotencyKey: randomUUID(),
         };
-        const outcome = await perform('earn', `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`, { input }, credential, 'earnPoints');
+        const outcome = await perform(
+          'earn',
+          `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
+          { input },
+          credential,
+          'earnPoints',
+        );
         if (outcome.ok) (pending ? pendingEarns : postedEarns).push({ id: outcome.id!, credential });
       },
       async settlePending() {
@@ -117,7 +134,14 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
         await perform(
           'refund',
           `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { member { id } } }`,
-          { input: { earnId: earn.id, refundAmountMinor: whole ? undefined : rng.int(1, 3_000), reference: 'bank refund', idempotencyKey: randomUUID() } },
+          {
+            input: {
+              earnId: earn.id,
+              refundAmountMinor: whole ? undefined : rng.int(1, 3_000),
+              reference: 'bank refund',
+              idempotencyKey: randomUUID(),
+            },
+          },
           earn.credential,
           'reverseEarn',
         );
@@ -172,7 +196,9 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
         for (let i = 0; i < OPERATIONS_PER_CLIENT; i += 1) await operations[rng.pick(weighted)]!();
       }),
     );
-    console.log(`bank test: ${outcomes.length} operations, ${outcomes.filter((o) => o.ok).length} applied, ${timeouts} client timeouts retried`);
+    console.log(
+      `bank test: ${outcomes.length} operations, ${outcomes.filter((o) => o.ok).length} applied, ${timeouts} client timeouts retried`,
+    );
     expect(unexpected).toEqual([]);
     const succeeded = (operation: string) => outcomes.filter((o) => o.operation === operation && o.ok).length;
     expect(succeeded('earn')).toBeGreaterThan(10);
@@ -193,7 +219,9 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
       ).toEqual([]);
       // 2. No member below zero except by a recorded clawback, and no hold below zero: each
       //    member's available points are exactly its lots less its clawback debt.
-      expect(await one(`SELECT id FROM members.accounts WHERE kind IN ('MEMBER_PENDING', 'MEMBER_RESERVED') AND balance_points < 0`)).toEqual([]);
+      expect(
+        await one(`SELECT id FROM members.accounts WHERE kind IN ('MEMBER_PENDING', 'MEMBER_RESERVED') AND balance_points < 0`),
+      ).toEqual([]);
       expect(
         await one(`SELECT m.id FROM members.members m
           LEFT JOIN members.accounts a ON a.kind = 'MEMBER' AND a.owner_id = m.id
@@ -201,7 +229,14 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
       ).toEqual([]);
       // 3. No key applied twice: each successful operation made exactly one transfer of its kind.
       const kindsOf = async (kinds: string[]) =>
-        Number((await one(`SELECT count(*)::int AS n FROM members.transfers WHERE kind = ANY($1) AND (member_id = ANY($2) OR counterparty_member_id = ANY($2))`, [kinds, members]))[0].n);
+        Number(
+          (
+            await one(
+              `SELECT count(*)::int AS n FROM members.transfers WHERE kind = ANY($1) AND (member_id = ANY($2) OR counterparty_member_id = ANY($2))`,
+              [kinds, members],
+            )
+          )[0].n,
+        );
       expect(await kindsOf(['EARN', 'EARN_PENDING'])).toBe(succeeded('earn'));
       expect(await kindsOf(['TRANSFER'])).toBe(succeeded('transfer'));
       expect(await kindsOf(['ADJUSTMENT'])).toBe(succeeded('adjust'));
@@ -217,10 +252,16 @@ describe('the ledger under concurrent, retried, timed-out operations', () => {
       ).toEqual([]);
       // 5. Each member's events are numbered 1, 2, 3... with no gap.
       expect(
-        await one(`SELECT member_id FROM members.outbox_events GROUP BY member_id HAVING count(*) <> max(member_sequence) OR min(member_sequence) <> 1`),
+        await one(
+          `SELECT member_id FROM members.outbox_events GROUP BY member_id HAVING count(*) <> max(member_sequence) OR min(member_sequence) <> 1`,
+        ),
       ).toEqual([]);
       // 6. A pending earn was posted or voided, never both; a reservation likewise.
-      expect(await one(`SELECT transfer_id FROM members.earns WHERE (SELECT count(*) FROM members.transfers t WHERE t.id = settle_transfer_id) > 1`)).toEqual([]);
+      expect(
+        await one(
+          `SELECT transfer_id FROM members.earns WHERE (SELECT count(*) FROM members.transfers t WHERE t.id = settle_transfer_id) > 1`,
+        ),
+      ).toEqual([]);
       expect(await one(`SELECT id FROM members.reservations WHERE status = 'RESERVED' AND member_id = ANY($1)`, [members])).toEqual([]);
       await client.query('COMMIT');
     } finally {

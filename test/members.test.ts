@@ -40,7 +40,11 @@ describe('enrollMember', () => {
   it('refuses a second member with the same email (case-insensitively)', async () => {
     const email = `dup-${randomUUID()}@example.test`;
     dataOf(await gql(ENROLL, { input: { displayName: 'A', email, idempotencyKey: randomUUID() } }, freshmart.credential));
-    const again = await gql(ENROLL, { input: { displayName: 'B', email: email.toUpperCase(), idempotencyKey: randomUUID() } }, cinema.credential);
+    const again = await gql(
+      ENROLL,
+      { input: { displayName: 'B', email: email.toUpperCase(), idempotencyKey: randomUUID() } },
+      cinema.credential,
+    );
     expect(errorCode(again)).toBe('BAD_USER_INPUT');
     expect(again.errors?.[0]?.message).toMatch(/already enrolled/);
   });
@@ -53,7 +57,11 @@ describe('enrollMember', () => {
     ['another partner named by a partner', { partnerId: partner(0).id }, 'FORBIDDEN'],
   ])('refuses %s and enrolls nobody', async (_case, override, code) => {
     const email = `bad-${randomUUID()}@example.test`;
-    const response = await gql(ENROLL, { input: { displayName: 'X', email, idempotencyKey: randomUUID(), ...override } }, freshmart.credential);
+    const response = await gql(
+      ENROLL,
+      { input: { displayName: 'X', email, idempotencyKey: randomUUID(), ...override } },
+      freshmart.credential,
+    );
     expect(errorCode(response)).toBe(code);
     const { rowCount } = await database().query('SELECT 1 FROM members.members WHERE email = $1', [email]);
     expect(rowCount).toBe(0);
@@ -169,7 +177,11 @@ describe('ledger invariants under concurrency', () => {
     const keys = Array.from({ length: 10 }, () => randomUUID());
     // Every earn sent three times at once, for three members at the same partner: 90 requests.
     const requests = members.flatMap((memberId) =>
-      keys.flatMap((key) => [0, 1, 2].map(() => gql(EARN, earnInput(memberId, { idempotencyKey: `${memberId}-${key}`, purchaseAmountMinor: 1_000 }), freshmart.credential))),
+      keys.flatMap((key) =>
+        [0, 1, 2].map(() =>
+          gql(EARN, earnInput(memberId, { idempotencyKey: `${memberId}-${key}`, purchaseAmountMinor: 1_000 }), freshmart.credential),
+        ),
+      ),
     );
     const responses = await Promise.all(requests);
     expect(responses.filter((r) => r.errors)).toEqual([]);

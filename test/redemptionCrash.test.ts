@@ -36,16 +36,36 @@ async function setUp(): Promise<{ rewardId: string; members: string[] }> {
   const { createReward } = dataOf(
     await gql(
       `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
-      { input: { title: 'Crash test ticket', description: 'x', kind: 'FREE_ITEM', category: 'crash', pointsCost: COST, stock: STOCK, idempotencyKey: randomUUID() } },
+      {
+        input: {
+          title: 'Crash test ticket',
+          description: 'x',
+          kind: 'FREE_ITEM',
+          category: 'crash',
+          pointsCost: COST,
+          stock: STOCK,
+          idempotencyKey: randomUUID(),
+        },
+      },
       CINEMA,
     ),
   );
   const members: string[] = [];
   for (let i = 0; i < MEMBERS; i += 1) {
     const { enrollMember } = dataOf(
-      await gql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, { input: { displayName: 'Crash', email: `crash-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } }, CINEMA),
+      await gql(
+        `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+        { input: { displayName: 'Crash', email: `crash-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } },
+        CINEMA,
+      ),
     );
-    dataOf(await gql(`mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`, { input: { memberId: enrollMember.id, points: POINTS_EACH, reason: 'crash test', idempotencyKey: randomUUID() } }, OPERATOR));
+    dataOf(
+      await gql(
+        `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+        { input: { memberId: enrollMember.id, points: POINTS_EACH, reason: 'crash test', idempotencyKey: randomUUID() } },
+        OPERATOR,
+      ),
+    );
     members.push(enrollMember.id);
   }
   return { rewardId: createReward.id, members };
@@ -55,9 +75,11 @@ async function setUp(): Promise<{ rewardId: string; members: string[] }> {
 async function redeemThroughACrash(victim: ServiceName, rewardId: string, members: string[]) {
   const requests = members.flatMap((memberId) =>
     [1, 2, 3].map(() =>
-      gql(`mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`, { m: memberId, r: rewardId, k: randomUUID() }, OPERATOR).catch(
-        (error: Error) => ({ status: 0, errors: [{ message: error.message, extensions: { code: 'CONNECTION_LOST' } }] }) as any,
-      ),
+      gql(
+        `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`,
+        { m: memberId, r: rewardId, k: randomUUID() },
+        OPERATOR,
+      ).catch((error: Error) => ({ status: 0, errors: [{ message: error.message, extensions: { code: 'CONNECTION_LOST' } }] }) as any),
     ),
   );
   // Kill as soon as the first redemptions are recorded: the rest are then somewhere in flight.
@@ -70,7 +92,9 @@ async function redeemThroughACrash(victim: ServiceName, rewardId: string, member
   await stack.restart(victim, {
     crash: true,
     whileDown: async () => {
-      pendingAtCrash = (await pool.query(`SELECT count(*)::int AS n FROM rewards.redemptions WHERE reward_id = $1 AND status = 'PENDING'`, [rewardId])).rows[0].n;
+      pendingAtCrash = (
+        await pool.query(`SELECT count(*)::int AS n FROM rewards.redemptions WHERE reward_id = $1 AND status = 'PENDING'`, [rewardId])
+      ).rows[0].n;
     },
   });
   return { responses: await Promise.all(requests), pendingAtCrash };
@@ -79,7 +103,13 @@ async function redeemThroughACrash(victim: ServiceName, rewardId: string, member
 /** Every redemption complete or undone, and stock and points agreeing with them. */
 async function checkBooks(rewardId: string, members: string[]) {
   const unfinished = await eventually(
-    async () => (await pool.query(`SELECT count(*)::int AS n FROM rewards.redemptions WHERE reward_id = $1 AND status IN ('PENDING', 'CANCELLING')`, [rewardId])).rows[0].n,
+    async () =>
+      (
+        await pool.query(
+          `SELECT count(*)::int AS n FROM rewards.redemptions WHERE reward_id = $1 AND status IN ('PENDING', 'CANCELLING')`,
+          [rewardId],
+        )
+      ).rows[0].n,
     (n) => n === 0,
     30_000,
   );
@@ -106,7 +136,12 @@ async function checkBooks(rewardId: string, members: string[]) {
   const { stock } = (await pool.query('SELECT stock_remaining AS stock FROM rewards.rewards WHERE id = $1', [rewardId])).rows[0];
   expect(stock).toBe(STOCK - issued.length);
   for (const memberId of members) {
-    const { available } = (await pool.query(`SELECT coalesce(balance_points, 0)::int AS available FROM members.accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [memberId])).rows[0];
+    const { available } = (
+      await pool.query(
+        `SELECT coalesce(balance_points, 0)::int AS available FROM members.accounts WHERE kind = 'MEMBER' AND owner_id = $1`,
+        [memberId],
+      )
+    ).rows[0];
     expect(available).toBe(POINTS_EACH - COST * issued.filter((d) => d.member_id === memberId).length);
   }
   const held = await pool.query(`SELECT id FROM members.reservations WHERE status = 'RESERVED' AND member_id = ANY($1)`, [members]);
@@ -115,24 +150,34 @@ async function checkBooks(rewardId: string, members: string[]) {
 }
 
 describe('the redemption saga through a crash', () => {
-  it.each(['rewards', 'members'] as const)('completes or undoes every redemption when %s is killed mid-way', async (victim) => {
-    const { rewardId, members } = await setUp();
-    const { responses, pendingAtCrash } = await redeemThroughACrash(victim, rewardId, members);
-    const interrupted = responses.filter((r) => r.errors && !['OUT_OF_STOCK', 'INSUFFICIENT_POINTS'].includes(r.errors[0].extensions?.code));
-    const books = await checkBooks(rewardId, members);
-    console.log(
-      `${victim} killed: ${responses.length} requests, ${interrupted.length} interrupted, ${pendingAtCrash} redemptions pending while it was down, ` +
-        `${books.total} recorded, ${books.issued} issued after recovery`,
-    );
-    // The crash landed in the middle: requests were cut off, redemptions were half done (PENDING)
-    // while the service was down, and recovery finished them.
-    expect(interrupted.length).toBeGreaterThan(0);
-    expect(pendingAtCrash).toBeGreaterThan(0);
-    // Callers learn that a service did not answer, not where it lives.
-    for (const response of interrupted) expect(JSON.stringify(response.errors)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED/);
-    expect(books.issued).toBeGreaterThan(0);
-    // After the restart the service works again.
-    const after = await gql(`mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`, { m: members[0], r: rewardId, k: randomUUID() }, OPERATOR);
-    expect(after.data?.redeemReward?.status ?? after.errors?.[0]?.extensions?.code).toMatch(/ISSUED|OUT_OF_STOCK|INSUFFICIENT_POINTS/);
-  }, 120_000);
+  it.each(['rewards', 'members'] as const)(
+    'completes or undoes every redemption when %s is killed mid-way',
+    async (victim) => {
+      const { rewardId, members } = await setUp();
+      const { responses, pendingAtCrash } = await redeemThroughACrash(victim, rewardId, members);
+      const interrupted = responses.filter(
+        (r) => r.errors && !['OUT_OF_STOCK', 'INSUFFICIENT_POINTS'].includes(r.errors[0].extensions?.code),
+      );
+      const books = await checkBooks(rewardId, members);
+      console.log(
+        `${victim} killed: ${responses.length} requests, ${interrupted.length} interrupted, ${pendingAtCrash} redemptions pending while it was down, ` +
+          `${books.total} recorded, ${books.issued} issued after recovery`,
+      );
+      // The crash landed in the middle: requests were cut off, redemptions were half done (PENDING)
+      // while the service was down, and recovery finished them.
+      expect(interrupted.length).toBeGreaterThan(0);
+      expect(pendingAtCrash).toBeGreaterThan(0);
+      // Callers learn that a service did not answer, not where it lives.
+      for (const response of interrupted) expect(JSON.stringify(response.errors)).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED/);
+      expect(books.issued).toBeGreaterThan(0);
+      // After the restart the service works again.
+      const after = await gql(
+        `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`,
+        { m: members[0], r: rewardId, k: randomUUID() },
+        OPERATOR,
+      );
+      expect(after.data?.redeemReward?.status ?? after.errors?.[0]?.extensions?.code).toMatch(/ISSUED|OUT_OF_STOCK|INSUFFICIENT_POINTS/);
+    },
+    120_000,
+  );
 });

@@ -30,13 +30,19 @@ describe('the catalog', () => {
       costs.push(...page.edges.map((e: { node: { pointsCost: number } }) => e.node.pointsCost));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
-    expect(costs).toEqual(DEMO_REWARDS.filter((r) => r.category === 'travel').map((r) => r.pointsCost).sort((a, b) => a - b));
+    expect(costs).toEqual(
+      DEMO_REWARDS.filter((r) => r.category === 'travel')
+        .map((r) => r.pointsCost)
+        .sort((a, b) => a - b),
+    );
     expect(errorCode(await gql(query, { first: 0 }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(query, { first: 500 }))).toBe('BAD_USER_INPUT');
   });
 
   it("lists a partner's rewards on the partner", async () => {
-    const { partner: found } = dataOf(await gql('query($id: ID!) { partner(id: $id) { name rewards { edges { node { title } } } } }', { id: airline.id }));
+    const { partner: found } = dataOf(
+      await gql('query($id: ID!) { partner(id: $id) { name rewards { edges { node { title } } } } }', { id: airline.id }),
+    );
     expect(found.rewards.edges.map((e: { node: { title: string } }) => e.node.title)).toEqual([lounge.title]);
   });
 });
@@ -48,7 +54,12 @@ describe('redeemReward', () => {
     const stockBefore = await stockOf(lounge.id);
     const key = randomUUID();
     const { redeemReward } = dataOf(await gql(REDEEM, { memberId, rewardId: lounge.id, key }, OPERATOR));
-    expect(redeemReward).toMatchObject({ status: 'ISSUED', pointsSpent: 4_000, reward: { title: lounge.title }, member: { balance: { availablePoints: 1_000 } } });
+    expect(redeemReward).toMatchObject({
+      status: 'ISSUED',
+      pointsSpent: 4_000,
+      reward: { title: lounge.title },
+      member: { balance: { availablePoints: 1_000 } },
+    });
     expect(redeemReward.voucherCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
     expect(await stockOf(lounge.id)).toBe(stockBefore! - 1);
 
@@ -89,7 +100,9 @@ describe('redeemReward', () => {
 
   it('refuses unknown and malformed rewards with clear errors', async () => {
     const memberId = await enrollMember(airline.credential);
-    expect(errorCode(await gql(REDEEM, { memberId, rewardId: '99999999-0000-4000-8000-000000000000', key: randomUUID() }, OPERATOR))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(REDEEM, { memberId, rewardId: '99999999-0000-4000-8000-000000000000', key: randomUUID() }, OPERATOR))).toBe(
+      'NOT_FOUND',
+    );
     expect(errorCode(await gql(REDEEM, { memberId, rewardId: 'bad', key: randomUUID() }, OPERATOR))).toBe('BAD_USER_INPUT');
   });
 

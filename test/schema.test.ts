@@ -12,9 +12,7 @@ describe('the schema contract', () => {
   it.each(SUBGRAPHS.map((s) => s.name))('describes every type, field, argument and enum value in schema/%s.graphql', (name) => {
     const document: DocumentNode = parse(subgraphSdl(name));
     const schema = buildSubgraphSchema({ typeDefs: document });
-    const ownTypes = new Set(
-      document.definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])),
-    );
+    const ownTypes = new Set(document.definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
     const missing: string[] = [];
     for (const typeName of ownTypes) {
       const type = schema.getType(typeName);

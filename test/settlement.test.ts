@@ -38,12 +38,25 @@ const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { id pointsI
 async function newPartner(issuePriceMicrosPerPoint: number, redemptionValueMicrosPerPoint: number) {
   const suffix = randomUUID().slice(0, 8);
   const partner = dataOf(
-    await gql(REGISTER, { input: { code: `test-${suffix}`, name: `Test ${suffix}`, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() } }, OPERATOR),
+    await gql(
+      REGISTER,
+      { input: { code: `test-${suffix}`, name: `Test ${suffix}`, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
   ).registerPartner;
   dataOf(
     await gql(
       CONTRACT,
-      { input: { partnerId: partner.id, earnRateMilliPointsPerUnit: 1000, issuePriceMicrosPerPoint, redemptionValueMicrosPerPoint, currency: 'EUR', idempotencyKey: randomUUID() } },
+      {
+        input: {
+          partnerId: partner.id,
+          earnRateMilliPointsPerUnit: 1000,
+          issuePriceMicrosPerPoint,
+          redemptionValueMicrosPerPoint,
+          currency: 'EUR',
+          idempotencyKey: randomUUID(),
+        },
+      },
       OPERATOR,
     ),
   );
@@ -53,11 +66,23 @@ async function newPartner(issuePriceMicrosPerPoint: number, redemptionValueMicro
 }
 
 async function enrollAt(partnerId: string): Promise<string> {
-  return dataOf(await gql(ENROLL, { input: { displayName: 'S', email: `s-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } }, OPERATOR)).enrollMember.id;
+  return dataOf(
+    await gql(
+      ENROLL,
+      { input: { displayName: 'S', email: `s-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).enrollMember.id;
 }
 
 const earn = async (partnerId: string, memberId: string, purchaseAmountMinor: number) =>
-  dataOf(await gql(EARN, { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() } }, OPERATOR)).earnPoints;
+  dataOf(
+    await gql(
+      EARN,
+      { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).earnPoints;
 const burn = async (partnerId: string, memberId: string, points: number) =>
   dataOf(await gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey: randomUUID() } }, OPERATOR)).burnPoints;
 
@@ -72,20 +97,46 @@ async function statementsOf(partnerId: string) {
 
 describe('the partner registry', () => {
   it('lets only the operator register partners and give them contracts, keeping their history', async () => {
-    const input = { code: `reg-${randomUUID().slice(0, 8)}`, name: 'Reg', programName: 'P', category: 'CINEMA', idempotencyKey: randomUUID() };
+    const input = {
+      code: `reg-${randomUUID().slice(0, 8)}`,
+      name: 'Reg',
+      programName: 'P',
+      category: 'CINEMA',
+      idempotencyKey: randomUUID(),
+    };
     expect(code(await gql(REGISTER, { input }, 'demo-partner-city-bonus-lumiere'))).toBe('FORBIDDEN');
     const partner = dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner;
     expect(dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner.id).toBe(partner.id);
     expect(code(await gql(REGISTER, { input: { ...input, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT'); // code taken
     const contract = (overrides: Record<string, unknown>) =>
-      gql(CONTRACT, { input: { partnerId: partner.id, earnRateMilliPointsPerUnit: 1000, issuePriceMicrosPerPoint: 9000, redemptionValueMicrosPerPoint: 7000, currency: 'EUR', idempotencyKey: randomUUID(), ...overrides } }, OPERATOR);
+      gql(
+        CONTRACT,
+        {
+          input: {
+            partnerId: partner.id,
+            earnRateMilliPointsPerUnit: 1000,
+            issuePriceMicrosPerPoint: 9000,
+            redemptionValueMicrosPerPoint: 7000,
+            currency: 'EUR',
+            idempotencyKey: randomUUID(),
+            ...overrides,
+          },
+        },
+        OPERATOR,
+      );
     expect((await contract({})).errors).toBeUndefined();
     const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
     expect((await contract({ issuePriceMicrosPerPoint: 9500, effectiveFrom: later })).errors).toBeUndefined();
     expect(code(await contract({ effectiveFrom: new Date(Date.now() - 86_400_000).toISOString() }))).toBe('BAD_USER_INPUT');
     expect(code(await contract({ currency: 'USD' }))).toBe('BAD_USER_INPUT');
     expect(code(await contract({ issuePriceMicrosPerPoint: -1 }))).toBe('BAD_USER_INPUT');
-    const { partner: read } = dataOf(await gql(`query($id: ID!) { partner(id: $id) { contract { issuePriceMicrosPerPoint } contracts { issuePriceMicrosPerPoint } } }`, { id: partner.id }, OPERATOR));
+    const { partner: read } = dataOf(
+      await gql(
+        `query($id: ID!) { partner(id: $id) { contract { issuePriceMicrosPerPoint } contracts { issuePriceMicrosPerPoint } } }`,
+        { id: partner.id },
+        OPERATOR,
+      ),
+    );
     expect(read.contract.issuePriceMicrosPerPoint).toBe(9000); // the future one is not in force yet
     expect(read.contracts.map((c: { issuePriceMicrosPerPoint: number }) => c.issuePriceMicrosPerPoint)).toEqual([9500, 9000]);
   });
@@ -98,12 +149,25 @@ describe('periods and statements', () => {
     const memberId = await enrollAt(partnerId);
     const purchase = await earn(partnerId, memberId, 100_600); // 1006 points
     expect(purchase.points).toBe(1_006);
-    dataOf(await gql(REVERSE, { input: { earnId: purchase.id, refundAmountMinor: 10_000, reference: 'refund', idempotencyKey: randomUUID() } }, OPERATOR)); // 100 points
+    dataOf(
+      await gql(
+        REVERSE,
+        { input: { earnId: purchase.id, refundAmountMinor: 10_000, reference: 'refund', idempotencyKey: randomUUID() } },
+        OPERATOR,
+      ),
+    ); // 100 points
     await burn(partnerId, memberId, 10); // 7.5 cents each time: rounded per event that would be 8 + 8
     await burn(partnerId, memberId, 10);
     const period = await openPeriod();
     const position = await eventually(
-      async () => dataOf(await gql(`query($id: ID!) { partner(id: $id) { position { pointsIssued pointsRedeemed period { id } } } }`, { id: partnerId }, OPERATOR)).partner.position,
+      async () =>
+        dataOf(
+          await gql(
+            `query($id: ID!) { partner(id: $id) { position { pointsIssued pointsRedeemed period { id } } } }`,
+            { id: partnerId },
+            OPERATOR,
+          ),
+        ).partner.position,
       (p) => p.pointsRedeemed === '20',
     );
     expect(position.period.id).toBe(period.id);
@@ -112,7 +176,11 @@ describe('periods and statements', () => {
     // settlement subgraph is down while they happen, and the ledger while the period closes.
     await isolated.stack.stopService('settlement');
     const dessert = DEMO_REWARDS[0];
-    const redeem = await gql(`mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`, { m: memberId, r: dessert.id, k: randomUUID() }, OPERATOR);
+    const redeem = await gql(
+      `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`,
+      { m: memberId, r: dessert.id, k: randomUUID() },
+      OPERATOR,
+    );
     expect(redeem.data?.redeemReward?.status).toBe('ISSUED');
     await isolated.stack.stopService('members');
     await isolated.stack.startService('settlement');
@@ -138,7 +206,13 @@ describe('periods and statements', () => {
     });
     expect(statement.csv).toContain('issued_amount_minor,1258\n');
     expect(statement.csv.split('\n')[0]).toBe('field,value');
-    expect(JSON.parse(statement.json)).toMatchObject({ statementId: statement.id, currency: 'EUR', issuedAmountMinor: '1258', netAmountMinor: '1118', direction: 'PARTNER_PAYS' });
+    expect(JSON.parse(statement.json)).toMatchObject({
+      statementId: statement.id,
+      currency: 'EUR',
+      issuedAmountMinor: '1258',
+      netAmountMinor: '1118',
+      direction: 'PARTNER_PAYS',
+    });
     // Downloadable from the gateway, with the caller's credentials.
     const base = isolated.stack.gatewayUrl.replace(/\/graphql$/, '');
     const csv = await fetch(`${base}/exports/statements/${statement.id}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } });
@@ -148,14 +222,24 @@ describe('periods and statements', () => {
     expect(await csv.text()).toBe(statement.csv);
     const json = await fetch(`${base}/exports/statements/${statement.id}.json`, { headers: { authorization: `Bearer ${OPERATOR}` } });
     expect(JSON.parse(await json.text())).toEqual(JSON.parse(statement.json));
-    expect((await fetch(`${base}/exports/statements/${statement.id}.csv`, { headers: { authorization: 'Bearer demo-partner-city-bonus-lumiere' } })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${base}/exports/statements/${statement.id}.csv`, {
+          headers: { authorization: 'Bearer demo-partner-city-bonus-lumiere' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await fetch(`${base}/exports/statements/${statement.id}.csv`)).status).toBe(401);
-    expect((await fetch(`${base}/exports/statements/${randomUUID()}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/exports/statements/${randomUUID()}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } })).status,
+    ).toBe(404);
 
     // The redemption at the trattoria happened in the closed period: booked late in the next one.
     const trattoria = '10000000-0000-4000-8000-000000000001';
     const late = await eventually(
-      async () => (await isolated.pool.query(`SELECT period_id, late FROM settlement.settlement_entries WHERE partner_id = $1 AND late`, [trattoria])).rows,
+      async () =>
+        (await isolated.pool.query(`SELECT period_id, late FROM settlement.settlement_entries WHERE partner_id = $1 AND late`, [trattoria]))
+          .rows,
       (rows) => rows.length === 1,
     );
     expect(late).toHaveLength(1);
@@ -169,12 +253,16 @@ describe('periods and statements', () => {
   }, 120_000);
 
   it('counts a replayed feed once', async () => {
-    const before = (await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')).rows[0];
+    const before = (
+      await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')
+    ).rows[0];
     // The consumer forgets where it stood (a restore from an old backup) and reads everything again.
     await isolated.pool.query(`UPDATE settlement.feed_checkpoints SET position = 0 WHERE feed = 'ledger'`);
     const period = await openPeriod();
     dataOf(await gql(RECONCILE, { id: period.id }, OPERATOR)); // catches the feed up first
-    const after = (await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')).rows[0];
+    const after = (
+      await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')
+    ).rows[0];
     expect(after).toEqual(before);
   });
 
@@ -207,18 +295,31 @@ describe('periods and statements', () => {
     }
     // Every ledger event of this partner became exactly one entry (once the relay and the feed,
     // both asynchronous, have carried the last of them over).
-    const count = () => isolated.pool.query(
-      `SELECT (SELECT count(*) FROM members.outbox_events WHERE type = 'balance.changed' AND payload->>'partnerId' = $1::text AND payload->>'kind' IN ('EARN', 'BURN'))::int AS events,
+    const count = () =>
+      isolated.pool.query(
+        `SELECT (SELECT count(*) FROM members.outbox_events WHERE type = 'balance.changed' AND payload->>'partnerId' = $1::text AND payload->>'kind' IN ('EARN', 'BURN'))::int AS events,
               (SELECT count(*) FROM settlement.settlement_entries WHERE partner_id = $1::uuid)::int AS entries`,
-      [partnerId],
+        [partnerId],
+      );
+    const rows = await eventually(
+      async () => (await count()).rows,
+      (r) => r[0].entries === r[0].events,
     );
-    const rows = (await eventually(async () => (await count()).rows, (r) => r[0].entries === r[0].events));
     expect(rows[0].entries).toBe(rows[0].events);
-    const late = (await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.settlement_entries WHERE partner_id = $1::uuid AND late', [partnerId])).rows[0].n;
+    const late = (
+      await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.settlement_entries WHERE partner_id = $1::uuid AND late', [
+        partnerId,
+      ])
+    ).rows[0].n;
     console.log(`closing under load: ${operations} earns with burns, ${rows[0].events} ledger events, ${late} booked late`);
     // The frozen statement holds exactly what was booked in the closed period.
     const [statement] = await statementsOf(partnerId);
-    const booked = (await isolated.pool.query(`SELECT coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries WHERE partner_id = $1 AND period_id = $2 AND kind = 'ISSUANCE'`, [partnerId, period.id])).rows[0];
+    const booked = (
+      await isolated.pool.query(
+        `SELECT coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries WHERE partner_id = $1 AND period_id = $2 AND kind = 'ISSUANCE'`,
+        [partnerId, period.id],
+      )
+    ).rows[0];
     expect(statement.pointsIssued).toBe(booked.points);
   }, 120_000);
 });
@@ -232,15 +333,22 @@ describe('flows and access', () => {
     await burn(redeemer, memberId, 120);
     const period = await openPeriod();
     const flows = await eventually(
-      async () => dataOf(await gql(`query($id: ID!) { pointsFlows(periodId: $id) { issuer { id } redeemer { id } points } }`, { id: period.id }, OPERATOR)).pointsFlows,
+      async () =>
+        dataOf(
+          await gql(`query($id: ID!) { pointsFlows(periodId: $id) { issuer { id } redeemer { id } points } }`, { id: period.id }, OPERATOR),
+        ).pointsFlows,
       (list: any[]) => list.some((f) => f.redeemer.id === redeemer),
     );
     expect(flows).toContainEqual({ issuer: { id: issuer }, redeemer: { id: redeemer }, points: '120' });
 
     const lumiere = 'demo-partner-city-bonus-lumiere';
-    const seenByOther = dataOf(await gql(`query($id: ID!) { pointsFlows(periodId: $id) { redeemer { id } issuer { id } } }`, { id: period.id }, lumiere)).pointsFlows;
+    const seenByOther = dataOf(
+      await gql(`query($id: ID!) { pointsFlows(periodId: $id) { redeemer { id } issuer { id } } }`, { id: period.id }, lumiere),
+    ).pointsFlows;
     expect(seenByOther.some((f: any) => f.redeemer.id === redeemer)).toBe(false);
-    expect(code(await gql(`query($id: ID!) { pointsFlows(periodId: $id) { points } }`, { id: period.id }, 'demo-member-ava'))).toBe('FORBIDDEN');
+    expect(code(await gql(`query($id: ID!) { pointsFlows(periodId: $id) { points } }`, { id: period.id }, 'demo-member-ava'))).toBe(
+      'FORBIDDEN',
+    );
     expect(code(await gql(RECONCILE, { id: period.id }, lumiere))).toBe('FORBIDDEN');
     expect(code(await gql(STATEMENTS, { id: issuer }, lumiere))).toBe('FORBIDDEN');
     expect(code(await gql(CLOSE, { id: period.id }, lumiere))).toBe('FORBIDDEN');

@@ -2,7 +2,11 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** A graphql-ws client for tests, as a member frontend would open one. */
-export function wsClient(httpUrl: string, credential?: string, options: { onClosed?: (code: number, reason: string) => void } = {}): Client {
+export function wsClient(
+  httpUrl: string,
+  credential?: string,
+  options: { onClosed?: (code: number, reason: string) => void } = {},
+): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -36,7 +40,11 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
       next: (value) => deliver(value),
       error: (error) => {
         done = true;
-        deliver(Array.isArray(error) ? { errors: error } : { errors: [{ message: String((error as Error).message ?? error), extensions: { code: 'CONNECTION_ERROR' } }] });
+        deliver(
+          Array.isArray(error)
+            ? { errors: error }
+            : { errors: [{ message: String((error as Error).message ?? error), extensions: { code: 'CONNECTION_ERROR' } }] },
+        );
       },
       complete: () => {
         done = true;

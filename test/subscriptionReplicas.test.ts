@@ -25,23 +25,36 @@ describe.each(['redis', 'nats'])('subscriptions across gateway replicas on the %
     dataOf(
       await graphql(
         gatewayUrl,
-        `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
+        `
+          mutation ($input: EarnPointsInput!) {
+            earnPoints(input: $input) {
+              id
+            }
+          }
+        `,
         { input: { memberId, purchaseAmountMinor: 1_000, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() } },
         FRESHMART,
       ),
     );
   const WATCH = `subscription($m: ID!, $a: Int) { balanceChanged(memberId: $m, afterSequence: $a) { sequence delta } }`;
 
-  it('carries the ledger relay\'s signals on that bus', async () => {
+  it("carries the ledger relay's signals on that bus", async () => {
     const heard: string[] = [];
     const listener = eventBusFromEnvironment(process.env.TEST_DATABASE_URL!, bus);
     await listener.subscribe(LEDGER_EVENTS_CHANNEL, (message) => heard.push(message));
     try {
       const { enrollMember } = dataOf(
-        await isolated.gql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, { input: { displayName: 'B', email: `b-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } }, FRESHMART),
+        await isolated.gql(
+          `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+          { input: { displayName: 'B', email: `b-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } },
+          FRESHMART,
+        ),
       );
       await earn(isolated.stack.gatewayUrl, enrollMember.id);
-      const messages = await eventually(async () => heard, (list) => list.length > 0);
+      const messages = await eventually(
+        async () => heard,
+        (list) => list.length > 0,
+      );
       expect(JSON.parse(messages[0]!)).toHaveProperty('position');
     } finally {
       await listener.close();
@@ -52,7 +65,11 @@ describe.each(['redis', 'nats'])('subscriptions across gateway replicas on the %
     const second = await isolated.stack.addGateway();
     try {
       const { enrollMember } = dataOf(
-        await isolated.gql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, { input: { displayName: 'R', email: `r-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } }, FRESHMART),
+        await isolated.gql(
+          `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+          { input: { displayName: 'R', email: `r-${randomUUID()}@example.test`, idempotencyKey: randomUUID() } },
+          FRESHMART,
+        ),
       );
       const memberId = enrollMember.id;
       // Subscribed on the second gateway; the earns go through the first.
@@ -65,7 +82,10 @@ describe.each(['redis', 'nats'])('subscriptions across gateway replicas on the %
 
       // The first gateway restarts while earns keep coming through the second.
       let closedWith: number | null = null;
-      const streaming = subscribe(wsClient(isolated.stack.gatewayUrl, FRESHMART, { onClosed: (code) => (closedWith = code) }), WATCH, { m: memberId, a: 2 });
+      const streaming = subscribe(wsClient(isolated.stack.gatewayUrl, FRESHMART, { onClosed: (code) => (closedWith = code) }), WATCH, {
+        m: memberId,
+        a: 2,
+      });
       await earn(isolated.stack.gatewayUrl, memberId);
       const before = (await streaming.next()).data!.balanceChanged.sequence;
       expect(before).toBe(3);

@@ -74,7 +74,9 @@ describe('balanceChanged over graphql-ws', () => {
       const refused = subscribe(client, WATCH, { memberId: ben.id });
       const answer = await refused.next();
       expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const { lastMemberEventSequence } = dataOf(await gql('query($m: ID!) { lastMemberEventSequence(memberId: $m) }', { m: ava.id }, `demo-member-${ava.handle}`));
+      const { lastMemberEventSequence } = dataOf(
+        await gql('query($m: ID!) { lastMemberEventSequence(memberId: $m) }', { m: ava.id }, `demo-member-${ava.handle}`),
+      );
       const own = subscribe(client, WATCH, { memberId: ava.id, after: lastMemberEventSequence });
       await adjust(ava.id, 5);
       const event = await own.next();
@@ -120,7 +122,6 @@ describe('balanceChanged over graphql-ws', () => {
   });
 });
 
-
 describe('partnerPositionChanged over graphql-ws', () => {
   const POSITION = `subscription($partnerId: ID!) { partnerPositionChanged(partnerId: $partnerId) { pointsIssued issuedAmountMinor direction period { status } } }`;
   it('sends the position now and again after ledger events move it, to the partner itself only', async () => {
@@ -133,7 +134,8 @@ describe('partnerPositionChanged over graphql-ws', () => {
       const memberId = await enrollMember(roadrunner.credential);
       const points = await earn(roadrunner.credential, memberId, 20_000); // 2 points per euro: 400
       let latest = start;
-      while (BigInt(latest.pointsIssued) < BigInt(start.pointsIssued) + BigInt(points)) latest = (await positions.next()).data!.partnerPositionChanged;
+      while (BigInt(latest.pointsIssued) < BigInt(start.pointsIssued) + BigInt(points))
+        latest = (await positions.next()).data!.partnerPositionChanged;
       expect(BigInt(latest.pointsIssued)).toBe(BigInt(start.pointsIssued) + BigInt(points));
       positions.dispose();
       const other = subscribe(client, POSITION, { partnerId: freshmart.id });

@@ -17,7 +17,16 @@ describe('the wallet page', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (.ci/run installs Debian's chromium)`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(() => browser?.close());
@@ -37,11 +46,22 @@ describe('the wallet page', () => {
     const { earnPoints } = dataOf(
       await gql(
         `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { points } }`,
-        { input: { memberId: chloe.id, purchaseAmountMinor: 2_000, currency: 'EUR', reference: 'wallet test', idempotencyKey: randomUUID() } },
+        {
+          input: {
+            memberId: chloe.id,
+            purchaseAmountMinor: 2_000,
+            currency: 'EUR',
+            reference: 'wallet test',
+            idempotencyKey: randomUUID(),
+          },
+        },
         cinema.credential,
       ),
     );
-    await page.waitForFunction((expected) => Number(document.getElementById('available')?.textContent) === expected, before + earnPoints.points);
+    await page.waitForFunction(
+      (expected) => Number(document.getElementById('available')?.textContent) === expected,
+      before + earnPoints.points,
+    );
     const firstRow = await page.textContent('#history tr:first-child');
     expect(firstRow).toContain(`+${earnPoints.points}`);
     expect(firstRow).toContain('Lumière Cinemas');

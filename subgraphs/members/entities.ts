@@ -34,13 +34,7 @@ export class MemberRow {
 
 /** Accounts: see LEDGER.md. MEMBER_* accounts belong to a member, PARTNER_* to a partner. */
 export type AccountKind =
-  | 'MEMBER'
-  | 'MEMBER_PENDING'
-  | 'MEMBER_RESERVED'
-  | 'PARTNER_ISSUANCE'
-  | 'PARTNER_REDEMPTION'
-  | 'BREAKAGE'
-  | 'ADJUSTMENT';
+  'MEMBER' | 'MEMBER_PENDING' | 'MEMBER_RESERVED' | 'PARTNER_ISSUANCE' | 'PARTNER_REDEMPTION' | 'BREAKAGE' | 'ADJUSTMENT';
 
 export type TransferKind =
   | 'EARN'

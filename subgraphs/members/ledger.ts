@@ -230,8 +230,7 @@ export function pointsForPurchase(
 ): number {
   const minorPerUnit = 10n ** BigInt(currencyExponent(currency));
   const points =
-    (BigInt(purchaseAmountMinor) * BigInt(earnRateMilliPointsPerUnit) * BigInt(earnMultiplierPermille)) /
-    (1000n * 1000n * minorPerUnit);
+    (BigInt(purchaseAmountMinor) * BigInt(earnRateMilliPointsPerUnit) * BigInt(earnMultiplierPermille)) / (1000n * 1000n * minorPerUnit);
   return Number(points);
 }
 
@@ -251,7 +250,11 @@ interface EarnRow {
 export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
   const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
   const memberId = checkId(input.memberId, 'memberId');
-  if (!Number.isSafeInteger(input.purchaseAmountMinor) || input.purchaseAmountMinor < 1 || input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR) {
+  if (
+    !Number.isSafeInteger(input.purchaseAmountMinor) ||
+    input.purchaseAmountMinor < 1 ||
+    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
+  ) {
     throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
   }
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
@@ -270,7 +273,10 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     reference,
     pendingUntil: pendingUntil?.toISOString() ?? null,
   };
-  const { transferId } = await writeIdempotent(deps, { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request }, async (manager) => {
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request },
+    async (manager) => {
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
@@ -295,21 +301,54 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         [id, memberId, partnerId, points, input.purchaseAmountMinor, terms.currency, pending ? 'PENDING' : 'POSTED', pendingUntil],
       );
       if (pending) {
-        await recordBalanceChange(manager, memberId, { id, kind: 'EARN_PENDING', points, partnerId, availableDelta: 0, pendingDelta: points, reservedDelta: 0 });
+        await recordBalanceChange(manager, memberId, {
+          id,
+          kind: 'EARN_PENDING',
+          points,
+          partnerId,
+          availableDelta: 0,
+          pendingDelta: points,
+          reservedDelta: 0,
+        });
       } else {
         await postEarnLot(deps, manager, member, id, id, points);
-        await recordBalanceChange(manager, memberId, { id, kind: 'EARN', points, partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0 });
+        await recordBalanceChange(manager, memberId, {
+          id,
+          kind: 'EARN',
+          points,
+          partnerId,
+          availableDelta: points,
+          pendingDelta: 0,
+          reservedDelta: 0,
+        });
         await refreshTier(manager, member);
       }
       return { transferId: id };
-  });
+    },
+  );
   return transferId;
 }
 
 /** Marks an earn posted and gives it its lot (with the coalition's points lifetime). */
-async function postEarnLot(deps: LedgerDeps, manager: EntityManager, member: MemberRow, earnId: string, creditTransferId: string, points: number): Promise<void> {
-  const [{ partner_id: partnerId }] = (await manager.query('SELECT partner_id FROM earns WHERE transfer_id = $1', [earnId])) as [{ partner_id: string }];
-  const lotId = await addLot(manager, member.id, creditTransferId, points, addMonths(new Date(), deps.config.pointsLifetimeMonths), partnerId);
+async function postEarnLot(
+  deps: LedgerDeps,
+  manager: EntityManager,
+  member: MemberRow,
+  earnId: string,
+  creditTransferId: string,
+  points: number,
+): Promise<void> {
+  const [{ partner_id: partnerId }] = (await manager.query('SELECT partner_id FROM earns WHERE transfer_id = $1', [earnId])) as [
+    { partner_id: string },
+  ];
+  const lotId = await addLot(
+    manager,
+    member.id,
+    creditTransferId,
+    points,
+    addMonths(new Date(), deps.config.pointsLifetimeMonths),
+    partnerId,
+  );
   await manager.query(`UPDATE earns SET status = 'POSTED', posted_at = now(), lot_id = $2 WHERE transfer_id = $1`, [earnId, lotId]);
 }
 
@@ -341,7 +380,15 @@ async function postPending(deps: LedgerDeps, manager: EntityManager, member: Mem
   });
   await manager.query('UPDATE earns SET settle_transfer_id = $2 WHERE transfer_id = $1', [earn.transfer_id, id]);
   await postEarnLot(deps, manager, member, earn.transfer_id, id, earn.points);
-  await recordBalanceChange(manager, member.id, { id, kind: 'EARN_POST', points: earn.points, partnerId: earn.partner_id, availableDelta: earn.points, pendingDelta: -earn.points, reservedDelta: 0 });
+  await recordBalanceChange(manager, member.id, {
+    id,
+    kind: 'EARN_POST',
+    points: earn.points,
+    partnerId: earn.partner_id,
+    availableDelta: earn.points,
+    pendingDelta: -earn.points,
+    reservedDelta: 0,
+  });
   await refreshTier(manager, member);
   return id;
 }
@@ -354,20 +401,27 @@ export interface SettlePendingInput {
 /** Posts a pending earn now. Confirming a posted earn returns its posting; a voided one is refused. */
 export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
   const earnId = checkId(input.earnId, 'earnId');
-  const { transferId } = await writeIdempotent(deps, { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async (manager) => {
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'confirm pending points');
       if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
       if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
       return { transferId: await postPending(deps, manager, member, earn, actor(caller)) };
-  });
+    },
+  );
   return transferId;
 }
 
 /** Cancels a pending earn: its points go back to the partner's issuance account. */
 export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
   const earnId = checkId(input.earnId, 'earnId');
-  const { transferId } = await writeIdempotent(deps, { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } }, async (manager) => {
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'void pending points');
       if (earn.status === 'POSTED') throw badInput('The earn was already posted; refund it with reverseEarn instead');
@@ -382,9 +436,18 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
         createdBy: actor(caller),
       });
       await manager.query(`UPDATE earns SET status = 'VOIDED', settle_transfer_id = $2 WHERE transfer_id = $1`, [earnId, id]);
-      await recordBalanceChange(manager, member.id, { id, kind: 'EARN_VOID', points: earn.points, partnerId: earn.partner_id, availableDelta: 0, pendingDelta: -earn.points, reservedDelta: 0 });
+      await recordBalanceChange(manager, member.id, {
+        id,
+        kind: 'EARN_VOID',
+        points: earn.points,
+        partnerId: earn.partner_id,
+        availableDelta: 0,
+        pendingDelta: -earn.points,
+        reservedDelta: 0,
+      });
       return { transferId: id };
-  });
+    },
+  );
   return transferId;
 }
 
@@ -415,43 +478,79 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
   const earnId = checkId(input.earnId, 'earnId');
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   if (input.refundAmountMinor !== undefined && input.refundAmountMinor !== null) {
-    if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1) throw badInput('refundAmountMinor must be a positive whole number');
+    if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1)
+      throw badInput('refundAmountMinor must be a positive whole number');
   }
   const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
   return writeIdempotent(deps, { scope: `reverseEarn:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
-      const { earn, member } = await lockEarn(manager, earnId);
-      checkCanSettleEarn(caller, earn.partner_id, 'refund purchases');
-      if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
-      if (earn.status === 'VOIDED') throw badInput('The earn was voided; there is nothing to refund');
-      const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
-      const refund = input.refundAmountMinor ?? refundable;
-      if (refund < 1 || refund > refundable) throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
-      const refundedTotal = earn.refunded_amount_minor + refund;
-      const reversedTotal = Number((BigInt(earn.points) * BigInt(refundedTotal)) / BigInt(earn.purchase_amount_minor));
-      const toTakeBack = reversedTotal - earn.reversed_points;
-      await manager.query('UPDATE earns SET refunded_amount_minor = $2, reversed_points = $3 WHERE transfer_id = $1', [earnId, refundedTotal, reversedTotal]);
+    const { earn, member } = await lockEarn(manager, earnId);
+    checkCanSettleEarn(caller, earn.partner_id, 'refund purchases');
+    if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
+    if (earn.status === 'VOIDED') throw badInput('The earn was voided; there is nothing to refund');
+    const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
+    const refund = input.refundAmountMinor ?? refundable;
+    if (refund < 1 || refund > refundable)
+      throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
+    const refundedTotal = earn.refunded_amount_minor + refund;
+    const reversedTotal = Number((BigInt(earn.points) * BigInt(refundedTotal)) / BigInt(earn.purchase_amount_minor));
+    const toTakeBack = reversedTotal - earn.reversed_points;
+    await manager.query('UPDATE earns SET refunded_amount_minor = $2, reversed_points = $3 WHERE transfer_id = $1', [
+      earnId,
+      refundedTotal,
+      reversedTotal,
+    ]);
 
-      const [{ available }] = (await manager.query(`SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`, [member.id])) as [
-        { available: number },
-      ];
-      const reversed = Math.min(toTakeBack, Math.max(available, 0));
-      const clawedBack = toTakeBack - reversed;
-      const transferIds: string[] = [];
-      const common = { memberId: member.id, partnerId: earn.partner_id, reference, createdBy: actor(caller) };
-      if (reversed > 0) {
-        const id = await move(manager, { ...common, kind: 'REVERSAL', from: memberAccount(member.id), to: issuanceAccount(earn.partner_id), points: reversed });
-        await takeFromLots(manager, member.id, reversed, earn.lot_id);
-        await recordBalanceChange(manager, member.id, { id, kind: 'REVERSAL', points: reversed, partnerId: earn.partner_id, availableDelta: -reversed, pendingDelta: 0, reservedDelta: 0 });
-        transferIds.push(id);
-      }
-      if (clawedBack > 0) {
-        const id = await move(manager, { ...common, kind: 'CLAWBACK', from: memberAccount(member.id), to: issuanceAccount(earn.partner_id), points: clawedBack, allowNegative: true });
-        await addDebt(manager, member.id, clawedBack);
-        await recordBalanceChange(manager, member.id, { id, kind: 'CLAWBACK', points: clawedBack, partnerId: earn.partner_id, availableDelta: -clawedBack, pendingDelta: 0, reservedDelta: 0 });
-        transferIds.push(id);
-      }
-      await refreshTier(manager, member);
-      return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
+    const [{ available }] = (await manager.query(
+      `SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`,
+      [member.id],
+    )) as [{ available: number }];
+    const reversed = Math.min(toTakeBack, Math.max(available, 0));
+    const clawedBack = toTakeBack - reversed;
+    const transferIds: string[] = [];
+    const common = { memberId: member.id, partnerId: earn.partner_id, reference, createdBy: actor(caller) };
+    if (reversed > 0) {
+      const id = await move(manager, {
+        ...common,
+        kind: 'REVERSAL',
+        from: memberAccount(member.id),
+        to: issuanceAccount(earn.partner_id),
+        points: reversed,
+      });
+      await takeFromLots(manager, member.id, reversed, earn.lot_id);
+      await recordBalanceChange(manager, member.id, {
+        id,
+        kind: 'REVERSAL',
+        points: reversed,
+        partnerId: earn.partner_id,
+        availableDelta: -reversed,
+        pendingDelta: 0,
+        reservedDelta: 0,
+      });
+      transferIds.push(id);
+    }
+    if (clawedBack > 0) {
+      const id = await move(manager, {
+        ...common,
+        kind: 'CLAWBACK',
+        from: memberAccount(member.id),
+        to: issuanceAccount(earn.partner_id),
+        points: clawedBack,
+        allowNegative: true,
+      });
+      await addDebt(manager, member.id, clawedBack);
+      await recordBalanceChange(manager, member.id, {
+        id,
+        kind: 'CLAWBACK',
+        points: clawedBack,
+        partnerId: earn.partner_id,
+        availableDelta: -clawedBack,
+        pendingDelta: 0,
+        reservedDelta: 0,
+      });
+      transferIds.push(id);
+    }
+    await refreshTier(manager, member);
+    return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
   });
 }
 
@@ -477,13 +576,19 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
   checkPoints(input.points);
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const timeoutSeconds = input.timeoutSeconds ?? null;
-  if (timeoutSeconds !== null && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_RESERVATION_TIMEOUT_SECONDS)) {
+  if (
+    timeoutSeconds !== null &&
+    (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_RESERVATION_TIMEOUT_SECONDS)
+  ) {
     throw badInput(`timeoutSeconds must be between 1 and ${MAX_RESERVATION_TIMEOUT_SECONDS}`);
   }
   const timeoutMs = timeoutSeconds === null ? deps.config.reservationTimeoutMs : timeoutSeconds * 1000;
   const minTier = input.minTier ?? null;
   const request = { memberId, partnerId, points: input.points, reference, timeoutSeconds, minTier };
-  const { reservationId } = await writeIdempotent(deps, { scope: `reservePoints:${service}`, key: input.idempotencyKey, request }, async (manager) => {
+  const { reservationId } = await writeIdempotent(
+    deps,
+    { scope: `reservePoints:${service}`, key: input.idempotencyKey, request },
+    async (manager) => {
       const member = await lockMember(manager, memberId);
       if (minTier) {
         const held = await refreshTier(manager, member);
@@ -508,11 +613,24 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
         [reservationId, memberId, partnerId, input.points, reference, transferId, new Date(Date.now() + timeoutMs)],
       );
       for (const take of await takeFromLots(manager, memberId, input.points)) {
-        await manager.query('INSERT INTO reservation_lots (reservation_id, lot_id, points) VALUES ($1, $2, $3)', [reservationId, take.lotId, take.points]);
+        await manager.query('INSERT INTO reservation_lots (reservation_id, lot_id, points) VALUES ($1, $2, $3)', [
+          reservationId,
+          take.lotId,
+          take.points,
+        ]);
       }
-      await recordBalanceChange(manager, memberId, { id: transferId, kind: 'RESERVE', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: input.points });
+      await recordBalanceChange(manager, memberId, {
+        id: transferId,
+        kind: 'RESERVE',
+        points: input.points,
+        partnerId,
+        availableDelta: -input.points,
+        pendingDelta: 0,
+        reservedDelta: input.points,
+      });
       return { reservationId };
-  });
+    },
+  );
   return reservationId;
 }
 
@@ -525,7 +643,10 @@ async function lockReservation(manager: EntityManager, reservationId: string): P
 }
 
 /** The lots a reservation took its points from, with the partners that issued them. */
-async function reservationTakes(manager: EntityManager, reservationId: string): Promise<{ lotId: string; points: number; originPartnerId: string | null }[]> {
+async function reservationTakes(
+  manager: EntityManager,
+  reservationId: string,
+): Promise<{ lotId: string; points: number; originPartnerId: string | null }[]> {
   return (await manager.query(
     `SELECT r.lot_id AS "lotId", r.points::int AS points, l.origin_partner_id AS "originPartnerId"
        FROM reservation_lots r JOIN lots l ON l.id = r.lot_id WHERE r.reservation_id = $1`,
@@ -554,7 +675,16 @@ export async function postReservation(deps: LedgerDeps, caller: Caller, reservat
     });
     await manager.query(`UPDATE reservations SET status = 'POSTED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
     const origins = originsOf(await reservationTakes(manager, reservation.id));
-    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM', points, partnerId: reservation.partnerId, availableDelta: 0, pendingDelta: 0, reservedDelta: -points, origins });
+    await recordBalanceChange(manager, reservation.memberId, {
+      id,
+      kind: 'REDEEM',
+      points,
+      partnerId: reservation.partnerId,
+      availableDelta: 0,
+      pendingDelta: 0,
+      reservedDelta: -points,
+      origins,
+    });
     return reservation.id;
   });
 }
@@ -583,7 +713,15 @@ async function releaseReservation(manager: EntityManager, reservationId: string,
   });
   await returnToLots(manager, reservation.memberId, await reservationTakes(manager, reservation.id));
   await manager.query(`UPDATE reservations SET status = 'VOIDED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
-  await recordBalanceChange(manager, reservation.memberId, { id, kind: 'RELEASE', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: -points });
+  await recordBalanceChange(manager, reservation.memberId, {
+    id,
+    kind: 'RELEASE',
+    points,
+    partnerId: reservation.partnerId,
+    availableDelta: points,
+    pendingDelta: 0,
+    reservedDelta: -points,
+  });
   return reservation.id;
 }
 
@@ -613,7 +751,16 @@ export async function refundReservation(deps: LedgerDeps, caller: Caller, reserv
     const takes = await reservationTakes(manager, reservation.id);
     await returnToLots(manager, reservation.memberId, takes);
     await manager.query(`UPDATE reservations SET status = 'REFUNDED', refund_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
-    await recordBalanceChange(manager, reservation.memberId, { id, kind: 'REDEEM_REFUND', points, partnerId: reservation.partnerId, availableDelta: points, pendingDelta: 0, reservedDelta: 0, origins: originsOf(takes) });
+    await recordBalanceChange(manager, reservation.memberId, {
+      id,
+      kind: 'REDEEM_REFUND',
+      points,
+      partnerId: reservation.partnerId,
+      availableDelta: points,
+      pendingDelta: 0,
+      reservedDelta: 0,
+      origins: originsOf(takes),
+    });
     return reservation.id;
   });
 }
@@ -630,7 +777,11 @@ export interface BurnInput {
 }
 
 /** Spends points at a partner without a catalog reward; resolves with the transfer and its money value. */
-export async function burnPoints(deps: LedgerDeps, caller: Caller, input: BurnInput): Promise<{ transferId: string; valueMinor: number; currency: string }> {
+export async function burnPoints(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: BurnInput,
+): Promise<{ transferId: string; valueMinor: number; currency: string }> {
   const memberId = checkId(input.memberId, 'memberId');
   const partnerId =
     caller.kind === 'member'
@@ -658,7 +809,16 @@ export async function burnPoints(deps: LedgerDeps, caller: Caller, input: BurnIn
       createdBy: actor(caller),
     });
     const origins = originsOf(await takeFromLots(manager, memberId, input.points));
-    await recordBalanceChange(manager, memberId, { id, kind: 'BURN', points: input.points, partnerId, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0, origins });
+    await recordBalanceChange(manager, memberId, {
+      id,
+      kind: 'BURN',
+      points: input.points,
+      partnerId,
+      availableDelta: -input.points,
+      pendingDelta: 0,
+      reservedDelta: 0,
+      origins,
+    });
     const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
     return { transferId: id, valueMinor: Number(valueMinor), currency: terms.currency };
   });
@@ -688,7 +848,10 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
   if (fromMemberId === toMemberId) throw badInput('A member cannot transfer points to itself');
   checkPoints(input.points);
   const request = { fromMemberId, toMemberId, points: input.points };
-  const { transferId } = await writeIdempotent(deps, { scope: `transferPoints:${fromMemberId}`, key: input.idempotencyKey, request }, async (manager) => {
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `transferPoints:${fromMemberId}`, key: input.idempotencyKey, request },
+    async (manager) => {
       await lockMembers(manager, [fromMemberId, toMemberId]);
       const [{ given }] = (await manager.query(
         `SELECT coalesce(sum(points), 0)::int AS given FROM transfers
@@ -697,7 +860,10 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
       )) as [{ given: number }];
       const limit = deps.config.transferDailyLimitPoints;
       if (given + input.points > limit) {
-        throw new DomainError('LIMIT_EXCEEDED', `A member may give at most ${limit} points a day; ${Math.max(limit - given, 0)} remain today`);
+        throw new DomainError(
+          'LIMIT_EXCEEDED',
+          `A member may give at most ${limit} points a day; ${Math.max(limit - given, 0)} remain today`,
+        );
       }
       const id = await move(manager, {
         kind: 'TRANSFER',
@@ -711,10 +877,25 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
       for (const take of await takeFromLots(manager, fromMemberId, input.points)) {
         await addLot(manager, toMemberId, id, take.points, take.expiresAt, take.originPartnerId);
       }
-      await recordBalanceChange(manager, fromMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: -input.points, pendingDelta: 0, reservedDelta: 0 });
-      await recordBalanceChange(manager, toMemberId, { id, kind: 'TRANSFER', points: input.points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
+      await recordBalanceChange(manager, fromMemberId, {
+        id,
+        kind: 'TRANSFER',
+        points: input.points,
+        availableDelta: -input.points,
+        pendingDelta: 0,
+        reservedDelta: 0,
+      });
+      await recordBalanceChange(manager, toMemberId, {
+        id,
+        kind: 'TRANSFER',
+        points: input.points,
+        availableDelta: input.points,
+        pendingDelta: 0,
+        reservedDelta: 0,
+      });
       return { transferId: id };
-  });
+    },
+  );
   return transferId;
 }
 
@@ -740,7 +921,10 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
   if (input.expiresAt && input.points < 0) throw badInput('expiresAt applies only to added points');
   const expiresAt = input.expiresAt ? checkInstant(input.expiresAt, 'expiresAt') : null;
   const request = { memberId, points: input.points, reason, expiresAt: expiresAt?.toISOString() ?? null };
-  const { transferId } = await writeIdempotent(deps, { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request },
+    async (manager) => {
       if (expiresAt) checkFuture(expiresAt, 'expiresAt', MAX_ADJUSTMENT_LIFETIME_MS);
       await lockMember(manager, memberId);
       const points = Math.abs(input.points);
@@ -756,9 +940,17 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
       });
       if (adding) await addLot(manager, memberId, id, points, expiresAt ?? addMonths(new Date(), deps.config.pointsLifetimeMonths), null);
       else await takeFromLots(manager, memberId, points);
-      await recordBalanceChange(manager, memberId, { id, kind: 'ADJUSTMENT', points, availableDelta: input.points, pendingDelta: 0, reservedDelta: 0 });
+      await recordBalanceChange(manager, memberId, {
+        id,
+        kind: 'ADJUSTMENT',
+        points,
+        availableDelta: input.points,
+        pendingDelta: 0,
+        reservedDelta: 0,
+      });
       return { transferId: id };
-  });
+    },
+  );
   return transferId;
 }
 
@@ -842,7 +1034,11 @@ async function expireDueLots(manager: EntityManager, memberId: string, createdBy
 // Internal reads
 
 /** A member's spendable points and tier, for another subgraph (the catalog's affordability filter). */
-export async function memberStanding(deps: LedgerDeps, caller: Caller, memberIdInput: string): Promise<{ memberId: string; availablePoints: number; tier: TierLevel }> {
+export async function memberStanding(
+  deps: LedgerDeps,
+  caller: Caller,
+  memberIdInput: string,
+): Promise<{ memberId: string; availablePoints: number; tier: TierLevel }> {
   requireService(caller, 'memberStanding');
   const memberId = checkId(memberIdInput, 'memberId');
   const [row] = (await deps.dataSource.query(
@@ -881,7 +1077,12 @@ export async function ledgerTotals(
 // ---------------------------------------------------------------------------------------------
 // The event feed (internal: settlement reads it after its checkpoint; see LEDGER.md)
 
-export async function ledgerEventsAfter(dataSource: DataSource, caller: Caller, afterPosition: bigint, first: number): Promise<PublishedEvent[]> {
+export async function ledgerEventsAfter(
+  dataSource: DataSource,
+  caller: Caller,
+  afterPosition: bigint,
+  first: number,
+): Promise<PublishedEvent[]> {
   requireService(caller, 'ledgerEvents');
   if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PER_READ) {
     throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
@@ -889,4 +1090,3 @@ export async function ledgerEventsAfter(dataSource: DataSource, caller: Caller, 
   if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
   return eventsAfter(dataSource.manager, afterPosition, first);
 }
-

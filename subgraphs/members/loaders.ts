@@ -2,7 +2,14 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
-import { balancesFor, qualifyingPointsFor, transactionsFor, type BalanceView, type MemberTransaction, type TransactionFilter } from './reads';
+import {
+  balancesFor,
+  qualifyingPointsFor,
+  transactionsFor,
+  type BalanceView,
+  type MemberTransaction,
+  type TransactionFilter,
+} from './reads';
 
 /**
  * Per-request batch loaders (contract in shared/loaders.ts): every per-member lookup of one

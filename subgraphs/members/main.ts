@@ -22,4 +22,3 @@ runService('members', () =>
     maintenanceIntervalMs: intEnv('LEDGER_MAINTENANCE_INTERVAL_MS', 60_000),
   }),
 );
-

@@ -73,7 +73,19 @@ export async function move(manager: EntityManager, m: Move): Promise<string> {
     `INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
                             partner_id, reference, reason, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [id, m.kind, fromId, toId, m.points, m.memberId, m.counterpartyMemberId ?? null, m.partnerId ?? null, m.reference ?? null, m.reason ?? null, m.createdBy],
+    [
+      id,
+      m.kind,
+      fromId,
+      toId,
+      m.points,
+      m.memberId,
+      m.counterpartyMemberId ?? null,
+      m.partnerId ?? null,
+      m.reference ?? null,
+      m.reason ?? null,
+      m.createdBy,
+    ],
   );
   return id;
 }
@@ -89,7 +101,11 @@ function describe(kind: AccountKind): string {
  */
 async function openAccount(manager: EntityManager, account: AccountRef): Promise<string> {
   const find = async () =>
-    ((await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2', [account.kind, account.ownerId])) as { id: string }[])[0];
+    (
+      (await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2', [account.kind, account.ownerId])) as {
+        id: string;
+      }[]
+    )[0];
   const existing = await find();
   if (existing) return existing.id;
   await manager.query('INSERT INTO accounts (id, kind, owner_id) VALUES ($1, $2, $3) ON CONFLICT (kind, owner_id) DO NOTHING', [
@@ -140,7 +156,9 @@ export interface LotTake {
 }
 
 /** Points taken per originating partner: what settlement's flow matrix counts. */
-export function originsOf(takes: readonly { points: number; originPartnerId: string | null }[]): { partnerId: string | null; points: number }[] {
+export function originsOf(
+  takes: readonly { points: number; originPartnerId: string | null }[],
+): { partnerId: string | null; points: number }[] {
   const byPartner = new Map<string | null, number>();
   for (const take of takes) byPartner.set(take.originPartnerId, (byPartner.get(take.originPartnerId) ?? 0) + take.points);
   return [...byPartner].map(([partnerId, points]) => ({ partnerId, points }));
@@ -169,7 +187,12 @@ export async function addLot(
  * Takes points from a member's lots (after a debit of MEMBER): a preferred lot first (a refund
  * takes from its own purchase's lot), then the lots that expire soonest, oldest first.
  */
-export async function takeFromLots(manager: EntityManager, memberId: string, points: number, preferredLotId?: string | null): Promise<LotTake[]> {
+export async function takeFromLots(
+  manager: EntityManager,
+  memberId: string,
+  points: number,
+  preferredLotId?: string | null,
+): Promise<LotTake[]> {
   const lots = (await manager.query(
     `SELECT id, points_remaining::int AS remaining, expires_at, origin_partner_id FROM lots
       WHERE member_id = $1 AND points_remaining > 0
@@ -190,7 +213,11 @@ export async function takeFromLots(manager: EntityManager, memberId: string, poi
 }
 
 /** Gives points back to the lots they were taken from (a voided reservation), then repays debt. */
-export async function returnToLots(manager: EntityManager, memberId: string, takes: readonly { lotId: string; points: number }[]): Promise<void> {
+export async function returnToLots(
+  manager: EntityManager,
+  memberId: string,
+  takes: readonly { lotId: string; points: number }[],
+): Promise<void> {
   for (const take of takes) {
     await manager.query('UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
   }

@@ -34,7 +34,12 @@ export async function listMembers(
     default:
       throw forbidden('Only partners and the operator may list members');
   }
-  const query = dataSource.getRepository(MemberRow).createQueryBuilder('m').orderBy('m.enrolledAt', 'DESC').addOrderBy('m.id', 'DESC').limit(limit + 1);
+  const query = dataSource
+    .getRepository(MemberRow)
+    .createQueryBuilder('m')
+    .orderBy('m.enrolledAt', 'DESC')
+    .addOrderBy('m.id', 'DESC')
+    .limit(limit + 1);
   if (scope) query.where('m.enrolledViaPartnerId = :scope', { scope });
   if (after) query.andWhere('(m.enrolledAt, m.id) < (:afterAt, :afterId)', { afterAt: after[0], afterId: after[1] });
   return query.getMany();
@@ -64,7 +69,15 @@ export async function balancesFor(dataSource: DataSource, memberIds: readonly st
           GROUP BY expires_at
        ) next ON true`,
     [memberIds],
-  )) as { id: string; available: number; pending: number; reserved: number; lifetime: number; next_expires_at: Date | null; next_points: number | null }[];
+  )) as {
+    id: string;
+    available: number;
+    pending: number;
+    reserved: number;
+    lifetime: number;
+    next_expires_at: Date | null;
+    next_points: number | null;
+  }[];
   const byId = new Map(rows.map((row) => [row.id, row]));
   return memberIds.map((id) => {
     const row = byId.get(id);
@@ -140,7 +153,11 @@ interface TransactionRow {
  * page exists), in one query. What a transfer did to the viewing member follows from the accounts
  * it moved between: in to one of the member's accounts is plus, out of one is minus.
  */
-export async function transactionsFor(dataSource: DataSource, memberIds: readonly string[], filter: TransactionFilter): Promise<MemberTransaction[][]> {
+export async function transactionsFor(
+  dataSource: DataSource,
+  memberIds: readonly string[],
+  filter: TransactionFilter,
+): Promise<MemberTransaction[][]> {
   const conditions: string[] = [];
   const params: unknown[] = [memberIds, filter.limit + 1];
   const param = (value: unknown) => {
@@ -206,7 +223,9 @@ export function checkCanWatchMember(caller: Caller, member: MemberRow): void {
   if (caller.kind === 'member' && caller.memberId === member.id) return;
   if (caller.kind === 'partner' && caller.partnerId === member.enrolledViaPartnerId) return;
   if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
-  throw forbidden(caller.kind === 'partner' ? 'A partner may watch only the members who enrolled through it' : 'A member may watch only itself');
+  throw forbidden(
+    caller.kind === 'partner' ? 'A partner may watch only the members who enrolled through it' : 'A member may watch only itself',
+  );
 }
 
 export const MAX_MEMBER_EVENTS_PER_READ = 1000;
@@ -220,8 +239,14 @@ export interface MemberEventRow {
   occurredAt: Date;
 }
 
-export async function memberEventsAfter(dataSource: DataSource, memberId: string, afterSequence: number, first: number): Promise<MemberEventRow[]> {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_MEMBER_EVENTS_PER_READ) throw new Error(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
+export async function memberEventsAfter(
+  dataSource: DataSource,
+  memberId: string,
+  afterSequence: number,
+  first: number,
+): Promise<MemberEventRow[]> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_MEMBER_EVENTS_PER_READ)
+    throw new Error(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
   return dataSource.query(
     `SELECT id, type, member_id AS "memberId", member_sequence AS sequence, payload, occurred_at AS "occurredAt"
        FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,

@@ -23,7 +23,14 @@ import {
   voidPendingEarn,
   voidReservation,
 } from './ledger';
-import { checkCanWatchMember, listMembers, MAX_MEMBER_EVENTS_PER_READ, memberEventsAfter, transactionPartnerScope, type MemberTransaction } from './reads';
+import {
+  checkCanWatchMember,
+  listMembers,
+  MAX_MEMBER_EVENTS_PER_READ,
+  memberEventsAfter,
+  transactionPartnerScope,
+  type MemberTransaction,
+} from './reads';
 import type { MembersLoaders } from './loaders';
 import type { Caller } from '../../shared/identity';
 import type { TierLevel } from './tiers';
@@ -53,7 +60,12 @@ function present<T>(row: T | null): T {
   return row;
 }
 
-const reservationView = (r: ReservationRow) => ({ id: r.id, status: r.status, points: Number(r.points), redeemTransferId: r.status === 'POSTED' || r.status === 'REFUNDED' ? r.settleTransferId : null });
+const reservationView = (r: ReservationRow) => ({
+  id: r.id,
+  status: r.status,
+  points: Number(r.points),
+  redeemTransferId: r.status === 'POSTED' || r.status === 'REFUNDED' ? r.settleTransferId : null,
+});
 
 /** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts, reads.ts). */
 export const resolvers: Resolvers = {
@@ -78,27 +90,37 @@ export const resolvers: Resolvers = {
       const member = await watchable(caller, loaders, memberId);
       if (!Number.isInteger(afterSequence) || afterSequence < 0) throw badInput('afterSequence must be 0 or more');
       const limit = first ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_EVENTS_PER_READ) throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_EVENTS_PER_READ)
+        throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
       return memberEventsAfter(ledger.dataSource, member.id, afterSequence, limit);
     },
-    lastMemberEventSequence: async (_root, { memberId }, { caller, loaders }) => (await watchable(caller, loaders, memberId)).lastEventSequence,
+    lastMemberEventSequence: async (_root, { memberId }, { caller, loaders }) =>
+      (await watchable(caller, loaders, memberId)).lastEventSequence,
     members: async (_root, { first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
     ledgerTotals: async (_root, { from, to, uptoPosition }, { caller, ledger }) =>
-      (await ledgerTotals(ledger.dataSource, caller, from, to, uptoPosition)).map((t) => ({ kind: t.kind as TransferKind, points: t.points })),
+      (await ledgerTotals(ledger.dataSource, caller, from, to, uptoPosition)).map((t) => ({
+        kind: t.kind as TransferKind,
+        points: t.points,
+      })),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: async (_root, _args, { caller, ledger }) => {
       if (caller.kind !== 'service') throw forbidden('ledgerHead is internal to the coalition services');
-      const [row] = (await ledger.dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as { head: string }[];
+      const [row] = (await ledger.dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as {
+        head: string;
+      }[];
       return row!.head;
     },
-    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) => ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
+    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
+      ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
   Mutation: {
-    enrollMember: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.member.load(await enrollMember(ledger, caller, input))),
-    earnPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await earnPoints(ledger, caller, input))),
+    enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await enrollMember(ledger, caller, input))),
+    earnPoints: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.transfer.load(await earnPoints(ledger, caller, input))),
     confirmPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>
       present(await loaders.transfer.load(await confirmPendingEarn(ledger, caller, input))),
     voidPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>
@@ -112,12 +134,14 @@ export const resolvers: Resolvers = {
         member: present(await loaders.member.load(reversal.memberId)),
       };
     },
-    transferPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
+    transferPoints: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
     burnPoints: async (_root, { input }, { caller, ledger, loaders }) => {
       const burn = await burnPoints(ledger, caller, input);
       return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
     },
-    adjustPoints: async (_root, { input }, { caller, ledger, loaders }) => present(await loaders.transfer.load(await adjustPoints(ledger, caller, input))),
+    adjustPoints: async (_root, { input }, { caller, ledger, loaders }) =>
+      present(await loaders.transfer.load(await adjustPoints(ledger, caller, input))),
     runLedgerMaintenance: (_root, _args, { caller, ledger }) => runMaintenance(ledger, caller),
     reservePoints: async (_root, { input }, { caller, ledger, loaders }) =>
       reservationView(present(await loaders.reservation.load(await reservePoints(ledger, caller, input)))),
@@ -149,7 +173,12 @@ export const resolvers: Resolvers = {
       const connection = toConnection(await loaders.transactions.load({ parent: member.id, options: filter }), limit, transactionCursor);
       return {
         pageInfo: connection.pageInfo,
-        edges: connection.edges.map(({ cursor, node }) => ({ cursor, node: node.transfer, availablePointsDelta: node.availablePointsDelta, pendingPointsDelta: node.pendingPointsDelta })),
+        edges: connection.edges.map(({ cursor, node }) => ({
+          cursor,
+          node: node.transfer,
+          availablePointsDelta: node.availablePointsDelta,
+          pendingPointsDelta: node.pendingPointsDelta,
+        })),
       };
     },
   },
@@ -163,7 +192,8 @@ export const resolvers: Resolvers = {
   LedgerTransfer: {
     points: (transfer) => Number(transfer.points),
     member: async (transfer, _args, { loaders }) => present(await loaders.member.load(transfer.memberId)),
-    counterpartyMember: (transfer, _args, { loaders }) => (transfer.counterpartyMemberId ? loaders.member.load(transfer.counterpartyMemberId) : null),
+    counterpartyMember: (transfer, _args, { loaders }) =>
+      transfer.counterpartyMemberId ? loaders.member.load(transfer.counterpartyMemberId) : null,
     partner: (transfer: TransferRow) => (transfer.partnerId ? { id: transfer.partnerId } : null),
   },
   Subscription: {
@@ -181,8 +211,13 @@ export const resolvers: Resolvers = {
     delta: (event) => Number(event.payload.availableDelta ?? 0),
     pendingDelta: (event) => Number(event.payload.pendingDelta ?? 0),
     reason: (event) =>
-      event.type === 'tier.changed' ? `tier ${String(event.payload.from)} to ${String(event.payload.to)}` : String(event.payload.kind).toLowerCase().replace(/_/g, ' '),
-    balance: (event) => (event.type === 'balance.changed' ? (event.payload.balance as { availablePoints: number; pendingPoints: number; reservedPoints: number }) : null),
+      event.type === 'tier.changed'
+        ? `tier ${String(event.payload.from)} to ${String(event.payload.to)}`
+        : String(event.payload.kind).toLowerCase().replace(/_/g, ' '),
+    balance: (event) =>
+      event.type === 'balance.changed'
+        ? (event.payload.balance as { availablePoints: number; pendingPoints: number; reservedPoints: number })
+        : null,
     tierFrom: (event) => (event.type === 'tier.changed' ? (event.payload.from as TierLevel) : null),
     tierTo: (event) => (event.type === 'tier.changed' ? (event.payload.to as TierLevel) : null),
     partner: (event) => (typeof event.payload.partnerId === 'string' ? { id: event.payload.partnerId } : null),

@@ -34,7 +34,7 @@ export interface MemberStandings {
 function checkCanManage(caller: Caller, reward: RewardRow): void {
   if (caller.kind === 'operator' || (caller.kind === 'partner' && caller.partnerId === reward.partnerId)) return;
   if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its rewards');
-  throw forbidden("A partner may manage only its own rewards");
+  throw forbidden('A partner may manage only its own rewards');
 }
 
 /** A member's redemptions: the member itself and the operator see all; a partner sees those made at it. */
@@ -79,9 +79,21 @@ export const AVAILABLE_NOW_SQL = `r.status = 'ACTIVE' AND (r.valid_from IS NULL 
   AND (r.valid_until IS NULL OR r.valid_until > now()) AND (r.stock_remaining IS NULL OR r.stock_remaining > 0)`;
 
 const SORTS: Record<RewardSort, { order: string; key: (r: RewardRow) => (string | number)[]; after: string }> = {
-  POINTS_COST_ASC: { order: 'r.points_cost ASC, r.id ASC', key: (r) => [r.pointsCost, r.id], after: '(r.points_cost, r.id) > ($A::int, $B::uuid)' },
-  POINTS_COST_DESC: { order: 'r.points_cost DESC, r.id DESC', key: (r) => [r.pointsCost, r.id], after: '(r.points_cost, r.id) < ($A::int, $B::uuid)' },
-  NEWEST: { order: 'r.created_at DESC, r.id DESC', key: (r) => [r.createdAt.toISOString(), r.id], after: '(r.created_at, r.id) < ($A::timestamptz, $B::uuid)' },
+  POINTS_COST_ASC: {
+    order: 'r.points_cost ASC, r.id ASC',
+    key: (r) => [r.pointsCost, r.id],
+    after: '(r.points_cost, r.id) > ($A::int, $B::uuid)',
+  },
+  POINTS_COST_DESC: {
+    order: 'r.points_cost DESC, r.id DESC',
+    key: (r) => [r.pointsCost, r.id],
+    after: '(r.points_cost, r.id) < ($A::int, $B::uuid)',
+  },
+  NEWEST: {
+    order: 'r.created_at DESC, r.id DESC',
+    key: (r) => [r.createdAt.toISOString(), r.id],
+    after: '(r.created_at, r.id) < ($A::timestamptz, $B::uuid)',
+  },
 };
 
 export function rewardSortKey(sort: RewardSort): (r: RewardRow) => (string | number)[] {
@@ -112,7 +124,10 @@ export async function listRewards(
   if (query.partnerId) conditions.push(`r.partner_id = ${param(checkId(query.partnerId, 'partnerId'))}`);
   if (query.category) conditions.push(`r.category = ${param(query.category)}`);
   if (query.kind) conditions.push(`r.kind = ${param(query.kind)}`);
-  for (const [bound, op] of [[query.minPointsCost, '>='], [query.maxPointsCost, '<=']] as const) {
+  for (const [bound, op] of [
+    [query.minPointsCost, '>='],
+    [query.maxPointsCost, '<='],
+  ] as const) {
     if (bound === null || bound === undefined) continue;
     if (!Number.isInteger(bound) || bound < 0) throw badInput('Points cost bounds must be whole numbers of zero or more');
     conditions.push(`r.points_cost ${op} ${param(bound)}`);
@@ -184,7 +199,8 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
   checkRange(input.stock, 'stock', 0, MAX_STOCK);
   checkRange(input.perMemberLimit, 'perMemberLimit', 1, MAX_PER_MEMBER_LIMIT);
   checkRange(input.voucherValidDays, 'voucherValidDays', 1, MAX_VOUCHER_VALID_DAYS);
-  if ((input.cashValueMinor ?? null) === null !== ((input.currency ?? null) === null)) throw badInput('cashValueMinor and currency go together');
+  if (((input.cashValueMinor ?? null) === null) !== ((input.currency ?? null) === null))
+    throw badInput('cashValueMinor and currency go together');
   if (input.currency) currencyExponent(input.currency);
   const validFrom = instant(input.validFrom, 'validFrom');
   const validUntil = instant(input.validUntil, 'validUntil');
@@ -205,17 +221,36 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
     validUntil: validUntil?.toISOString() ?? null,
     voucherValidDays: input.voucherValidDays ?? DEFAULT_VOUCHER_VALID_DAYS,
   };
-  const { rewardId } = await idempotentTransaction(dataSource, { scope: `createReward:${partnerId}`, key: input.idempotencyKey, request: row }, async (manager) => {
-    const rewardId = randomUUID();
-    await manager.query(
-      `INSERT INTO rewards (id, partner_id, title, description, kind, category, points_cost, cash_value_minor, currency, stock_remaining,
+  const { rewardId } = await idempotentTransaction(
+    dataSource,
+    { scope: `createReward:${partnerId}`, key: input.idempotencyKey, request: row },
+    async (manager) => {
+      const rewardId = randomUUID();
+      await manager.query(
+        `INSERT INTO rewards (id, partner_id, title, description, kind, category, points_cost, cash_value_minor, currency, stock_remaining,
                             per_member_limit, min_tier, valid_from, valid_until, voucher_valid_days)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [rewardId, row.partnerId, row.title, row.description, row.kind, row.category, row.pointsCost, row.cashValueMinor, row.currency, row.stock,
-        row.perMemberLimit, row.minTier, row.validFrom, row.validUntil, row.voucherValidDays],
-    );
-    return { rewardId };
-  });
+        [
+          rewardId,
+          row.partnerId,
+          row.title,
+          row.description,
+          row.kind,
+          row.category,
+          row.pointsCost,
+          row.cashValueMinor,
+          row.currency,
+          row.stock,
+          row.perMemberLimit,
+          row.minTier,
+          row.validFrom,
+          row.validUntil,
+          row.voucherValidDays,
+        ],
+      );
+      return { rewardId };
+    },
+  );
   return rewardId;
 }
 
@@ -269,17 +304,26 @@ export async function retireReward(dataSource: DataSource, caller: Caller, rewar
 }
 
 /** Adds or removes units; stock never goes below zero, whatever redemptions run meanwhile. */
-export async function adjustRewardStock(dataSource: DataSource, caller: Caller, input: { rewardId: string; delta: number; idempotencyKey: string }): Promise<string> {
+export async function adjustRewardStock(
+  dataSource: DataSource,
+  caller: Caller,
+  input: { rewardId: string; delta: number; idempotencyKey: string },
+): Promise<string> {
   const reward = await rewardForManagement(dataSource, caller, input.rewardId);
-  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_STOCK) throw badInput(`delta must be a non-zero whole number within ±${MAX_STOCK}`);
+  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_STOCK)
+    throw badInput(`delta must be a non-zero whole number within ±${MAX_STOCK}`);
   if (reward.stockRemaining === null) throw badInput('The reward has unlimited stock');
-  await idempotentTransaction(dataSource, { scope: `adjustRewardStock:${reward.id}`, key: input.idempotencyKey, request: { delta: input.delta } }, async (manager) => {
-    const [[updated]] = (await manager.query(
-      `UPDATE rewards SET stock_remaining = stock_remaining + $2 WHERE id = $1 AND stock_remaining + $2 BETWEEN 0 AND $3 RETURNING id`,
-      [reward.id, input.delta, MAX_STOCK],
-    )) as [unknown[], number];
-    if (!updated) throw new DomainError('BAD_USER_INPUT', `Stock cannot go below zero or above ${MAX_STOCK}`);
-    return { rewardId: reward.id };
-  });
+  await idempotentTransaction(
+    dataSource,
+    { scope: `adjustRewardStock:${reward.id}`, key: input.idempotencyKey, request: { delta: input.delta } },
+    async (manager) => {
+      const [[updated]] = (await manager.query(
+        `UPDATE rewards SET stock_remaining = stock_remaining + $2 WHERE id = $1 AND stock_remaining + $2 BETWEEN 0 AND $3 RETURNING id`,
+        [reward.id, input.delta, MAX_STOCK],
+      )) as [unknown[], number];
+      if (!updated) throw new DomainError('BAD_USER_INPUT', `Stock cannot go below zero or above ${MAX_STOCK}`);
+      return { rewardId: reward.id };
+    },
+  );
   return reward.id;
 }

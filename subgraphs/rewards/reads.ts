@@ -13,7 +13,11 @@ const REDEMPTION_COLUMNS = `d.id, d.member_id AS "memberId", d.reward_id AS "rew
   d.failure_message AS "failureMessage", d.created_at AS "createdAt"`;
 
 /** Groups rows fetched for several parents (keyed by `parent`) back into one list per parent. */
-function groupBy<T extends object>(parents: readonly (string | number)[], rows: ({ parent: string | number } & Record<string, unknown>)[], entity: new () => T): T[][] {
+function groupBy<T extends object>(
+  parents: readonly (string | number)[],
+  rows: ({ parent: string | number } & Record<string, unknown>)[],
+  entity: new () => T,
+): T[][] {
   const lists = new Map<string | number, T[]>();
   for (const { parent, ...row } of rows) {
     const list = lists.get(parent) ?? [];

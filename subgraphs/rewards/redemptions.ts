@@ -1,6 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertInvariant, badInput, DomainError, ERROR_CODES, forbidden, notFound, unauthenticated, type ErrorCode } from '../../shared/errors';
+import {
+  assertInvariant,
+  badInput,
+  DomainError,
+  ERROR_CODES,
+  forbidden,
+  notFound,
+  unauthenticated,
+  type ErrorCode,
+} from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { appendEvent } from '../../shared/outbox';
@@ -23,7 +32,14 @@ import { RedemptionRow, RewardRow, type TierLevel } from './entities';
 /** What the rewards subgraph needs of the members ledger. */
 export interface PointsLedger {
   /** Holds points; idempotent by key (a refusal included). Resolves with the reservation id. */
-  reserve(input: { memberId: string; partnerId: string; points: number; reference: string; minTier: TierLevel; idempotencyKey: string }): Promise<string>;
+  reserve(input: {
+    memberId: string;
+    partnerId: string;
+    points: number;
+    reference: string;
+    minTier: TierLevel;
+    idempotencyKey: string;
+  }): Promise<string>;
   /** Spends held points; posting twice is a no-op. Resolves with the ledger's REDEEM transfer id. */
   post(reservationId: string): Promise<string>;
   /** Gives spent points back; refunding twice is a no-op. */
@@ -59,7 +75,12 @@ export function newVoucherCode(): string {
 // Events
 
 /** Appends a redemption event with the member's next number in this subgraph's sequence. */
-async function recordEvent(manager: EntityManager, redemption: RedemptionRow, type: string, extra: Record<string, unknown> = {}): Promise<void> {
+async function recordEvent(
+  manager: EntityManager,
+  redemption: RedemptionRow,
+  type: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const [row] = (await manager.query(
     `INSERT INTO member_event_sequences (member_id, last_sequence) VALUES ($1, 1)
      ON CONFLICT (member_id) DO UPDATE SET last_sequence = member_event_sequences.last_sequence + 1 RETURNING last_sequence`,
@@ -69,7 +90,13 @@ async function recordEvent(manager: EntityManager, redemption: RedemptionRow, ty
     type,
     memberId: redemption.memberId,
     memberSequence: row!.last_sequence,
-    payload: { redemptionId: redemption.id, rewardId: redemption.rewardId, partnerId: redemption.partnerId, points: redemption.pointsSpent, ...extra },
+    payload: {
+      redemptionId: redemption.id,
+      rewardId: redemption.rewardId,
+      partnerId: redemption.partnerId,
+      points: redemption.pointsSpent,
+      ...extra,
+    },
   });
 }
 
@@ -106,7 +133,12 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
     deps.dataSource,
     { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } },
     async (manager) => {
-      const reward = await manager.getRepository(RewardRow).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :rewardId', { rewardId }).getOne();
+      const reward = await manager
+        .getRepository(RewardRow)
+        .createQueryBuilder('r')
+        .setLock('pessimistic_write')
+        .where('r.id = :rewardId', { rewardId })
+        .getOne();
       if (!reward) throw notFound(`No reward with id ${rewardId}`);
       const now = Date.now();
       if (reward.status !== 'ACTIVE') throw badInput('This reward was retired');
@@ -118,9 +150,12 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
           `SELECT count(*)::int AS count FROM redemptions WHERE member_id = $1 AND reward_id = $2 AND status NOT IN ('CANCELLED', 'FAILED')`,
           [memberId, rewardId],
         )) as [{ count: number }];
-        if (count >= reward.perMemberLimit) throw new DomainError('LIMIT_EXCEEDED', `A member may redeem this reward at most ${reward.perMemberLimit} times`);
+        if (count >= reward.perMemberLimit)
+          throw new DomainError('LIMIT_EXCEEDED', `A member may redeem this reward at most ${reward.perMemberLimit} times`);
       }
-      await manager.query('UPDATE rewards SET stock_remaining = stock_remaining - 1 WHERE id = $1 AND stock_remaining IS NOT NULL', [rewardId]);
+      await manager.query('UPDATE rewards SET stock_remaining = stock_remaining - 1 WHERE id = $1 AND stock_remaining IS NOT NULL', [
+        rewardId,
+      ]);
       const redemptionId = randomUUID();
       await manager.query(
         `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status) VALUES ($1, $2, $3, $4, $5, 'PENDING')`,
@@ -132,7 +167,9 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
 
   const settled = await advance(deps, redemptionId);
   if (settled.status === 'FAILED') {
-    const code = (ERROR_CODES as readonly string[]).includes(settled.failureCode ?? '') ? (settled.failureCode as ErrorCode) : 'BAD_USER_INPUT';
+    const code = (ERROR_CODES as readonly string[]).includes(settled.failureCode ?? '')
+      ? (settled.failureCode as ErrorCode)
+      : 'BAD_USER_INPUT';
     throw new DomainError(code, settled.failureMessage ?? 'The redemption failed');
   }
   return redemptionId;
@@ -210,7 +247,9 @@ async function settle(
     )) as [{ reward_id: string }[], number];
     if (!row) return false;
     if (options.returnStock) {
-      await manager.query('UPDATE rewards SET stock_remaining = stock_remaining + 1 WHERE id = $1 AND stock_remaining IS NOT NULL', [row.reward_id]);
+      await manager.query('UPDATE rewards SET stock_remaining = stock_remaining + 1 WHERE id = $1 AND stock_remaining IS NOT NULL', [
+        row.reward_id,
+      ]);
     }
     await recordEvent(manager, redemption, `redemption.${to.toLowerCase()}`);
     return true;
@@ -242,7 +281,8 @@ export async function cancelRedemption(deps: RedemptionDeps, caller: Caller, red
   if (redemption.status !== 'ISSUED') throw badInput(`A ${redemption.status} redemption cannot be cancelled; only an issued voucher can`);
   if (!(await settle(deps, redemption, 'ISSUED', 'CANCELLING', { returnStock: false }))) {
     const current = await redemptionFor(deps, redemption.id);
-    if (current.status !== 'CANCELLING' && current.status !== 'CANCELLED') throw badInput(`The voucher was ${current.status.toLowerCase()} meanwhile`);
+    if (current.status !== 'CANCELLING' && current.status !== 'CANCELLED')
+      throw badInput(`The voucher was ${current.status.toLowerCase()} meanwhile`);
   }
   await advance(deps, redemption.id);
   return redemption.id;
@@ -264,7 +304,8 @@ export async function useVoucher(deps: RedemptionDeps, caller: Caller, voucherCo
   if (!/^[0-9A-Z]{1,32}$/.test(code)) throw badInput('That is not a voucher code');
   const redemption = await deps.dataSource.getRepository(RedemptionRow).findOneBy({ voucherCode: code });
   // A partner learns nothing about other partners' vouchers: theirs look unknown.
-  if (!redemption || (caller.kind === 'partner' && caller.partnerId !== redemption.partnerId)) throw notFound('No such voucher at this partner');
+  if (!redemption || (caller.kind === 'partner' && caller.partnerId !== redemption.partnerId))
+    throw notFound('No such voucher at this partner');
   if (redemption.status === 'ISSUED' && redemption.voucherExpiresAt && redemption.voucherExpiresAt.getTime() <= Date.now()) {
     await settle(deps, redemption, 'ISSUED', 'EXPIRED', { returnStock: false });
   }
@@ -306,8 +347,12 @@ export async function recover(deps: RedemptionDeps, minAgeMs: number): Promise<R
       if (!(error instanceof DomainError)) throw error;
     }
   }
-  const due = await deps.dataSource.getRepository(RedemptionRow).createQueryBuilder('d')
-    .where(`d.status = 'ISSUED' AND d.voucherExpiresAt <= now()`).limit(RECOVERY_BATCH_SIZE).getMany();
+  const due = await deps.dataSource
+    .getRepository(RedemptionRow)
+    .createQueryBuilder('d')
+    .where(`d.status = 'ISSUED' AND d.voucherExpiresAt <= now()`)
+    .limit(RECOVERY_BATCH_SIZE)
+    .getMany();
   for (const redemption of due) if (await settle(deps, redemption, 'ISSUED', 'EXPIRED', { returnStock: false })) run.expired += 1;
   return run;
 }

@@ -2,7 +2,16 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { adjustRewardStock, checkCanReadRedemption, createReward, listRewards, redemptionScope, retireReward, rewardSortKey, updateReward } from './catalog';
+import {
+  adjustRewardStock,
+  checkCanReadRedemption,
+  createReward,
+  listRewards,
+  redemptionScope,
+  retireReward,
+  rewardSortKey,
+  updateReward,
+} from './catalog';
 import type { RedemptionRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { cancelRedemption, redeemReward, useVoucher } from './redemptions';
@@ -51,13 +60,18 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    redeemReward: async (_root, args, { caller, rewards, loaders }) => present(await loaders.redemption.load(await redeemReward(rewards, caller, args))),
+    redeemReward: async (_root, args, { caller, rewards, loaders }) =>
+      present(await loaders.redemption.load(await redeemReward(rewards, caller, args))),
     cancelRedemption: async (_root, { redemptionId }, { caller, rewards, loaders }) =>
       present(await loaders.redemption.load(await cancelRedemption(rewards, caller, redemptionId))),
-    useVoucher: async (_root, { voucherCode }, { caller, rewards, loaders }) => present(await loaders.redemption.load(await useVoucher(rewards, caller, voucherCode))),
-    createReward: async (_root, { input }, { caller, rewards, loaders }) => present(await loaders.reward.load(await createReward(rewards.dataSource, caller, input))),
-    updateReward: async (_root, { input }, { caller, rewards, loaders }) => present(await loaders.reward.load(await updateReward(rewards.dataSource, caller, input))),
-    retireReward: async (_root, { rewardId }, { caller, rewards, loaders }) => present(await loaders.reward.load(await retireReward(rewards.dataSource, caller, rewardId))),
+    useVoucher: async (_root, { voucherCode }, { caller, rewards, loaders }) =>
+      present(await loaders.redemption.load(await useVoucher(rewards, caller, voucherCode))),
+    createReward: async (_root, { input }, { caller, rewards, loaders }) =>
+      present(await loaders.reward.load(await createReward(rewards.dataSource, caller, input))),
+    updateReward: async (_root, { input }, { caller, rewards, loaders }) =>
+      present(await loaders.reward.load(await updateReward(rewards.dataSource, caller, input))),
+    retireReward: async (_root, { rewardId }, { caller, rewards, loaders }) =>
+      present(await loaders.reward.load(await retireReward(rewards.dataSource, caller, rewardId))),
     adjustRewardStock: async (_root, { input }, { caller, rewards, loaders }) =>
       present(await loaders.reward.load(await adjustRewardStock(rewards.dataSource, caller, input))),
   },
@@ -82,7 +96,10 @@ export const resolvers: Resolvers = {
     redemptions: async (member, { first, after }, { caller, loaders }) => {
       const limit = pageSize(first);
       const { partnerId } = redemptionScope(caller, member.id);
-      const rows = await loaders.redemptionsOfMember.load({ parent: member.id, options: { partnerId, limit, after: decodeCursor(after, 2) } });
+      const rows = await loaders.redemptionsOfMember.load({
+        parent: member.id,
+        options: { partnerId, limit, after: decodeCursor(after, 2) },
+      });
       return toConnection(rows, limit, redemptionCursor);
     },
     affordableRewards: async (member, { first }, { loaders }) => {
@@ -96,7 +113,11 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference) => reference,
     rewards: async (partner, { first, after }, { loaders }) => {
       const limit = pageSize(first);
-      return toConnection(await loaders.rewardsOfPartner.load({ parent: partner.id, options: { limit, after: decodeCursor(after, 2) } }), limit, cheapestFirst);
+      return toConnection(
+        await loaders.rewardsOfPartner.load({ parent: partner.id, options: { limit, after: decodeCursor(after, 2) } }),
+        limit,
+        cheapestFirst,
+      );
     },
   },
 };

@@ -53,7 +53,9 @@ export async function countLedgerEvents(
   const partnerIds = new Set<string>();
   const position = await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
-    const [checkpoint] = (await manager.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`)) as { position: string }[];
+    const [checkpoint] = (await manager.query(
+      `SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`,
+    )) as { position: string }[];
     assertInvariant(checkpoint, 'the ledger feed has a checkpoint');
     let position = BigInt(checkpoint.position);
     for (const event of events) {
@@ -85,12 +87,28 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
     contract = await contractInForce(manager, partnerId, occurredAt);
     assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} happened`);
   }
-  const price = !contract ? 0 : kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL' ? contract.redemptionValueMicrosPerPoint : contract.issuePriceMicrosPerPoint;
+  const price = !contract
+    ? 0
+    : kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL'
+      ? contract.redemptionValueMicrosPerPoint
+      : contract.issuePriceMicrosPerPoint;
   const inserted: unknown[] = await manager.query(
     `INSERT INTO settlement_entries
        (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
-    [event.id, event.position, period.id, late, partnerId, contract?.id ?? null, kind, points, price, contract?.currency ?? null, occurredAt],
+    [
+      event.id,
+      event.position,
+      period.id,
+      late,
+      partnerId,
+      contract?.id ?? null,
+      kind,
+      points,
+      price,
+      contract?.currency ?? null,
+      occurredAt,
+    ],
   );
   const origins = event.payload.origins as { partnerId: string | null; points: number }[] | undefined;
   if (inserted.length === 0) return null;
@@ -106,7 +124,9 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
 }
 
 export async function ledgerCheckpoint(dataSource: DataSource): Promise<bigint> {
-  const [row] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger'`)) as { position: string }[];
+  const [row] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger'`)) as {
+    position: string;
+  }[];
   return BigInt(row?.position ?? 0);
 }
 
@@ -143,7 +163,11 @@ interface Line {
  * Partners' accounts for one period, in one query. Each line's amount is the exact sum of points x
  * price in micro-units (refunds of redemptions subtracted) rounded once to minor units.
  */
-export async function accountsFor(manager: EntityManager, periodId: string, partners: readonly { id: string; currency: string }[]): Promise<PartnerAccount[]> {
+export async function accountsFor(
+  manager: EntityManager,
+  periodId: string,
+  partners: readonly { id: string; currency: string }[],
+): Promise<PartnerAccount[]> {
   const lines = (await manager.query(
     `SELECT partner_id, kind, sum(points)::text AS points, sum(points * price_micros_per_point)::text AS micros,
             max(event_position)::text AS last_position, count(*) FILTER (WHERE late)::int AS late
@@ -219,7 +243,9 @@ export async function closePeriod(
   await catchUp().catch((error: Error) => console.error(`[settlement] closing without catching up: ${error.message}`));
   await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
-    const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [periodId])) as PeriodRow[];
+    const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [
+      periodId,
+    ])) as PeriodRow[];
     if (!period) throw notFound(`No settlement period with id ${periodId}`);
     if (period.status === 'CLOSED') throw new DomainError('PERIOD_CLOSED', 'The period is closed; its statements are frozen');
     const now = new Date();
@@ -236,23 +262,52 @@ export async function closePeriod(
       const nextId = next
         ? (await manager.query('UPDATE settlement_periods SET starts_at = $2 WHERE id = $1 RETURNING id', [next.id, closeAt]), next.id)
         : (await periodContaining(manager, closeAt, length)).id;
-      await manager.query('UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2', [period.id, closeAt, nextId]);
-      await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [period.id, closeAt, nextId]);
+      await manager.query(
+        'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
+        [period.id, closeAt, nextId],
+      );
+      await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [
+        period.id,
+        closeAt,
+        nextId,
+      ]);
     } else {
       await periodContaining(manager, closeAt, length); // the next period exists to take late events
     }
-    await manager.query(`UPDATE settlement_periods SET status = 'CLOSED', closed_at = now(), closed_by = $2 WHERE id = $1`, [period.id, actor(caller)]);
+    await manager.query(`UPDATE settlement_periods SET status = 'CLOSED', closed_at = now(), closed_by = $2 WHERE id = $1`, [
+      period.id,
+      actor(caller),
+    ]);
 
     const partners = (await manager.query('SELECT id FROM partners ORDER BY id')) as { id: string }[];
-    const currencies = await settlementCurrencies(manager, partners.map((p) => p.id));
-    const accounts = await accountsFor(manager, period.id, partners.filter((p) => currencies.has(p.id)).map((p) => ({ id: p.id, currency: currencies.get(p.id)! })));
+    const currencies = await settlementCurrencies(
+      manager,
+      partners.map((p) => p.id),
+    );
+    const accounts = await accountsFor(
+      manager,
+      period.id,
+      partners.filter((p) => currencies.has(p.id)).map((p) => ({ id: p.id, currency: currencies.get(p.id)! })),
+    );
     for (const a of accounts) {
       await manager.query(
         `INSERT INTO settlement_statements (id, period_id, partner_id, currency, points_issued, issued_amount_minor, points_reversed, reversed_amount_minor,
                                             points_redeemed, redeemed_amount_minor, net_amount_minor, direction, late_events)
          VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [period.id, a.partnerId, a.currency, a.pointsIssued, a.issuedAmountMinor, a.pointsReversed, a.reversedAmountMinor, a.pointsRedeemed, a.redeemedAmountMinor,
-          a.netAmountMinor, a.direction, a.lateEvents],
+        [
+          period.id,
+          a.partnerId,
+          a.currency,
+          a.pointsIssued,
+          a.issuedAmountMinor,
+          a.pointsReversed,
+          a.reversedAmountMinor,
+          a.pointsRedeemed,
+          a.redeemedAmountMinor,
+          a.netAmountMinor,
+          a.direction,
+          a.lateEvents,
+        ],
       );
     }
   });
@@ -282,7 +337,8 @@ export const MAX_STATEMENTS_PER_READ = 100;
 
 export async function statementsOf(dataSource: DataSource, caller: Caller, partnerId: string, first: number): Promise<StatementRow[]> {
   checkCanReadPartnerAccounts(caller, partnerId);
-  if (!Number.isInteger(first) || first < 1 || first > MAX_STATEMENTS_PER_READ) throw badInput(`first must be between 1 and ${MAX_STATEMENTS_PER_READ}`);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_STATEMENTS_PER_READ)
+    throw badInput(`first must be between 1 and ${MAX_STATEMENTS_PER_READ}`);
   return dataSource.query(
     `SELECT s.* FROM settlement_statements s JOIN settlement_periods p ON p.id = s.period_id
       WHERE s.partner_id = $1 ORDER BY p.starts_at DESC LIMIT $2`,
@@ -291,7 +347,9 @@ export async function statementsOf(dataSource: DataSource, caller: Caller, partn
 }
 
 export async function statementById(dataSource: DataSource, caller: Caller, statementId: string): Promise<StatementRow> {
-  const [statement] = (await dataSource.query('SELECT * FROM settlement_statements WHERE id = $1', [checkId(statementId, 'id')])) as StatementRow[];
+  const [statement] = (await dataSource.query('SELECT * FROM settlement_statements WHERE id = $1', [
+    checkId(statementId, 'id'),
+  ])) as StatementRow[];
   if (!statement) throw notFound(`No statement with id ${statementId}`);
   checkCanReadPartnerAccounts(caller, statement.partner_id);
   return statement;
@@ -330,7 +388,9 @@ export function statementJson(statement: StatementRow, period: PeriodRow, partne
     partnerCode,
     period: { id: period.id, startsAt: period.starts_at.toISOString(), endsAt: period.ends_at.toISOString() },
     currency: statement.currency,
-    ...Object.fromEntries(STATEMENT_FIELDS.map(([label, column]) => [label.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), statement[column]])),
+    ...Object.fromEntries(
+      STATEMENT_FIELDS.map(([label, column]) => [label.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), statement[column]]),
+    ),
   });
 }
 
@@ -338,7 +398,9 @@ export function statementJson(statement: StatementRow, period: PeriodRow, partne
 // Reconciliation and flows
 
 export async function periodById(manager: EntityManager, periodId: string): Promise<PeriodRow> {
-  const [period] = (await manager.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods WHERE id = $1', [checkId(periodId, 'periodId')])) as PeriodRow[];
+  const [period] = (await manager.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods WHERE id = $1', [
+    checkId(periodId, 'periodId'),
+  ])) as PeriodRow[];
   if (!period) throw notFound(`No settlement period with id ${periodId}`);
   return period;
 }
@@ -424,11 +486,19 @@ export async function reconcile(
     });
   } else {
     const partners = (await dataSource.query('SELECT id FROM partners')) as { id: string }[];
-    const currencies = await settlementCurrencies(dataSource.manager, partners.map((p) => p.id));
-    accounts = await accountsFor(dataSource.manager, period.id, [...currencies].map(([id, currency]) => ({ id, currency })));
+    const currencies = await settlementCurrencies(
+      dataSource.manager,
+      partners.map((p) => p.id),
+    );
+    accounts = await accountsFor(
+      dataSource.manager,
+      period.id,
+      [...currencies].map(([id, currency]) => ({ id, currency })),
+    );
   }
   const currencies = new Set(accounts.map((a) => a.currency));
-  if (currencies.size > 1) throw badInput(`Partners settle in several currencies (${[...currencies].join(', ')}); the money view needs one`);
+  if (currencies.size > 1)
+    throw badInput(`Partners settle in several currencies (${[...currencies].join(', ')}); the money view needs one`);
   const total = (pick: (a: (typeof accounts)[number]) => bigint) => accounts.reduce((sum, a) => sum + pick(a), 0n);
   const issuedLessReversedMinor = total((a) => a.issuedAmountMinor - a.reversedAmountMinor);
   const redeemedMinor = total((a) => a.redeemedAmountMinor);
@@ -448,7 +518,11 @@ export async function reconcile(
 }
 
 /** Points issued at one partner and redeemed at another in a period. */
-export async function pointsFlows(dataSource: DataSource, caller: Caller, periodId: string): Promise<{ issuerPartnerId: string | null; redeemerPartnerId: string; points: string }[]> {
+export async function pointsFlows(
+  dataSource: DataSource,
+  caller: Caller,
+  periodId: string,
+): Promise<{ issuerPartnerId: string | null; redeemerPartnerId: string; points: string }[]> {
   const period = await periodById(dataSource.manager, periodId);
   let scope: string | null = null;
   if (caller.kind === 'partner') scope = caller.partnerId;

@@ -100,7 +100,9 @@ export function startLedgerFeed(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await (await unsubscribe)();
+      await (
+        await unsubscribe
+      )();
       await running;
     },
   };

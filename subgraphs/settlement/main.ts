@@ -5,7 +5,8 @@ import type { PeriodLength } from './periods';
 import { startSettlementSubgraph } from './server';
 
 function periodLength(value: string): PeriodLength {
-  if (value !== 'month' && value !== 'week' && value !== 'day') throw new Error(`SETTLEMENT_PERIOD must be month, week or day, not "${value}"`);
+  if (value !== 'month' && value !== 'week' && value !== 'day')
+    throw new Error(`SETTLEMENT_PERIOD must be month, week or day, not "${value}"`);
   return value;
 }
 

@@ -66,7 +66,11 @@ export async function periodContaining(manager: EntityManager, at: Date, length:
   let start = latest ? latest.ends_at : calendarStart(at, length);
   for (;;) {
     const end = nextBoundary(start, length);
-    await manager.query(`INSERT INTO settlement_periods (id, starts_at, ends_at, status) VALUES ($1, $2, $3, 'OPEN')`, [randomUUID(), start, end]);
+    await manager.query(`INSERT INTO settlement_periods (id, starts_at, ends_at, status) VALUES ($1, $2, $3, 'OPEN')`, [
+      randomUUID(),
+      start,
+      end,
+    ]);
     if (at < end) break;
     start = end;
   }

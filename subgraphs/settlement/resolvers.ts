@@ -1,11 +1,29 @@
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { closePeriod, currentPeriod, periodById, pointsFlows, reconcile, statementById, statementCsv, statementJson, statementsOf, type PartnerAccount } from './books';
+import {
+  closePeriod,
+  currentPeriod,
+  periodById,
+  pointsFlows,
+  reconcile,
+  statementById,
+  statementCsv,
+  statementJson,
+  statementsOf,
+  type PartnerAccount,
+} from './books';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import type { PeriodRow } from './periods';
-import { checkCanReadPartnerAccounts, partnerTerms, registerPartner, requireOperator, setPartnerContract, setPartnerStatus } from './settlement';
+import {
+  checkCanReadPartnerAccounts,
+  partnerTerms,
+  registerPartner,
+  requireOperator,
+  setPartnerContract,
+  setPartnerStatus,
+} from './settlement';
 
 export type PositionModel = PartnerAccount & { period: PeriodRow };
 export interface FlowModel {
@@ -27,7 +45,8 @@ export const resolvers: Resolvers = {
   DateTime,
   Long,
   Query: {
-    partners: (_root, _args, { settlement }) => settlement.dataSource.getRepository(PartnerRow).find({ order: { programName: 'ASC', name: 'ASC' } }),
+    partners: (_root, _args, { settlement }) =>
+      settlement.dataSource.getRepository(PartnerRow).find({ order: { programName: 'ASC', name: 'ASC' } }),
     partner: async (_root, { id }, { loaders }) => {
       const partner = await loaders.partner.load(checkId(id, 'id'));
       if (!partner) throw notFound(`No partner with id ${id}`);
@@ -37,19 +56,33 @@ export const resolvers: Resolvers = {
       if (caller.kind !== 'partner') requireOperator(caller, 'list settlement periods');
       const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
       await currentPeriod(settlement.dataSource, settlement.periodLength); // the period of now exists, even before its first event
-      return settlement.dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [limit]);
+      return settlement.dataSource.query(
+        'SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1',
+        [limit],
+      );
     },
     settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
-    reconciliation: (_root, { periodId }, { caller, settlement }) => reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
+    reconciliation: (_root, { periodId }, { caller, settlement }) =>
+      reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
     pointsFlows: (_root, { periodId }, { caller, settlement }) => pointsFlows(settlement.dataSource, caller, periodId),
-    partnerTerms: (_root, { partnerId }, { caller, settlement }) => partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
+    partnerTerms: (_root, { partnerId }, { caller, settlement }) =>
+      partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
   },
   Mutation: {
-    registerPartner: async (_root, { input }, { caller, settlement, loaders }) => present(await loaders.partner.load(await registerPartner(settlement.dataSource, caller, input))),
+    registerPartner: async (_root, { input }, { caller, settlement, loaders }) =>
+      present(await loaders.partner.load(await registerPartner(settlement.dataSource, caller, input))),
     setPartnerStatus: async (_root, { partnerId, status }, { caller, settlement }) =>
-      present(await settlement.dataSource.getRepository(PartnerRow).findOneBy({ id: await setPartnerStatus(settlement.dataSource, caller, partnerId, status) })),
+      present(
+        await settlement.dataSource
+          .getRepository(PartnerRow)
+          .findOneBy({ id: await setPartnerStatus(settlement.dataSource, caller, partnerId, status) }),
+      ),
     setPartnerContract: async (_root, { input }, { caller, settlement }) =>
-      present(await settlement.dataSource.getRepository(ContractRow).findOneBy({ id: await setPartnerContract(settlement.dataSource, caller, input) })),
+      present(
+        await settlement.dataSource
+          .getRepository(ContractRow)
+          .findOneBy({ id: await setPartnerContract(settlement.dataSource, caller, input) }),
+      ),
     closeSettlementPeriod: async (_root, { periodId, closeAt }, { caller, settlement }) => {
       const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodLength, settlement.catchUp);
       return periodById(settlement.dataSource.manager, closed);
@@ -97,12 +130,17 @@ export const resolvers: Resolvers = {
     redeemedAmountMinor: (s) => s.redeemed_amount_minor,
     netAmountMinor: (s) => s.net_amount_minor,
     lateEvents: (s) => s.late_events,
-    csv: async (s, _args, { settlement, loaders }) => statementCsv(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
-    json: async (s, _args, { settlement, loaders }) => statementJson(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
+    csv: async (s, _args, { settlement, loaders }) =>
+      statementCsv(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
+    json: async (s, _args, { settlement, loaders }) =>
+      statementJson(
+        s,
+        await periodById(settlement.dataSource.manager, s.period_id),
+        present(await loaders.partner.load(s.partner_id)).code,
+      ),
   },
   PointsFlow: {
     issuer: (flow, _args, { loaders }) => (flow.issuerPartnerId ? loaders.partner.load(flow.issuerPartnerId) : null),
     redeemer: async (flow, _args, { loaders }) => present(await loaders.partner.load(flow.redeemerPartnerId)),
   },
 };
-

@@ -95,20 +95,29 @@ export async function registerPartner(dataSource: DataSource, caller: Caller, in
     programName: checkText(input.programName, 'programName', 120),
     category: input.category,
   };
-  const { partnerId } = await idempotentTransaction(dataSource, { scope: 'registerPartner', key: input.idempotencyKey, request }, async (manager) => {
-    const partnerId = randomUUID();
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO partners (id, code, name, program_name, category, status, created_by) VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6)
+  const { partnerId } = await idempotentTransaction(
+    dataSource,
+    { scope: 'registerPartner', key: input.idempotencyKey, request },
+    async (manager) => {
+      const partnerId = randomUUID();
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO partners (id, code, name, program_name, category, status, created_by) VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6)
        ON CONFLICT (code) DO NOTHING RETURNING id`,
-      [partnerId, request.code, request.name, request.programName, request.category, actor(caller)],
-    );
-    if (inserted.length === 0) throw badInput(`A partner with code ${request.code} exists`);
-    return { partnerId };
-  });
+        [partnerId, request.code, request.name, request.programName, request.category, actor(caller)],
+      );
+      if (inserted.length === 0) throw badInput(`A partner with code ${request.code} exists`);
+      return { partnerId };
+    },
+  );
   return partnerId;
 }
 
-export async function setPartnerStatus(dataSource: DataSource, caller: Caller, partnerIdInput: string, status: PartnerStatus): Promise<string> {
+export async function setPartnerStatus(
+  dataSource: DataSource,
+  caller: Caller,
+  partnerIdInput: string,
+  status: PartnerStatus,
+): Promise<string> {
   requireOperator(caller, 'change partner status');
   const partnerId = checkId(partnerIdInput, 'partnerId');
   const { affected } = await dataSource.getRepository(PartnerRow).update({ id: partnerId }, { status });
@@ -144,23 +153,44 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
   const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : null;
   if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) throw badInput('effectiveFrom is not a valid instant');
   const request = { ...input, partnerId, effectiveFrom: effectiveFrom?.toISOString() ?? null, idempotencyKey: undefined };
-  const { contractId } = await idempotentTransaction(dataSource, { scope: `setPartnerContract:${partnerId}`, key: input.idempotencyKey, request }, async (manager) => {
-    const partner = await manager.getRepository(PartnerRow).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :partnerId', { partnerId }).getOne();
-    if (!partner) throw notFound(`No partner with id ${partnerId}`);
-    const from = effectiveFrom ?? new Date();
-    if (from.getTime() < Date.now() - 1000) throw badInput('effectiveFrom must not be in the past: counted events keep their prices');
-    const [other] = (await manager.query('SELECT currency FROM contracts WHERE partner_id = $1 AND currency <> $2 LIMIT 1', [partnerId, input.currency])) as {
-      currency: string;
-    }[];
-    if (other) throw badInput(`The partner settles in ${other.currency}; a contract cannot change its currency`);
-    const contractId = randomUUID();
-    await manager.query(
-      `INSERT INTO contracts (id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point,
+  const { contractId } = await idempotentTransaction(
+    dataSource,
+    { scope: `setPartnerContract:${partnerId}`, key: input.idempotencyKey, request },
+    async (manager) => {
+      const partner = await manager
+        .getRepository(PartnerRow)
+        .createQueryBuilder('p')
+        .setLock('pessimistic_write')
+        .where('p.id = :partnerId', { partnerId })
+        .getOne();
+      if (!partner) throw notFound(`No partner with id ${partnerId}`);
+      const from = effectiveFrom ?? new Date();
+      if (from.getTime() < Date.now() - 1000) throw badInput('effectiveFrom must not be in the past: counted events keep their prices');
+      const [other] = (await manager.query('SELECT currency FROM contracts WHERE partner_id = $1 AND currency <> $2 LIMIT 1', [
+        partnerId,
+        input.currency,
+      ])) as {
+        currency: string;
+      }[];
+      if (other) throw badInput(`The partner settles in ${other.currency}; a contract cannot change its currency`);
+      const contractId = randomUUID();
+      await manager.query(
+        `INSERT INTO contracts (id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point,
                               currency, effective_from, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [contractId, partnerId, input.earnRateMilliPointsPerUnit, input.issuePriceMicrosPerPoint, input.redemptionValueMicrosPerPoint, input.currency, from, actor(caller)],
-    );
-    return { contractId };
-  });
+        [
+          contractId,
+          partnerId,
+          input.earnRateMilliPointsPerUnit,
+          input.issuePriceMicrosPerPoint,
+          input.redemptionValueMicrosPerPoint,
+          input.currency,
+          from,
+          actor(caller),
+        ],
+      );
+      return { contractId };
+    },
+  );
   return contractId;
 }
