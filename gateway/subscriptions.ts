@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { coalesced } from '../shared/coalesce';
 import type { EventBus } from '../shared/eventBus';
 import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../shared/eventBus';
 import type { Caller } from '../shared/identity';
@@ -61,8 +62,10 @@ interface ConnectionState {
 class LedgerWatcher {
   private position: bigint | null = null;
   private readonly listeners = new Map<string, Set<() => void>>();
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly reader = coalesced(
+    () => this.readNewEvents(),
+    (error) => console.error(`[gateway] ledger watcher: ${(error as Error).message}`),
+  );
   private unsubscribe: Promise<() => Promise<void>> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -93,22 +96,7 @@ class LedgerWatcher {
   }
 
   private poll(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.readNewEvents();
-        } catch (error) {
-          console.error(`[gateway] ledger watcher: ${(error as Error).message}`);
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
+    void this.reader.trigger();
   }
 
   private async readNewEvents(): Promise<void> {
@@ -138,7 +126,7 @@ class LedgerWatcher {
     await (
       await this.unsubscribe
     )?.();
-    await this.running;
+    await this.reader.settled();
   }
 }
 
@@ -354,52 +342,41 @@ export function startSubscriptionServer(options: {
       },
       { __memberId: 'ID!', __sequence: 'Int!' },
     );
-    let draining: Promise<void> | null = null;
-    let more = false;
     const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
     // Reads the member's events after the last delivered, oldest first, until there are none.
-    const drain = (): void => {
-      if (draining) {
-        more = true;
-        return;
-      }
-      draining = (async () => {
-        do {
-          more = false;
-          for (;;) {
-            const page = await run(
-              parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'),
-              { m: memberId, a: last, f: REPLAY_BATCH },
-              caller,
-            );
-            if (page.errors?.length) {
-              queue.push({ errors: page.errors });
-              queue.close();
-              return;
-            }
-            const sequences = (page.data as { memberEvents: { sequence: number }[] }).memberEvents.map((e) => e.sequence);
-            for (const sequence of sequences) {
-              const result = await run(
-                perEvent,
-                { ...variables, __memberId: memberId, __sequence: sequence },
-                caller,
-                args.operationName ?? undefined,
-              );
-              last = sequence;
-              queue.push(result);
-            }
-            if (sequences.length < REPLAY_BATCH) break;
+    const reader = coalesced(
+      async () => {
+        for (;;) {
+          const page = await run(
+            parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'),
+            { m: memberId, a: last, f: REPLAY_BATCH },
+            caller,
+          );
+          if (page.errors?.length) {
+            queue.push({ errors: page.errors });
+            queue.close();
+            return;
           }
-        } while (more);
-      })()
-        .catch((error: Error) => {
-          queue.push(errorResult(`The event stream failed: ${error.message}`, 'UPSTREAM_UNAVAILABLE'));
-          queue.close();
-        })
-        .finally(() => {
-          draining = null;
-        });
-    };
+          const sequences = (page.data as { memberEvents: { sequence: number }[] }).memberEvents.map((e) => e.sequence);
+          for (const sequence of sequences) {
+            const result = await run(
+              perEvent,
+              { ...variables, __memberId: memberId, __sequence: sequence },
+              caller,
+              args.operationName ?? undefined,
+            );
+            last = sequence;
+            queue.push(result);
+          }
+          if (sequences.length < REPLAY_BATCH) return;
+        }
+      },
+      (error) => {
+        queue.push(errorResult(`The event stream failed: ${(error as Error).message}`, 'UPSTREAM_UNAVAILABLE'));
+        queue.close();
+      },
+    );
+    const drain = () => void reader.trigger();
     const stopWatching = watcher.watch(memberId, drain);
     drain();
     return queue;
@@ -434,25 +411,12 @@ export function startSubscriptionServer(options: {
     // Access first: a refused subscription gets its error and nothing streams.
     const first = await read();
     if (first.errors?.length) return { errors: first.errors } as ExecutionResult;
-    let reading: Promise<void> | null = null;
-    let more = false;
     const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
-    const refresh = () => {
-      if (reading) {
-        more = true;
-        return;
-      }
-      reading = (async () => {
-        do {
-          more = false;
-          queue.push(await read());
-        } while (more);
-      })()
-        .catch((error: Error) => queue.push(errorResult(`The position stream failed: ${error.message}`, 'UPSTREAM_UNAVAILABLE')))
-        .finally(() => {
-          reading = null;
-        });
-    };
+    const reader = coalesced(
+      async () => queue.push(await read()),
+      (error) => queue.push(errorResult(`The position stream failed: ${(error as Error).message}`, 'UPSTREAM_UNAVAILABLE')),
+    );
+    const refresh = () => void reader.trigger();
     const stopWatching = positions.watch(partnerId, refresh);
     queue.push(first);
     return queue;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { coalesced } from './coalesce';
 import type { EventBus } from './eventBus';
 
 /**
@@ -130,30 +131,19 @@ export interface Relay {
  * replica, or left behind by a crash, are published within that interval).
  */
 export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
-            /* drain */
-          }
-        } catch (error) {
-          if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-  };
+  const relay = coalesced(
+    async () => {
+      if (stopped) return;
+      while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
+        /* drain */
+      }
+    },
+    (error) => {
+      if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
+    },
+  );
+  const run = () => void relay.trigger();
   const timer = setInterval(run, intervalMs);
   timer.unref();
   run();
@@ -162,7 +152,7 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      await relay.settled();
     },
   };
 }

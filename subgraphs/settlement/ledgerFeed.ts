@@ -4,6 +4,7 @@ import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './books';
 import type { PeriodLength } from './periods';
+import { coalesced } from '../../shared/coalesce';
 
 const FEED_BATCH_SIZE = 500;
 /** Partner ids per signal, within the bus's message size. */
@@ -29,8 +30,6 @@ export function startLedgerFeed(options: {
   pollIntervalMs?: number;
 }): LedgerFeed {
   const { dataSource, members, bus, channel, periodLength } = options;
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
 
   const pull = async () => {
@@ -59,43 +58,28 @@ export function startLedgerFeed(options: {
     }
   };
 
-  /** Pulls until nothing is left; errors are logged (the next signal or tick tries again) or, with `raise`, thrown. */
-  const run = (raise = false): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    let failure: unknown = null;
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pull();
-          failure = null;
-        } catch (error) {
-          failure = error;
-          if (!stopped) console.error(`[settlement] ledger feed: ${(error as Error).message}`);
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-    return running.then(() => {
-      if (raise && failure) throw failure;
-    });
-  };
+  // Pulls until nothing is left; a failed pass is logged and the next signal or tick tries again.
+  const feed = coalesced(
+    async () => {
+      if (!stopped) await pull();
+    },
+    (error) => {
+      if (!stopped) console.error(`[settlement] ledger feed: ${(error as Error).message}`);
+    },
+  );
+  const run = () => void feed.trigger();
 
-  const unsubscribe = bus.subscribe(channel, () => void run());
-  const timer = setInterval(() => void run(), options.pollIntervalMs ?? 2000);
+  const unsubscribe = bus.subscribe(channel, run);
+  const timer = setInterval(run, options.pollIntervalMs ?? 2000);
   timer.unref();
-  void run();
+  run();
 
   return {
     async catchUp() {
-      await run();
-      // A pull already under way may have started before the newest events were published.
-      await run(true);
+      // A pass already under way may have started before the newest events were published: the
+      // trigger asks for one more pass after it, and its outcome is the caller's.
+      const failure = await feed.trigger();
+      if (failure) throw failure;
     },
     async stop() {
       stopped = true;
@@ -103,7 +87,7 @@ export function startLedgerFeed(options: {
       await (
         await unsubscribe
       )();
-      await running;
+      await feed.settled();
     },
   };
 }
