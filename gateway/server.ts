@@ -16,6 +16,7 @@ import { signCaller, type Caller } from '../shared/identity';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
+import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -113,11 +114,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const app = express();
   const httpServer = createServer(app);
   let subscriptions: SubscriptionServer | null = null;
+  const armor = queryArmor();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors,
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    allowBatchedHttpRequests: false,
     plugins: [
+      ...armor.plugins,
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Open subscriptions complete cleanly before the server stops.
@@ -130,6 +136,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   subscriptions = startSubscriptionServer({
     httpServer,
     apollo,
+    validationRules: armor.validationRules,
     schema: () => {
       if (!apiSchema) throw new Error('the gateway has not loaded its schema');
       return apiSchema;
@@ -140,7 +147,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   });
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', rssBytes: process.memoryUsage().rss });
   });
   app.get('/ready', async (_req, res) => {
     const checks = await Promise.all(
@@ -195,6 +202,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   });
   app.use(
     '/graphql',
+    corsPolicy(),
+    rateLimiter(),
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => ({ caller: authenticate(req.headers), sqlStatements: 0 }) }),
   );

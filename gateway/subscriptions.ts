@@ -5,6 +5,8 @@ import {
   Kind,
   parse,
   print,
+  specifiedRules,
+  validate,
   visit,
   type DocumentNode,
   type ExecutionArgs,
@@ -12,6 +14,7 @@ import {
   type FieldNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -44,6 +47,8 @@ export const MAX_CONNECTIONS_PER_CALLER = 10;
 /** A subscriber whose socket has this much unsent is closed rather than let memory grow. */
 export const MAX_BUFFERED_BYTES = 1_000_000;
 export const KEEP_ALIVE_MS = 12_000;
+/** Largest message a client may send, as the HTTP body limit. */
+export const MAX_MESSAGE_BYTES = 100_000;
 /** Close codes (4000-4999 are the application's). */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
@@ -278,12 +283,14 @@ export function startSubscriptionServer(options: {
   authenticate: (headers: { authorization?: string }) => Caller;
   members: SubgraphClient;
   bus: EventBus;
+  /** Extra validation (query shape limits) on top of GraphQL's own rules, as for HTTP. */
+  validationRules: readonly ValidationRule[];
 }): SubscriptionServer {
   const { apollo } = options;
   const watcher = new LedgerWatcher(options.members, options.bus);
   const positions = new PositionWatcher(options.bus);
   const connectionsPerCaller = new Map<string, number>();
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<WebSocket, ConnectionState>();
   const stateOf = (socket: WebSocket) => {
     let state = states.get(socket);
@@ -425,6 +432,7 @@ export function startSubscriptionServer(options: {
   const server = useServer<{ authorization?: string; Authorization?: string }>(
     {
       schema: () => options.schema(),
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules]),
       onConnect: (ctx) => {
         const state = stateOf(ctx.extra.socket);
         try {
