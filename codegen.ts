@@ -52,6 +52,7 @@ const config: CodegenConfig = {
         SettlementStatement: '../books#StatementRow',
         Reconciliation: '../books#ReconciliationView',
         PointsFlow: '../resolvers#FlowModel',
+        PartnerApiKey: '../apiKeys#ApiKeyRow',
       },
       '../context#SettlementContext',
     ),

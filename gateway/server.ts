@@ -132,7 +132,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     ],
   });
   await apollo.start();
-  const authenticate = createAuthenticator();
+  const authenticate = createAuthenticator(new SubgraphClient('settlement', config.subgraphUrls.settlement, 'gateway', config.secret));
   subscriptions = startSubscriptionServer({
     httpServer,
     apollo,
@@ -176,7 +176,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     const [, statementId, format] = match as unknown as [string, string, 'csv' | 'json'];
     let caller: Caller;
     try {
-      caller = authenticate(req.headers);
+      caller = await authenticate(req.headers);
     } catch (error) {
       res.status(401).json({ error: (error as Error).message });
       return;
@@ -205,7 +205,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     corsPolicy(),
     rateLimiter(),
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: authenticate(req.headers), sqlStatements: 0 }) }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: await authenticate(req.headers), sqlStatements: 0 }) }),
   );
 
   keepConnectionsAlive(httpServer);

@@ -280,7 +280,7 @@ export function startSubscriptionServer(options: {
   httpServer: Server;
   apollo: ApolloServer<GatewayContext>;
   schema: () => GraphQLSchema;
-  authenticate: (headers: { authorization?: string }) => Caller;
+  authenticate: (headers: { authorization?: string }) => Promise<Caller>;
   members: SubgraphClient;
   bus: EventBus;
   /** Extra validation (query shape limits) on top of GraphQL's own rules, as for HTTP. */
@@ -433,10 +433,10 @@ export function startSubscriptionServer(options: {
     {
       schema: () => options.schema(),
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules]),
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const state = stateOf(ctx.extra.socket);
         try {
-          state.caller = options.authenticate({
+          state.caller = await options.authenticate({
             authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
           });
         } catch (error) {

@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type Caller =
   | { kind: 'anonymous' }
   | { kind: 'member'; memberId: string }
-  | { kind: 'partner'; partnerId: string }
+  | { kind: 'partner'; partnerId: string; scopes?: string[] }
   | { kind: 'operator'; operatorId: string }
   | { kind: 'service'; service: string };
 

@@ -13,6 +13,7 @@ import {
   statementsOf,
   type PartnerAccount,
 } from './books';
+import { apiKeysOf, createApiKey, revokeApiKey, verifyApiKey } from './apiKeys';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import type { PeriodRow } from './periods';
@@ -65,6 +66,7 @@ export const resolvers: Resolvers = {
     reconciliation: (_root, { periodId }, { caller, settlement }) =>
       reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
     pointsFlows: (_root, { periodId }, { caller, settlement }) => pointsFlows(settlement.dataSource, caller, periodId),
+    verifyPartnerApiKey: (_root, { secret }, { caller, settlement }) => verifyApiKey(settlement.dataSource, caller, secret),
     partnerTerms: (_root, { partnerId }, { caller, settlement }) =>
       partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
   },
@@ -83,6 +85,9 @@ export const resolvers: Resolvers = {
           .getRepository(ContractRow)
           .findOneBy({ id: await setPartnerContract(settlement.dataSource, caller, input) }),
       ),
+    createPartnerApiKey: (_root, { partnerId, label, scopes }, { caller, settlement }) =>
+      createApiKey(settlement.dataSource, caller, { partnerId, label, scopes }),
+    revokePartnerApiKey: (_root, { keyId }, { caller, settlement }) => revokeApiKey(settlement.dataSource, caller, keyId),
     closeSettlementPeriod: async (_root, { periodId, closeAt }, { caller, settlement }) => {
       const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodLength, settlement.catchUp);
       return periodById(settlement.dataSource.manager, closed);
@@ -112,7 +117,13 @@ export const resolvers: Resolvers = {
       checkCanReadPartnerAccounts(caller, partner.id);
       return loaders.position.load(partner.id);
     },
+    apiKeys: (partner, _args, { caller, settlement }) => apiKeysOf(settlement.dataSource, caller, partner.id),
     statements: (partner, { first }, { caller, settlement }) => statementsOf(settlement.dataSource, caller, partner.id, first ?? 12),
+  },
+  PartnerApiKey: {
+    createdAt: (key) => key.created_at,
+    revokedAt: (key) => key.revoked_at,
+    lastUsedAt: (key) => key.last_used_at,
   },
   SettlementPeriod: {
     startsAt: (period) => period.starts_at,

@@ -3,9 +3,11 @@ import type { PartnerRow, ContractRow } from '../entities';
 import type { PositionModel, FlowModel } from '../resolvers';
 import type { PeriodRow } from '../periods';
 import type { StatementRow, ReconciliationView } from '../books';
+import type { ApiKeyRow } from '../apiKeys';
 import type { SettlementContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -24,6 +26,26 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** What a partner API key may do. */
+export type ApiKeyScope =
+  /** Manage the partner's reward catalog and accept vouchers. */
+  | 'CATALOG_WRITE'
+  /** Post purchases, refunds and point-of-sale payments. */
+  | 'LEDGER_WRITE'
+  /** Enroll members. */
+  | 'MEMBERS_WRITE'
+  /** Read the partner's contract, position and statements. */
+  | 'SETTLEMENT_READ';
+
+/** A new key and its secret, which is never shown again. */
+export type CreatedPartnerApiKey = {
+  __typename?: 'CreatedPartnerApiKey';
+  /** The key. */
+  key: PartnerApiKey;
+  /** The credential to send as `Authorization: Bearer <secret>`. */
+  secret: Scalars['String']['output'];
+};
+
 /** Operator writes: partners, contracts and periods. Each is kept with who made it. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -34,8 +56,15 @@ export type Mutation = {
    * for a closed period.
    */
   closeSettlementPeriod: SettlementPeriod;
+  /**
+   * Create an API key for a partner; rotate by creating a new key, then revoking the old. Callable by
+   * the partner itself and the operator.
+   */
+  createPartnerApiKey: CreatedPartnerApiKey;
   /** Add a partner to the coalition (ACTIVE; it needs a contract before its customers earn). Operator only. */
   registerPartner: Partner;
+  /** Revoke a key at once. Callable by its partner and the operator. */
+  revokePartnerApiKey: PartnerApiKey;
   /** Give a partner a new contract from its effective date; earlier contracts stay in its history. Operator only. */
   setPartnerContract: PartnerContract;
   /** Suspend or reactivate a partner. Operator only. */
@@ -51,8 +80,22 @@ export type MutationCloseSettlementPeriodArgs = {
 
 
 /** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationCreatePartnerApiKeyArgs = {
+  label: Scalars['String']['input'];
+  partnerId: Scalars['ID']['input'];
+  scopes: Array<ApiKeyScope>;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
 export type MutationRegisterPartnerArgs = {
   input: RegisterPartnerInput;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationRevokePartnerApiKeyArgs = {
+  keyId: Scalars['ID']['input'];
 };
 
 
@@ -71,6 +114,8 @@ export type MutationSetPartnerStatusArgs = {
 /** A partner brand of the coalition. Owned by the settlement subgraph. */
 export type Partner = {
   __typename?: 'Partner';
+  /** The partner's API keys, revoked ones included. Readable by the partner itself and the operator. */
+  apiKeys: Array<PartnerApiKey>;
   /** The partner's line of business. */
   category: PartnerCategory;
   /** Short unique code of the partner, such as `city-bonus-cinema`. */
@@ -100,6 +145,23 @@ export type Partner = {
 /** A partner brand of the coalition. Owned by the settlement subgraph. */
 export type PartnerStatementsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A partner API key (its secret is shown once, when it is created). */
+export type PartnerApiKey = {
+  __typename?: 'PartnerApiKey';
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable identifier of the key; part of the key itself. */
+  id: Scalars['ID']['output'];
+  /** What the key is for, such as `checkout tills`. */
+  label: Scalars['String']['output'];
+  /** When it was last accepted by the gateway, if ever (updated at most once a minute). */
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it was revoked; a revoked key is refused at once. */
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What the key may do. */
+  scopes: Array<ApiKeyScope>;
 };
 
 /** The line of business of a partner. */
@@ -231,6 +293,8 @@ export type Query = {
   settlementPeriods: Array<SettlementPeriod>;
   /** A statement by id: for its partner and the operator. */
   settlementStatement: SettlementStatement;
+  /** Checks a partner API key. Internal: callable by the gateway only. */
+  verifyPartnerApiKey: Maybe<VerifiedPartnerKey>;
 };
 
 
@@ -267,6 +331,12 @@ export type QuerySettlementPeriodsArgs = {
 /** Reads of partners and their settlement. */
 export type QuerySettlementStatementArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryVerifyPartnerApiKeyArgs = {
+  secret: Scalars['String']['input'];
 };
 
 /** The settlement of one period checked against the ledger, and the coalition's view of its money. */
@@ -418,6 +488,15 @@ export type SubscriptionPartnerPositionChangedArgs = {
   partnerId: Scalars['ID']['input'];
 };
 
+/** A key the gateway verified. Not part of the public graph. */
+export type VerifiedPartnerKey = {
+  __typename?: 'VerifiedPartnerKey';
+  /** The partner the key acts for. */
+  partnerId: Scalars['ID']['output'];
+  /** What the key may do. */
+  scopes: Array<ApiKeyScope>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -512,13 +591,16 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ApiKeyScope: ApiKeyScope;
+  CreatedPartnerApiKey: ResolverTypeWrapper<Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversTypes['PartnerApiKey'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  PartnerApiKey: ResolverTypeWrapper<ApiKeyRow>;
   PartnerCategory: PartnerCategory;
   PartnerContract: ResolverTypeWrapper<ContractRow>;
   PartnerPosition: ResolverTypeWrapper<PositionModel>;
@@ -536,17 +618,20 @@ export type ResolversTypes = {
   SettlementPeriod: ResolverTypeWrapper<PeriodRow>;
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  VerifiedPartnerKey: ResolverTypeWrapper<VerifiedPartnerKey>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  CreatedPartnerApiKey: Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversParentTypes['PartnerApiKey'] };
+  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Partner: PartnerRow;
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  PartnerApiKey: ApiKeyRow;
   PartnerContract: ContractRow;
   PartnerPosition: PositionModel;
   PartnerTerms: PartnerTerms;
@@ -560,6 +645,12 @@ export type ResolversParentTypes = {
   SettlementPeriod: PeriodRow;
   SettlementStatement: StatementRow;
   Subscription: Record<PropertyKey, never>;
+  VerifiedPartnerKey: VerifiedPartnerKey;
+};
+
+export type CreatedPartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CreatedPartnerApiKey'] = ResolversParentTypes['CreatedPartnerApiKey']> = {
+  key?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -572,13 +663,16 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MutationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   closeSettlementPeriod?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType, RequireFields<MutationCloseSettlementPeriodArgs, 'periodId'>>;
+  createPartnerApiKey?: Resolver<ResolversTypes['CreatedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationCreatePartnerApiKeyArgs, 'label' | 'partnerId' | 'scopes'>>;
   registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input'>>;
+  revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId'>>;
   setPartnerContract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType, RequireFields<MutationSetPartnerContractArgs, 'input'>>;
   setPartnerStatus?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationSetPartnerStatusArgs, 'partnerId' | 'status'>>;
 };
 
 export type PartnerResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Partner'] = ResolversParentTypes['Partner'], FederationReferenceType extends FederationReferenceTypes['Partner'] = FederationReferenceTypes['Partner']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Partner']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  apiKeys?: Resolver<Array<ResolversTypes['PartnerApiKey']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['PartnerCategory'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType>;
@@ -589,6 +683,15 @@ export type PartnerResolvers<ContextType = SettlementContext, ParentType extends
   programName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   statements?: Resolver<Array<ResolversTypes['SettlementStatement']>, ParentType, ContextType, RequireFields<PartnerStatementsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['PartnerStatus'], ParentType, ContextType>;
+};
+
+export type PartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerApiKey'] = ResolversParentTypes['PartnerApiKey']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
 };
 
 export type PartnerContractResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerContract'] = ResolversParentTypes['PartnerContract']> = {
@@ -635,6 +738,7 @@ export type QueryResolvers<ContextType = SettlementContext, ParentType extends R
   reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'periodId'>>;
   settlementPeriods?: Resolver<Array<ResolversTypes['SettlementPeriod']>, ParentType, ContextType, RequireFields<QuerySettlementPeriodsArgs, 'first'>>;
   settlementStatement?: Resolver<ResolversTypes['SettlementStatement'], ParentType, ContextType, RequireFields<QuerySettlementStatementArgs, 'id'>>;
+  verifyPartnerApiKey?: Resolver<Maybe<ResolversTypes['VerifiedPartnerKey']>, ParentType, ContextType, RequireFields<QueryVerifyPartnerApiKeyArgs, 'secret'>>;
 };
 
 export type ReconciliationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = {
@@ -686,11 +790,18 @@ export type SubscriptionResolvers<ContextType = SettlementContext, ParentType ex
   partnerPositionChanged?: SubscriptionResolver<ResolversTypes['PartnerPosition'], "partnerPositionChanged", ParentType, ContextType, RequireFields<SubscriptionPartnerPositionChangedArgs, 'partnerId'>>;
 };
 
+export type VerifiedPartnerKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['VerifiedPartnerKey'] = ResolversParentTypes['VerifiedPartnerKey']> = {
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SettlementContext> = {
+  CreatedPartnerApiKey?: CreatedPartnerApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
+  PartnerApiKey?: PartnerApiKeyResolvers<ContextType>;
   PartnerContract?: PartnerContractResolvers<ContextType>;
   PartnerPosition?: PartnerPositionResolvers<ContextType>;
   PartnerTerms?: PartnerTermsResolvers<ContextType>;
@@ -701,5 +812,6 @@ export type Resolvers<ContextType = SettlementContext> = {
   SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
   SettlementStatement?: SettlementStatementResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  VerifiedPartnerKey?: VerifiedPartnerKeyResolvers<ContextType>;
 };
 

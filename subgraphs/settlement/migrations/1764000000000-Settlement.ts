@@ -94,6 +94,21 @@ export class Settlement1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (period_id, partner_id)
       )`);
+    // Partner API keys: only a SHA-256 of the secret is kept (the secret is 256 random bits, so a
+    // slow password hash adds nothing); revoked keys stay for the audit trail.
+    await runner.query(`
+      CREATE TABLE partner_api_keys (
+        id uuid PRIMARY KEY,
+        partner_id uuid NOT NULL REFERENCES partners (id),
+        label text NOT NULL,
+        secret_sha256 text NOT NULL,
+        scopes text[] NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      )`);
+    await runner.query('CREATE INDEX partner_api_keys_partner ON partner_api_keys (partner_id)');
     // Where each consumer of the ledger feed stands; advanced in the same transaction as its entries.
     await runner.query(`CREATE TABLE feed_checkpoints (feed text PRIMARY KEY, position bigint NOT NULL)`);
     await runner.query(`INSERT INTO feed_checkpoints (feed, position) VALUES ('ledger', 0)`);
@@ -102,7 +117,7 @@ export class Settlement1764000000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(
-      'DROP TABLE idempotency_keys, feed_checkpoints, settlement_statements, settlement_flows, settlement_entries, settlement_periods, contracts, partners',
+      'DROP TABLE idempotency_keys, partner_api_keys, feed_checkpoints, settlement_statements, settlement_flows, settlement_entries, settlement_periods, contracts, partners',
     );
   }
 }

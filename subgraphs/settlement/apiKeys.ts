@@ -1,0 +1,94 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { badInput, forbidden, notFound } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { checkId, checkText } from '../../shared/validation';
+import { actor, checkCanReadPartnerAccounts } from './settlement';
+
+/**
+ * Partner API keys: `ck_<key id>_<secret>`, the secret 32 random bytes. Only its SHA-256 is stored;
+ * the secret is shown once. Revocation is immediate (the gateway asks on every request it has not
+ * seen in the last few seconds). Rotation: create a new key, move the tills over, revoke the old.
+ */
+export const API_KEY_SCOPES = ['MEMBERS_WRITE', 'LEDGER_WRITE', 'CATALOG_WRITE', 'SETTLEMENT_READ'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+const KEY_PATTERN = /^ck_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
+
+export interface ApiKeyRow {
+  id: string;
+  partner_id: string;
+  label: string;
+  scopes: ApiKeyScope[];
+  created_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const COLUMNS = 'id, partner_id, label, scopes, created_at, revoked_at, last_used_at';
+
+export async function createApiKey(
+  dataSource: DataSource,
+  caller: Caller,
+  input: { partnerId: string; label: string; scopes: readonly ApiKeyScope[] },
+): Promise<{ key: ApiKeyRow; secret: string }> {
+  const partnerId = checkId(input.partnerId, 'partnerId');
+  if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === partnerId)) {
+    throw forbidden('Only the partner itself and the operator may create its keys');
+  }
+  const label = checkText(input.label, 'label', 100);
+  const scopes = [...new Set(input.scopes)];
+  if (scopes.length === 0) throw badInput('A key needs at least one scope');
+  const id = randomUUID();
+  const secret = `ck_${id}_${randomBytes(32).toString('base64url')}`;
+  const [key] = (await dataSource.query(
+    `INSERT INTO partner_api_keys (id, partner_id, label, secret_sha256, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING ${COLUMNS}`,
+    [id, partnerId, label, sha256(secret), scopes, actor(caller)],
+  )) as ApiKeyRow[];
+  return { key: key!, secret };
+}
+
+export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyIdInput: string): Promise<ApiKeyRow> {
+  const keyId = checkId(keyIdInput, 'keyId');
+  const [key] = (await dataSource.query(`SELECT ${COLUMNS} FROM partner_api_keys WHERE id = $1`, [keyId])) as ApiKeyRow[];
+  if (!key) throw notFound(`No API key with id ${keyId}`);
+  if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === key.partner_id)) {
+    throw forbidden("Only the key's partner and the operator may revoke it");
+  }
+  // An UPDATE ... RETURNING comes back from TypeORM as [rows, affected].
+  const [[revoked]] = (await dataSource.query(
+    `UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+    [keyId],
+  )) as [ApiKeyRow[], number];
+  return revoked!;
+}
+
+export async function apiKeysOf(dataSource: DataSource, caller: Caller, partnerId: string): Promise<ApiKeyRow[]> {
+  checkCanReadPartnerAccounts(caller, partnerId);
+  return dataSource.query(`SELECT ${COLUMNS} FROM partner_api_keys WHERE partner_id = $1 ORDER BY created_at DESC`, [partnerId]);
+}
+
+/** The partner and scopes of a valid, unrevoked key; null for anything else. Internal. */
+export async function verifyApiKey(
+  dataSource: DataSource,
+  caller: Caller,
+  secret: string,
+): Promise<{ partnerId: string; scopes: ApiKeyScope[] } | null> {
+  if (caller.kind !== 'service') throw forbidden('verifyPartnerApiKey is internal to the coalition services');
+  const match = KEY_PATTERN.exec(secret);
+  if (!match) return null;
+  const [row] = (await dataSource.query(
+    `SELECT k.partner_id, k.scopes, k.secret_sha256, k.revoked_at, p.status FROM partner_api_keys k JOIN partners p ON p.id = k.partner_id WHERE k.id = $1`,
+    [match[1]],
+  )) as { partner_id: string; scopes: ApiKeyScope[]; secret_sha256: string; revoked_at: Date | null; status: string }[];
+  if (!row || row.revoked_at || row.status !== 'ACTIVE') return null;
+  const given = Buffer.from(sha256(secret), 'hex');
+  if (!timingSafeEqual(given, Buffer.from(row.secret_sha256, 'hex'))) return null;
+  // Key use is recorded for the audit trail, at most once a minute per key.
+  await dataSource.query(
+    `UPDATE partner_api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+    [match[1]],
+  );
+  return { partnerId: row.partner_id, scopes: row.scopes };
+}
