@@ -17,6 +17,7 @@ import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } 
 import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
+import { scopesPlugin } from './scopes';
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -124,6 +125,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     allowBatchedHttpRequests: false,
     plugins: [
       ...armor.plugins,
+      scopesPlugin(config.supergraphSdl),
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Open subscriptions complete cleanly before the server stops.

@@ -57,6 +57,28 @@ describe('partner API keys', () => {
   });
 });
 
+describe('API key scopes, declared with @scopes in the SDL', () => {
+  it('let a key do what its scopes allow and refuse the rest, naming the field and the scope', async () => {
+    const harbor = partner(5);
+    const readOnly = dataOf(await gql(CREATE_KEY, { p: harbor.id, label: 'finance', scopes: ['SETTLEMENT_READ'] }, OPERATOR))
+      .createPartnerApiKey.secret;
+    const tills = dataOf(await gql(CREATE_KEY, { p: harbor.id, label: 'tills', scopes: ['LEDGER_WRITE'] }, OPERATOR)).createPartnerApiKey
+      .secret;
+    const position = `query($p: ID!) { partner(id: $p) { position { pointsIssued } } }`;
+    expect((await gql(position, { p: harbor.id }, readOnly)).errors).toBeUndefined();
+    const refusedRead = await gql(position, { p: harbor.id }, tills);
+    expect(errorCode(refusedRead)).toBe('FORBIDDEN');
+    expect(refusedRead.errors?.[0]?.message).toContain('Partner.position needs SETTLEMENT_READ');
+
+    const memberId = DEMO_MEMBERS[3].id;
+    const input = { memberId, purchaseAmountMinor: 1_000, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() };
+    const refusedWrite = await gql(EARN, { input }, readOnly);
+    expect(errorCode(refusedWrite)).toBe('FORBIDDEN');
+    expect(refusedWrite.errors?.[0]?.message).toContain('Mutation.earnPoints needs LEDGER_WRITE');
+    expect(dataOf(await gql(EARN, { input }, tills)).earnPoints.partner).toEqual({ id: harbor.id });
+  });
+});
+
 describe('member and operator tokens', () => {
   it('are accepted when signed with the configured key and not expired', async () => {
     const ava = DEMO_MEMBERS[0];

@@ -879,7 +879,6 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AdjustPointsInput: AdjustPointsInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
@@ -919,12 +918,12 @@ export type ResolversTypes = {
   TierLevel: TierLevel;
   TransferKind: TransferKind;
   TransferPointsInput: TransferPointsInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AdjustPointsInput: AdjustPointsInput;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Balance: Balance;
@@ -960,7 +959,14 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   Tier: Tier;
   TransferPointsInput: TransferPointsInput;
+  String: Scalars['String']['output'];
 };
+
+export type ScopesDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type ScopesDirectiveResolver<Result, Parent, ContextType = MembersContext, Args = ScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type BalanceResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Balance'] = ResolversParentTypes['Balance']> = {
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1178,3 +1184,6 @@ export type Resolvers<ContextType = MembersContext> = {
   Tier?: TierResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = MembersContext> = {
+  scopes?: ScopesDirectiveResolver<any, any, ContextType>;
+};

@@ -529,7 +529,6 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
   CreateRewardInput: CreateRewardInput;
@@ -552,13 +551,13 @@ export type ResolversTypes = {
   RewardStatus: RewardStatus;
   TierLevel: TierLevel;
   UpdateRewardInput: UpdateRewardInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Balance: Balance;
   CreateRewardInput: CreateRewardInput;
@@ -576,7 +575,14 @@ export type ResolversParentTypes = {
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
   UpdateRewardInput: UpdateRewardInput;
+  String: Scalars['String']['output'];
 };
+
+export type ScopesDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type ScopesDirectiveResolver<Result, Parent, ContextType = RewardsContext, Args = ScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -684,3 +690,6 @@ export type Resolvers<ContextType = RewardsContext> = {
   RewardEdge?: RewardEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = RewardsContext> = {
+  scopes?: ScopesDirectiveResolver<any, any, ContextType>;
+};

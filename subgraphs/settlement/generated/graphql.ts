@@ -593,7 +593,6 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   ApiKeyScope: ApiKeyScope;
   CreatedPartnerApiKey: ResolverTypeWrapper<Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversTypes['PartnerApiKey'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -619,12 +618,12 @@ export type ResolversTypes = {
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VerifiedPartnerKey: ResolverTypeWrapper<VerifiedPartnerKey>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   CreatedPartnerApiKey: Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversParentTypes['PartnerApiKey'] };
-  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -646,7 +645,14 @@ export type ResolversParentTypes = {
   SettlementStatement: StatementRow;
   Subscription: Record<PropertyKey, never>;
   VerifiedPartnerKey: VerifiedPartnerKey;
+  String: Scalars['String']['output'];
 };
+
+export type ScopesDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type ScopesDirectiveResolver<Result, Parent, ContextType = SettlementContext, Args = ScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CreatedPartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CreatedPartnerApiKey'] = ResolversParentTypes['CreatedPartnerApiKey']> = {
   key?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType>;
@@ -815,3 +821,6 @@ export type Resolvers<ContextType = SettlementContext> = {
   VerifiedPartnerKey?: VerifiedPartnerKeyResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = SettlementContext> = {
+  scopes?: ScopesDirectiveResolver<any, any, ContextType>;
+};

@@ -1,0 +1,62 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, parse, TypeInfo, visit, visitWithTypeInfo, getNamedType } from 'graphql';
+import type { GatewayContext } from './server';
+
+/**
+ * Partner API-key scopes, declared in the subgraph SDL with `@scopes(anyOf: [...])` on the fields
+ * that need them and composed into the supergraph (@composeDirective). This plugin reads those
+ * declarations from the supergraph once and checks every operation of a scoped caller (a partner
+ * API key) before it runs: a field whose scopes the key lacks fails the whole operation with
+ * FORBIDDEN, naming the field and the scope. Other credentials carry no scopes.
+ */
+export function requiredScopes(supergraphSdl: string): Map<string, string[]> {
+  const required = new Map<string, string[]>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    for (const field of definition.fields ?? []) {
+      const directive = field.directives?.find((d) => d.name.value === 'scopes');
+      const anyOf = directive?.arguments?.find((a) => a.name.value === 'anyOf')?.value;
+      if (anyOf?.kind === Kind.LIST) {
+        required.set(
+          `${definition.name.value}.${field.name.value}`,
+          anyOf.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])),
+        );
+      }
+    }
+  }
+  return required;
+}
+
+export function scopesPlugin(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
+  const required = requiredScopes(supergraphSdl);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, schema }) {
+          const caller = contextValue.caller;
+          if (caller.kind !== 'partner' || !caller.scopes) return;
+          const granted = new Set(caller.scopes);
+          const typeInfo = new TypeInfo(schema);
+          const missing: string[] = [];
+          visit(
+            document,
+            visitWithTypeInfo(typeInfo, {
+              Field(node) {
+                const parent = typeInfo.getParentType();
+                if (!parent) return;
+                const coordinate = `${getNamedType(parent).name}.${node.name.value}`;
+                const anyOf = required.get(coordinate);
+                if (anyOf && !anyOf.some((scope) => granted.has(scope))) missing.push(`${coordinate} needs ${anyOf.join(' or ')}`);
+              },
+            }),
+          );
+          if (missing.length) {
+            throw new GraphQLError(`This API key lacks a scope: ${missing.join('; ')}`, {
+              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
