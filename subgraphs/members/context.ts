@@ -6,4 +6,6 @@ export interface MembersContext {
   caller: Caller;
   ledger: LedgerDeps;
   loaders: MembersLoaders;
+  /** Key of the per-partner member pseudonyms. */
+  pseudonymSecret: string;
 }

@@ -4,6 +4,7 @@ import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
 import {
   balancesFor,
+  consentsOf,
   qualifyingPointsFor,
   transactionsFor,
   type BalanceView,
@@ -22,6 +23,8 @@ export interface MembersLoaders {
   qualifyingPoints: DataLoader<string, number>;
   transfer: DataLoader<string, TransferRow | null>;
   reservation: DataLoader<string, ReservationRow | null>;
+  /** Partners each member consented to. */
+  consents: DataLoader<string, Set<string>>;
   transactions: DataLoader<{ parent: string; options: TransactionFilter }, MemberTransaction[], string>;
 }
 
@@ -32,6 +35,7 @@ export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
     qualifyingPoints: new DataLoader((memberIds) => qualifyingPointsFor(dataSource, memberIds)),
     transfer: byIdLoader(dataSource, TransferRow),
     reservation: byIdLoader(dataSource, ReservationRow),
+    consents: new DataLoader((memberIds) => consentsOf(dataSource, memberIds)),
     transactions: perParentLoader((memberIds, filter) => transactionsFor(dataSource, memberIds, filter)),
   };
 }

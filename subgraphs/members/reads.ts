@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { forbidden, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
@@ -252,4 +253,36 @@ export async function memberEventsAfter(
        FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,
     [memberId, afterSequence, first],
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Personal data (DESIGN.md, "Callers": a partner sees a member's PII only where the member enrolled
+// through it or consented to it)
+
+export function canSeePersonalData(caller: Caller, member: MemberRow, consentedPartnerIds: ReadonlySet<string>): boolean {
+  switch (caller.kind) {
+    case 'member':
+      return caller.memberId === member.id;
+    case 'operator':
+    case 'service':
+      return true;
+    case 'partner':
+      return caller.partnerId === member.enrolledViaPartnerId || consentedPartnerIds.has(caller.partnerId);
+    case 'anonymous':
+      return false;
+  }
+}
+
+/** Per partner, a stable pseudonym of a member: an HMAC, so it cannot be reversed or matched across partners. */
+export function pseudonymFor(secret: string, memberId: string, viewer: Caller): string {
+  const audience = viewer.kind === 'partner' ? viewer.partnerId : 'coalition';
+  return `m_${createHmac('sha256', secret).update(`${audience}:${memberId}`).digest('base64url').slice(0, 22)}`;
+}
+
+export async function consentsOf(dataSource: DataSource, memberIds: readonly string[]): Promise<Set<string>[]> {
+  const rows = (await dataSource.query('SELECT member_id, partner_id FROM consents WHERE member_id = ANY($1::uuid[])', [memberIds])) as {
+    member_id: string;
+    partner_id: string;
+  }[];
+  return memberIds.map((id) => new Set(rows.filter((r) => r.member_id === id).map((r) => r.partner_id)));
 }

@@ -24,10 +24,12 @@ import {
   voidReservation,
 } from './ledger';
 import {
+  canSeePersonalData,
   checkCanWatchMember,
   listMembers,
   MAX_MEMBER_EVENTS_PER_READ,
   memberEventsAfter,
+  pseudonymFor,
   transactionPartnerScope,
   type MemberTransaction,
 } from './reads';
@@ -35,6 +37,7 @@ import type { MembersLoaders } from './loaders';
 import type { Caller } from '../../shared/identity';
 import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
+import { setConsent } from './consents';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
 export interface PartnerRef {
@@ -140,6 +143,10 @@ export const resolvers: Resolvers = {
       const burn = await burnPoints(ledger, caller, input);
       return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
     },
+    grantConsent: async (_root, { memberId, partnerId }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await setConsent(ledger, caller, { memberId, partnerId, granted: true }))),
+    revokeConsent: async (_root, { memberId, partnerId }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await setConsent(ledger, caller, { memberId, partnerId, granted: false }))),
     adjustPoints: async (_root, { input }, { caller, ledger, loaders }) =>
       present(await loaders.transfer.load(await adjustPoints(ledger, caller, input))),
     runLedgerMaintenance: (_root, _args, { caller, ledger }) => runMaintenance(ledger, caller),
@@ -158,6 +165,19 @@ export const resolvers: Resolvers = {
       return loaders.member.load(reference.id);
     },
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
+    displayName: async (member, _args, { caller, loaders, pseudonymSecret }) =>
+      canSeePersonalData(caller, member, await loaders.consents.load(member.id))
+        ? member.displayName
+        : pseudonymFor(pseudonymSecret, member.id, caller),
+    email: async (member, _args, { caller, loaders }) =>
+      canSeePersonalData(caller, member, await loaders.consents.load(member.id)) ? member.email : null,
+    pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
+    consents: async (member, _args, { caller, loaders }) => {
+      if (!(caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === member.id))) {
+        throw forbidden('Only the member itself and the operator may read its consents');
+      }
+      return [...(await loaders.consents.load(member.id))].map((id) => ({ id }));
+    },
     balance: (member, _args, { loaders }) => loaders.balance.load(member.id),
     tier: async (member, _args, { loaders }) => tierFor(await loaders.qualifyingPoints.load(member.id)),
     transactions: async (member, { first, after, kinds, partnerId, from, to }, { caller, loaders }) => {

@@ -71,7 +71,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     host: config.host,
     port: config.port,
     secret: config.secret,
-    createContext: (caller) => ({ caller, ledger, loaders: createMembersLoaders(dataSource) }),
+    createContext: (caller) => ({ caller, ledger, loaders: createMembersLoaders(dataSource), pseudonymSecret: config.secret }),
     isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
   });
   return {

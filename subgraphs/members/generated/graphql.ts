@@ -257,16 +257,29 @@ export type Member = {
   __typename?: 'Member';
   /** The member's points balance, read from the ledger (the only source of truth for balances). */
   balance: Balance;
-  /** The name the member chose to be addressed by. */
+  /** Partners the member allows to see its name and email. For the member and the operator. */
+  consents: Array<Partner>;
+  /**
+   * The name the member chose to be addressed by: for the member, the operator, the partner it
+   * enrolled through and partners it consented to; other partners get `pseudonym` here instead.
+   */
   displayName: Scalars['String']['output'];
-  /** The member's email address, unique in the coalition (compared case-insensitively). */
-  email: Scalars['String']['output'];
+  /**
+   * The member's email address, unique in the coalition (compared case-insensitively); null for
+   * partners that may not see it (see displayName).
+   */
+  email: Maybe<Scalars['String']['output']>;
   /** When the member joined the coalition. */
   enrolledAt: Scalars['DateTime']['output'];
   /** The partner the member enrolled through. */
   enrolledVia: Partner;
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
+  /**
+   * A stable identifier of the member that reveals nothing: the same for one partner every time,
+   * different for each partner, so partners cannot match their customers with each other's.
+   */
+  pseudonym: Scalars['String']['output'];
   /** The member's current tier, from qualifying points over the trailing 12 months. */
   tier: Tier;
   /** The member's ledger transfers, newest first. */
@@ -365,6 +378,11 @@ export type Mutation = {
   earnPoints: LedgerTransfer;
   /** Enroll a new member in the coalition, through a partner. Callable by partners and the operator. */
   enrollMember: Member;
+  /**
+   * Let a partner see the member's name and email (the partner it enrolled through always may).
+   * Callable by the member itself and the operator; takes effect at once.
+   */
+  grantConsent: Member;
   /** Spend reserved points. Internal. Posting a posted reservation returns it unchanged. */
   postReservation: PointsReservation;
   /**
@@ -383,6 +401,8 @@ export type Mutation = {
    * the partner of the earn and the operator.
    */
   reverseEarn: EarnReversal;
+  /** Withdraw a consent; takes effect at once. Callable by the member itself and the operator. */
+  revokeConsent: Member;
   /**
    * Expire due lots into breakage (oldest first), post pending earns whose hold ended and release
    * timed-out reservations. Idempotent and safe to run concurrently; the ledger also runs it on a
@@ -433,6 +453,13 @@ export type MutationEnrollMemberArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationGrantConsentArgs = {
+  memberId: Scalars['ID']['input'];
+  partnerId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationPostReservationArgs = {
   reservationId: Scalars['ID']['input'];
 };
@@ -453,6 +480,13 @@ export type MutationReservePointsArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationReverseEarnArgs = {
   input: ReverseEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationRevokeConsentArgs = {
+  memberId: Scalars['ID']['input'];
+  partnerId: Scalars['ID']['input'];
 };
 
 
@@ -1049,11 +1083,13 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MemberResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
   balance?: Resolver<ResolversTypes['Balance'], ParentType, ContextType>;
+  consents?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enrolledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enrolledVia?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  pseudonym?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
   transactions?: Resolver<ResolversTypes['MemberTransactionConnection'], ParentType, ContextType, RequireFields<MemberTransactionsArgs, 'first'>>;
 };
@@ -1092,10 +1128,12 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
+  grantConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'memberId' | 'partnerId'>>;
   postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
   refundReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationRefundReservationArgs, 'reservationId'>>;
   reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
+  revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
   voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;

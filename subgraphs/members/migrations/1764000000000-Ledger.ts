@@ -128,13 +128,21 @@ export class Ledger1764000000000 implements MigrationInterface {
         PRIMARY KEY (reservation_id, lot_id)
       )`);
 
+    // Partners a member lets see its name and email, besides the one it enrolled through.
+    await runner.query(`
+      CREATE TABLE consents (
+        member_id uuid NOT NULL REFERENCES members (id),
+        partner_id uuid NOT NULL,
+        granted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (member_id, partner_id)
+      )`);
     await runner.query(IDEMPOTENCY_TABLE_SQL);
     await runner.query(OUTBOX_TABLE_SQL);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(
-      'DROP TABLE outbox_events, idempotency_keys, reservation_lots, reservations, earns, lots, transfers, accounts, members',
+      'DROP TABLE outbox_events, idempotency_keys, consents, reservation_lots, reservations, earns, lots, transfers, accounts, members',
     );
     await runner.query('DROP SEQUENCE outbox_position');
   }

@@ -1,0 +1,35 @@
+import { forbidden, unauthenticated } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { checkId } from '../../shared/validation';
+import type { LedgerDeps } from './ledger';
+
+/**
+ * A member's consents: the partners, besides the one it enrolled through, that may see its name and
+ * email (reads.ts canSeePersonalData). Granted and withdrawn by the member (or the operator), in
+ * effect from the next request: nothing caches them across requests.
+ */
+function checkCanManageConsents(caller: Caller, memberId: string): void {
+  if (caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === memberId)) return;
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to manage its consents');
+  throw forbidden('Only the member itself and the operator may manage its consents');
+}
+
+export async function setConsent(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: { memberId: string; partnerId: string; granted: boolean },
+): Promise<string> {
+  const memberId = checkId(input.memberId, 'memberId');
+  const partnerId = checkId(input.partnerId, 'partnerId');
+  checkCanManageConsents(caller, memberId);
+  if (input.granted) {
+    await deps.partners.partnerTerms(partnerId); // NOT_FOUND for a partner that does not exist
+    await deps.dataSource.query(
+      `INSERT INTO consents (member_id, partner_id) SELECT id, $2 FROM members WHERE id = $1 ON CONFLICT DO NOTHING`,
+      [memberId, partnerId],
+    );
+  } else {
+    await deps.dataSource.query('DELETE FROM consents WHERE member_id = $1 AND partner_id = $2', [memberId, partnerId]);
+  }
+  return memberId;
+}
