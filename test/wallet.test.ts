@@ -10,11 +10,15 @@ import { dataOf, gatewayUrl, gql, partner } from './helpers';
  * in with a member credential, shows the balance and history, and follows them live over graphql-ws.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI (.ci/run installs Debian's chromium) must run this test; a developer machine without Chromium
+// skips it with a notice rather than failing `npm test`.
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs Debian's chromium`);
+if (!available) console.warn(`wallet page test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
-describe('the wallet page', () => {
+(available ? describe : describe.skip)('the wallet page', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (.ci/run installs Debian's chromium)`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
