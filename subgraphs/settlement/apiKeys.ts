@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { badInput, forbidden, notFound } from '../../shared/errors';
+import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
 import { actor, checkCanReadPartnerAccounts } from './settlement';
@@ -33,6 +33,7 @@ export async function createApiKey(
   input: { partnerId: string; label: string; scopes: readonly ApiKeyScope[] },
 ): Promise<{ key: ApiKeyRow; secret: string }> {
   const partnerId = checkId(input.partnerId, 'partnerId');
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its keys');
   if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === partnerId)) {
     throw forbidden('Only the partner itself and the operator may create its keys');
   }
@@ -53,6 +54,7 @@ export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyId
   const keyId = checkId(keyIdInput, 'keyId');
   const [key] = (await dataSource.query(`SELECT ${COLUMNS} FROM partner_api_keys WHERE id = $1`, [keyId])) as ApiKeyRow[];
   if (!key) throw notFound(`No API key with id ${keyId}`);
+  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its keys');
   if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === key.partner_id)) {
     throw forbidden("Only the key's partner and the operator may revoke it");
   }
