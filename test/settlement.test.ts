@@ -142,6 +142,25 @@ describe('the partner registry', () => {
   });
 });
 
+/** Prints the ledger events of a period that settlement did not count alike (diagnosis only). */
+async function explainImbalance(periodId: string) {
+  const { rows } = await isolated.pool.query(
+    `SELECT o.id::text, o.position::text, o.occurred_at, o.payload->>'kind' AS kind, o.payload->>'points' AS points,
+            e.occurred_at AS booked_occurred_at, e.event_position::text AS booked_position, e.period_id::text AS booked_period, p.starts_at, p.ends_at,
+            (SELECT position::text FROM settlement.feed_checkpoints WHERE feed = 'ledger') AS checkpoint
+       FROM members.outbox_events o
+       JOIN settlement.settlement_periods p ON p.id = $1::uuid
+       LEFT JOIN settlement.settlement_entries e ON e.event_id::text = o.id::text
+      WHERE o.type = 'balance.changed' AND o.occurred_at >= p.starts_at - interval '1 second' AND o.occurred_at < p.ends_at + interval '1 second'
+        AND (e.event_id IS NULL OR e.occurred_at <> date_trunc('milliseconds', o.occurred_at)
+             OR (o.occurred_at >= p.starts_at - interval '5 milliseconds' AND o.occurred_at < p.starts_at + interval '5 milliseconds')
+             OR (o.occurred_at >= p.ends_at - interval '5 milliseconds' AND o.occurred_at < p.ends_at + interval '5 milliseconds'))
+      ORDER BY o.occurred_at`,
+    [periodId],
+  );
+  console.log(`imbalance in period ${periodId}:\n${JSON.stringify(rows, null, 1)}`);
+}
+
 describe('periods and statements', () => {
   it('freeze exact statements, rounded once per line half to even, and keep late events for the next period', async () => {
     // 1.25 cents per point issued, 0.75 cents per point redeemed.
@@ -266,10 +285,7 @@ describe('periods and statements', () => {
     expect(after).toEqual(before);
   });
 
-  // Skipped, not passing: under the full suite's load (not alone) the closed period twice showed one
-  // earn (10 points) more in the ledger's totals than in settlement's, and re-asking did not clear it.
-  // Until the cause is found the issue stays open; see the closing note of the session.
-  it.skip('loses and double-counts nothing when a period closes while earns and redemptions keep arriving', async () => {
+  it('loses and double-counts nothing when a period closes while earns and redemptions keep arriving', async () => {
     const partnerId = await newPartner(10_000, 8_000);
     const members = await Promise.all([1, 2, 3, 4].map(() => enrollAt(partnerId)));
     const period = await openPeriod();
@@ -299,6 +315,7 @@ describe('periods and statements', () => {
         (r) => r.balanced,
         10_000,
       );
+      if (!reconciliation.balanced) await explainImbalance(id);
       expect(reconciliation.lines.filter((l: { differencePoints: string }) => l.differencePoints !== '0')).toEqual([]);
       expect(reconciliation.balanced).toBe(true);
     }
