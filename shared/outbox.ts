@@ -84,8 +84,10 @@ const toPublished = (row: EventRow): PublishedEvent => ({
 /** Published events after `afterPosition`, oldest first: how consumers catch up. */
 export async function eventsAfter(manager: EntityManager, afterPosition: bigint, limit: number): Promise<PublishedEvent[]> {
   const rows: EventRow[] = await manager.query(
+    // Ordered by the bigint column, not the text alias (which would put "10" before "9" and make a
+    // consumer's checkpoint jump past events: the bug that once lost settlement two earns).
     `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position
-       FROM outbox_events WHERE position > $1 ORDER BY position LIMIT $2`,
+       FROM outbox_events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     [afterPosition.toString(), limit],
   );
   return rows.map(toPublished);

@@ -381,3 +381,20 @@ describe('the members list', () => {
     expect(errorCode(await gql(MEMBERS, {}))).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('the event feed (internal, read by settlement)', () => {
+  it('returns events in numeric position order across powers of ten, so a checkpoint never jumps past one', async () => {
+    // Enough events that one read spans positions 9 and 10 (and 99 and 100 once the suite has run).
+    const memberId = await enrollMember(freshmart.credential);
+    for (let i = 0; i < 12; i++) await earn(freshmart.credential, memberId, 100);
+    const read = await internalCall<{ ledgerEvents: { position: string }[] }>(
+      'members',
+      `{ ledgerEvents(afterPosition: 0, first: 1000) { position } }`,
+    );
+    const positions = read.data!.ledgerEvents.map((e) => BigInt(e.position));
+    expect(positions.length).toBeGreaterThanOrEqual(12);
+    expect(positions.some((p) => p >= 10n)).toBe(true);
+    const sorted = [...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(positions).toEqual(sorted);
+  });
+});
