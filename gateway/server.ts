@@ -2,17 +2,17 @@ import './privateByDefault';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
 import { SubgraphClient } from '../shared/internalClient';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions';
 import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
+import { FastGateway } from './fastGateway';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
@@ -41,44 +41,19 @@ export interface GatewayConfig {
   bus: EventBus;
 }
 
-type DidReceiveResponseArgs = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
-
-/** Forwards each subgraph call with the caller's identity, signed so the subgraph can trust it. */
-class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly secret: string,
-  ) {
-    super({ url });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Calls the gateway makes on its own behalf (none today) carry no context: they go as anonymous.
-    const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
-    for (const [name, value] of Object.entries(signCaller(caller, this.secret))) request.http?.headers.set(name, value);
-  }
-
-  override didReceiveResponse({ response, context }: DidReceiveResponseArgs) {
-    const statements = response.extensions?.sqlStatements;
-    if (typeof statements === 'number' && 'sqlStatements' in context) context.sqlStatements += statements;
-    return response;
-  }
-}
-
 /**
  * Subgraph errors reach callers with their code and message (the subgraphs already masked their
- * own internals). What the gateway itself raises about reaching a subgraph names internal
- * addresses: callers get a stable code and a plain message instead.
+ * own internals; an unreachable subgraph is UPSTREAM_UNAVAILABLE, see subgraphFetcher.ts). Anything
+ * else the gateway itself raised is logged and masked.
  */
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  const unreachable = /^request to .* failed/.test(formatted.message);
-  if (!unreachable) console.error(`[gateway] internal error: ${formatted.message}`);
+  console.error(`[gateway] internal error: ${formatted.message}`);
   return {
-    message: unreachable ? 'A service of the coalition graph did not answer; retry with the same idempotency key' : 'Internal server error',
+    message: 'Internal server error',
     path: formatted.path,
     extensions: {
-      code: unreachable ? 'UPSTREAM_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+      code: 'INTERNAL_SERVER_ERROR',
       ...(formatted.extensions?.serviceName ? { serviceName: formatted.extensions.serviceName } : {}),
     },
   };
@@ -99,18 +74,14 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const subgraphUrls: Record<string, string> = config.subgraphUrls;
-  const gateway = new ApolloGateway({
+  const gateway = new FastGateway<GatewayContext>({
     supergraphSdl: config.supergraphSdl,
-    buildService: ({ name, url }) => {
-      const configured = subgraphUrls[name] ?? url;
-      if (!configured) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedCallerDataSource(configured, config.secret);
+    subgraphUrls,
+    identify: ({ caller }) => ({ headers: signCaller(caller, config.secret), shareKey: JSON.stringify(caller) }),
+    onSubgraphResult: (context, result) => {
+      const statements = result.extensions?.sqlStatements;
+      if (typeof statements === 'number') context.sqlStatements += statements;
     },
-  });
-
-  let apiSchema: GraphQLSchema | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
-    apiSchema = loaded;
   });
   const app = express();
   const httpServer = createServer(app);
@@ -139,10 +110,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     httpServer,
     apollo,
     validationRules: armor.validationRules,
-    schema: () => {
-      if (!apiSchema) throw new Error('the gateway has not loaded its schema');
-      return apiSchema;
-    },
+    schema: () => gateway.apiSchema,
     authenticate: (headers) => authenticate(headers),
     members: new SubgraphClient('members', config.subgraphUrls.members, 'gateway', config.secret),
     bus: config.bus,
