@@ -60,6 +60,7 @@ export class FastGateway<Context> implements GatewayInterface {
   private readonly planner: QueryPlanner;
   private readonly prepared = new LRUCache<string, PreparedOperation>({ max: PLAN_CACHE_ENTRIES });
   private readonly fetchers = new Map<string, SubgraphFetcher>();
+  private readonly urls: Record<string, string> = {};
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
 
   constructor(private readonly options: FastGatewayOptions<Context>) {
@@ -71,13 +72,14 @@ export class FastGateway<Context> implements GatewayInterface {
     for (const { name, url } of supergraph.subgraphsMetadata()) {
       const configured = options.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`No URL configured for subgraph ${name}`);
+      this.urls[name] = configured;
       this.fetchers.set(name, new SubgraphFetcher(name, configured));
     }
   }
 
-  /** The subgraphs this gateway routes to, with their URLs. */
-  subgraphs(): { name: string; url: string }[] {
-    return [...this.fetchers.keys()].map((name) => ({ name, url: this.options.subgraphUrls[name] ?? '' }));
+  /** The URL of every subgraph of the supergraph, by name. */
+  subgraphUrls(): Readonly<Record<string, string>> {
+    return this.urls;
   }
 
   onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {

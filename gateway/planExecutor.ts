@@ -176,11 +176,12 @@ function moveIntoCursor(cursor: Cursor, path: readonly (string | number)[]): Cur
   return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
 }
 
-function flattenAt(value: any, path: readonly (string | number)[]): any {
-  if (path.length === 0 || value === undefined || value === null) return value;
-  const [head, ...rest] = path;
-  if (head === '@') return (value as any[]).flatMap((element) => flattenAt(element, rest));
-  return flattenAt(Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined, rest);
+/** The values at `path` ('@' steps into every list element), flattened into one list. */
+function flattenAt(value: any, path: readonly (string | number)[], from = 0): any {
+  if (from === path.length || value === undefined || value === null) return value;
+  const head = path[from];
+  if (head === '@') return (value as any[]).flatMap((element) => flattenAt(element, path, from + 1));
+  return flattenAt(Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined, path, from + 1);
 }
 
 /** Where a subgraph error belongs in the caller's response (an entity's index becomes its path). */

@@ -14,7 +14,6 @@ import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
-import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
@@ -35,10 +34,15 @@ export interface GatewayConfig {
   port: number;
   secret: string;
   supergraphSdl: string;
-  /** Where each subgraph listens; overrides the routing URLs in the supergraph. */
-  subgraphUrls: Record<SubgraphName, string>;
-  /** The event bus subscriptions are woken by. */
-  bus: EventBus;
+  /**
+   * Where subgraphs listen, by their names in the supergraph; overrides its routing URLs. The
+   * coalition's own features need its subgraphs: partner API keys are checked with `settlement`,
+   * subscriptions read `members`. Served a supergraph without them, the gateway is a plain
+   * federation gateway (JWT and demo credentials only, no subscriptions).
+   */
+  subgraphUrls: Record<string, string>;
+  /** The event bus subscriptions are woken by (none: no subscriptions). */
+  bus: EventBus | null;
 }
 
 /**
@@ -73,10 +77,9 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 };
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
-  const subgraphUrls: Record<string, string> = config.subgraphUrls;
   const gateway = new FastGateway<GatewayContext>({
     supergraphSdl: config.supergraphSdl,
-    subgraphUrls,
+    subgraphUrls: config.subgraphUrls,
     identify: ({ caller }) => ({ headers: signCaller(caller, config.secret), shareKey: JSON.stringify(caller) }),
     onSubgraphResult: (context, result) => {
       const statements = result.extensions?.sqlStatements;
@@ -105,23 +108,26 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     ],
   });
   await apollo.start();
-  const authenticate = createAuthenticator(new SubgraphClient('settlement', config.subgraphUrls.settlement, 'gateway', config.secret));
-  subscriptions = startSubscriptionServer({
-    httpServer,
-    apollo,
-    validationRules: armor.validationRules,
-    schema: () => gateway.apiSchema,
-    authenticate: (headers) => authenticate(headers),
-    members: new SubgraphClient('members', config.subgraphUrls.members, 'gateway', config.secret),
-    bus: config.bus,
-  });
+  const { settlement, members } = gateway.subgraphUrls();
+  const authenticate = createAuthenticator(settlement ? new SubgraphClient('settlement', settlement, 'gateway', config.secret) : null);
+  if (members && config.bus) {
+    subscriptions = startSubscriptionServer({
+      httpServer,
+      apollo,
+      validationRules: armor.validationRules,
+      schema: () => gateway.apiSchema,
+      authenticate: (headers) => authenticate(headers),
+      members: new SubgraphClient('members', members, 'gateway', config.secret),
+      bus: config.bus,
+    });
+  }
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', rssBytes: process.memoryUsage().rss });
   });
   app.get('/ready', async (_req, res) => {
     const checks = await Promise.all(
-      Object.entries(subgraphUrls).map(async ([name, url]) => {
+      Object.entries(gateway.subgraphUrls()).map(async ([name, url]) => {
         const ready = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(READY_TIMEOUT_MS) }).then(
           (response) => response.ok,
           () => false,
@@ -185,7 +191,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     url: `http://${config.host}:${port}/graphql`,
     async stop() {
       await apollo.stop();
-      await config.bus.close();
+      await config.bus?.close();
     },
   };
 }
