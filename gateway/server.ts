@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -63,6 +64,28 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
   };
 }
 
+/**
+ * Whole responses of public data are cached for anonymous callers (the public catalog), for as long
+ * as the subgraphs' cache hints allow (the shortest in the response; none if any part carries no
+ * hint). Answers to identified callers are never shared: their cache policy is made PRIVATE, which
+ * this cache does not store (no session id) and which tells HTTP caches to keep them to the caller.
+ */
+function publicResponseCache(): ApolloServerPlugin<GatewayContext>[] {
+  const anonymous = (context: GatewayContext) => context.caller.kind === 'anonymous';
+  return [
+    {
+      async requestDidStart({ contextValue, overallCachePolicy }) {
+        if (!anonymous(contextValue)) overallCachePolicy.restrict({ scope: 'PRIVATE' });
+      },
+    },
+    responseCachePlugin<GatewayContext>({
+      sessionId: async () => null,
+      shouldReadFromCache: async ({ contextValue }) => anonymous(contextValue),
+      shouldWriteToCache: async ({ contextValue }) => anonymous(contextValue),
+    }),
+  ];
+}
+
 /** Development diagnostic: the SQL statements the subgraphs issued for a request, added up. */
 const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
@@ -104,6 +127,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Open subscriptions complete cleanly before the server stops.
       { serverWillStart: async () => ({ drainServer: async () => subscriptions?.stop() }) },
+      ...publicResponseCache(),
       ...(mode() === 'development' ? [reportStatementCount] : []),
     ],
   });
