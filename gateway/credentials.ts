@@ -46,7 +46,7 @@ export async function signToken(role: 'member' | 'operator', subject: string, tt
  * treated as anonymous, so a partner with a broken key finds out at once.
  */
 export function createAuthenticator(
-  settlement: SubgraphClient,
+  settlement: SubgraphClient | null,
 ): (headers: IncomingHttpHeaders | { authorization?: string }) => Promise<Caller> {
   const demo = mode() === 'development' ? demoCredentials() : new Map<string, Caller>();
   const key = jwtKey();
@@ -55,6 +55,7 @@ export function createAuthenticator(
   const checkApiKey = async (secret: string): Promise<Caller | null> => {
     const cached = keyChecks.get(secret);
     if (cached && Date.now() - cached.atMs < API_KEY_CACHE_MS) return cached.caller;
+    if (!settlement) return null; // served a supergraph without settlement: no partner keys
     const { verifyPartnerApiKey } = await settlement.request<{ verifyPartnerApiKey: { partnerId: string; scopes: string[] } | null }>(
       'query($secret: String!) { verifyPartnerApiKey(secret: $secret) { partnerId scopes } }',
       { secret },

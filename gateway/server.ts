@@ -2,19 +2,19 @@ import './privateByDefault';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
 import { SubgraphClient } from '../shared/internalClient';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions';
 import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
+import { FastGateway } from './fastGateway';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
-import type { SubgraphName } from '../shared/supergraph';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
@@ -35,53 +35,55 @@ export interface GatewayConfig {
   port: number;
   secret: string;
   supergraphSdl: string;
-  /** Where each subgraph listens; overrides the routing URLs in the supergraph. */
-  subgraphUrls: Record<SubgraphName, string>;
-  /** The event bus subscriptions are woken by. */
-  bus: EventBus;
-}
-
-type DidReceiveResponseArgs = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
-
-/** Forwards each subgraph call with the caller's identity, signed so the subgraph can trust it. */
-class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly secret: string,
-  ) {
-    super({ url });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Calls the gateway makes on its own behalf (none today) carry no context: they go as anonymous.
-    const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
-    for (const [name, value] of Object.entries(signCaller(caller, this.secret))) request.http?.headers.set(name, value);
-  }
-
-  override didReceiveResponse({ response, context }: DidReceiveResponseArgs) {
-    const statements = response.extensions?.sqlStatements;
-    if (typeof statements === 'number' && 'sqlStatements' in context) context.sqlStatements += statements;
-    return response;
-  }
+  /**
+   * Where subgraphs listen, by their names in the supergraph; overrides its routing URLs. The
+   * coalition's own features need its subgraphs: partner API keys are checked with `settlement`,
+   * subscriptions read `members`. Served a supergraph without them, the gateway is a plain
+   * federation gateway (JWT and demo credentials only, no subscriptions).
+   */
+  subgraphUrls: Record<string, string>;
+  /** The event bus subscriptions are woken by (none: no subscriptions). */
+  bus: EventBus | null;
 }
 
 /**
  * Subgraph errors reach callers with their code and message (the subgraphs already masked their
- * own internals). What the gateway itself raises about reaching a subgraph names internal
- * addresses: callers get a stable code and a plain message instead.
+ * own internals; an unreachable subgraph is UPSTREAM_UNAVAILABLE, see subgraphFetcher.ts). Anything
+ * else the gateway itself raised is logged and masked.
  */
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  const unreachable = /^request to .* failed/.test(formatted.message);
-  if (!unreachable) console.error(`[gateway] internal error: ${formatted.message}`);
+  console.error(`[gateway] internal error: ${formatted.message}`);
   return {
-    message: unreachable ? 'A service of the coalition graph did not answer; retry with the same idempotency key' : 'Internal server error',
+    message: 'Internal server error',
     path: formatted.path,
     extensions: {
-      code: unreachable ? 'UPSTREAM_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+      code: 'INTERNAL_SERVER_ERROR',
       ...(formatted.extensions?.serviceName ? { serviceName: formatted.extensions.serviceName } : {}),
     },
   };
+}
+
+/**
+ * Whole responses of public data are cached for anonymous callers (the public catalog), for as long
+ * as the subgraphs' cache hints allow (the shortest in the response; none if any part carries no
+ * hint). Answers to identified callers are never shared: their cache policy is made PRIVATE, which
+ * this cache does not store (no session id) and which tells HTTP caches to keep them to the caller.
+ */
+function publicResponseCache(): ApolloServerPlugin<GatewayContext>[] {
+  const anonymous = (context: GatewayContext) => context.caller.kind === 'anonymous';
+  return [
+    {
+      async requestDidStart({ contextValue, overallCachePolicy }) {
+        if (!anonymous(contextValue)) overallCachePolicy.restrict({ scope: 'PRIVATE' });
+      },
+    },
+    responseCachePlugin<GatewayContext>({
+      sessionId: async () => null,
+      shouldReadFromCache: async ({ contextValue }) => anonymous(contextValue),
+      shouldWriteToCache: async ({ contextValue }) => anonymous(contextValue),
+    }),
+  ];
 }
 
 /** Development diagnostic: the SQL statements the subgraphs issued for a request, added up. */
@@ -98,19 +100,14 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 };
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
-  const subgraphUrls: Record<string, string> = config.subgraphUrls;
-  const gateway = new ApolloGateway({
+  const gateway = new FastGateway<GatewayContext>({
     supergraphSdl: config.supergraphSdl,
-    buildService: ({ name, url }) => {
-      const configured = subgraphUrls[name] ?? url;
-      if (!configured) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SignedCallerDataSource(configured, config.secret);
+    subgraphUrls: config.subgraphUrls,
+    identify: ({ caller }) => ({ headers: signCaller(caller, config.secret), shareKey: JSON.stringify(caller) }),
+    onSubgraphResult: (context, result) => {
+      const statements = result.extensions?.sqlStatements;
+      if (typeof statements === 'number') context.sqlStatements += statements;
     },
-  });
-
-  let apiSchema: GraphQLSchema | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
-    apiSchema = loaded;
   });
   const app = express();
   const httpServer = createServer(app);
@@ -130,30 +127,31 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Open subscriptions complete cleanly before the server stops.
       { serverWillStart: async () => ({ drainServer: async () => subscriptions?.stop() }) },
+      ...publicResponseCache(),
       ...(mode() === 'development' ? [reportStatementCount] : []),
     ],
   });
   await apollo.start();
-  const authenticate = createAuthenticator(new SubgraphClient('settlement', config.subgraphUrls.settlement, 'gateway', config.secret));
-  subscriptions = startSubscriptionServer({
-    httpServer,
-    apollo,
-    validationRules: armor.validationRules,
-    schema: () => {
-      if (!apiSchema) throw new Error('the gateway has not loaded its schema');
-      return apiSchema;
-    },
-    authenticate: (headers) => authenticate(headers),
-    members: new SubgraphClient('members', config.subgraphUrls.members, 'gateway', config.secret),
-    bus: config.bus,
-  });
+  const { settlement, members } = gateway.subgraphUrls();
+  const authenticate = createAuthenticator(settlement ? new SubgraphClient('settlement', settlement, 'gateway', config.secret) : null);
+  if (members && config.bus) {
+    subscriptions = startSubscriptionServer({
+      httpServer,
+      apollo,
+      validationRules: armor.validationRules,
+      schema: () => gateway.apiSchema,
+      authenticate: (headers) => authenticate(headers),
+      members: new SubgraphClient('members', members, 'gateway', config.secret),
+      bus: config.bus,
+    });
+  }
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', rssBytes: process.memoryUsage().rss });
   });
   app.get('/ready', async (_req, res) => {
     const checks = await Promise.all(
-      Object.entries(subgraphUrls).map(async ([name, url]) => {
+      Object.entries(gateway.subgraphUrls()).map(async ([name, url]) => {
         const ready = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(READY_TIMEOUT_MS) }).then(
           (response) => response.ok,
           () => false,
@@ -217,7 +215,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     url: `http://${config.host}:${port}/graphql`,
     async stop() {
       await apollo.stop();
-      await config.bus.close();
+      await config.bus?.close();
     },
   };
 }

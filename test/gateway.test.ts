@@ -14,6 +14,41 @@ async function postTo(url: string, query: string, headers: Record<string, string
 }
 
 describe('the gateway', () => {
+  it('caches public catalog answers for anonymous callers only, as long as the subgraphs allow', async () => {
+    const CATALOG = '{ rewards(first: 5) { edges { node { id title pointsCost partner { name category } } } } }';
+    const ask = async (credential?: string) => {
+      const response = await fetch(gatewayUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+        body: JSON.stringify({ query: CATALOG }),
+      });
+      return { cacheControl: response.headers.get('cache-control'), age: response.headers.get('age'), body: await response.json() };
+    };
+    const first = await ask();
+    expect(first.cacheControl).toBe('max-age=10, public');
+    const second = await ask();
+    expect(second.age).not.toBeNull(); // served from the gateway's cache
+    expect(second.body.data).toEqual(first.body.data);
+    // The same query by an identified caller is answered afresh and marked for that caller only.
+    const operator = await ask(OPERATOR);
+    expect(operator.age).toBeNull();
+    expect(operator.cacheControl).toBe('max-age=10, private');
+    // Member data carries no hint: never cacheable, not even privately.
+    const member = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-member-ava' },
+      body: JSON.stringify({ query: '{ me { displayName balance { availablePoints } } }' }),
+    });
+    expect(member.headers.get('cache-control') ?? 'no-store').toBe('no-store');
+    // Live fields (stock) declare no reuse: an answer with them is never cached.
+    const withStock = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ rewards(first: 5) { edges { node { id stockRemaining } } } }' }),
+    });
+    expect(withStock.headers.get('cache-control') ?? 'no-store').toBe('no-store');
+  });
+
   it('answers /health and reports every subgraph ready on /ready', async () => {
     const base = gatewayUrl().replace(/\/graphql$/, '');
     expect((await fetch(`${base}/health`)).status).toBe(200);

@@ -1,3 +1,4 @@
+import { hintAsDeclared } from '../../shared/cacheHints';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
@@ -76,7 +77,10 @@ export const resolvers: Resolvers = {
       present(await loaders.reward.load(await adjustRewardStock(rewards.dataSource, caller, input))),
   },
   Reward: {
-    __resolveReference: (reference, { loaders }) => loaders.reward.load(reference.id),
+    __resolveReference: (reference, { loaders }, info) => {
+      hintAsDeclared(info, 'Reward');
+      return loaders.reward.load(reference.id);
+    },
     partner: (reward) => ({ id: reward.partnerId }),
   },
   Redemption: {
@@ -110,7 +114,10 @@ export const resolvers: Resolvers = {
     },
   },
   Partner: {
-    __resolveReference: (reference) => reference,
+    __resolveReference: (reference, _context, info) => {
+      hintAsDeclared(info, 'Partner');
+      return reference;
+    },
     rewards: async (partner, { first, after }, { loaders }) => {
       const limit = pageSize(first);
       return toConnection(

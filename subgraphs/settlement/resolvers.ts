@@ -1,3 +1,4 @@
+import { hintAsDeclared } from '../../shared/cacheHints';
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
@@ -102,7 +103,10 @@ export const resolvers: Resolvers = {
     },
   },
   Partner: {
-    __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
+    __resolveReference: (reference, { loaders }, info) => {
+      hintAsDeclared(info, 'Partner');
+      return loaders.partner.load(reference.id);
+    },
     contract: async (partner, _args, { caller, loaders }) => {
       checkCanReadPartnerAccounts(caller, partner.id);
       const contract = await loaders.currentContract.load(partner.id);

@@ -331,7 +331,10 @@ export type Reward = {
   pointsCost: Scalars['Int']['output'];
   /** Whether it can be redeemed. */
   status: RewardStatus;
-  /** Units left to redeem, or null when the stock is unlimited. */
+  /**
+   * Units left to redeem, or null when the stock is unlimited. Live: an answer that includes it is
+   * never served from a cache.
+   */
   stockRemaining: Maybe<Scalars['Int']['output']>;
   /** Short title shown in the catalog. */
   title: Scalars['String']['output'];
@@ -528,7 +531,6 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
   CreateRewardInput: CreateRewardInput;
@@ -551,13 +553,13 @@ export type ResolversTypes = {
   RewardStatus: RewardStatus;
   TierLevel: TierLevel;
   UpdateRewardInput: UpdateRewardInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
-  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   Balance: Balance;
   CreateRewardInput: CreateRewardInput;
@@ -575,8 +577,15 @@ export type ResolversParentTypes = {
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
   UpdateRewardInput: UpdateRewardInput;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = RewardsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ScopesDirectiveArgs = {
   anyOf: Array<Scalars['String']['input']>;
@@ -691,5 +700,6 @@ export type Resolvers<ContextType = RewardsContext> = {
 };
 
 export type DirectiveResolvers<ContextType = RewardsContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   scopes?: ScopesDirectiveResolver<any, any, ContextType>;
 };

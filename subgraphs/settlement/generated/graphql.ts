@@ -598,7 +598,6 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PartnerApiKey: ResolverTypeWrapper<ApiKeyRow>;
   PartnerCategory: PartnerCategory;
   PartnerContract: ResolverTypeWrapper<ContractRow>;
@@ -618,6 +617,7 @@ export type ResolversTypes = {
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VerifiedPartnerKey: ResolverTypeWrapper<VerifiedPartnerKey>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
@@ -629,7 +629,6 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Partner: PartnerRow;
-  Int: Scalars['Int']['output'];
   PartnerApiKey: ApiKeyRow;
   PartnerContract: ContractRow;
   PartnerPosition: PositionModel;
@@ -645,8 +644,15 @@ export type ResolversParentTypes = {
   SettlementStatement: StatementRow;
   Subscription: Record<PropertyKey, never>;
   VerifiedPartnerKey: VerifiedPartnerKey;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = SettlementContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ScopesDirectiveArgs = {
   anyOf: Array<Scalars['String']['input']>;
@@ -822,5 +828,6 @@ export type Resolvers<ContextType = SettlementContext> = {
 };
 
 export type DirectiveResolvers<ContextType = SettlementContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   scopes?: ScopesDirectiveResolver<any, any, ContextType>;
 };

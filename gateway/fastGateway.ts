@@ -1,0 +1,182 @@
+import { operationFromDocument, Supergraph, type Operation, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+// Apollo's result shaping (the last step of @apollo/gateway's execution), so our answers are
+// exactly its answers; not in the package's public index, and the version is pinned.
+import { computeResponse } from '@apollo/gateway/dist/resultShaping';
+import {
+  executeSync,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type SelectionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { LRUCache } from 'lru-cache';
+import { intEnv, mode } from '../shared/config';
+import { executePlan } from './planExecutor';
+import { SubgraphFetcher, type SubgraphResult } from './subgraphFetcher';
+
+/** Distinct operations whose plans are kept (an LRU: a flood of new queries evicts, never grows). */
+const PLAN_CACHE_ENTRIES = intEnv('GATEWAY_PLAN_CACHE_ENTRIES', 2_000);
+
+export interface FastGatewayOptions<Context> {
+  supergraphSdl: string;
+  /** Where each subgraph of the supergraph listens; a subgraph not named here uses its routing URL. */
+  subgraphUrls: Record<string, string>;
+  /** Per request: the headers every subgraph call carries and the caller scope in-flight sharing keys on. */
+  identify(context: Context): { headers: Record<string, string>; shareKey: string };
+  /** Every subgraph answer, for request-level bookkeeping (development diagnostics). */
+  onSubgraphResult?(context: Context, result: SubgraphResult): void;
+}
+
+/** What is computed once per distinct operation: Apollo's plan and the operation it shapes results by. */
+interface PreparedOperation {
+  plan: QueryPlan;
+  operation: Operation;
+}
+
+/**
+ * A federation gateway for Apollo Server: Apollo's query planner and result shaping, its
+ * semantics unchanged, with the work around them made cheap. Per distinct operation, the
+ * federation operation and its plan are built once and kept (keyed by the query's hash and the
+ * operation name: a plan depends on nothing else). Per request, the caller is signed once, plans
+ * run without tracing, and subgraph calls go over keep-alive pools with identical queries of the
+ * same caller shared while in flight (gateway/subgraphFetcher.ts).
+ */
+export class FastGateway<Context> implements GatewayInterface {
+  readonly apiSchema: GraphQLSchema;
+  private readonly supergraphSchema: GraphQLSchema;
+  private readonly federationApiSchema: Schema;
+  private readonly planner: QueryPlanner;
+  private readonly prepared = new LRUCache<string, PreparedOperation>({ max: PLAN_CACHE_ENTRIES });
+  private readonly fetchers = new Map<string, SubgraphFetcher>();
+  private readonly urls: Record<string, string> = {};
+  private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+
+  constructor(private readonly options: FastGatewayOptions<Context>) {
+    const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: mode() !== 'production' });
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.federationApiSchema = supergraph.apiSchema();
+    this.apiSchema = this.federationApiSchema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+    for (const { name, url } of supergraph.subgraphsMetadata()) {
+      const configured = options.subgraphUrls[name] ?? url;
+      if (!configured) throw new Error(`No URL configured for subgraph ${name}`);
+      this.urls[name] = configured;
+      this.fetchers.set(name, new SubgraphFetcher(name, configured));
+    }
+  }
+
+  /** The URL of every subgraph of the supergraph, by name. */
+  subgraphUrls(): Readonly<Record<string, string>> {
+    return this.urls;
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
+    this.listeners.add(callback);
+    return () => void this.listeners.delete(callback);
+  }
+
+  async load(): Promise<{ executor: GatewayExecutor }> {
+    for (const listener of this.listeners) listener({ apiSchema: this.apiSchema, coreSupergraphSdl: this.options.supergraphSdl });
+    return { executor: (requestContext) => this.execute(requestContext as GatewayGraphQLRequestContext<Context>) };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.close()));
+  }
+
+  private prepare(requestContext: GatewayGraphQLRequestContext<Context>): PreparedOperation {
+    const operationName = requestContext.request.operationName ?? undefined;
+    const key = `${requestContext.queryHash}:${operationName ?? ''}`;
+    let prepared = this.prepared.get(key);
+    if (!prepared) {
+      const document = requestContext.document;
+      prepared = {
+        plan: this.planner.buildQueryPlan(operationFromDocument(this.federationApiSchema, document, { operationName })),
+        operation: operationFromDocument(this.federationApiSchema, document, { operationName, validate: false }),
+      };
+      this.prepared.set(key, prepared);
+    }
+    return prepared;
+  }
+
+  private async execute(requestContext: GatewayGraphQLRequestContext<Context>) {
+    const variables = requestContext.request.variables ?? {};
+    const definitions = requestContext.operation.variableDefinitions;
+    if (definitions?.length) {
+      const { errors } = getVariableValues(this.apiSchema, definitions, variables);
+      if (errors) return { errors };
+    }
+    let prepared: PreparedOperation;
+    try {
+      prepared = this.prepare(requestContext);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
+    const context = requestContext.context;
+    const { headers, shareKey } = this.options.identify(context);
+    const { data: unshaped, errors } = await executePlan(prepared.plan, {
+      supergraphSchema: this.supergraphSchema,
+      operation: prepared.operation,
+      variables,
+      fetchers: this.fetchers,
+      headers,
+      shareKey,
+      onResult: (result) => {
+        requestContext.overallCachePolicy?.restrict(result.cacheHint);
+        this.options.onSubgraphResult?.(context, result);
+      },
+    });
+    try {
+      const { data, errors: shapingErrors } = computeResponse({
+        operation: prepared.operation,
+        variables,
+        input: unshaped,
+        introspectionHandling: (field) =>
+          this.introspect(field.expandFragments().toSelectionNode(), requestContext.operation.variableDefinitions, variables),
+      });
+      if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
+      return errors.length === 0 ? { data } : { errors, data };
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    }
+  }
+
+  /** Introspection fields inside a federated query, answered from the API schema (as Apollo does). */
+  private introspect(
+    selection: SelectionNode,
+    definitions: readonly VariableDefinitionNode[] | undefined,
+    variables: Record<string, unknown>,
+  ) {
+    const used = new Set<string>();
+    visit(selection, { Variable: ({ name }) => void used.add(name.value) });
+    const document: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        {
+          kind: Kind.OPERATION_DEFINITION,
+          operation: OperationTypeNode.QUERY,
+          variableDefinitions: definitions?.filter((d) => used.has(d.variable.name.value)),
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [selection] },
+        },
+      ],
+    };
+    const { data, errors } = executeSync({ schema: this.apiSchema, document, rootValue: {}, variableValues: variables });
+    if (errors?.length || !data) throw errors?.[0] ?? new Error('Introspection failed');
+    const field = selection as { alias?: { value: string }; name: { value: string } };
+    return data[field.alias?.value ?? field.name.value];
+  }
+}

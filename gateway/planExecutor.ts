@@ -1,0 +1,218 @@
+import { ERRORS, errorCodeDef, type Operation } from '@apollo/federation-internals';
+import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { evaluateCondition } from '@apollo/query-planner';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+// Apollo's own merge and rewrite rules, so results are shaped exactly as @apollo/gateway shapes
+// them (they are not in its public index; the version is pinned in package.json).
+import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites';
+import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
+import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
+import type { SubgraphFetcher, SubgraphResult } from './subgraphFetcher';
+
+/**
+ * Runs a federated query plan, node by node, with the semantics of @apollo/gateway's
+ * executeQueryPlan (same entity representations, merges, rewrites and error paths) minus what
+ * costs time and gives nothing here: no tracing spans, no usage-reporting trace nodes, no request
+ * objects per fetch. The plan itself comes from Apollo's query planner, unchanged.
+ */
+
+type Data = Record<string, any>;
+
+interface Cursor {
+  path: (string | number)[];
+  data: Data | Data[];
+  fullResult: Data;
+}
+
+/** What one request's plan execution needs. */
+export interface PlanExecution {
+  supergraphSchema: GraphQLSchema;
+  operation: Operation;
+  variables: Record<string, unknown>;
+  fetchers: Map<string, SubgraphFetcher>;
+  /** The caller's signed identity headers, computed once per request. */
+  headers: Record<string, string>;
+  /** The caller's scope for sharing identical in-flight queries. */
+  shareKey: string;
+  /** Called with every subgraph answer (cache hints, development diagnostics). */
+  onResult(result: SubgraphResult): void;
+}
+
+/** Executes the plan; returns the unshaped data and the errors met on the way. */
+export async function executePlan(plan: QueryPlan, execution: PlanExecution): Promise<{ data: Data; errors: GraphQLError[] }> {
+  const data: Data = Object.create(null);
+  const errors: GraphQLError[] = [];
+  const node = plan.node;
+  if (node?.kind === 'Subscription') throw new Error('Subscriptions are served over graphql-ws, not planned');
+  if (node) await executeNode(execution, errors, node, { path: [], data, fullResult: data });
+  return { data, errors };
+}
+
+async function executeNode(execution: PlanExecution, errors: GraphQLError[], node: PlanNode, cursor: Cursor | undefined): Promise<void> {
+  if (!cursor) return;
+  switch (node.kind) {
+    case 'Sequence':
+      for (const child of node.nodes) await executeNode(execution, errors, child, cursor);
+      return;
+    case 'Parallel':
+      await Promise.all(node.nodes.map((child) => executeNode(execution, errors, child, cursor)));
+      return;
+    case 'Flatten':
+      return executeNode(execution, errors, node.node, moveIntoCursor(cursor, node.path));
+    case 'Fetch':
+      try {
+        await executeFetch(execution, errors, node, cursor);
+      } catch (error) {
+        errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error }));
+      }
+      return;
+    case 'Condition': {
+      const branch = evaluateCondition(node, execution.operation.variableDefinitions, execution.variables)
+        ? node.ifClause
+        : node.elseClause;
+      if (branch) await executeNode(execution, errors, branch, cursor);
+      return;
+    }
+    case 'Defer':
+      throw new Error('@defer is not supported by this gateway');
+  }
+}
+
+/** Per fetch node, the constant start of its request body: the operation text and name. */
+const bodyPrefixes = new WeakMap<FetchNode, string>();
+
+function requestBody(fetch: FetchNode, variables: Data): string {
+  let prefix = bodyPrefixes.get(fetch);
+  if (prefix === undefined) {
+    prefix = `{"query":${JSON.stringify(fetch.operation)}${fetch.operationName ? `,"operationName":${JSON.stringify(fetch.operationName)}` : ''},"variables":`;
+    bodyPrefixes.set(fetch, prefix);
+  }
+  return `${prefix}${JSON.stringify(variables)}}`;
+}
+
+async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fetch: FetchNode, cursor: Cursor): Promise<void> {
+  const fetcher = execution.fetchers.get(fetch.serviceName);
+  if (!fetcher) throw new Error(`No subgraph named "${fetch.serviceName}" is configured`);
+  const entities: Data[] = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined) : [cursor.data];
+  if (entities.length === 0) return;
+
+  const variables: Data = Object.create(null);
+  for (const name of fetch.variableUsages ?? []) {
+    if (Object.prototype.hasOwnProperty.call(execution.variables, name) && execution.variables[name] !== undefined) {
+      variables[name] = execution.variables[name];
+    }
+  }
+
+  const send = async (vars: Data): Promise<Data | null | undefined> => {
+    const result = await fetcher.send(
+      requestBody(fetch, vars),
+      execution.headers,
+      fetch.operationKind === 'query' ? execution.shareKey : null,
+    );
+    execution.onResult(result);
+    if (result.errors) {
+      const pathOf = errorPathGenerator(fetch, cursor);
+      for (const error of result.errors) errors.push(downstreamError(error, fetch.serviceName, pathOf));
+    }
+    return result.data;
+  };
+
+  if (!fetch.requires) {
+    const received = await send(variables);
+    if (received) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, received);
+    for (const entity of entities) deepMerge(entity, received);
+    return;
+  }
+
+  const representations: Data[] = [];
+  const entityIndexes: number[] = [];
+  entities.forEach((entity, index) => {
+    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
+    if (representation && representation.__typename) {
+      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+      representations.push(representation);
+      entityIndexes.push(index);
+    }
+  });
+  if (representations.length === 0) return;
+  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
+  const received = await send({ ...variables, representations });
+  if (!received) return;
+  const receivedEntities = received._entities;
+  if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
+  if (receivedEntities.length !== representations.length) {
+    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  }
+  for (let i = 0; i < entities.length; i++) {
+    const receivedEntity = receivedEntities[i];
+    const existing = entities[entityIndexes[i]!];
+    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
+    applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
+    deepMerge(existing, receivedEntity);
+  }
+}
+
+/** The representation of an entity: its fields named by the fetch's `requires` selection. */
+function selectFrom(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
+  if (source === null) return null;
+  const result: Data = Object.create(null);
+  for (const selection of selections) {
+    if (selection.kind === 'Field') {
+      const name = selection.alias ?? selection.name;
+      const value = source[name];
+      if (!Object.prototype.hasOwnProperty.call(source, name) || value === undefined) return null;
+      const sub = selection.selections;
+      if (Array.isArray(value)) result[name] = value.map((item) => (sub ? selectFrom(schema, item, sub) : item));
+      else result[name] = sub ? selectFrom(schema, value, sub) : value;
+    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
+      deepMerge(result, selectFrom(schema, source, selection.selections));
+    }
+  }
+  return result;
+}
+
+function moveIntoCursor(cursor: Cursor, path: readonly (string | number)[]): Cursor | undefined {
+  const data = flattenAt(cursor.data, path);
+  return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
+}
+
+/** The values at `path` ('@' steps into every list element), flattened into one list. */
+function flattenAt(value: any, path: readonly (string | number)[], from = 0): any {
+  if (from === path.length || value === undefined || value === null) return value;
+  const head = path[from];
+  if (head === '@') return (value as any[]).flatMap((element) => flattenAt(element, path, from + 1));
+  return flattenAt(Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined, path, from + 1);
+}
+
+/** Where a subgraph error belongs in the caller's response (an entity's index becomes its path). */
+function errorPathGenerator(fetch: FetchNode, cursor: Cursor) {
+  let hydrated: (string | number)[][] | undefined;
+  return (errorPath: readonly (string | number)[] | undefined): (string | number)[] | undefined => {
+    if (fetch.requires && typeof errorPath?.[1] === 'number') {
+      if (!hydrated) {
+        hydrated = [];
+        generateHydratedPaths([], cursor.path, cursor.fullResult, hydrated);
+      }
+      return [...(hydrated[errorPath[1]] ?? []), ...errorPath.slice(2)];
+    }
+    return errorPath ? [...cursor.path, ...errorPath] : undefined;
+  };
+}
+
+/** A subgraph's error as the caller sees it: its message and code, the subgraph named. */
+function downstreamError(
+  error: GraphQLFormattedError,
+  serviceName: string,
+  pathOf: (path: readonly (string | number)[] | undefined) => (string | number)[] | undefined,
+): GraphQLError {
+  const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
+  const options = {
+    // The subgraph's error as received, like @apollo/gateway keeps it.
+    originalError: error as unknown as Error,
+    path: pathOf(error.path),
+    extensions: { ...error.extensions, serviceName },
+  };
+  const codeDef = errorCodeDef(error as unknown as GraphQLError);
+  if (!codeDef && error.extensions?.code) return new GraphQLError(message, options);
+  return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
+}
