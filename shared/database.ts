@@ -29,7 +29,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     migrations: options.migrations,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logger: new StatementCountingLogger(),
+    logger: new StatementCountingLogger(options.schema),
     applicationName: options.applicationName,
     extra: {
       max: options.poolMax,

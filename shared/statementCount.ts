@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { appendFileSync } from 'node:fs';
 import type { Logger } from 'typeorm';
 
 /**
@@ -17,11 +18,20 @@ export function statementCount(): number | undefined {
   return requests.getStore()?.statements;
 }
 
-/** A TypeORM logger that counts statements into the current request's count and logs nothing. */
+/**
+ * A TypeORM logger that counts statements into the current request's count. With SQL_STATEMENT_LOG
+ * set (tests only: it writes synchronously) it also appends each statement, its parameters and the
+ * subgraph's schema to that file as a JSON line, so a test can EXPLAIN every query the code issues.
+ */
 export class StatementCountingLogger implements Logger {
-  logQuery(): void {
+  private readonly logFile = process.env.SQL_STATEMENT_LOG;
+
+  constructor(private readonly schema: string) {}
+
+  logQuery(query: string, parameters?: unknown[]): void {
     const store = requests.getStore();
     if (store) store.statements += 1;
+    if (this.logFile) appendFileSync(this.logFile, `${JSON.stringify({ schema: this.schema, query, parameters: parameters ?? [] })}\n`);
   }
   logQueryError(): void {}
   logQuerySlow(): void {}

@@ -332,8 +332,9 @@ export type Reward = {
   /** Whether it can be redeemed. */
   status: RewardStatus;
   /**
-   * Units left to redeem, or null when the stock is unlimited. Live: an answer that includes it is
-   * never served from a cache.
+   * Units left to redeem, or null when the stock is unlimited. Anonymous callers may get it up to 5
+   * seconds old (cached catalog answers); identified callers always get it current, and a redemption
+   * checks the stock itself.
    */
   stockRemaining: Maybe<Scalars['Int']['output']>;
   /** Short title shown in the catalog. */
