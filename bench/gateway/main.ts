@@ -1,7 +1,7 @@
 // `npm run bench -- [options]`: our gateway, stock Apollo Gateway and a precomputed-response
 // ceiling, side by side on the same subgraphs and supergraph (issue 8). See README.md beside this file.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../../gateway/credentials';
 import type { AddedGateway } from '../../scripts/stack';
@@ -26,11 +26,14 @@ interface BenchOptions {
   checkSample: number;
   jsonPath: string;
   smoke: boolean;
+  /** Directory for V8 CPU profiles of ours and stock (written when they stop), or null. */
+  profileDir: string | null;
 }
 
 const USAGE = `usage: npm run bench -- [--duration 10] [--warmup 3] [--connections 50] [--rounds 3]
                         [--workloads wallet,catalog,deep] [--members 1000] [--check-sample 50]
-                        [--json bench/results/latest.json] [--smoke]
+                        [--json bench/results/latest.json] [--profile DIR] [--smoke]
+  --profile DIR: V8 CPU profiles of ours and stock, written to DIR when the run ends (slows them).
   --smoke: a small seed (30 members), 5 connections, two seconds of load per competitor and
            workload, one round: the correctness check the test suite runs. Options given with it
            still apply.
@@ -50,6 +53,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'check-sample': { type: 'string' },
       json: { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -77,6 +81,7 @@ function parseOptions(argv: string[]): BenchOptions {
     checkSample: Math.floor(number('check-sample', values['check-sample'], smoke ? members : 50, 1)),
     jsonPath: values.json ?? join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : 'latest.json'),
     smoke,
+    profileDir: values.profile ? resolve(values.profile) : null,
   };
 }
 
@@ -124,8 +129,11 @@ async function main(): Promise<void> {
 
     const allWorkloads = buildWorkloads(seeded.memberIds, operatorToken, options.checkSample);
     const workloads = options.workloads.map((name) => allWorkloads[name]);
-    const ours = await environment.addCompetitor('gateway/main.ts');
-    const stock = await environment.addCompetitor('bench/gateway/stockGateway.ts');
+    // Profiling slows what it profiles: figures of a profiled run are for finding where time goes only.
+    const profiled = (name: string): Record<string, string> =>
+      options.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir} --cpu-prof-name=${name}.cpuprofile` } : {};
+    const ours = await environment.addCompetitor('gateway/main.ts', profiled('ours'));
+    const stock = await environment.addCompetitor('bench/gateway/stockGateway.ts', profiled('stock'));
     const ceiling = await environment.addCompetitor('bench/gateway/ceiling.ts', {
       CEILING_RESPONSES_PATH: await precomputeResponses(environment, stock, workloads),
     });
@@ -185,6 +193,7 @@ async function main(): Promise<void> {
       `${JSON.stringify({ command, machine, options, seeded: { members: seeded.memberIds.length, pointsEarned: seeded.pointsEarned, pointsRedeemed: seeded.pointsRedeemed }, finishedAt: new Date().toISOString(), summaries, rounds }, null, 2)}\n`,
     );
     console.log(`results: ${relative(process.cwd(), options.jsonPath)}`);
+    if (options.profileDir) console.log(`CPU profiles (written as ours and stock stop): ${options.profileDir}/{ours,stock}.cpuprofile`);
     if (failures) {
       console.error(
         `[bench] ${failures} requests failed under load (non-2xx, GraphQL errors or connection errors): the figures are not valid`,
