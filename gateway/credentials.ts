@@ -27,14 +27,22 @@ export function jwtKey(): Uint8Array {
   return new TextEncoder().encode(DEVELOPMENT_JWT_SECRET);
 }
 
-/** A member or operator token, as an identity provider would issue it (`npm run token`). */
-export async function signToken(role: 'member' | 'operator', subject: string, ttlSeconds: number): Promise<string> {
+/**
+ * A member or operator token, as an identity provider would issue it (`npm run token`), signed with
+ * `key` (this process's jwtKey() unless given, e.g. by a launcher minting for a gateway it starts).
+ */
+export async function signToken(
+  role: 'member' | 'operator',
+  subject: string,
+  ttlSeconds: number,
+  key: Uint8Array = jwtKey(),
+): Promise<string> {
   return new SignJWT({ role })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(jwtKey());
+    .sign(key);
 }
 
 /**

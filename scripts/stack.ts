@@ -29,6 +29,19 @@ export interface StackOptions {
   logFile?: string;
 }
 
+export interface AddGatewayOptions {
+  /** The process's entry point, relative to the repository root; gateway/main.ts when omitted. */
+  entryPoint?: string;
+  /** Extra environment for this process only. */
+  env?: Record<string, string>;
+}
+
+export interface AddedGateway {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
 export interface Stack {
   gatewayUrl: string;
   /** Each service's URL: subgraphs' /graphql endpoints and the gateway's. */
@@ -38,8 +51,12 @@ export interface Stack {
    * `whileDown` in between.
    */
   restart(service: ServiceName, options?: { crash?: boolean; whileDown?: () => Promise<void> }): Promise<void>;
-  /** Starts one more gateway process on the same subgraphs (a second replica). */
-  addGateway(): Promise<{ url: string; stop(): Promise<void> }>;
+  /**
+   * Starts one more gateway process on the same subgraphs: a second replica, or (given its entry
+   * point, relative to the repository root) another gateway implementation, such as the
+   * benchmark's competitors. `pid` lets a caller measure the process's CPU and memory.
+   */
+  addGateway(options?: AddGatewayOptions): Promise<AddedGateway>;
   /** Stops one service (SIGKILL when `crash`), leaving the others running. */
   stopService(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
   /** Starts a stopped service again on its port. */
@@ -88,15 +105,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     string
   >;
   const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  // Every process's stdout and stderr pipe into the one log: more than Node's default 10 listeners
+  // once gateways are added (a benchmark's competitors), without any leak.
+  log?.setMaxListeners(0);
   const children = new Map<ServiceName, ChildProcess>();
 
   const launch = (
     service: ServiceName,
     port = ports[service],
     register: (child: ChildProcess) => void = (child) => children.set(service, child),
+    entryPoint = ENTRY_POINTS[service],
+    extraEnv: Record<string, string> = {},
   ): Promise<void> =>
     new Promise((resolve, reject) => {
-      const child = fork(join(ROOT, ENTRY_POINTS[service]), [], {
+      const child = fork(join(ROOT, entryPoint), [], {
         cwd: ROOT,
         execArgv: ['--import', 'tsx'],
         // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
@@ -113,6 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           MEMBERS_URL: urls.members,
           REWARDS_URL: urls.rewards,
           SETTLEMENT_URL: urls.settlement,
+          ...extraEnv,
         },
       });
       if (log) {
@@ -161,14 +184,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     gatewayUrl: urls.gateway,
     urls,
-    async addGateway() {
+    async addGateway(gatewayOptions = {}) {
       const port = await freePort(host);
       let child: ChildProcess | null = null;
-      await launch('gateway', port, (c) => {
-        child = c;
-      });
+      await launch(
+        'gateway',
+        port,
+        (c) => {
+          child = c;
+        },
+        gatewayOptions.entryPoint,
+        gatewayOptions.env,
+      );
+      const pid = (child as ChildProcess | null)?.pid;
+      if (pid === undefined) throw new Error('the added gateway process has no pid');
       return {
         url: `http://${host}:${port}/graphql`,
+        pid,
         async stop() {
           if (!child) return;
           child.kill('SIGTERM');

@@ -1,0 +1,53 @@
+// Nothing reaches Apollo's servers: set before @apollo/gateway loads (DESIGN.md, "Running").
+import '../../gateway/privateByDefault';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { createAuthenticator } from '../../gateway/credentials';
+import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
+import { signCaller, type Caller } from '../../shared/identity';
+import { SubgraphClient } from '../../shared/internalClient';
+import { runService } from '../../shared/process';
+import { SUPERGRAPH_PATH } from '../../shared/supergraph';
+
+/**
+ * The benchmark's reference competitor: stock @apollo/gateway behind stock @apollo/server
+ * (standalone), default settings, on the committed supergraph. It has only what any deployment on
+ * these subgraphs must have: subgraph URLs, and the caller, established from the Authorization
+ * header exactly as our gateway does, signed into every subgraph call (the subgraphs refuse
+ * unsigned calls). It signs per request, as signatures expire (SIGNATURE_MAX_AGE_MS).
+ */
+interface StockContext {
+  caller: Caller;
+}
+
+const secret = gatewaySecret();
+const subgraphUrls: Record<string, string> = {
+  members: requiredEnv('MEMBERS_URL'),
+  rewards: requiredEnv('REWARDS_URL'),
+  settlement: requiredEnv('SETTLEMENT_URL'),
+};
+
+class SignedCallerDataSource extends RemoteGraphQLDataSource<StockContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<StockContext>): void {
+    const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
+    for (const [name, value] of Object.entries(signCaller(caller, secret))) request.http?.headers.set(name, value);
+  }
+}
+
+runService('stock-gateway', async () => {
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) => new SignedCallerDataSource({ url: subgraphUrls[name] ?? url }),
+  });
+  const server = new ApolloServer<StockContext>({ gateway, plugins: [ApolloServerPluginUsageReportingDisabled()] });
+  const authenticate = createAuthenticator(new SubgraphClient('settlement', subgraphUrls.settlement!, 'gateway', secret));
+  const host = process.env.HOST ?? '127.0.0.1';
+  const { url } = await startStandaloneServer(server, {
+    listen: { host, port: intEnv('PORT', 4000) },
+    context: async ({ req }) => ({ caller: await authenticate(req.headers) }),
+  });
+  return { url: new URL('/graphql', url).toString(), stop: () => server.stop() };
+});
