@@ -18,6 +18,7 @@ import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } 
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
+import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -123,6 +124,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     plugins: [
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),
+      ...trustedDocumentsFromEnvironment(),
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Open subscriptions complete cleanly before the server stops.

@@ -23,6 +23,7 @@ import type { EventBus } from '../shared/eventBus';
 import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../shared/eventBus';
 import type { Caller } from '../shared/identity';
 import type { SubgraphClient } from '../shared/internalClient';
+import { environmentTrustedDocuments, trustedDocumentFor } from './trustedDocuments';
 import type { GatewayContext } from './server';
 
 /**
@@ -460,8 +461,13 @@ export function startSubscriptionServer(options: {
         if (open <= 0) connectionsPerCaller.delete(state.callerKey);
         else connectionsPerCaller.set(state.callerKey, open);
       },
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
         const state = stateOf(ctx.extra.socket);
+        // Trusted-documents mode holds partners to the manifest over the socket too (gateway/trustedDocuments.ts):
+        // graphql-ws always sends the document's text, so it is that text which must be listed.
+        const trusted = environmentTrustedDocuments();
+        const refused = trusted && state.caller ? trustedDocumentFor(trusted, state.caller, { query: payload.query }).error : undefined;
+        if (refused) return [refused];
         if (state.subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
             new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, {

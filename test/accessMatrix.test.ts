@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_MEMBERS, DEMO_PARTNERS } from '../shared/demo';
-import { errorCode, gql } from './helpers';
+import type { GraphQLResponse } from '../scripts/gatewayClient';
+import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from './helpers';
+import { subscribe, wsClient } from './subscriptionClient';
 
 /**
  * The access matrix (DESIGN.md, "Callers"): each caller kind against each sensitive read and write,
  * through the gateway, with the expected allow or deny. "allow" means the field resolved without an
- * access error (a domain refusal such as INSUFFICIENT_POINTS still counts as allowed through).
+ * access error (a domain refusal such as INSUFFICIENT_POINTS or NOT_FOUND still counts as allowed through);
+ * "HIDDEN" that it resolved to null (personal data). Subscriptions are opened over graphql-ws.
  */
 const ava = DEMO_MEMBERS[0]; // enrolled through FreshMart
 const freshmart = DEMO_PARTNERS[1];
 const cinema = DEMO_PARTNERS[3];
+const skybridge = DEMO_PARTNERS[4]; // consent cases: a partner no other test relies on Ava not having consented to
 
 const callers = {
   anonymous: undefined,
@@ -19,14 +23,21 @@ const callers = {
   operator: 'demo-operator',
 } as const;
 type CallerName = keyof typeof callers;
-type Expectation = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+/** HIDDEN: the field resolved, but to null: personal data a partner may not see. */
+type Expectation = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'HIDDEN';
 
 interface Case {
   name: string;
   query: string;
   variables?: () => Record<string, unknown>;
   expect: Record<CallerName, Expectation>;
+  /** For value-level protection: the outcome of a response without access errors. */
+  outcome?: (response: GraphQLResponse<any>) => Expectation;
 }
+
+/** Things the cases act on, made once through the gateway before the matrix runs. */
+const fixtures = { pendingEarnId: '', rewardId: '', apiKeyId: '', periodId: '' };
+const noSuchId = '00000000-0000-4000-8000-00000000dead';
 
 const key = () => randomUUID();
 const cases: Case[] = [
@@ -116,7 +127,258 @@ const cases: Case[] = [
     variables: () => ({ p: freshmart.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
+  {
+    name: "read a member's email",
+    query: `query($id: ID!) { member(id: $id) { email } }`,
+    variables: () => ({ id: ava.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'HIDDEN', operator: 'allow' },
+    outcome: (response) => (response.data?.member?.email ? 'allow' : 'HIDDEN'),
+  },
+  {
+    name: "read a member's transactions",
+    query: `query($id: ID!) { member(id: $id) { transactions(first: 1) { edges { node { id } } } } }`,
+    variables: () => ({ id: ava.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "read a member's events",
+    query: `query($id: ID!) { memberEvents(memberId: $id, afterSequence: 0, first: 1) { sequence } }`,
+    variables: () => ({ id: ava.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'read oneself',
+    query: `{ me { id } }`,
+    expect: { anonymous: 'allow', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "read a partner's contract history",
+    query: `query($id: ID!) { partner(id: $id) { contracts { currency } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's statements",
+    query: `query($id: ID!) { partner(id: $id) { statements(first: 1) { id } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's API keys",
+    query: `query($id: ID!) { partner(id: $id) { apiKeys { id } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'list settlement periods',
+    query: `{ settlementPeriods(first: 1) { id } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'reconcile a period',
+    query: `query($p: ID!) { reconciliation(periodId: $p) { balanced } }`,
+    variables: () => ({ p: fixtures.periodId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'read points flows',
+    query: `query($p: ID!) { pointsFlows(periodId: $p) { points } }`,
+    variables: () => ({ p: fixtures.periodId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'read coalition analytics',
+    // An unknown period: the access rule is checked first, so allowed callers get NOT_FOUND.
+    query: `query($p: ID!) { coalitionAnalytics(periodId: $p) { minimumGroupSize } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'read the audit log',
+    query: `{ auditLog(first: 1) { edges { node { id } } } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'enroll a member',
+    // No partnerId: a partner enrolls through itself; the operator must name one (BAD_USER_INPUT, past the access rule).
+    query: `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+    variables: () => ({ input: { displayName: 'Matrix', email: `matrix-${key()}@example.test`, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "confirm FreshMart's pending earn",
+    query: `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "void FreshMart's pending earn",
+    query: `mutation($input: SettlePendingEarnInput!) { voidPendingEarn(input: $input) { id } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "refund FreshMart's earn",
+    query: `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, refundAmountMinor: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "pay with the member's points",
+    // No partnerId: a partner takes points at its own till; the member and the operator must name one.
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: () => ({ input: { memberId: ava.id, points: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'grant consent for the member',
+    query: `mutation($m: ID!, $p: ID!) { grantConsent(memberId: $m, partnerId: $p) { id } }`,
+    variables: () => ({ m: ava.id, p: skybridge.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'revoke consent for the member',
+    query: `mutation($m: ID!, $p: ID!) { revokeConsent(memberId: $m, partnerId: $p) { id } }`,
+    variables: () => ({ m: ava.id, p: skybridge.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'redeem a reward for the member',
+    // An unknown reward: the access rule is checked first, allowed callers get NOT_FOUND.
+    query: `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id } }`,
+    variables: () => ({ m: ava.id, r: noSuchId, k: key() }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'accept a voucher',
+    query: `mutation { useVoucher(voucherCode: "NOSUCHCODE") { id } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'create a reward for FreshMart',
+    // pointsCost 0 is refused after the access rule: nothing is written.
+    query: `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        partnerId: freshmart.id,
+        title: 'M',
+        description: 'M',
+        kind: 'FREE_ITEM',
+        category: 'matrix',
+        pointsCost: 0,
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "update FreshMart's reward",
+    query: `mutation($input: UpdateRewardInput!) { updateReward(input: $input) { id } }`,
+    variables: () => ({ input: { rewardId: fixtures.rewardId, title: 'Matrix basket' } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "adjust FreshMart's reward stock",
+    query: `mutation($input: AdjustRewardStockInput!) { adjustRewardStock(input: $input) { id } }`,
+    variables: () => ({ input: { rewardId: fixtures.rewardId, delta: 1, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "retire FreshMart's reward",
+    query: `mutation($id: ID!) { retireReward(rewardId: $id) { id } }`,
+    variables: () => ({ id: fixtures.rewardId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'suspend a partner',
+    // An unknown partner: the operator rule is checked first, the operator gets NOT_FOUND.
+    query: `mutation($p: ID!) { setPartnerStatus(partnerId: $p, status: SUSPENDED) { id } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "set a partner's contract",
+    query: `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { currency } }`,
+    variables: () => ({
+      input: {
+        partnerId: noSuchId,
+        earnRateMilliPointsPerUnit: 1000,
+        issuePriceMicrosPerPoint: 1,
+        redemptionValueMicrosPerPoint: 1,
+        currency: 'EUR',
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "revoke FreshMart's API key",
+    query: `mutation($id: ID!) { revokePartnerApiKey(keyId: $id) { id } }`,
+    variables: () => ({ id: fixtures.apiKeyId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'close a settlement period',
+    // An unknown period: the operator rule is checked first (no period of the shared stack is closed).
+    query: `mutation($p: ID!) { closeSettlementPeriod(periodId: $p) { id } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
 ];
+
+/** Subscriptions, over graphql-ws: the first message is data (allow) or an error with a code. */
+const subscriptionCases: Case[] = [
+  {
+    name: "watch the member's balance",
+    query: `subscription($m: ID!) { balanceChanged(memberId: $m, afterSequence: 0) { sequence } }`,
+    variables: () => ({ m: ava.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "watch FreshMart's position",
+    query: `subscription($p: ID!) { partnerPositionChanged(partnerId: $p) { pointsIssued } }`,
+    variables: () => ({ p: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+];
+
+beforeAll(async () => {
+  const pendingUntil = new Date(Date.now() + 24 * 3600_000).toISOString();
+  fixtures.pendingEarnId = dataOf(
+    await gql(
+      `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
+      {
+        input: { memberId: ava.id, purchaseAmountMinor: 5_000, currency: 'EUR', reference: 'matrix', pendingUntil, idempotencyKey: key() },
+      },
+      callers.ownPartner,
+    ),
+  ).earnPoints.id;
+  fixtures.rewardId = dataOf(
+    await gql(
+      `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
+      {
+        input: {
+          title: 'Matrix basket',
+          description: 'For the access matrix',
+          kind: 'FREE_ITEM',
+          category: 'matrix',
+          pointsCost: 100_000,
+          stock: 5,
+          idempotencyKey: key(),
+        },
+      },
+      callers.ownPartner,
+    ),
+  ).createReward.id;
+  fixtures.apiKeyId = dataOf(
+    await gql(
+      `mutation($p: ID!) { createPartnerApiKey(partnerId: $p, label: "matrix", scopes: [SETTLEMENT_READ]) { key { id } } }`,
+      { p: freshmart.id },
+      OPERATOR,
+    ),
+  ).createPartnerApiKey.key.id;
+  fixtures.periodId = dataOf(await gql(`{ settlementPeriods(first: 1) { id } }`, {}, OPERATOR)).settlementPeriods[0].id;
+});
 
 describe('the access matrix', () => {
   it.each(cases.flatMap((c) => (Object.keys(callers) as CallerName[]).map((caller) => [c.name, caller, c] as const)))(
@@ -124,8 +386,23 @@ describe('the access matrix', () => {
     async (_name, caller, c) => {
       const response = await gql(c.query, c.variables?.() ?? {}, callers[caller]);
       const code = errorCode(response);
-      const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : 'allow';
+      const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : (c.outcome?.(response) ?? 'allow');
       expect(outcome).toBe(c.expect[caller]);
+    },
+  );
+
+  it.each(subscriptionCases.flatMap((c) => (Object.keys(callers) as CallerName[]).map((caller) => [c.name, caller, c] as const)))(
+    '%s as %s (graphql-ws)',
+    async (_name, caller, c) => {
+      const client = wsClient(gatewayUrl(), callers[caller]);
+      try {
+        const message = await subscribe(client, c.query, c.variables?.() ?? {}).next();
+        const code = message.errors?.[0]?.extensions?.code;
+        const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : message.data ? 'allow' : `error ${code}`;
+        expect(outcome).toBe(c.expect[caller]);
+      } finally {
+        await client.dispose();
+      }
     },
   );
 });

@@ -1,3 +1,4 @@
+import { auditOperatorAction } from '../../shared/audit';
 import { forbidden, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { checkId } from '../../shared/validation';
@@ -22,14 +23,17 @@ export async function setConsent(
   const memberId = checkId(input.memberId, 'memberId');
   const partnerId = checkId(input.partnerId, 'partnerId');
   checkCanManageConsents(caller, memberId);
-  if (input.granted) {
-    await deps.partners.partnerTerms(partnerId); // NOT_FOUND for a partner that does not exist
-    await deps.dataSource.query(
-      `INSERT INTO consents (member_id, partner_id) SELECT id, $2 FROM members WHERE id = $1 ON CONFLICT DO NOTHING`,
-      [memberId, partnerId],
-    );
-  } else {
-    await deps.dataSource.query('DELETE FROM consents WHERE member_id = $1 AND partner_id = $2', [memberId, partnerId]);
-  }
+  if (input.granted) await deps.partners.partnerTerms(partnerId); // NOT_FOUND for a partner that does not exist
+  await deps.dataSource.transaction(async (manager) => {
+    if (input.granted) {
+      await manager.query(`INSERT INTO consents (member_id, partner_id) SELECT id, $2 FROM members WHERE id = $1 ON CONFLICT DO NOTHING`, [
+        memberId,
+        partnerId,
+      ]);
+    } else {
+      await manager.query('DELETE FROM consents WHERE member_id = $1 AND partner_id = $2', [memberId, partnerId]);
+    }
+    await auditOperatorAction(manager, caller, input.granted ? 'grantConsent' : 'revokeConsent', memberId, { partnerId });
+  });
   return memberId;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { actingPartner } from '../../shared/access';
+import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent, pointsToMinor } from '../../shared/money';
@@ -199,6 +200,7 @@ export async function enrollMember(deps: LedgerDeps, caller: Caller, input: Enro
         [memberId, displayName, email, partnerId],
       );
       if (inserted.length === 0) throw badInput(`A member with email ${email} is already enrolled`);
+      await auditOperatorAction(manager, caller, 'enrollMember', memberId, { partnerId });
       return { memberId };
     },
   );
@@ -323,6 +325,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         });
         await refreshTier(manager, member);
       }
+      await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
       return { transferId: id };
     },
   );
@@ -409,7 +412,9 @@ export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input
       checkCanSettleEarn(caller, earn.partner_id, 'confirm pending points');
       if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
       if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
-      return { transferId: await postPending(deps, manager, member, earn, actor(caller)) };
+      const transferId = await postPending(deps, manager, member, earn, actor(caller));
+      await auditOperatorAction(manager, caller, 'confirmPendingEarn', earnId, { transferId, memberId: member.id, points: earn.points });
+      return { transferId };
     },
   );
   return transferId;
@@ -445,6 +450,7 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
         pendingDelta: -earn.points,
         reservedDelta: 0,
       });
+      await auditOperatorAction(manager, caller, 'voidPendingEarn', earnId, { transferId: id, memberId: member.id, points: earn.points });
       return { transferId: id };
     },
   );
@@ -550,6 +556,13 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
       transferIds.push(id);
     }
     await refreshTier(manager, member);
+    await auditOperatorAction(manager, caller, 'reverseEarn', earnId, {
+      memberId: member.id,
+      refundAmountMinor: refund,
+      pointsReversed: reversed,
+      pointsClawedBack: clawedBack,
+      transferIds,
+    });
     return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
   });
 }
@@ -820,6 +833,7 @@ export async function burnPoints(
       origins,
     });
     const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
+    await auditOperatorAction(manager, caller, 'burnPoints', id, { memberId, partnerId, points: input.points });
     return { transferId: id, valueMinor: Number(valueMinor), currency: terms.currency };
   });
 }
@@ -893,6 +907,7 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
         pendingDelta: 0,
         reservedDelta: 0,
       });
+      await auditOperatorAction(manager, caller, 'transferPoints', id, { fromMemberId, toMemberId, points: input.points });
       return { transferId: id };
     },
   );
@@ -948,6 +963,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
         pendingDelta: 0,
         reservedDelta: 0,
       });
+      await auditOperatorAction(manager, caller, 'adjustPoints', id, { memberId, points: input.points, reason });
       return { transferId: id };
     },
   );
@@ -978,7 +994,12 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
     [MAINTENANCE_BATCH_SIZE],
   )) as { member_id: string }[];
   for (const { member_id: memberId } of due) {
-    const expired = await write(deps, (manager) => expireDueLots(manager, memberId, by));
+    const expired = await write(deps, async (manager) => {
+      const done = await expireDueLots(manager, memberId, by);
+      // An operator's run is audited item by item, each in the transaction that applied it.
+      if (done.lots > 0) await auditOperatorAction(manager, caller, 'runLedgerMaintenance', memberId, { step: 'expiry', ...done });
+      return done;
+    });
     run.lotsExpired += expired.lots;
     run.pointsExpired += expired.points;
   }
@@ -991,7 +1012,8 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
     const posted = await write(deps, async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       if (earn.status !== 'PENDING') return false;
-      await postPending(deps, manager, member, earn, by);
+      const transferId = await postPending(deps, manager, member, earn, by);
+      await auditOperatorAction(manager, caller, 'runLedgerMaintenance', earnId, { step: 'postPendingEarn', transferId });
       return true;
     });
     if (posted) run.pendingEarnsPosted += 1;
@@ -1006,6 +1028,7 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
       const reservation = await lockReservation(manager, id);
       if (reservation.status !== 'RESERVED') return false;
       await releaseReservation(manager, id, by);
+      await auditOperatorAction(manager, caller, 'runLedgerMaintenance', id, { step: 'releaseReservation' });
       return true;
     });
     if (released) run.reservationsReleased += 1;

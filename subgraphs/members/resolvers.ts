@@ -1,4 +1,5 @@
 import { checkCanReadMember } from '../../shared/access';
+import { readAuditForService } from '../../shared/audit';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
@@ -75,6 +76,7 @@ export const resolvers: Resolvers = {
   DateTime,
   Long,
   Query: {
+    membersAuditLog: (_root, args, { caller, ledger }) => readAuditForService(ledger.dataSource.manager, caller, 'members', args),
     me: (_root, _args, { caller, loaders }) => (caller.kind === 'member' ? loaders.member.load(caller.memberId) : null),
     member: async (_root, { id }, { caller, loaders }) => {
       const memberId = checkId(id, 'id');
@@ -208,6 +210,9 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, partner.id, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
+  },
+  MembersAuditEntry: {
+    details: (entry) => JSON.stringify(entry.details),
   },
   LedgerTransfer: {
     points: (transfer) => Number(transfer.points),

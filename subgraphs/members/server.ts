@@ -9,6 +9,7 @@ import { MEMBERS_ENTITIES } from './entities';
 import { runMaintenance, type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
+import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -46,7 +47,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'members',
     entities: MEMBERS_ENTITIES,
-    migrations: [Ledger1764000000000],
+    migrations: [Ledger1764000000000, MembersAuditLog1765000000001],
     poolMax: config.poolMax,
     applicationName: 'members',
   });

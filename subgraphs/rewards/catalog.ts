@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { actingPartner, checkCanReadMember } from '../../shared/access';
 import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
@@ -248,6 +249,12 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
           row.voucherValidDays,
         ],
       );
+      await auditOperatorAction(manager, caller, 'createReward', rewardId, {
+        partnerId,
+        title,
+        pointsCost: row.pointsCost,
+        stock: row.stock,
+      });
       return { rewardId };
     },
   );
@@ -293,13 +300,21 @@ export async function updateReward(dataSource: DataSource, caller: Caller, input
     if (reward.validFrom && validUntil <= reward.validFrom) throw badInput('validUntil must be after validFrom');
     changes.validUntil = validUntil;
   }
-  if (Object.keys(changes).length) await dataSource.getRepository(RewardRow).update({ id: reward.id }, changes);
+  if (Object.keys(changes).length) {
+    await dataSource.transaction(async (manager) => {
+      await manager.getRepository(RewardRow).update({ id: reward.id }, changes);
+      await auditOperatorAction(manager, caller, 'updateReward', reward.id, { ...changes });
+    });
+  }
   return reward.id;
 }
 
 export async function retireReward(dataSource: DataSource, caller: Caller, rewardId: string): Promise<string> {
   const reward = await rewardForManagement(dataSource, caller, rewardId);
-  await dataSource.getRepository(RewardRow).update({ id: reward.id }, { status: 'RETIRED' });
+  await dataSource.transaction(async (manager) => {
+    await manager.getRepository(RewardRow).update({ id: reward.id }, { status: 'RETIRED' });
+    await auditOperatorAction(manager, caller, 'retireReward', reward.id);
+  });
   return reward.id;
 }
 
@@ -322,6 +337,7 @@ export async function adjustRewardStock(
         [reward.id, input.delta, MAX_STOCK],
       )) as [unknown[], number];
       if (!updated) throw new DomainError('BAD_USER_INPUT', `Stock cannot go below zero or above ${MAX_STOCK}`);
+      await auditOperatorAction(manager, caller, 'adjustRewardStock', reward.id, { delta: input.delta });
       return { rewardId: reward.id };
     },
   );

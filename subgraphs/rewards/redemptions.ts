@@ -10,6 +10,7 @@ import {
   unauthenticated,
   type ErrorCode,
 } from '../../shared/errors';
+import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { appendEvent } from '../../shared/outbox';
@@ -161,6 +162,7 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
         `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status) VALUES ($1, $2, $3, $4, $5, 'PENDING')`,
         [redemptionId, memberId, rewardId, reward.partnerId, reward.pointsCost],
       );
+      await auditOperatorAction(manager, caller, 'redeemReward', redemptionId, { memberId, rewardId, pointsCost: reward.pointsCost });
       return { redemptionId };
     },
   );
@@ -237,7 +239,13 @@ async function settle(
   redemption: RedemptionRow,
   from: RedemptionRow['status'],
   to: RedemptionRow['status'],
-  options: { failureCode?: string; failureMessage?: string; returnStock: boolean },
+  options: {
+    failureCode?: string;
+    failureMessage?: string;
+    returnStock: boolean;
+    /** The caller's action this change carries out, audited with it when the operator made it. */
+    audit?: { caller: Caller; action: string };
+  },
 ): Promise<boolean> {
   const changed = await deps.dataSource.transaction(async (manager) => {
     const [[row]] = (await manager.query(
@@ -252,6 +260,7 @@ async function settle(
       ]);
     }
     await recordEvent(manager, redemption, `redemption.${to.toLowerCase()}`);
+    if (options.audit) await auditOperatorAction(manager, options.audit.caller, options.audit.action, redemption.id, { from, to });
     return true;
   });
   if (changed) deps.onEventsAppended();
@@ -279,7 +288,7 @@ export async function cancelRedemption(deps: RedemptionDeps, caller: Caller, red
     return redemption.id;
   }
   if (redemption.status !== 'ISSUED') throw badInput(`A ${redemption.status} redemption cannot be cancelled; only an issued voucher can`);
-  if (!(await settle(deps, redemption, 'ISSUED', 'CANCELLING', { returnStock: false }))) {
+  if (!(await settle(deps, redemption, 'ISSUED', 'CANCELLING', { returnStock: false, audit: { caller, action: 'cancelRedemption' } }))) {
     const current = await redemptionFor(deps, redemption.id);
     if (current.status !== 'CANCELLING' && current.status !== 'CANCELLED')
       throw badInput(`The voucher was ${current.status.toLowerCase()} meanwhile`);
@@ -309,7 +318,7 @@ export async function useVoucher(deps: RedemptionDeps, caller: Caller, voucherCo
   if (redemption.status === 'ISSUED' && redemption.voucherExpiresAt && redemption.voucherExpiresAt.getTime() <= Date.now()) {
     await settle(deps, redemption, 'ISSUED', 'EXPIRED', { returnStock: false });
   }
-  if (!(await settle(deps, redemption, 'ISSUED', 'USED', { returnStock: false }))) {
+  if (!(await settle(deps, redemption, 'ISSUED', 'USED', { returnStock: false, audit: { caller, action: 'useVoucher' } }))) {
     const current = await redemptionFor(deps, redemption.id);
     throw badInput(`The voucher is ${current.status.toLowerCase()}; only an issued voucher can be used`);
   }

@@ -1,3 +1,4 @@
+import { readAuditForService } from '../../shared/audit';
 import { hintAsDeclared } from '../../shared/cacheHints';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
@@ -41,6 +42,7 @@ function present<T>(row: T | null): T {
 export const resolvers: Resolvers = {
   DateTime,
   Query: {
+    rewardsAuditLog: (_root, args, { caller, rewards }) => readAuditForService(rewards.dataSource.manager, caller, 'rewards', args),
     rewards: async (_root, { first, after, sort, ...filters }, { caller, rewards }) => {
       const limit = pageSize(first);
       const order = sort ?? 'POINTS_COST_ASC';
@@ -59,6 +61,9 @@ export const resolvers: Resolvers = {
       checkCanReadRedemption(caller, redemption);
       return redemption;
     },
+  },
+  RewardsAuditEntry: {
+    details: (entry) => JSON.stringify(entry.details),
   },
   Mutation: {
     redeemReward: async (_root, args, { caller, rewards, loaders }) =>

@@ -11,6 +11,7 @@ import type { RewardsContext } from './context';
 import { REWARDS_ENTITIES } from './entities';
 import { createRewardsLoaders } from './loaders';
 import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
+import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
 
@@ -64,7 +65,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'rewards',
     entities: REWARDS_ENTITIES,
-    migrations: [Catalog1764000000000],
+    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001],
     poolMax: config.poolMax,
     applicationName: 'rewards',
   });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { callerActor, recordAudit, recordKeyUse } from '../../shared/audit';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
@@ -10,7 +11,7 @@ import { actor, checkCanReadPartnerAccounts } from './settlement';
  * the secret is shown once. Revocation is immediate (the gateway asks on every request it has not
  * seen in the last few seconds). Rotation: create a new key, move the tills over, revoke the old.
  */
-export const API_KEY_SCOPES = ['MEMBERS_WRITE', 'LEDGER_WRITE', 'CATALOG_WRITE', 'SETTLEMENT_READ'] as const;
+export const API_KEY_SCOPES = ['MEMBERS_WRITE', 'LEDGER_WRITE', 'CATALOG_WRITE', 'SETTLEMENT_READ', 'ANALYTICS_READ'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 const KEY_PATTERN = /^ck_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
 
@@ -42,12 +43,17 @@ export async function createApiKey(
   if (scopes.length === 0) throw badInput('A key needs at least one scope');
   const id = randomUUID();
   const secret = `ck_${id}_${randomBytes(32).toString('base64url')}`;
-  const [key] = (await dataSource.query(
-    `INSERT INTO partner_api_keys (id, partner_id, label, secret_sha256, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6)
-     RETURNING ${COLUMNS}`,
-    [id, partnerId, label, sha256(secret), scopes, actor(caller)],
-  )) as ApiKeyRow[];
-  return { key: key!, secret };
+  const key = await dataSource.transaction(async (manager) => {
+    const [row] = (await manager.query(
+      `INSERT INTO partner_api_keys (id, partner_id, label, secret_sha256, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${COLUMNS}`,
+      [id, partnerId, label, sha256(secret), scopes, actor(caller)],
+    )) as ApiKeyRow[];
+    // Key creation and revocation are audited whoever makes them: a partner's own keys matter too.
+    await recordAudit(manager, { actor: callerActor(caller), action: 'createPartnerApiKey', target: id, details: { partnerId, scopes } });
+    return row!;
+  });
+  return { key, secret };
 }
 
 export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyIdInput: string): Promise<ApiKeyRow> {
@@ -58,12 +64,22 @@ export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyId
   if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === key.partner_id)) {
     throw forbidden("Only the key's partner and the operator may revoke it");
   }
-  // An UPDATE ... RETURNING comes back from TypeORM as [rows, affected].
-  const [[revoked]] = (await dataSource.query(
-    `UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
-    [keyId],
-  )) as [ApiKeyRow[], number];
-  return revoked!;
+  return dataSource.transaction(async (manager) => {
+    // An UPDATE ... RETURNING comes back from TypeORM as [rows, affected].
+    const [[revoked]] = (await manager.query(
+      `UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+      [keyId],
+    )) as [ApiKeyRow[], number];
+    if (!key.revoked_at) {
+      await recordAudit(manager, {
+        actor: callerActor(caller),
+        action: 'revokePartnerApiKey',
+        target: keyId,
+        details: { partnerId: key.partner_id },
+      });
+    }
+    return revoked!;
+  });
 }
 
 export async function apiKeysOf(dataSource: DataSource, caller: Caller, partnerId: string): Promise<ApiKeyRow[]> {
@@ -87,10 +103,13 @@ export async function verifyApiKey(
   if (!row || row.revoked_at || row.status !== 'ACTIVE') return null;
   const given = Buffer.from(sha256(secret), 'hex');
   if (!timingSafeEqual(given, Buffer.from(row.secret_sha256, 'hex'))) return null;
-  // Key use is recorded for the audit trail, at most once a minute per key.
-  await dataSource.query(
-    `UPDATE partner_api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-    [match[1]],
-  );
+  // Key use: `lastUsedAt` at most once a minute, and an audit entry per key per minute with a count.
+  await dataSource.transaction(async (manager) => {
+    await manager.query(
+      `UPDATE partner_api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [match[1]],
+    );
+    await recordKeyUse(manager, row.partner_id, match[1]!);
+  });
   return { partnerId: row.partner_id, scopes: row.scopes };
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { auditOperatorAction } from '../../shared/audit';
 import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { pointsToMinor } from '../../shared/money';
@@ -94,8 +95,8 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
       : contract.issuePriceMicrosPerPoint;
   const inserted: unknown[] = await manager.query(
     `INSERT INTO settlement_entries
-       (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
+       (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at, member_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
     [
       event.id,
       event.position,
@@ -108,6 +109,7 @@ async function countEvent(manager: EntityManager, event: PublishedEvent, length:
       price,
       contract?.currency ?? null,
       occurredAt,
+      event.memberId,
     ],
   );
   const origins = event.payload.origins as { partnerId: string | null; points: number }[] | undefined;
@@ -278,6 +280,7 @@ export async function closePeriod(
       period.id,
       actor(caller),
     ]);
+    await auditOperatorAction(manager, caller, 'closeSettlementPeriod', period.id, { closeAt: closeAt.toISOString() });
 
     const partners = (await manager.query('SELECT id FROM partners ORDER BY id')) as { id: string }[];
     const currencies = await settlementCurrencies(

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AuditSource } from '../../shared/audit';
 import type { Caller } from '../../shared/identity';
 import type { SettlementLoaders } from './loaders';
 import type { PeriodLength } from './periods';
@@ -11,6 +12,10 @@ export interface SettlementDeps {
   catchUp(): Promise<void>;
   /** The ledger's totals per transfer kind for events in [from, to) published up to a position. */
   ledgerTotals(from: Date, to: Date, uptoPosition: bigint): Promise<{ kind: string; points: string }[]>;
+  /** The other subgraphs' audit logs, merged into `auditLog`. */
+  auditSources: AuditSource[];
+  /** The fewest distinct members an analytics figure may describe. */
+  analyticsMinGroupSize: number;
 }
 
 export interface SettlementContext {

@@ -3,6 +3,13 @@ import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
 import type { PeriodLength } from './periods';
 import { startSettlementSubgraph } from './server';
+import { DEFAULT_MIN_GROUP_SIZE } from './analytics';
+
+/** A group of one would be no anonymity at all. */
+function minimumGroupSize(value: number): number {
+  if (value < 2) throw new Error(`ANALYTICS_MIN_GROUP_SIZE must be at least 2, not ${value}`);
+  return value;
+}
 
 function periodLength(value: string): PeriodLength {
   if (value !== 'month' && value !== 'week' && value !== 'day')
@@ -19,7 +26,9 @@ runService('settlement', () =>
     poolMax: intEnv('DB_POOL_MAX', 10),
     seedDemo: process.env.SEED_DEMO === '1',
     membersUrl: requiredEnv('MEMBERS_URL'),
+    rewardsUrl: requiredEnv('REWARDS_URL'),
     bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
     periodLength: periodLength(process.env.SETTLEMENT_PERIOD ?? 'month'),
+    analyticsMinGroupSize: minimumGroupSize(intEnv('ANALYTICS_MIN_GROUP_SIZE', DEFAULT_MIN_GROUP_SIZE)),
   }),
 );

@@ -15,6 +15,8 @@ import {
   type PartnerAccount,
 } from './books';
 import { apiKeysOf, createApiKey, revokeApiKey, verifyApiKey } from './apiKeys';
+import { coalitionAnalytics } from './analytics';
+import { auditLog } from './audit';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import type { PeriodRow } from './periods';
@@ -67,6 +69,9 @@ export const resolvers: Resolvers = {
     reconciliation: (_root, { periodId }, { caller, settlement }) =>
       reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
     pointsFlows: (_root, { periodId }, { caller, settlement }) => pointsFlows(settlement.dataSource, caller, periodId),
+    coalitionAnalytics: (_root, { periodId }, { caller, settlement }) =>
+      coalitionAnalytics(settlement.dataSource, caller, periodId, settlement.analyticsMinGroupSize),
+    auditLog: (_root, args, { caller, settlement }) => auditLog(settlement.dataSource, caller, settlement.auditSources, args),
     verifyPartnerApiKey: (_root, { secret }, { caller, settlement }) => verifyApiKey(settlement.dataSource, caller, secret),
     partnerTerms: (_root, { partnerId }, { caller, settlement }) =>
       partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
@@ -153,6 +158,9 @@ export const resolvers: Resolvers = {
         await periodById(settlement.dataSource.manager, s.period_id),
         present(await loaders.partner.load(s.partner_id)).code,
       ),
+  },
+  AuditEntry: {
+    details: (entry) => JSON.stringify(entry.details),
   },
   PointsFlow: {
     issuer: (flow, _args, { loaders }) => (flow.issuerPartnerId ? loaders.partner.load(flow.issuerPartnerId) : null),

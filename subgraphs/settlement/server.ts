@@ -1,5 +1,6 @@
 import { openSubgraphDatabase } from '../../shared/database';
 import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
+import { remoteAuditSource } from '../../shared/audit';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
@@ -9,6 +10,8 @@ import { SETTLEMENT_ENTITIES } from './entities';
 import { startLedgerFeed } from './ledgerFeed';
 import { createSettlementLoaders } from './loaders';
 import { Settlement1764000000000 } from './migrations/1764000000000-Settlement';
+import { EntryMembers1765000000000 } from './migrations/1765000000000-EntryMembers';
+import { SettlementAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
 
@@ -20,9 +23,12 @@ export interface SettlementConfig {
   poolMax: number;
   seedDemo: boolean;
   membersUrl: string;
+  rewardsUrl: string;
   bus: EventBus;
   /** Length of a settlement period (a month by default). */
   periodLength: PeriodLength;
+  /** The fewest distinct members an analytics figure may describe (ANALYTICS_MIN_GROUP_SIZE). */
+  analyticsMinGroupSize: number;
 }
 
 export async function startSettlementSubgraph(config: SettlementConfig): Promise<RunningServer> {
@@ -30,7 +36,7 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     url: config.databaseUrl,
     schema: 'settlement',
     entities: SETTLEMENT_ENTITIES,
-    migrations: [Settlement1764000000000],
+    migrations: [Settlement1764000000000, EntryMembers1765000000000, SettlementAuditLog1765000000001],
     poolMax: config.poolMax,
     applicationName: 'settlement',
   });
@@ -48,6 +54,11 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
       );
       return data.ledgerTotals;
     },
+    auditSources: [
+      remoteAuditSource(members, 'members'),
+      remoteAuditSource(new SubgraphClient('rewards', config.rewardsUrl, 'settlement', config.secret), 'rewards'),
+    ],
+    analyticsMinGroupSize: config.analyticsMinGroupSize,
   };
   const server = await startSubgraphServer<SettlementContext>({
     name: 'settlement',

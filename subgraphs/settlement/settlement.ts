@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { auditOperatorAction } from '../../shared/audit';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
@@ -106,6 +107,7 @@ export async function registerPartner(dataSource: DataSource, caller: Caller, in
         [partnerId, request.code, request.name, request.programName, request.category, actor(caller)],
       );
       if (inserted.length === 0) throw badInput(`A partner with code ${request.code} exists`);
+      await auditOperatorAction(manager, caller, 'registerPartner', partnerId, request);
       return { partnerId };
     },
   );
@@ -120,8 +122,11 @@ export async function setPartnerStatus(
 ): Promise<string> {
   requireOperator(caller, 'change partner status');
   const partnerId = checkId(partnerIdInput, 'partnerId');
-  const { affected } = await dataSource.getRepository(PartnerRow).update({ id: partnerId }, { status });
-  if (!affected) throw notFound(`No partner with id ${partnerId}`);
+  await dataSource.transaction(async (manager) => {
+    const { affected } = await manager.getRepository(PartnerRow).update({ id: partnerId }, { status });
+    if (!affected) throw notFound(`No partner with id ${partnerId}`);
+    await auditOperatorAction(manager, caller, 'setPartnerStatus', partnerId, { status });
+  });
   return partnerId;
 }
 
@@ -189,6 +194,14 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
           actor(caller),
         ],
       );
+      await auditOperatorAction(manager, caller, 'setPartnerContract', partnerId, {
+        contractId,
+        earnRateMilliPointsPerUnit: input.earnRateMilliPointsPerUnit,
+        issuePriceMicrosPerPoint: input.issuePriceMicrosPerPoint,
+        redemptionValueMicrosPerPoint: input.redemptionValueMicrosPerPoint,
+        currency: input.currency,
+        effectiveFrom: from.toISOString(),
+      });
       return { contractId };
     },
   );

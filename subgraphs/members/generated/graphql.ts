@@ -3,6 +3,7 @@ import type { MemberRow, TransferRow } from '../entities';
 import type { PublishedEvent } from '../../../shared/outbox';
 import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
+import type { AuditRecord } from '../../../shared/audit';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -358,6 +359,23 @@ export type MemberTransactionEdge = {
   pendingPointsDelta: Scalars['Int']['output'];
 };
 
+/** An entry of the members subgraph's audit log. Not part of the public graph (settlement's `auditLog` merges it). */
+export type MembersAuditEntry = {
+  __typename?: 'MembersAuditEntry';
+  /** What was done. */
+  action: Scalars['String']['output'];
+  /** Who acted. */
+  actor: Scalars['String']['output'];
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Inputs and outcome, as a JSON object. */
+  details: Scalars['String']['output'];
+  /** Stable identifier of the entry. */
+  id: Scalars['ID']['output'];
+  /** What it was done to. */
+  target: Maybe<Scalars['String']['output']>;
+};
+
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -612,6 +630,11 @@ export type Query = {
    * partner. Refused to members (FORBIDDEN) and anonymous callers (UNAUTHENTICATED).
    */
   members: MemberConnection;
+  /**
+   * Entries of this subgraph's audit log matching the filter, the newest first. Internal: callable by
+   * subgraphs only.
+   */
+  membersAuditLog: Array<MembersAuditEntry>;
 };
 
 
@@ -667,6 +690,18 @@ export type QueryMemberStandingArgs = {
 export type QueryMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads of members and their points. */
+export type QueryMembersAuditLogArgs = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  actor?: InputMaybe<Scalars['String']['input']>;
+  afterAt?: InputMaybe<Scalars['DateTime']['input']>;
+  afterId?: InputMaybe<Scalars['ID']['input']>;
+  first: Scalars['Int']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** Where a reservation stands. Not part of the public graph. */
@@ -935,6 +970,7 @@ export type ResolversTypes = {
   MemberStanding: ResolverTypeWrapper<MemberStanding>;
   MemberTransactionConnection: ResolverTypeWrapper<Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversTypes['MemberTransactionEdge']> }>;
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
+  MembersAuditEntry: ResolverTypeWrapper<AuditRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -979,6 +1015,7 @@ export type ResolversParentTypes = {
   MemberStanding: MemberStanding;
   MemberTransactionConnection: Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberTransactionEdge']> };
   MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
+  MembersAuditEntry: AuditRecord;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -1122,6 +1159,15 @@ export type MemberTransactionEdgeResolvers<ContextType = MembersContext, ParentT
   pendingPointsDelta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type MembersAuditEntryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['MembersAuditEntry'] = ResolversParentTypes['MembersAuditEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
@@ -1180,6 +1226,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   memberEvents?: Resolver<Array<ResolversTypes['BalanceEvent']>, ParentType, ContextType, RequireFields<QueryMemberEventsArgs, 'afterSequence' | 'first' | 'memberId'>>;
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
+  membersAuditLog?: Resolver<Array<ResolversTypes['MembersAuditEntry']>, ParentType, ContextType, RequireFields<QueryMembersAuditLogArgs, 'first'>>;
 };
 
 export type SubscriptionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1211,6 +1258,7 @@ export type Resolvers<ContextType = MembersContext> = {
   MemberStanding?: MemberStandingResolvers<ContextType>;
   MemberTransactionConnection?: MemberTransactionConnectionResolvers<ContextType>;
   MemberTransactionEdge?: MemberTransactionEdgeResolvers<ContextType>;
+  MembersAuditEntry?: MembersAuditEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;

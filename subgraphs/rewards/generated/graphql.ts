@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { RewardRow, RedemptionRow } from '../entities';
 import type { MemberRef, PartnerRef } from '../resolvers';
+import type { AuditRecord } from '../../../shared/audit';
 import type { RewardsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -215,6 +216,11 @@ export type Query = {
   reward: Reward;
   /** The reward catalog. Readable without credentials. */
   rewards: RewardConnection;
+  /**
+   * Entries of this subgraph's audit log matching the filter, the newest first. Internal: callable by
+   * subgraphs only.
+   */
+  rewardsAuditLog: Array<RewardsAuditEntry>;
 };
 
 
@@ -242,6 +248,18 @@ export type QueryRewardsArgs = {
   minPointsCost?: InputMaybe<Scalars['Int']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   sort?: InputMaybe<RewardSort>;
+};
+
+
+/** Reads of the reward catalog and redemptions. */
+export type QueryRewardsAuditLogArgs = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  actor?: InputMaybe<Scalars['String']['input']>;
+  afterAt?: InputMaybe<Scalars['DateTime']['input']>;
+  afterId?: InputMaybe<Scalars['ID']['input']>;
+  first: Scalars['Int']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A member's redemption of a reward. */
@@ -391,6 +409,23 @@ export type RewardStatus =
   | 'ACTIVE'
   /** Withdrawn by its partner: no longer redeemable; issued vouchers stay valid. */
   | 'RETIRED';
+
+/** An entry of the rewards subgraph's audit log. Not part of the public graph (settlement's `auditLog` merges it). */
+export type RewardsAuditEntry = {
+  __typename?: 'RewardsAuditEntry';
+  /** What was done. */
+  action: Scalars['String']['output'];
+  /** Who acted. */
+  actor: Scalars['String']['output'];
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Inputs and outcome, as a JSON object. */
+  details: Scalars['String']['output'];
+  /** Stable identifier of the entry. */
+  id: Scalars['ID']['output'];
+  /** What it was done to. */
+  target: Maybe<Scalars['String']['output']>;
+};
 
 /** Membership tiers, lowest first. A higher tier earns more points per purchase (its earn multiplier). */
 export type TierLevel =
@@ -552,6 +587,7 @@ export type ResolversTypes = {
   RewardKind: RewardKind;
   RewardSort: RewardSort;
   RewardStatus: RewardStatus;
+  RewardsAuditEntry: ResolverTypeWrapper<AuditRecord>;
   TierLevel: TierLevel;
   UpdateRewardInput: UpdateRewardInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -577,6 +613,7 @@ export type ResolversParentTypes = {
   Reward: RewardRow;
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
+  RewardsAuditEntry: AuditRecord;
   UpdateRewardInput: UpdateRewardInput;
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
@@ -630,6 +667,7 @@ export type QueryResolvers<ContextType = RewardsContext, ParentType extends Reso
   redemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<QueryRedemptionArgs, 'id'>>;
   reward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<QueryRewardArgs, 'id'>>;
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'availableNow' | 'first' | 'sort'>>;
+  rewardsAuditLog?: Resolver<Array<ResolversTypes['RewardsAuditEntry']>, ParentType, ContextType, RequireFields<QueryRewardsAuditLogArgs, 'first'>>;
 };
 
 export type RedemptionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Redemption'] = ResolversParentTypes['Redemption'], FederationReferenceType extends FederationReferenceTypes['Redemption'] = FederationReferenceTypes['Redemption']> = {
@@ -685,6 +723,15 @@ export type RewardEdgeResolvers<ContextType = RewardsContext, ParentType extends
   node?: Resolver<ResolversTypes['Reward'], ParentType, ContextType>;
 };
 
+export type RewardsAuditEntryResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardsAuditEntry'] = ResolversParentTypes['RewardsAuditEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RewardsContext> = {
   DateTime?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
@@ -698,6 +745,7 @@ export type Resolvers<ContextType = RewardsContext> = {
   Reward?: RewardResolvers<ContextType>;
   RewardConnection?: RewardConnectionResolvers<ContextType>;
   RewardEdge?: RewardEdgeResolvers<ContextType>;
+  RewardsAuditEntry?: RewardsAuditEntryResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = RewardsContext> = {

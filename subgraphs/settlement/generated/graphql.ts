@@ -4,6 +4,8 @@ import type { PositionModel, FlowModel } from '../resolvers';
 import type { PeriodRow } from '../periods';
 import type { StatementRow, ReconciliationView } from '../books';
 import type { ApiKeyRow } from '../apiKeys';
+import type { CoalitionAnalyticsView } from '../analytics';
+import type { AuditRecord } from '../../../shared/audit';
 import type { SettlementContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -26,8 +28,21 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Activity of the coalition's members in one closed settlement period. */
+export type AnalyticsMeasures = {
+  __typename?: 'AnalyticsMeasures';
+  /** Distinct members who earned or redeemed points (or had earns refunded or redemptions cancelled). */
+  activeMembers: SuppressibleMemberCount;
+  /** Points earned less points taken back by refunds; its group is the members who earned or were refunded. */
+  pointsEarned: SuppressiblePoints;
+  /** Points redeemed less redemptions cancelled; its group is the members who redeemed or cancelled. */
+  pointsRedeemed: SuppressiblePoints;
+};
+
 /** What a partner API key may do. */
 export type ApiKeyScope =
+  /** Read the coalition's anonymised analytics. */
+  | 'ANALYTICS_READ'
   /** Manage the partner's reward catalog and accept vouchers. */
   | 'CATALOG_WRITE'
   /** Post purchases, refunds and point-of-sale payments. */
@@ -37,6 +52,79 @@ export type ApiKeyScope =
   /** Read the partner's contract, position and statements. */
   | 'SETTLEMENT_READ';
 
+/**
+ * One recorded action: a write the operator made, the creation or revocation of a partner API key, or
+ * a minute in which a partner API key was used.
+ */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** What was done: the mutation's name (such as `registerPartner`), or `partnerApiKeyUsed`. */
+  action: Scalars['String']['output'];
+  /** Who acted: `operator:<name>`, `partner:<partner id>` or `member:<member id>`. */
+  actor: Scalars['String']['output'];
+  /** When it happened (for key use: the start of the minute). */
+  at: Scalars['DateTime']['output'];
+  /** The action's inputs and outcome as a JSON object (ids and figures, never personal data); for key use the number of checks. */
+  details: Scalars['String']['output'];
+  /** Stable identifier of the entry. */
+  id: Scalars['ID']['output'];
+  /** The service that recorded it: `members`, `rewards` or `settlement`. */
+  service: Scalars['String']['output'];
+  /** What it was done to, such as a partner, key, member, transfer, reward or period id. */
+  target: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of audit entries, the newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The entries of this page. */
+  edges: Array<AuditEntryEdge>;
+  /** Whether more follow and where to continue. */
+  pageInfo: PageInfo;
+};
+
+/** An audit entry in a page. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque position, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
+/** Activity at the partners of one category in one closed settlement period. */
+export type CategoryAnalytics = {
+  __typename?: 'CategoryAnalytics';
+  /** Distinct members active at partners of the category. */
+  activeMembers: SuppressibleMemberCount;
+  /** The partner category. */
+  category: PartnerCategory;
+  /** Points earned at partners of the category, less refunds. */
+  pointsEarned: SuppressiblePoints;
+  /** Points redeemed at partners of the category, less cancellations. */
+  pointsRedeemed: SuppressiblePoints;
+};
+
+/**
+ * Anonymised coalition-wide analytics for one closed settlement period, by fixed partner category.
+ * Every figure counts at least `minimumGroupSize` distinct members or is suppressed; totals and
+ * cross-shopping counts are also suppressed where subtracting visible figures would reveal a smaller
+ * group.
+ */
+export type CoalitionAnalytics = {
+  __typename?: 'CoalitionAnalytics';
+  /** One entry per partner category, every category always listed. */
+  categories: Array<CategoryAnalytics>;
+  /** One cell per pair of categories, every pair always listed. */
+  crossShopping: Array<CrossShoppingCell>;
+  /** The fewest distinct members a figure may describe (ANALYTICS_MIN_GROUP_SIZE, 10 by default). */
+  minimumGroupSize: Scalars['Int']['output'];
+  /** The period (always a closed one: its figures never change). */
+  period: SettlementPeriod;
+  /** The whole coalition. */
+  total: AnalyticsMeasures;
+};
+
 /** A new key and its secret, which is never shown again. */
 export type CreatedPartnerApiKey = {
   __typename?: 'CreatedPartnerApiKey';
@@ -44,6 +132,15 @@ export type CreatedPartnerApiKey = {
   key: PartnerApiKey;
   /** The credential to send as `Authorization: Bearer <secret>`. */
   secret: Scalars['String']['output'];
+};
+
+/** Members who earned points in both of two categories in the same period. */
+export type CrossShoppingCell = {
+  __typename?: 'CrossShoppingCell';
+  /** The two categories. */
+  categories: Array<PartnerCategory>;
+  /** Distinct members who earned in both. */
+  members: SuppressibleMemberCount;
 };
 
 /** Operator writes: partners, contracts and periods. Each is kept with who made it. */
@@ -109,6 +206,15 @@ export type MutationSetPartnerContractArgs = {
 export type MutationSetPartnerStatusArgs = {
   partnerId: Scalars['ID']['input'];
   status: PartnerStatus;
+};
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item on this page, or null when the page is empty. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** A partner brand of the coalition. Owned by the settlement subgraph. */
@@ -276,6 +382,17 @@ export type PointsFlow = {
 /** Reads of partners and their settlement. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The audit log of every subgraph, the newest first: writes the operator made, partner API keys
+   * created and revoked, and their use. Operator only.
+   */
+  auditLog: AuditEntryConnection;
+  /**
+   * Anonymised coalition-wide analytics for a closed period: active members and points earned and
+   * redeemed by partner category, and cross-shopping between categories. Small groups are suppressed.
+   * Readable by partners and the operator; members are FORBIDDEN. BAD_USER_INPUT for an open period.
+   */
+  coalitionAnalytics: CoalitionAnalytics;
   /** A partner by id. Fails with NOT_FOUND when there is no such partner. */
   partner: Partner;
   /** The terms in force for a partner. Internal: callable by subgraphs only. */
@@ -295,6 +412,23 @@ export type Query = {
   settlementStatement: SettlementStatement;
   /** Checks a partner API key. Internal: callable by the gateway only. */
   verifyPartnerApiKey: Maybe<VerifiedPartnerKey>;
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryAuditLogArgs = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  actor?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryCoalitionAnalyticsArgs = {
+  periodId: Scalars['ID']['input'];
 };
 
 
@@ -488,6 +622,30 @@ export type SubscriptionPartnerPositionChangedArgs = {
   partnerId: Scalars['ID']['input'];
 };
 
+/**
+ * A count of distinct members, shown only when at least `CoalitionAnalytics.minimumGroupSize` members
+ * stand behind it and no other figure would let a smaller group be worked out from it.
+ */
+export type SuppressibleMemberCount = {
+  __typename?: 'SuppressibleMemberCount';
+  /** The exact number of distinct members; null when suppressed. */
+  members: Maybe<Scalars['Int']['output']>;
+  /** Whether the figure is withheld to keep members anonymous. */
+  suppressed: Scalars['Boolean']['output'];
+};
+
+/**
+ * A sum of points, shown only when at least `CoalitionAnalytics.minimumGroupSize` distinct members
+ * contributed to it and no other figure would let a smaller group's points be worked out from it.
+ */
+export type SuppressiblePoints = {
+  __typename?: 'SuppressiblePoints';
+  /** The exact sum of points; null when suppressed. */
+  points: Maybe<Scalars['Long']['output']>;
+  /** Whether the figure is withheld to keep members anonymous. */
+  suppressed: Scalars['Boolean']['output'];
+};
+
 /** A key the gateway verified. Not part of the public graph. */
 export type VerifiedPartnerKey = {
   __typename?: 'VerifiedPartnerKey';
@@ -591,12 +749,21 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AnalyticsMeasures: ResolverTypeWrapper<AnalyticsMeasures>;
   ApiKeyScope: ApiKeyScope;
+  AuditEntry: ResolverTypeWrapper<AuditRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<Omit<AuditEntryConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEntryEdge']> }>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  CategoryAnalytics: ResolverTypeWrapper<CategoryAnalytics>;
+  CoalitionAnalytics: ResolverTypeWrapper<CoalitionAnalyticsView>;
   CreatedPartnerApiKey: ResolverTypeWrapper<Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversTypes['PartnerApiKey'] }>;
+  CrossShoppingCell: ResolverTypeWrapper<CrossShoppingCell>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
   PartnerApiKey: ResolverTypeWrapper<ApiKeyRow>;
   PartnerCategory: PartnerCategory;
@@ -604,7 +771,6 @@ export type ResolversTypes = {
   PartnerPosition: ResolverTypeWrapper<PositionModel>;
   PartnerStatus: PartnerStatus;
   PartnerTerms: ResolverTypeWrapper<PartnerTerms>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PeriodStatus: PeriodStatus;
   PointsFlow: ResolverTypeWrapper<FlowModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -616,6 +782,8 @@ export type ResolversTypes = {
   SettlementPeriod: ResolverTypeWrapper<PeriodRow>;
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SuppressibleMemberCount: ResolverTypeWrapper<SuppressibleMemberCount>;
+  SuppressiblePoints: ResolverTypeWrapper<SuppressiblePoints>;
   VerifiedPartnerKey: ResolverTypeWrapper<VerifiedPartnerKey>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -623,17 +791,25 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AnalyticsMeasures: AnalyticsMeasures;
+  AuditEntry: AuditRecord;
+  ID: Scalars['ID']['output'];
+  AuditEntryConnection: Omit<AuditEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEntryEdge']> };
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
+  CategoryAnalytics: CategoryAnalytics;
+  CoalitionAnalytics: CoalitionAnalyticsView;
   CreatedPartnerApiKey: Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversParentTypes['PartnerApiKey'] };
+  CrossShoppingCell: CrossShoppingCell;
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRow;
   PartnerApiKey: ApiKeyRow;
   PartnerContract: ContractRow;
   PartnerPosition: PositionModel;
   PartnerTerms: PartnerTerms;
-  Boolean: Scalars['Boolean']['output'];
   PointsFlow: FlowModel;
   Query: Record<PropertyKey, never>;
   Reconciliation: ReconciliationView;
@@ -643,6 +819,8 @@ export type ResolversParentTypes = {
   SettlementPeriod: PeriodRow;
   SettlementStatement: StatementRow;
   Subscription: Record<PropertyKey, never>;
+  SuppressibleMemberCount: SuppressibleMemberCount;
+  SuppressiblePoints: SuppressiblePoints;
   VerifiedPartnerKey: VerifiedPartnerKey;
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
@@ -660,9 +838,55 @@ export type ScopesDirectiveArgs = {
 
 export type ScopesDirectiveResolver<Result, Parent, ContextType = SettlementContext, Args = ScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AnalyticsMeasuresResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['AnalyticsMeasures'] = ResolversParentTypes['AnalyticsMeasures']> = {
+  activeMembers?: Resolver<ResolversTypes['SuppressibleMemberCount'], ParentType, ContextType>;
+  pointsEarned?: Resolver<ResolversTypes['SuppressiblePoints'], ParentType, ContextType>;
+  pointsRedeemed?: Resolver<ResolversTypes['SuppressiblePoints'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditEntryConnectionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+};
+
+export type CategoryAnalyticsResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CategoryAnalytics'] = ResolversParentTypes['CategoryAnalytics']> = {
+  activeMembers?: Resolver<ResolversTypes['SuppressibleMemberCount'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['PartnerCategory'], ParentType, ContextType>;
+  pointsEarned?: Resolver<ResolversTypes['SuppressiblePoints'], ParentType, ContextType>;
+  pointsRedeemed?: Resolver<ResolversTypes['SuppressiblePoints'], ParentType, ContextType>;
+};
+
+export type CoalitionAnalyticsResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CoalitionAnalytics'] = ResolversParentTypes['CoalitionAnalytics']> = {
+  categories?: Resolver<Array<ResolversTypes['CategoryAnalytics']>, ParentType, ContextType>;
+  crossShopping?: Resolver<Array<ResolversTypes['CrossShoppingCell']>, ParentType, ContextType>;
+  minimumGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['AnalyticsMeasures'], ParentType, ContextType>;
+};
+
 export type CreatedPartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CreatedPartnerApiKey'] = ResolversParentTypes['CreatedPartnerApiKey']> = {
   key?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType>;
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CrossShoppingCellResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CrossShoppingCell'] = ResolversParentTypes['CrossShoppingCell']> = {
+  categories?: Resolver<Array<ResolversTypes['PartnerCategory']>, ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['SuppressibleMemberCount'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -680,6 +904,11 @@ export type MutationResolvers<ContextType = SettlementContext, ParentType extend
   revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId'>>;
   setPartnerContract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType, RequireFields<MutationSetPartnerContractArgs, 'input'>>;
   setPartnerStatus?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationSetPartnerStatusArgs, 'partnerId' | 'status'>>;
+};
+
+export type PageInfoResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PartnerResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Partner'] = ResolversParentTypes['Partner'], FederationReferenceType extends FederationReferenceTypes['Partner'] = FederationReferenceTypes['Partner']> = {
@@ -743,6 +972,8 @@ export type PointsFlowResolvers<ContextType = SettlementContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  coalitionAnalytics?: Resolver<ResolversTypes['CoalitionAnalytics'], ParentType, ContextType, RequireFields<QueryCoalitionAnalyticsArgs, 'periodId'>>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
   partnerTerms?: Resolver<ResolversTypes['PartnerTerms'], ParentType, ContextType, RequireFields<QueryPartnerTermsArgs, 'partnerId'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
@@ -802,16 +1033,34 @@ export type SubscriptionResolvers<ContextType = SettlementContext, ParentType ex
   partnerPositionChanged?: SubscriptionResolver<ResolversTypes['PartnerPosition'], "partnerPositionChanged", ParentType, ContextType, RequireFields<SubscriptionPartnerPositionChangedArgs, 'partnerId'>>;
 };
 
+export type SuppressibleMemberCountResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SuppressibleMemberCount'] = ResolversParentTypes['SuppressibleMemberCount']> = {
+  members?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type SuppressiblePointsResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SuppressiblePoints'] = ResolversParentTypes['SuppressiblePoints']> = {
+  points?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type VerifiedPartnerKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['VerifiedPartnerKey'] = ResolversParentTypes['VerifiedPartnerKey']> = {
   partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = SettlementContext> = {
+  AnalyticsMeasures?: AnalyticsMeasuresResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  CategoryAnalytics?: CategoryAnalyticsResolvers<ContextType>;
+  CoalitionAnalytics?: CoalitionAnalyticsResolvers<ContextType>;
   CreatedPartnerApiKey?: CreatedPartnerApiKeyResolvers<ContextType>;
+  CrossShoppingCell?: CrossShoppingCellResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PartnerApiKey?: PartnerApiKeyResolvers<ContextType>;
   PartnerContract?: PartnerContractResolvers<ContextType>;
@@ -824,6 +1073,8 @@ export type Resolvers<ContextType = SettlementContext> = {
   SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
   SettlementStatement?: SettlementStatementResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SuppressibleMemberCount?: SuppressibleMemberCountResolvers<ContextType>;
+  SuppressiblePoints?: SuppressiblePointsResolvers<ContextType>;
   VerifiedPartnerKey?: VerifiedPartnerKeyResolvers<ContextType>;
 };
 
