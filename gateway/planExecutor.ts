@@ -103,7 +103,8 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     }
   }
 
-  const send = async (vars: Data): Promise<Data | null | undefined> => {
+  /** Sends the fetch; `entityIndexesOf` maps an `_entities` index in an error to the representations it stands for. */
+  const send = async (vars: Data, entityIndexesOf?: (index: number) => number[]): Promise<Data | null | undefined> => {
     const result = await fetcher.send(
       requestBody(fetch, vars),
       execution.headers,
@@ -112,7 +113,16 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     execution.onResult(result);
     if (result.errors) {
       const pathOf = errorPathGenerator(fetch, cursor);
-      for (const error of result.errors) errors.push(downstreamError(error, fetch.serviceName, pathOf));
+      for (const error of result.errors) {
+        const path = error.path;
+        if (entityIndexesOf && path?.[0] === '_entities' && typeof path[1] === 'number') {
+          for (const index of entityIndexesOf(path[1])) {
+            errors.push(downstreamError({ ...error, path: ['_entities', index, ...path.slice(2)] }, fetch.serviceName, pathOf));
+          }
+        } else {
+          errors.push(downstreamError(error, fetch.serviceName, pathOf));
+        }
+      }
     }
     return result.data;
   };
@@ -136,19 +146,41 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
   });
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
-  const received = await send({ ...variables, representations });
+  // The same entity reached along several paths (one partner behind many transactions) is asked
+  // for once: the subgraph resolves each distinct representation, and its answer is merged into
+  // every occurrence. @apollo/gateway sends one per occurrence; the answers are the same.
+  const distinct: Data[] = [];
+  const distinctIndexOf: number[] = [];
+  const firstOccurrence: number[] = [];
+  const indexByRepresentation = new Map<string, number>();
+  representations.forEach((representation, occurrence) => {
+    const key = JSON.stringify(representation);
+    let index = indexByRepresentation.get(key);
+    if (index === undefined) {
+      index = distinct.length;
+      distinct.push(representation);
+      firstOccurrence.push(occurrence);
+      indexByRepresentation.set(key, index);
+    }
+    distinctIndexOf.push(index);
+  });
+  const occurrencesOf = (index: number) => distinctIndexOf.flatMap((d, occurrence) => (d === index ? [occurrence] : []));
+  const received = await send({ ...variables, representations: distinct }, occurrencesOf);
   if (!received) return;
   const receivedEntities = received._entities;
   if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
-  if (receivedEntities.length !== representations.length) {
-    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (receivedEntities.length !== distinct.length) {
+    throw new Error(`Expected "data._entities" to contain ${distinct.length} elements`);
   }
-  for (let i = 0; i < entities.length; i++) {
-    const receivedEntity = receivedEntities[i];
-    const existing = entities[entityIndexes[i]!];
+  receivedEntities.forEach((receivedEntity, index) => {
+    const existing = entities[entityIndexes[firstOccurrence[index]!]!];
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
-    deepMerge(existing, receivedEntity);
+  });
+  // As @apollo/gateway pairs them (the i-th entity with the i-th representation's answer).
+  for (let i = 0; i < entities.length; i++) {
+    const distinctIndex = distinctIndexOf[i];
+    deepMerge(entities[entityIndexes[i]!], distinctIndex === undefined ? undefined : receivedEntities[distinctIndex]);
   }
 }
 
