@@ -34,6 +34,8 @@ export interface AddGatewayOptions {
   entryPoint?: string;
   /** Extra environment for this process only. */
   env?: Record<string, string>;
+  /** Extra Node options for this process only, e.g. `--cpu-prof`. */
+  nodeOptions?: string[];
 }
 
 export interface AddedGateway {
@@ -116,11 +118,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     register: (child: ChildProcess) => void = (child) => children.set(service, child),
     entryPoint = ENTRY_POINTS[service],
     extraEnv: Record<string, string> = {},
+    nodeOptions: string[] = [],
   ): Promise<void> =>
     new Promise((resolve, reject) => {
       const child = fork(join(ROOT, entryPoint), [], {
         cwd: ROOT,
-        execArgv: ['--import', 'tsx'],
+        execArgv: ['--import', 'tsx', ...nodeOptions],
         // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
         // stops the gateway before the subgraphs and the subgraphs before the database.
         detached: true,
@@ -195,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
         gatewayOptions.entryPoint,
         gatewayOptions.env,
+        gatewayOptions.nodeOptions,
       );
       const pid = (child as ChildProcess | null)?.pid;
       if (pid === undefined) throw new Error('the added gateway process has no pid');

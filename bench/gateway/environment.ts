@@ -18,7 +18,7 @@ export interface BenchEnvironment {
   /** The key member and operator tokens are signed with, as the identity provider holds it. */
   jwtKey: Uint8Array;
   /** Starts a competitor process on the stack's subgraphs. */
-  addCompetitor(entryPoint: string, env?: Record<string, string>): Promise<AddedGateway>;
+  addCompetitor(entryPoint: string, options?: { env?: Record<string, string>; nodeOptions?: string[] }): Promise<AddedGateway>;
   /** Service logs, for when something fails. */
   logFile: string;
   workDir: string;
@@ -94,8 +94,8 @@ export async function startBenchEnvironment(serverUrl: string | undefined): Prom
       stack,
       databaseDescription,
       jwtKey: new TextEncoder().encode(jwtSecret),
-      addCompetitor: async (entryPoint, env) => {
-        const added = await stack.addGateway({ entryPoint, env });
+      addCompetitor: async (entryPoint, options) => {
+        const added = await stack.addGateway({ entryPoint, ...options });
         // Before the stack: stack.stop() knows only its own services.
         cleanup.push(() => added.stop());
         return added;

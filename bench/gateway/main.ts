@@ -33,7 +33,8 @@ interface BenchOptions {
 const USAGE = `usage: npm run bench -- [--duration 10] [--warmup 3] [--connections 50] [--rounds 3]
                         [--workloads wallet,catalog,deep] [--members 1000] [--check-sample 50]
                         [--json bench/results/latest.json] [--profile DIR] [--smoke]
-  --profile DIR: V8 CPU profiles of ours and stock, written to DIR when the run ends (slows them).
+  --profile DIR: V8 CPU profiles of ours and stock, written to DIR/ours and DIR/stock when the run
+                 ends (profiling slows them: use such a run to see where time goes, not for figures).
   --smoke: a small seed (30 members), 5 connections, two seconds of load per competitor and
            workload, one round: the correctness check the test suite runs. Options given with it
            still apply.
@@ -111,7 +112,9 @@ async function main(): Promise<void> {
 
     // An operator token, as the coalition's identity provider would issue one, valid for the run.
     const operatorToken = await signToken('operator', 'bench-operator', 24 * 3600, environment.jwtKey);
-    const seeded = await seedBenchData(stack.gatewayUrl, operatorToken, options.members);
+    const seeded = await seedBenchData(stack.gatewayUrl, operatorToken, options.members, (done) =>
+      console.log(`[bench] seeding: ${done} of ${options.members} members`),
+    );
     console.log(
       `[bench] seeded ${seeded.memberIds.length} members, ${seeded.pointsEarned} points earned, ${seeded.pointsRedeemed} redeemed ` +
         `(${Math.round((Date.now() - startedMs) / 1000)} s); settlement is idle`,
@@ -130,12 +133,14 @@ async function main(): Promise<void> {
     const allWorkloads = buildWorkloads(seeded.memberIds, operatorToken, options.checkSample);
     const workloads = options.workloads.map((name) => allWorkloads[name]);
     // Profiling slows what it profiles: figures of a profiled run are for finding where time goes only.
-    const profiled = (name: string): Record<string, string> =>
-      options.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir} --cpu-prof-name=${name}.cpuprofile` } : {};
+    const profiled = (name: string) => ({
+      // A directory each, with Node's own file names: the tsx loader's thread writes a profile too.
+      nodeOptions: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, name)}`] : [],
+    });
     const ours = await environment.addCompetitor('gateway/main.ts', profiled('ours'));
     const stock = await environment.addCompetitor('bench/gateway/stockGateway.ts', profiled('stock'));
     const ceiling = await environment.addCompetitor('bench/gateway/ceiling.ts', {
-      CEILING_RESPONSES_PATH: await precomputeResponses(environment, stock, workloads),
+      env: { CEILING_RESPONSES_PATH: await precomputeResponses(environment, stock, workloads) },
     });
     const competitors: Record<CompetitorName, AddedGateway> = { ours, stock, ceiling };
 
@@ -193,7 +198,9 @@ async function main(): Promise<void> {
       `${JSON.stringify({ command, machine, options, seeded: { members: seeded.memberIds.length, pointsEarned: seeded.pointsEarned, pointsRedeemed: seeded.pointsRedeemed }, finishedAt: new Date().toISOString(), summaries, rounds }, null, 2)}\n`,
     );
     console.log(`results: ${relative(process.cwd(), options.jsonPath)}`);
-    if (options.profileDir) console.log(`CPU profiles (written as ours and stock stop): ${options.profileDir}/{ours,stock}.cpuprofile`);
+    if (options.profileDir) {
+      console.log(`CPU profiles (written as ours and stock stop; the largest is the main thread's): ${options.profileDir}/{ours,stock}/`);
+    }
     if (failures) {
       console.error(
         `[bench] ${failures} requests failed under load (non-2xx, GraphQL errors or connection errors): the figures are not valid`,

@@ -48,7 +48,13 @@ async function forEachConcurrently(count: number, concurrency: number, task: (in
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
-export async function seedBenchData(gatewayUrl: string, operatorToken: string, memberCount: number): Promise<SeededData> {
+export async function seedBenchData(
+  gatewayUrl: string,
+  operatorToken: string,
+  memberCount: number,
+  /** Told after every tenth of the members, so a long seed shows it is moving. */
+  onProgress: (membersSeeded: number) => void = () => undefined,
+): Promise<SeededData> {
   const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
     dataOf(await graphql<T>(gatewayUrl, query, variables, operatorToken));
 
@@ -74,6 +80,8 @@ export async function seedBenchData(gatewayUrl: string, operatorToken: string, m
   const memberIds: string[] = new Array(memberCount);
   let pointsEarned = 0;
   let pointsRedeemed = 0;
+  let membersSeeded = 0;
+  const progressStep = Math.max(1, Math.ceil(memberCount / 10));
   await forEachConcurrently(memberCount, SEED_CONCURRENCY, async (m) => {
     const { enrollMember } = await call<{ enrollMember: { id: string } }>(ENROLL, {
       input: {
@@ -109,6 +117,8 @@ export async function seedBenchData(gatewayUrl: string, operatorToken: string, m
       if (redeemReward.status !== 'ISSUED') throw new Error(`seed redemption ended ${redeemReward.status}`);
       pointsRedeemed += redeemReward.pointsSpent;
     }
+    membersSeeded += 1;
+    if (membersSeeded % progressStep === 0) onProgress(membersSeeded);
   });
   const settlementCounted = await waitForSettlement(call, pointsEarned, pointsRedeemed);
   return { memberIds, pointsEarned, pointsRedeemed, settlementCounted };
