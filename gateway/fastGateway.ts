@@ -6,9 +6,6 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-// Apollo's result shaping (the last step of @apollo/gateway's execution), so our answers are
-// exactly its answers; not in the package's public index, and the version is pinned.
-import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import {
   executeSync,
   GraphQLError,
@@ -24,6 +21,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import { intEnv, mode } from '../shared/config';
 import { executePlan } from './planExecutor';
+import { ResultShaper } from './resultShaper';
 import { SubgraphFetcher, type SubgraphResult } from './subgraphFetcher';
 
 /** Distinct operations whose plans are kept (an LRU: a flood of new queries evicts, never grows). */
@@ -39,19 +37,21 @@ export interface FastGatewayOptions<Context> {
   onSubgraphResult?(context: Context, result: SubgraphResult): void;
 }
 
-/** What is computed once per distinct operation: Apollo's plan and the operation it shapes results by. */
+/** What is computed once per distinct operation: Apollo's plan, the operation, its result shaper. */
 interface PreparedOperation {
   plan: QueryPlan;
   operation: Operation;
+  shaper: ResultShaper;
 }
 
 /**
- * A federation gateway for Apollo Server: Apollo's query planner and result shaping, its
- * semantics unchanged, with the work around them made cheap. Per distinct operation, the
- * federation operation and its plan are built once and kept (keyed by the query's hash and the
- * operation name: a plan depends on nothing else). Per request, the caller is signed once, plans
- * run without tracing, and subgraph calls go over keep-alive pools with identical queries of the
- * same caller shared while in flight (gateway/subgraphFetcher.ts).
+ * A federation gateway for Apollo Server: Apollo's query planner, and Apollo's result shaping
+ * rules (compiled per operation, gateway/resultShaper.ts), so answers are @apollo/gateway's answers,
+ * with the work around them made cheap. Per distinct operation, the federation operation, its plan
+ * and its shaper are built once and kept (keyed by the query's hash and the operation name: a plan
+ * depends on nothing else). Per request, the caller is signed once, plans run without tracing, and
+ * subgraph calls go over keep-alive pools with identical queries of the same caller shared while
+ * in flight (gateway/subgraphFetcher.ts).
  */
 export class FastGateway<Context> implements GatewayInterface {
   readonly apiSchema: GraphQLSchema;
@@ -102,9 +102,11 @@ export class FastGateway<Context> implements GatewayInterface {
     let prepared = this.prepared.get(key);
     if (!prepared) {
       const document = requestContext.document;
+      const operation = operationFromDocument(this.federationApiSchema, document, { operationName, validate: false });
       prepared = {
         plan: this.planner.buildQueryPlan(operationFromDocument(this.federationApiSchema, document, { operationName })),
-        operation: operationFromDocument(this.federationApiSchema, document, { operationName, validate: false }),
+        operation,
+        shaper: new ResultShaper(operation),
       };
       this.prepared.set(key, prepared);
     }
@@ -140,13 +142,9 @@ export class FastGateway<Context> implements GatewayInterface {
       },
     });
     try {
-      const { data, errors: shapingErrors } = computeResponse({
-        operation: prepared.operation,
-        variables,
-        input: unshaped,
-        introspectionHandling: (field) =>
-          this.introspect(field.expandFragments().toSelectionNode(), requestContext.operation.variableDefinitions, variables),
-      });
+      const { data, errors: shapingErrors } = prepared.shaper.shape(unshaped, variables, (field) =>
+        this.introspect(field.expandFragments().toSelectionNode(), requestContext.operation.variableDefinitions, variables),
+      );
       if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
       return errors.length === 0 ? { data } : { errors, data };
     } catch (error) {
