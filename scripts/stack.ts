@@ -59,6 +59,8 @@ export interface Stack {
    * benchmark's competitors. `pid` lets a caller measure the process's CPU and memory.
    */
   addGateway(options?: AddGatewayOptions): Promise<AddedGateway>;
+  /** The process id of a running service (the benchmark measures the subgraphs' CPU by it). */
+  pidOf(service: ServiceName): number;
   /** Stops one service (SIGKILL when `crash`), leaving the others running. */
   stopService(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
   /** Starts a stopped service again on its port. */
@@ -211,6 +213,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           await waitForExit(child, STOP_TIMEOUT_MS);
         },
       };
+    },
+    pidOf(service) {
+      const pid = children.get(service)?.pid;
+      if (pid === undefined) throw new Error(`${service} is not running`);
+      return pid;
     },
     stopService: (service, stopOptions) => stopService(service, stopOptions?.crash ? 'SIGKILL' : 'SIGTERM'),
     startService: (service) => launch(service),

@@ -17,6 +17,11 @@ export interface RoundResult {
   connectionErrors: number;
   /** The competitor's user + system CPU time over the round, per completed request. */
   cpuMsPerRequest: number;
+  /**
+   * The three subgraphs' CPU time over the round, per completed request: what the competitor's plan
+   * costs downstream (the same subgraphs serve every competitor).
+   */
+  subgraphCpuMsPerRequest: number;
   /** The competitor's peak resident set during the round. */
   peakRssBytes: number;
 }
@@ -25,6 +30,8 @@ export interface RoundOptions {
   url: string;
   /** The competitor process, whose CPU and memory the round measures. */
   pid: number;
+  /** The subgraph processes, whose CPU the round adds up. */
+  subgraphPids: readonly number[];
   workload: Workload;
   connections: number;
   durationSeconds: number;
@@ -39,6 +46,8 @@ export async function runRound(options: RoundOptions): Promise<RoundResult> {
   // any connection) ask for different members, and no body repeats before all were sent.
   let nextBody = 0;
   const cpuBeforeMs = cpuTimeMs(options.pid);
+  const subgraphCpu = () => options.subgraphPids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
+  const subgraphCpuBeforeMs = subgraphCpu();
   const peakRss = watchPeakRss(options.pid);
   const result = await autocannon({
     url: options.url,
@@ -59,6 +68,7 @@ export async function runRound(options: RoundOptions): Promise<RoundResult> {
     verifyBody: (body) => body === undefined || !body.includes('"errors"'),
   });
   const cpuMs = cpuTimeMs(options.pid) - cpuBeforeMs;
+  const subgraphCpuMs = subgraphCpu() - subgraphCpuBeforeMs;
   const peakRssBytes = peakRss.stop();
   const requestsCompleted = result.requests.total;
   return {
@@ -70,6 +80,7 @@ export async function runRound(options: RoundOptions): Promise<RoundResult> {
     graphqlErrors: result.mismatches,
     connectionErrors: result.errors,
     cpuMsPerRequest: requestsCompleted > 0 ? cpuMs / requestsCompleted : Number.NaN,
+    subgraphCpuMsPerRequest: requestsCompleted > 0 ? subgraphCpuMs / requestsCompleted : Number.NaN,
     peakRssBytes,
   };
 }

@@ -157,23 +157,32 @@ async function main(): Promise<void> {
     console.log(`[bench] same data from every competitor for ${checkedRequests} requests over ${workloads.length} workloads, no errors`);
 
     const rounds = {} as Record<WorkloadName, Record<CompetitorName, RoundResult[]>>;
+    const subgraphPids = (['members', 'rewards', 'settlement'] as const).map((service) => stack.pidOf(service));
     for (const workload of workloads) {
       rounds[workload.name] = { ours: [], stock: [], ceiling: [] };
       // JIT, plan caches and connection pools warm up before anything counts.
       for (const name of COMPETITOR_NAMES) {
         if (options.warmupSeconds <= 0) break;
         const { pid, url } = competitors[name];
-        await runRound({ url, pid, workload, connections: options.connections, durationSeconds: options.warmupSeconds });
+        await runRound({ url, pid, subgraphPids, workload, connections: options.connections, durationSeconds: options.warmupSeconds });
       }
       // Alternating competitors round by round spreads the machine's drift (other work, heat) over all.
       for (let round = 1; round <= options.rounds; round++) {
         for (const name of COMPETITOR_NAMES) {
           const { pid, url } = competitors[name];
-          const result = await runRound({ url, pid, workload, connections: options.connections, durationSeconds: options.durationSeconds });
+          const result = await runRound({
+            url,
+            pid,
+            subgraphPids,
+            workload,
+            connections: options.connections,
+            durationSeconds: options.durationSeconds,
+          });
           rounds[workload.name][name].push(result);
           console.log(
             `[bench] ${workload.name} round ${round}/${options.rounds} ${name.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} RPS, ` +
-              `p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req, ` +
+              `p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req ` +
+              `(subgraphs ${result.subgraphCpuMsPerRequest.toFixed(2)}), ` +
               `${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB peak RSS, ${failedRequests(result)} failed`,
           );
         }

@@ -14,6 +14,7 @@ export interface Summary {
   latencyP50Ms: number;
   latencyP99Ms: number;
   cpuMsPerRequest: number;
+  subgraphCpuMsPerRequest: number;
   peakRssMb: number;
   /** Summed over the rounds: anything but 0 makes the figures meaningless. */
   failedRequests: number;
@@ -69,6 +70,7 @@ export function summarize(rounds: Record<WorkloadName, Record<CompetitorName, Ro
         latencyP50Ms: median(results.map((r) => r.latencyP50Ms)),
         latencyP99Ms: median(results.map((r) => r.latencyP99Ms)),
         cpuMsPerRequest: median(results.map((r) => r.cpuMsPerRequest)),
+        subgraphCpuMsPerRequest: median(results.map((r) => r.subgraphCpuMsPerRequest)),
         peakRssMb: median(results.map((r) => r.peakRssBytes / 2 ** 20)),
         failedRequests: results.reduce((sum, r) => sum + failedRequests(r), 0),
       };
@@ -100,6 +102,7 @@ export function formatTable(summaries: Summary[]): string {
     'p50 ms',
     'p99 ms',
     'CPU ms/req',
+    'subgraphs CPU ms/req',
     'peak RSS MB',
     'RPS x stock',
     'p99 / stock',
@@ -113,6 +116,7 @@ export function formatTable(summaries: Summary[]): string {
     fixed(s.latencyP50Ms, 1),
     fixed(s.latencyP99Ms, 1),
     fixed(s.cpuMsPerRequest, 2),
+    fixed(s.subgraphCpuMsPerRequest, 2),
     fixed(s.peakRssMb, 0),
     fixed(s.rpsTimesStock, 2),
     fixed(s.p99FractionOfStock, 2),
