@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, forbidden } from './errors';
-import type { Caller } from './identity';
+import { callerActor, type Caller } from './identity';
 import type { SubgraphClient } from './internalClient';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from './pagination';
 import { checkId } from './validation';
@@ -43,22 +43,6 @@ export interface AuditRecord {
   details: Record<string, unknown>;
   /** The subgraph that recorded it. */
   service: string;
-}
-
-/** How an audit entry names its author: `operator:<name>`, `partner:<id>`, `member:<id>`, `service:<name>`. */
-export function callerActor(caller: Caller): string {
-  switch (caller.kind) {
-    case 'member':
-      return `member:${caller.memberId}`;
-    case 'partner':
-      return `partner:${caller.partnerId}`;
-    case 'operator':
-      return `operator:${caller.operatorId}`;
-    case 'service':
-      return `service:${caller.service}`;
-    case 'anonymous':
-      return 'anonymous';
-  }
 }
 
 /** Records an entry inside the caller's transaction: it commits or rolls back with the write. */

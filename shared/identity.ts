@@ -14,6 +14,25 @@ export type Caller =
 
 export type CallerKind = Caller['kind'];
 
+/**
+ * How rows name the caller who asked for them: `operator:<name>`, `partner:<id>`, `member:<id>`,
+ * `service:<name>` or `anonymous` (transfers' created_by, audit entries, idempotency scopes).
+ */
+export function callerActor(caller: Caller): string {
+  switch (caller.kind) {
+    case 'member':
+      return `member:${caller.memberId}`;
+    case 'partner':
+      return `partner:${caller.partnerId}`;
+    case 'operator':
+      return `operator:${caller.operatorId}`;
+    case 'service':
+      return `service:${caller.service}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}
+
 export const CALLER_HEADER = 'x-coalition-caller';
 export const SIGNATURE_HEADER = 'x-coalition-signature';
 

@@ -15,6 +15,12 @@ function checkCanManageConsents(caller: Caller, memberId: string): void {
   throw forbidden('Only the member itself and the operator may manage its consents');
 }
 
+/** Who may read a member's consents: the member itself and the operator. */
+export function checkCanReadConsents(caller: Caller, memberId: string): void {
+  if (caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === memberId)) return;
+  throw forbidden('Only the member itself and the operator may read its consents');
+}
+
 export async function setConsent(
   deps: LedgerDeps,
   caller: Caller,

@@ -4,7 +4,7 @@ import { assertInvariant, badInput, DomainError, forbidden, notFound, unauthenti
 import { actingPartner } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
-import type { Caller } from '../../shared/identity';
+import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent, pointsToMinor } from '../../shared/money';
 import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
 import { checkId, checkText } from '../../shared/validation';
@@ -106,22 +106,6 @@ function requireOperator(caller: Caller, action: string): void {
 function requireService(caller: Caller, operation: string): string {
   if (caller.kind !== 'service') throw forbidden(`${operation} is internal to the coalition services`);
   return caller.service;
-}
-
-/** Who a transfer row records as having asked for it. */
-export function actor(caller: Caller): string {
-  switch (caller.kind) {
-    case 'member':
-      return `member:${caller.memberId}`;
-    case 'partner':
-      return `partner:${caller.partnerId}`;
-    case 'operator':
-      return `operator:${caller.operatorId}`;
-    case 'service':
-      return `service:${caller.service}`;
-    case 'anonymous':
-      return 'anonymous';
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +279,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         memberId,
         partnerId,
         reference,
-        createdBy: actor(caller),
+        createdBy: callerActor(caller),
       });
       await manager.query(
         `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at)
@@ -406,13 +390,13 @@ export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input
   const earnId = checkId(input.earnId, 'earnId');
   const { transferId } = await writeIdempotent(
     deps,
-    { scope: `confirmPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    { scope: `confirmPendingEarn:${callerActor(caller)}`, key: input.idempotencyKey, request: { earnId } },
     async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'confirm pending points');
       if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
       if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
-      const transferId = await postPending(deps, manager, member, earn, actor(caller));
+      const transferId = await postPending(deps, manager, member, earn, callerActor(caller));
       await auditOperatorAction(manager, caller, 'confirmPendingEarn', earnId, { transferId, memberId: member.id, points: earn.points });
       return { transferId };
     },
@@ -425,7 +409,7 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
   const earnId = checkId(input.earnId, 'earnId');
   const { transferId } = await writeIdempotent(
     deps,
-    { scope: `voidPendingEarn:${actor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    { scope: `voidPendingEarn:${callerActor(caller)}`, key: input.idempotencyKey, request: { earnId } },
     async (manager) => {
       const { earn, member } = await lockEarn(manager, earnId);
       checkCanSettleEarn(caller, earn.partner_id, 'void pending points');
@@ -438,7 +422,7 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
         points: earn.points,
         memberId: member.id,
         partnerId: earn.partner_id,
-        createdBy: actor(caller),
+        createdBy: callerActor(caller),
       });
       await manager.query(`UPDATE earns SET status = 'VOIDED', settle_transfer_id = $2 WHERE transfer_id = $1`, [earnId, id]);
       await recordBalanceChange(manager, member.id, {
@@ -488,7 +472,7 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
       throw badInput('refundAmountMinor must be a positive whole number');
   }
   const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
-  return writeIdempotent(deps, { scope: `reverseEarn:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+  return writeIdempotent(deps, { scope: `reverseEarn:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     const { earn, member } = await lockEarn(manager, earnId);
     checkCanSettleEarn(caller, earn.partner_id, 'refund purchases');
     if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
@@ -513,7 +497,7 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
     const reversed = Math.min(toTakeBack, Math.max(available, 0));
     const clawedBack = toTakeBack - reversed;
     const transferIds: string[] = [];
-    const common = { memberId: member.id, partnerId: earn.partner_id, reference, createdBy: actor(caller) };
+    const common = { memberId: member.id, partnerId: earn.partner_id, reference, createdBy: callerActor(caller) };
     if (reversed > 0) {
       const id = await move(manager, {
         ...common,
@@ -617,7 +601,7 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
         memberId,
         partnerId,
         reference,
-        createdBy: actor(caller),
+        createdBy: callerActor(caller),
       });
       const reservationId = randomUUID();
       await manager.query(
@@ -684,7 +668,7 @@ export async function postReservation(deps: LedgerDeps, caller: Caller, reservat
       memberId: reservation.memberId,
       partnerId: reservation.partnerId,
       reference: reservation.reference,
-      createdBy: actor(caller),
+      createdBy: callerActor(caller),
     });
     await manager.query(`UPDATE reservations SET status = 'POSTED', settle_transfer_id = $2 WHERE id = $1`, [reservation.id, id]);
     const origins = originsOf(await reservationTakes(manager, reservation.id));
@@ -706,7 +690,7 @@ export async function postReservation(deps: LedgerDeps, caller: Caller, reservat
 export async function voidReservation(deps: LedgerDeps, caller: Caller, reservationIdInput: string): Promise<string> {
   requireService(caller, 'voidReservation');
   const reservationId = checkId(reservationIdInput, 'reservationId');
-  return write(deps, (manager) => releaseReservation(manager, reservationId, actor(caller)));
+  return write(deps, (manager) => releaseReservation(manager, reservationId, callerActor(caller)));
 }
 
 async function releaseReservation(manager: EntityManager, reservationId: string, createdBy: string): Promise<string> {
@@ -759,7 +743,7 @@ export async function refundReservation(deps: LedgerDeps, caller: Caller, reserv
       memberId: reservation.memberId,
       partnerId: reservation.partnerId,
       reference: reservation.reference,
-      createdBy: actor(caller),
+      createdBy: callerActor(caller),
     });
     const takes = await reservationTakes(manager, reservation.id);
     await returnToLots(manager, reservation.memberId, takes);
@@ -809,7 +793,7 @@ export async function burnPoints(
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot take points');
   const request = { memberId, partnerId, points: input.points, reference };
-  return writeIdempotent(deps, { scope: `burnPoints:${actor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+  return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     await lockMember(manager, memberId);
     const id = await move(manager, {
       kind: 'BURN',
@@ -819,7 +803,7 @@ export async function burnPoints(
       memberId,
       partnerId,
       reference,
-      createdBy: actor(caller),
+      createdBy: callerActor(caller),
     });
     const origins = originsOf(await takeFromLots(manager, memberId, input.points));
     await recordBalanceChange(manager, memberId, {
@@ -886,7 +870,7 @@ export async function transferPoints(deps: LedgerDeps, caller: Caller, input: Tr
         points: input.points,
         memberId: fromMemberId,
         counterpartyMemberId: toMemberId,
-        createdBy: actor(caller),
+        createdBy: callerActor(caller),
       });
       for (const take of await takeFromLots(manager, fromMemberId, input.points)) {
         await addLot(manager, toMemberId, id, take.points, take.expiresAt, take.originPartnerId);
@@ -938,7 +922,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
   const request = { memberId, points: input.points, reason, expiresAt: expiresAt?.toISOString() ?? null };
   const { transferId } = await writeIdempotent(
     deps,
-    { scope: `adjustPoints:${actor(caller)}`, key: input.idempotencyKey, request },
+    { scope: `adjustPoints:${callerActor(caller)}`, key: input.idempotencyKey, request },
     async (manager) => {
       if (expiresAt) checkFuture(expiresAt, 'expiresAt', MAX_ADJUSTMENT_LIFETIME_MS);
       await lockMember(manager, memberId);
@@ -951,7 +935,7 @@ export async function adjustPoints(deps: LedgerDeps, caller: Caller, input: Adju
         points,
         memberId,
         reason,
-        createdBy: actor(caller),
+        createdBy: callerActor(caller),
       });
       if (adding) await addLot(manager, memberId, id, points, expiresAt ?? addMonths(new Date(), deps.config.pointsLifetimeMonths), null);
       else await takeFromLots(manager, memberId, points);
@@ -987,7 +971,7 @@ export interface MaintenanceRun {
 export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<MaintenanceRun> {
   if (caller.kind !== 'service') requireOperator(caller, 'run ledger maintenance');
   const run: MaintenanceRun = { lotsExpired: 0, pointsExpired: 0, pendingEarnsPosted: 0, reservationsReleased: 0 };
-  const by = caller.kind === 'service' ? 'ledger' : actor(caller);
+  const by = caller.kind === 'service' ? 'ledger' : callerActor(caller);
 
   const due = (await deps.dataSource.query(
     `SELECT DISTINCT member_id FROM lots WHERE points_remaining > 0 AND expires_at <= now() LIMIT $1`,
@@ -1099,6 +1083,13 @@ export async function ledgerTotals(
 
 // ---------------------------------------------------------------------------------------------
 // The event feed (internal: settlement reads it after its checkpoint; see LEDGER.md)
+
+/** The last published event's position (0 before the first): where a new consumer starts. */
+export async function ledgerHead(dataSource: DataSource, caller: Caller): Promise<string> {
+  requireService(caller, 'ledgerHead');
+  const [row] = (await dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as { head: string }[];
+  return row!.head;
+}
 
 export async function ledgerEventsAfter(
   dataSource: DataSource,

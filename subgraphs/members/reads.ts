@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { forbidden, unauthenticated } from '../../shared/errors';
+import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
+import { checkId } from '../../shared/validation';
 import { MemberRow, type AccountKind, type TransferKind, TransferRow } from './entities';
 import { TIER_WINDOW_MONTHS } from './postings';
 
@@ -240,14 +241,40 @@ export interface MemberEventRow {
   occurredAt: Date;
 }
 
+/**
+ * The member whose events the caller asks for, if it may watch them. An anonymous caller is refused
+ * before the lookup, so it does not learn whether the member exists.
+ */
+export async function watchableMember(
+  caller: Caller,
+  loadMember: (id: string) => Promise<MemberRow | null>,
+  memberIdInput: string,
+): Promise<MemberRow> {
+  const memberId = checkId(memberIdInput, 'memberId');
+  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
+  const member = await loadMember(memberId);
+  if (!member) throw notFound(`No member with id ${memberId}`);
+  checkCanWatchMember(caller, member);
+  return member;
+}
+
+/** One of a member's events by its sequence number; NOT_FOUND when there is none. */
+export async function memberEventAt(dataSource: DataSource, memberId: string, sequence: number): Promise<MemberEventRow> {
+  const [event] = Number.isInteger(sequence) && sequence >= 1 ? await memberEventsAfter(dataSource, memberId, sequence - 1, 1) : [];
+  if (!event || event.sequence !== sequence) throw notFound(`Member ${memberId} has no event ${sequence}`);
+  return event;
+}
+
+/** A watchable member's events after `afterSequence`, oldest first, at most `first` (1 to 1000). */
 export async function memberEventsAfter(
   dataSource: DataSource,
   memberId: string,
   afterSequence: number,
   first: number,
 ): Promise<MemberEventRow[]> {
+  if (!Number.isInteger(afterSequence) || afterSequence < 0) throw badInput('afterSequence must be 0 or more');
   if (!Number.isInteger(first) || first < 1 || first > MAX_MEMBER_EVENTS_PER_READ)
-    throw new Error(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
+    throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
   return dataSource.query(
     `SELECT id, type, member_id AS "memberId", member_sequence AS sequence, payload, occurred_at AS "occurredAt"
        FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,

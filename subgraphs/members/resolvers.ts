@@ -1,6 +1,6 @@
 import { checkCanReadMember } from '../../shared/access';
 import { readAuditForService } from '../../shared/audit';
-import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
@@ -13,6 +13,7 @@ import {
   earnPoints,
   enrollMember,
   ledgerEventsAfter,
+  ledgerHead,
   ledgerTotals,
   memberStanding,
   postReservation,
@@ -26,19 +27,17 @@ import {
 } from './ledger';
 import {
   canSeePersonalData,
-  checkCanWatchMember,
   listMembers,
-  MAX_MEMBER_EVENTS_PER_READ,
+  memberEventAt,
   memberEventsAfter,
   pseudonymFor,
   transactionPartnerScope,
+  watchableMember,
   type MemberTransaction,
 } from './reads';
-import type { MembersLoaders } from './loaders';
-import type { Caller } from '../../shared/identity';
 import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
-import { setConsent } from './consents';
+import { checkCanReadConsents, setConsent } from './consents';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
 export interface PartnerRef {
@@ -47,16 +46,6 @@ export interface PartnerRef {
 
 const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
-
-/** The member, if the caller may watch its events (reads.ts checkCanWatchMember). */
-async function watchable(caller: Caller, loaders: MembersLoaders, memberIdInput: string): Promise<MemberRow> {
-  const memberId = checkId(memberIdInput, 'memberId');
-  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
-  const member = await loaders.member.load(memberId);
-  if (!member) throw notFound(`No member with id ${memberId}`);
-  checkCanWatchMember(caller, member);
-  return member;
-}
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
 function present<T>(row: T | null): T {
@@ -85,22 +74,14 @@ export const resolvers: Resolvers = {
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
-    memberEvent: async (_root, { memberId, sequence }, { caller, ledger, loaders }) => {
-      const member = await watchable(caller, loaders, memberId);
-      const [event] = await memberEventsAfter(ledger.dataSource, member.id, sequence - 1, 1);
-      if (!event || event.sequence !== sequence) throw notFound(`Member ${memberId} has no event ${sequence}`);
-      return event;
-    },
+    memberEvent: async (_root, { memberId, sequence }, { caller, ledger, loaders }) =>
+      memberEventAt(ledger.dataSource, (await watchableMember(caller, (id) => loaders.member.load(id), memberId)).id, sequence),
     memberEvents: async (_root, { memberId, afterSequence, first }, { caller, ledger, loaders }) => {
-      const member = await watchable(caller, loaders, memberId);
-      if (!Number.isInteger(afterSequence) || afterSequence < 0) throw badInput('afterSequence must be 0 or more');
-      const limit = first ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_EVENTS_PER_READ)
-        throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
-      return memberEventsAfter(ledger.dataSource, member.id, afterSequence, limit);
+      const member = await watchableMember(caller, (id) => loaders.member.load(id), memberId);
+      return memberEventsAfter(ledger.dataSource, member.id, afterSequence, first ?? 100);
     },
     lastMemberEventSequence: async (_root, { memberId }, { caller, loaders }) =>
-      (await watchable(caller, loaders, memberId)).lastEventSequence,
+      (await watchableMember(caller, (id) => loaders.member.load(id), memberId)).lastEventSequence,
     members: async (_root, { first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
@@ -111,13 +92,7 @@ export const resolvers: Resolvers = {
         points: t.points,
       })),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
-    ledgerHead: async (_root, _args, { caller, ledger }) => {
-      if (caller.kind !== 'service') throw forbidden('ledgerHead is internal to the coalition services');
-      const [row] = (await ledger.dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as {
-        head: string;
-      }[];
-      return row!.head;
-    },
+    ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
       ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
@@ -175,9 +150,7 @@ export const resolvers: Resolvers = {
       canSeePersonalData(caller, member, await loaders.consents.load(member.id)) ? member.email : null,
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) => {
-      if (!(caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === member.id))) {
-        throw forbidden('Only the member itself and the operator may read its consents');
-      }
+      checkCanReadConsents(caller, member.id);
       return [...(await loaders.consents.load(member.id))].map((id) => ({ id }));
     },
     balance: (member, _args, { loaders }) => loaders.balance.load(member.id),

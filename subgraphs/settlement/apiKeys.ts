@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { callerActor, recordAudit, recordKeyUse } from '../../shared/audit';
+import { recordAudit, recordKeyUse } from '../../shared/audit';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
-import type { Caller } from '../../shared/identity';
+import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
 import { actor, checkCanReadPartnerAccounts } from './settlement';
 

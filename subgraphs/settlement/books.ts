@@ -211,6 +211,24 @@ export async function currentPeriod(dataSource: DataSource, length: PeriodLength
   });
 }
 
+/** Most periods one read returns. */
+export const MAX_PERIODS_PER_READ = 100;
+
+/** The latest periods, newest first, for partners and the operator (the period of now exists, even before its first event). */
+export async function listPeriods(
+  dataSource: DataSource,
+  caller: Caller,
+  first: number | null | undefined,
+  length: PeriodLength,
+): Promise<PeriodRow[]> {
+  if (caller.kind !== 'partner') requireOperator(caller, 'list settlement periods');
+  const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
+  await currentPeriod(dataSource, length);
+  return dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [
+    limit,
+  ]);
+}
+
 /** Each partner's settlement currency: that of its latest contract. */
 export async function settlementCurrencies(manager: EntityManager, partnerIds: readonly string[]): Promise<Map<string, string>> {
   const rows = (await manager.query(

@@ -4,7 +4,7 @@ import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
 import {
   closePeriod,
-  currentPeriod,
+  listPeriods,
   periodById,
   pointsFlows,
   reconcile,
@@ -20,14 +20,7 @@ import { auditLog } from './audit';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import type { PeriodRow } from './periods';
-import {
-  checkCanReadPartnerAccounts,
-  partnerTerms,
-  registerPartner,
-  requireOperator,
-  setPartnerContract,
-  setPartnerStatus,
-} from './settlement';
+import { checkCanReadPartnerAccounts, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
 
 export type PositionModel = PartnerAccount & { period: PeriodRow };
 export interface FlowModel {
@@ -42,8 +35,6 @@ function present<T>(row: T | null | undefined): T {
   return row;
 }
 
-export const MAX_PERIODS_PER_READ = 100;
-
 /** Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, books.ts). */
 export const resolvers: Resolvers = {
   DateTime,
@@ -56,15 +47,8 @@ export const resolvers: Resolvers = {
       if (!partner) throw notFound(`No partner with id ${id}`);
       return partner;
     },
-    settlementPeriods: async (_root, { first }, { caller, settlement }) => {
-      if (caller.kind !== 'partner') requireOperator(caller, 'list settlement periods');
-      const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
-      await currentPeriod(settlement.dataSource, settlement.periodLength); // the period of now exists, even before its first event
-      return settlement.dataSource.query(
-        'SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1',
-        [limit],
-      );
-    },
+    settlementPeriods: (_root, { first }, { caller, settlement }) =>
+      listPeriods(settlement.dataSource, caller, first, settlement.periodLength),
     settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
     reconciliation: (_root, { periodId }, { caller, settlement }) =>
       reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
