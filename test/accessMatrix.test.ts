@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_MEMBERS, DEMO_PARTNERS } from '../shared/demo';
+import { signToken } from '../gateway/credentials';
+import { DEMO_PARTNERS } from '../shared/demo';
 import type { GraphQLResponse } from '../scripts/gatewayClient';
 import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from './helpers';
 import { subscribe, wsClient } from './subscriptionClient';
@@ -10,19 +11,24 @@ import { subscribe, wsClient } from './subscriptionClient';
  * access error (a domain refusal such as INSUFFICIENT_POINTS or NOT_FOUND still counts as allowed through);
  * "HIDDEN" that it resolved to null (personal data). Subscriptions are opened over graphql-ws.
  */
-const ava = DEMO_MEMBERS[0]; // enrolled through FreshMart
+/**
+ * The members the matrix acts on, its own (enrolled through FreshMart in beforeAll): its writes
+ * (adjustments, gifts, consents) must not reach the demo members other test files watch.
+ */
+const member = { id: '' };
+const giftee = { id: '' };
 const freshmart = DEMO_PARTNERS[1];
 const cinema = DEMO_PARTNERS[3];
-const skybridge = DEMO_PARTNERS[4]; // consent cases: a partner no other test relies on Ava not having consented to
+const skybridge = DEMO_PARTNERS[4]; // consent cases
 
-const callers = {
+type CallerName = 'anonymous' | 'member' | 'ownPartner' | 'otherPartner' | 'operator';
+const callers: Record<CallerName, string | undefined> = {
   anonymous: undefined,
-  member: `demo-member-${ava.handle}`,
+  member: undefined, // the member's token, minted in beforeAll
   ownPartner: `demo-partner-${freshmart.code}`,
   otherPartner: `demo-partner-${cinema.code}`,
   operator: 'demo-operator',
-} as const;
-type CallerName = keyof typeof callers;
+};
 /** HIDDEN: the field resolved, but to null: personal data a partner may not see. */
 type Expectation = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'HIDDEN';
 
@@ -44,7 +50,7 @@ const cases: Case[] = [
   {
     name: "read a member's balance",
     query: `query($id: ID!) { member(id: $id) { balance { availablePoints } } }`,
-    variables: () => ({ id: ava.id }),
+    variables: () => ({ id: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
   },
   {
@@ -55,7 +61,7 @@ const cases: Case[] = [
   {
     name: "read a member's consents",
     query: `query($id: ID!) { member(id: $id) { consents { id } } }`,
-    variables: () => ({ id: ava.id }),
+    variables: () => ({ id: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
@@ -86,7 +92,7 @@ const cases: Case[] = [
     query: `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
     variables: () => ({
       input: {
-        memberId: ava.id,
+        memberId: member.id,
         partnerId: freshmart.id,
         purchaseAmountMinor: 100,
         currency: 'EUR',
@@ -99,13 +105,13 @@ const cases: Case[] = [
   {
     name: "adjust a member's points",
     query: `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
-    variables: () => ({ input: { memberId: ava.id, points: 1, reason: 'matrix', idempotencyKey: key() } }),
+    variables: () => ({ input: { memberId: member.id, points: 1, reason: 'matrix', idempotencyKey: key() } }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
     name: "give the member's points away",
     query: `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id } }`,
-    variables: () => ({ input: { fromMemberId: ava.id, toMemberId: DEMO_MEMBERS[1].id, points: 1, idempotencyKey: key() } }),
+    variables: () => ({ input: { fromMemberId: member.id, toMemberId: giftee.id, points: 1, idempotencyKey: key() } }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
@@ -130,20 +136,20 @@ const cases: Case[] = [
   {
     name: "read a member's email",
     query: `query($id: ID!) { member(id: $id) { email } }`,
-    variables: () => ({ id: ava.id }),
+    variables: () => ({ id: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'HIDDEN', operator: 'allow' },
     outcome: (response) => (response.data?.member?.email ? 'allow' : 'HIDDEN'),
   },
   {
     name: "read a member's transactions",
     query: `query($id: ID!) { member(id: $id) { transactions(first: 1) { edges { node { id } } } } }`,
-    variables: () => ({ id: ava.id }),
+    variables: () => ({ id: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
   },
   {
     name: "read a member's events",
     query: `query($id: ID!) { memberEvents(memberId: $id, afterSequence: 0, first: 1) { sequence } }`,
-    variables: () => ({ id: ava.id }),
+    variables: () => ({ id: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
@@ -227,26 +233,26 @@ const cases: Case[] = [
     name: "pay with the member's points",
     // No partnerId: a partner takes points at its own till; the member and the operator must name one.
     query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
-    variables: () => ({ input: { memberId: ava.id, points: 1, reference: 'matrix', idempotencyKey: key() } }),
+    variables: () => ({ input: { memberId: member.id, points: 1, reference: 'matrix', idempotencyKey: key() } }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
   },
   {
     name: 'grant consent for the member',
     query: `mutation($m: ID!, $p: ID!) { grantConsent(memberId: $m, partnerId: $p) { id } }`,
-    variables: () => ({ m: ava.id, p: skybridge.id }),
+    variables: () => ({ m: member.id, p: skybridge.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
     name: 'revoke consent for the member',
     query: `mutation($m: ID!, $p: ID!) { revokeConsent(memberId: $m, partnerId: $p) { id } }`,
-    variables: () => ({ m: ava.id, p: skybridge.id }),
+    variables: () => ({ m: member.id, p: skybridge.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
     name: 'redeem a reward for the member',
     // An unknown reward: the access rule is checked first, allowed callers get NOT_FOUND.
     query: `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id } }`,
-    variables: () => ({ m: ava.id, r: noSuchId, k: key() }),
+    variables: () => ({ m: member.id, r: noSuchId, k: key() }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
@@ -331,7 +337,7 @@ const subscriptionCases: Case[] = [
   {
     name: "watch the member's balance",
     query: `subscription($m: ID!) { balanceChanged(memberId: $m, afterSequence: 0) { sequence } }`,
-    variables: () => ({ m: ava.id }),
+    variables: () => ({ m: member.id }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
@@ -343,12 +349,29 @@ const subscriptionCases: Case[] = [
 ];
 
 beforeAll(async () => {
+  for (const enrolled of [member, giftee]) {
+    enrolled.id = dataOf(
+      await gql(
+        `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+        { input: { displayName: 'Matrix', email: `matrix-${key()}@example.test`, partnerId: freshmart.id, idempotencyKey: key() } },
+        callers.ownPartner,
+      ),
+    ).enrollMember.id;
+  }
+  callers.member = await signToken('member', member.id, 600);
   const pendingUntil = new Date(Date.now() + 24 * 3600_000).toISOString();
   fixtures.pendingEarnId = dataOf(
     await gql(
       `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
       {
-        input: { memberId: ava.id, purchaseAmountMinor: 5_000, currency: 'EUR', reference: 'matrix', pendingUntil, idempotencyKey: key() },
+        input: {
+          memberId: member.id,
+          purchaseAmountMinor: 5_000,
+          currency: 'EUR',
+          reference: 'matrix',
+          pendingUntil,
+          idempotencyKey: key(),
+        },
       },
       callers.ownPartner,
     ),

@@ -56,8 +56,9 @@ test(
         // Some load went through and was measured (no figure is judged).
         expect(summary.requestsPerSecond).toBeGreaterThan(0);
         expect(summary.cpuMsPerRequest).toBeGreaterThan(0);
-        // The gateways' requests reach the subgraphs (the ceiling's never do).
-        if (summary.competitor !== 'ceiling') expect(summary.subgraphCpuMsPerRequest).toBeGreaterThan(0);
+        // Stock's requests always reach the subgraphs (ours may be answered from its response
+        // cache, the ceiling's never reach them), so its subgraph CPU was measured.
+        if (summary.competitor === 'stock') expect(summary.subgraphCpuMsPerRequest).toBeGreaterThan(0);
         expect(summary.peakRssMb).toBeGreaterThan(0);
       }
     } finally {

@@ -271,18 +271,26 @@ describe('periods and statements', () => {
     const members = await Promise.all([1, 2, 3, 4].map(() => enrollAt(partnerId)));
     const period = await openPeriod();
     let running = true;
+    let earnsDone = 0;
     const traffic = members.map(async (memberId) => {
       let operations = 0;
       while (running && operations < 200) {
         await earn(partnerId, memberId, 1_000 + operations);
+        earnsDone += 1;
         if (operations % 3 === 2) await burn(partnerId, memberId, 5);
         operations += 1;
       }
       return operations;
     });
-    await new Promise((resolve) => setTimeout(resolve, 700)); // traffic under way
+    const earnsReach = (count: number) =>
+      eventually(
+        async () => earnsDone,
+        (done) => done >= count,
+        60_000,
+      );
+    await earnsReach(8); // traffic under way
     dataOf(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await earnsReach(earnsDone + 8); // and still arriving after the close
     running = false;
     const operations = (await Promise.all(traffic)).reduce((a, b) => a + b, 0);
     expect(operations).toBeGreaterThan(8);
