@@ -27,6 +27,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Append service output to this file instead of this process's stdout. */
   logFile?: string;
+  /** Extra Node options per service, e.g. `--cpu-prof` for the subgraphs. */
+  nodeOptions?: Partial<Record<ServiceName, string[]>>;
 }
 
 export interface AddGatewayOptions {
@@ -120,7 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     register: (child: ChildProcess) => void = (child) => children.set(service, child),
     entryPoint = ENTRY_POINTS[service],
     extraEnv: Record<string, string> = {},
-    nodeOptions: string[] = [],
+    nodeOptions: string[] = options.nodeOptions?.[service] ?? [],
   ): Promise<void> =>
     new Promise((resolve, reject) => {
       const child = fork(join(ROOT, entryPoint), [], {

@@ -32,7 +32,13 @@ export interface BenchEnvironment {
  */
 const BENCH_RATE_LIMIT = 1_000_000_000;
 
-export async function startBenchEnvironment(serverUrl: string | undefined): Promise<BenchEnvironment> {
+const SUBGRAPHS = ['members', 'rewards', 'settlement'] as const;
+
+/**
+ * `profileDir`: the subgraphs run with `--cpu-prof`, each writing into `profileDir/<subgraph>` when
+ * the run ends (what a competitor's calls cost downstream, and where).
+ */
+export async function startBenchEnvironment(serverUrl: string | undefined, profileDir?: string): Promise<BenchEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'coalition-bench-'));
   // As root, the embedded server runs as the "postgres" user, which must reach its data directory.
   chmodSync(workDir, 0o755);
@@ -80,6 +86,9 @@ export async function startBenchEnvironment(serverUrl: string | undefined): Prom
       // The demo partners, their contracts and rewards; the benchmark's members come from seed.ts.
       seedDemo: true,
       logFile,
+      nodeOptions: profileDir
+        ? Object.fromEntries(SUBGRAPHS.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]]))
+        : undefined,
       env: {
         NODE_ENV: 'production',
         COALITION_GATEWAY_SECRET: randomBytes(32).toString('base64url'),

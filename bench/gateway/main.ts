@@ -33,8 +33,9 @@ interface BenchOptions {
 const USAGE = `usage: npm run bench -- [--duration 10] [--warmup 3] [--connections 50] [--rounds 3]
                         [--workloads wallet,catalog,deep] [--members 1000] [--check-sample 50]
                         [--json bench/results/latest.json] [--profile DIR] [--smoke]
-  --profile DIR: V8 CPU profiles of ours and stock, written to DIR/ours and DIR/stock when the run
-                 ends (profiling slows them: use such a run to see where time goes, not for figures).
+  --profile DIR: V8 CPU profiles of ours, stock and the three subgraphs, written to DIR/ours,
+                 DIR/stock, DIR/members... when the run ends (profiling slows them: use such a run
+                 to see where time goes, not for figures).
   --smoke: a small seed (30 members), 5 connections, two seconds of load per competitor and
            workload, one round: the correctness check the test suite runs. Options given with it
            still apply.
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   let failed = true;
   try {
     const startedMs = Date.now();
-    environment = await startBenchEnvironment(process.env.DATABASE_URL);
+    environment = await startBenchEnvironment(process.env.DATABASE_URL, options.profileDir ?? undefined);
     const { stack } = environment;
     console.log(`[bench] stack up on ${environment.databaseDescription}; service logs in ${environment.logFile}`);
 
