@@ -20,6 +20,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import { intEnv, mode } from '../shared/config';
+import { EntityCache } from './entityCache';
 import { executePlan } from './planExecutor';
 import { ResultShaper } from './resultShaper';
 import { SubgraphFetcher, type SubgraphResult } from './subgraphFetcher';
@@ -31,8 +32,11 @@ export interface FastGatewayOptions<Context> {
   supergraphSdl: string;
   /** Where each subgraph of the supergraph listens; a subgraph not named here uses its routing URL. */
   subgraphUrls: Record<string, string>;
-  /** Per request: the headers every subgraph call carries and the caller scope in-flight sharing keys on. */
-  identify(context: Context): { headers: Record<string, string>; shareKey: string };
+  /**
+   * Per request: the headers every subgraph call carries, the caller scope in-flight sharing keys
+   * on, and the partition of public entities the caller may share with others (null for none).
+   */
+  identify(context: Context): { headers: Record<string, string>; shareKey: string; cachePartition: string | null };
   /** Every subgraph answer, for request-level bookkeeping (development diagnostics). */
   onSubgraphResult?(context: Context, result: SubgraphResult): void;
 }
@@ -62,6 +66,7 @@ export class FastGateway<Context> implements GatewayInterface {
   private readonly fetchers = new Map<string, SubgraphFetcher>();
   private readonly urls: Record<string, string> = {};
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  private readonly entityCache = new EntityCache();
 
   constructor(private readonly options: FastGatewayOptions<Context>) {
     const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: mode() !== 'production' });
@@ -128,7 +133,7 @@ export class FastGateway<Context> implements GatewayInterface {
       throw error;
     }
     const context = requestContext.context;
-    const { headers, shareKey } = this.options.identify(context);
+    const { headers, shareKey, cachePartition } = this.options.identify(context);
     const { data: unshaped, errors } = await executePlan(prepared.plan, {
       supergraphSchema: this.supergraphSchema,
       operation: prepared.operation,
@@ -136,6 +141,8 @@ export class FastGateway<Context> implements GatewayInterface {
       fetchers: this.fetchers,
       headers,
       shareKey,
+      entityCache: this.entityCache,
+      cachePartition,
       onResult: (result) => {
         requestContext.overallCachePolicy?.restrict(result.cacheHint);
         this.options.onSubgraphResult?.(context, result);

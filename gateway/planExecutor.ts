@@ -7,6 +7,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
+import type { EntityCache } from './entityCache';
 import type { SubgraphFetcher, SubgraphResult } from './subgraphFetcher';
 
 /**
@@ -34,8 +35,11 @@ export interface PlanExecution {
   headers: Record<string, string>;
   /** The caller's scope for sharing identical in-flight queries. */
   shareKey: string;
-  /** Called with every subgraph answer (cache hints, development diagnostics). */
+  /** Called with every subgraph answer (cache hints, development diagnostics), and every entity cache hit's hint. */
   onResult(result: SubgraphResult): void;
+  entityCache: EntityCache;
+  /** Whose cached entities this caller may get (anonymous or identified), or null to use none. */
+  cachePartition: string | null;
 }
 
 /** Executes the plan; returns the unshaped data and the errors met on the way. */
@@ -104,12 +108,18 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
   }
 
   /** Sends the fetch; `entityIndexesOf` maps an `_entities` index in an error to the representations it stands for. */
-  const send = async (vars: Data, entityIndexesOf?: (index: number) => number[]): Promise<Data | null | undefined> => {
-    const result = await fetcher.send(
-      requestBody(fetch, vars),
-      execution.headers,
-      fetch.operationKind === 'query' ? execution.shareKey : null,
-    );
+  const send = async (vars: Data, entityIndexesOf?: (index: number) => number[]): Promise<SubgraphResult> => {
+    const isQuery = fetch.operationKind === 'query';
+    // A mutation makes what this subgraph answered before it stale: cached entities, and queries in
+    // flight (a later identical query does not join one sent before the write).
+    if (!isQuery) execution.entityCache.invalidate(fetch.serviceName);
+    const sharing = isQuery ? `${execution.shareKey}\n${execution.entityCache.generation(fetch.serviceName)}` : null;
+    let result: SubgraphResult;
+    try {
+      result = await fetcher.send(requestBody(fetch, vars), execution.headers, sharing);
+    } finally {
+      if (!isQuery) execution.entityCache.invalidate(fetch.serviceName);
+    }
     execution.onResult(result);
     if (result.errors) {
       const pathOf = errorPathGenerator(fetch, cursor);
@@ -124,11 +134,11 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
         }
       }
     }
-    return result.data;
+    return result;
   };
 
   if (!fetch.requires) {
-    const received = await send(variables);
+    const received = (await send(variables)).data;
     if (received) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, received);
     for (const entity of entities) deepMerge(entity, received);
     return;
@@ -152,6 +162,7 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
   const distinct: Data[] = [];
   const distinctIndexOf: number[] = [];
   const firstOccurrence: number[] = [];
+  const distinctKeys: string[] = [];
   const indexByRepresentation = new Map<string, number>();
   representations.forEach((representation, occurrence) => {
     const key = JSON.stringify(representation);
@@ -159,20 +170,46 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     if (index === undefined) {
       index = distinct.length;
       distinct.push(representation);
+      distinctKeys.push(key);
       firstOccurrence.push(occurrence);
       indexByRepresentation.set(key, index);
     }
     distinctIndexOf.push(index);
   });
-  const occurrencesOf = (index: number) => distinctIndexOf.flatMap((d, occurrence) => (d === index ? [occurrence] : []));
-  const received = await send({ ...variables, representations: distinct }, occurrencesOf);
-  if (!received) return;
-  const receivedEntities = received._entities;
-  if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
-  if (receivedEntities.length !== distinct.length) {
-    throw new Error(`Expected "data._entities" to contain ${distinct.length} elements`);
+  // Public entities cached by an earlier fetch are not asked for again (gateway/entityCache.ts).
+  const { entityCache, cachePartition } = execution;
+  const variablesJson = cachePartition === null ? '' : JSON.stringify(variables);
+  const cacheKeys = cachePartition === null ? [] : distinctKeys.map((key) => entityCache.key(fetch, cachePartition, variablesJson, key));
+  const receivedEntities: unknown[] = new Array(distinct.length);
+  const missing: number[] = [];
+  distinct.forEach((_, index) => {
+    const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!);
+    if (cached) {
+      receivedEntities[index] = cached.entity;
+      execution.onResult({ cacheHint: { maxAge: cached.maxAgeSeconds, scope: 'PUBLIC' } });
+    } else {
+      missing.push(index);
+    }
+  });
+  if (missing.length > 0) {
+    const occurrencesOf = (sent: number) => distinctIndexOf.flatMap((d, occurrence) => (d === missing[sent] ? [occurrence] : []));
+    const generation = entityCache.generation(fetch.serviceName);
+    const result = await send({ ...variables, representations: missing.map((index) => distinct[index]) }, occurrencesOf);
+    // No data (the subgraph failed the whole fetch): the missing entities stay as they are.
+    const fetched: unknown = result.data ? result.data._entities : new Array(missing.length);
+    if (!Array.isArray(fetched)) throw new Error('Expected "data._entities" in response to be an array');
+    if (fetched.length !== missing.length) throw new Error(`Expected "data._entities" to contain ${missing.length} elements`);
+    const { maxAge, scope } = result.cacheHint;
+    const cacheable = cachePartition !== null && !result.errors && scope === 'PUBLIC' && maxAge > 0;
+    fetched.forEach((entity, sent) => {
+      const index = missing[sent]!;
+      receivedEntities[index] = entity;
+      if (cacheable && entity !== null && entity !== undefined)
+        entityCache.set(fetch.serviceName, generation, cacheKeys[index]!, entity, maxAge);
+    });
   }
-  receivedEntities.forEach((receivedEntity, index) => {
+  receivedEntities.forEach((receivedEntity: any, index) => {
+    if (receivedEntity === undefined) return;
     const existing = entities[entityIndexes[firstOccurrence[index]!]!];
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);

@@ -104,7 +104,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const gateway = new FastGateway<GatewayContext>({
     supergraphSdl: config.supergraphSdl,
     subgraphUrls: config.subgraphUrls,
-    identify: ({ caller }) => ({ headers: signCaller(caller, config.secret), shareKey: JSON.stringify(caller) }),
+    identify: ({ caller }) => ({
+      headers: signCaller(caller, config.secret),
+      shareKey: JSON.stringify(caller),
+      // Stock is hinted for anonymous callers only (identified callers read it current).
+      cachePartition: caller.kind === 'anonymous' ? 'anonymous' : 'identified',
+    }),
     onSubgraphResult: (context, result) => {
       const statements = result.extensions?.sqlStatements;
       if (typeof statements === 'number') context.sqlStatements += statements;

@@ -12,6 +12,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { withDeclaredEntityHints } from './cacheHints';
 import { mode } from './config';
 import { DomainError } from './errors';
 import { statementCount, withStatementCount } from './statementCount';
@@ -95,7 +96,10 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
   const app = express();
   const httpServer: Server = createServer(app);
   const apollo = new ApolloServer<Context>({
-    schema: buildSubgraphSchema({ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({
+      typeDefs: parse(options.sdl),
+      resolvers: withDeclaredEntityHints(options.resolvers) as GraphQLResolverMap<unknown>,
+    }),
     formatError: formatSubgraphError(options.name),
     includeStacktraceInErrorResponses: false,
     plugins: [

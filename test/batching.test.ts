@@ -32,6 +32,8 @@ describe('batched loading', () => {
     expect(dataOf(large).members.edges).toHaveLength(12);
     const count = (response: { extensions?: { sqlStatements?: number } }) => response.extensions?.sqlStatements;
     expect(count(small)).toBeGreaterThan(0);
-    expect(count(large)).toBe(count(small));
+    // The gateway may answer the large page's partners from its entity cache, filled by the small
+    // page: that can only lower the count. A missing DataLoader would raise it with the page size.
+    expect(count(large)).toBeLessThanOrEqual(count(small)!);
   });
 });

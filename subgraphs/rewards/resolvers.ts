@@ -1,5 +1,5 @@
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import { readAuditForService } from '../../shared/audit';
-import { hintAsDeclared } from '../../shared/cacheHints';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
@@ -82,11 +82,14 @@ export const resolvers: Resolvers = {
       present(await loaders.reward.load(await adjustRewardStock(rewards.dataSource, caller, input))),
   },
   Reward: {
-    __resolveReference: (reference, { loaders }, info) => {
-      hintAsDeclared(info, 'Reward');
-      return loaders.reward.load(reference.id);
-    },
+    __resolveReference: (reference, { loaders }) => loaders.reward.load(reference.id),
     partner: (reward) => ({ id: reward.partnerId }),
+    // Identified callers read stock current (they redeem on it); only anonymous callers' answers
+    // may be reused for the 5 s the SDL hints, by the gateway's caches.
+    stockRemaining: (reward, _args, { caller }, info) => {
+      if (caller.kind !== 'anonymous') cacheControlFromInfo(info).setCacheHint({ maxAge: 0 });
+      return reward.stockRemaining;
+    },
   },
   Redemption: {
     __resolveReference: async (reference, { caller, loaders }) => {
@@ -119,10 +122,7 @@ export const resolvers: Resolvers = {
     },
   },
   Partner: {
-    __resolveReference: (reference, _context, info) => {
-      hintAsDeclared(info, 'Partner');
-      return reference;
-    },
+    __resolveReference: (reference) => reference,
     rewards: async (partner, { first, after }, { loaders }) => {
       const limit = pageSize(first);
       return toConnection(

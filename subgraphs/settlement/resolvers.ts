@@ -1,4 +1,3 @@
-import { hintAsDeclared } from '../../shared/cacheHints';
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
@@ -92,10 +91,7 @@ export const resolvers: Resolvers = {
     },
   },
   Partner: {
-    __resolveReference: (reference, { loaders }, info) => {
-      hintAsDeclared(info, 'Partner');
-      return loaders.partner.load(reference.id);
-    },
+    __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
     contract: async (partner, _args, { caller, loaders }) => {
       checkCanReadPartnerAccounts(caller, partner.id);
       const contract = await loaders.currentContract.load(partner.id);
