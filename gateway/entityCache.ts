@@ -35,6 +35,7 @@ export interface CachedEntity {
 export class EntityCache {
   private readonly entries = new Map<string, LRUCache<string, Entry>>();
   private readonly generations = new Map<string, number>();
+  private writesRelayed = 0;
   /** Per fetch node: its subgraph, operation and variables' constant part, hashed once. */
   private readonly fetchKeys = new WeakMap<FetchNode, string>();
 
@@ -45,8 +46,14 @@ export class EntityCache {
     return this.generations.get(serviceName) ?? 0;
   }
 
+  /** Changes whenever a mutation is relayed to any subgraph. */
+  get writes(): number {
+    return this.writesRelayed;
+  }
+
   /** A mutation reached `serviceName`: what was cached from it, or fetched before now, may be stale. */
   invalidate(serviceName: string): void {
+    this.writesRelayed += 1;
     this.generations.set(serviceName, this.generation(serviceName) + 1);
     this.entries.get(serviceName)?.clear();
   }

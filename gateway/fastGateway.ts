@@ -1,6 +1,7 @@
 import { operationFromDocument, Supergraph, type Operation, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type {
+  GatewayExecutionResult,
   GatewayExecutor,
   GatewayGraphQLRequestContext,
   GatewayInterface,
@@ -55,7 +56,9 @@ interface PreparedOperation {
  * and its shaper are built once and kept (keyed by the query's hash and the operation name: a plan
  * depends on nothing else). Per request, the caller is signed once, plans run without tracing, and
  * subgraph calls go over keep-alive pools with identical queries of the same caller shared while
- * in flight (gateway/subgraphFetcher.ts).
+ * in flight (gateway/subgraphFetcher.ts). Identical whole queries of one caller in flight at once
+ * run once, and public entities come from a cache while their hints allow (gateway/entityCache.ts).
+ * Neither outlives a write: a mutation relayed to a subgraph ends both for what was asked before it.
  */
 export class FastGateway<Context> implements GatewayInterface {
   readonly apiSchema: GraphQLSchema;
@@ -67,6 +70,8 @@ export class FastGateway<Context> implements GatewayInterface {
   private readonly urls: Record<string, string> = {};
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private readonly entityCache = new EntityCache();
+  /** Queries running now, by caller scope, writes relayed so far, operation and variables. */
+  private readonly running = new Map<string, Promise<{ response: GatewayExecutionResult; results: SubgraphResult[] }>>();
 
   constructor(private readonly options: FastGatewayOptions<Context>) {
     const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: mode() !== 'production' });
@@ -133,7 +138,41 @@ export class FastGateway<Context> implements GatewayInterface {
       throw error;
     }
     const context = requestContext.context;
-    const { headers, shareKey, cachePartition } = this.options.identify(context);
+    const identity = this.options.identify(context);
+    const absorb = (result: SubgraphResult) => {
+      requestContext.overallCachePolicy?.restrict(result.cacheHint);
+      this.options.onSubgraphResult?.(context, result);
+    };
+    if (requestContext.operation.operation !== OperationTypeNode.QUERY) {
+      return this.run(requestContext, prepared, variables, identity, absorb);
+    }
+    // The same query with the same variables by the same caller, while one is running and no write
+    // has been relayed since it started: it gets that one's answer (and its subgraph answers' hints).
+    const key = `${identity.shareKey}\n${this.entityCache.writes}\n${requestContext.queryHash}:${requestContext.request.operationName ?? ''}\n${JSON.stringify(variables)}`;
+    let running = this.running.get(key);
+    if (running) {
+      const { response, results } = await running;
+      for (const result of results) absorb(result);
+      return { ...response };
+    }
+    const results: SubgraphResult[] = [];
+    running = this.run(requestContext, prepared, variables, identity, (result) => {
+      results.push(result);
+      absorb(result);
+    })
+      .then((response) => ({ response, results }))
+      .finally(() => this.running.delete(key));
+    this.running.set(key, running);
+    return (await running).response;
+  }
+
+  private async run(
+    requestContext: GatewayGraphQLRequestContext<Context>,
+    prepared: PreparedOperation,
+    variables: Record<string, unknown>,
+    { headers, shareKey, cachePartition }: ReturnType<FastGatewayOptions<Context>['identify']>,
+    onResult: (result: SubgraphResult) => void,
+  ): Promise<GatewayExecutionResult> {
     const { data: unshaped, errors } = await executePlan(prepared.plan, {
       supergraphSchema: this.supergraphSchema,
       operation: prepared.operation,
@@ -143,10 +182,7 @@ export class FastGateway<Context> implements GatewayInterface {
       shareKey,
       entityCache: this.entityCache,
       cachePartition,
-      onResult: (result) => {
-        requestContext.overallCachePolicy?.restrict(result.cacheHint);
-        this.options.onSubgraphResult?.(context, result);
-      },
+      onResult,
     });
     try {
       const { data, errors: shapingErrors } = prepared.shaper.shape(unshaped, variables, (field) =>
