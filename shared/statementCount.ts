@@ -9,7 +9,11 @@ import type { Logger } from 'typeorm';
  */
 const requests = new AsyncLocalStorage<{ statements: number }>();
 
-/** Runs `handle` (an HTTP request's handling) with a fresh statement count. */
+/**
+ * Runs `handle` (an HTTP request's handling) with a fresh statement count. Subgraphs do this in
+ * development mode only: once used, the AsyncLocalStorage installs promise hooks (Node 20) that
+ * cost every promise. Without a store, counting is a no-op and `statementCount()` is undefined.
+ */
 export function withStatementCount(handle: () => void): void {
   requests.run({ statements: 0 }, handle);
 }

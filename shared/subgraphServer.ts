@@ -1,20 +1,19 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import express from 'express';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { withDeclaredEntityHints } from './cacheHints';
 import { mode } from './config';
 import { DomainError } from './errors';
+import { readJsonBody, RequestBodyError } from './requestBody';
 import { statementCount, withStatementCount } from './statementCount';
 import { CALLER_HEADER, SIGNATURE_HEADER, verifyCaller, type Caller } from './identity';
 
@@ -93,8 +92,8 @@ const reportStatementCount: ApolloServerPlugin = {
 
 /** Starts a subgraph's HTTP server: /graphql for signed gateway calls, /health and /ready. */
 export async function startSubgraphServer<Context extends object>(options: SubgraphServerOptions<Context>): Promise<RunningServer> {
-  const app = express();
-  const httpServer: Server = createServer(app);
+  const httpServer = createServer();
+  const development = mode() === 'development';
   const apollo = new ApolloServer<Context>({
     schema: buildSubgraphSchema({
       typeDefs: parse(options.sdl),
@@ -106,34 +105,79 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ...(mode() === 'development' ? [reportStatementCount] : []),
+      ...(development ? [reportStatementCount] : []),
     ],
   });
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', subgraph: options.name });
-  });
-  app.get('/ready', async (_req, res) => {
-    const ready = await options.isReady().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraph: options.name });
-  });
-  app.use(
-    '/graphql',
-    (_req, _res, next) => withStatementCount(next),
-    express.json({ limit: MAX_SUBGRAPH_BODY_BYTES }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const caller = verifyCaller(req.get(CALLER_HEADER), req.get(SIGNATURE_HEADER), options.secret);
-        if (!caller) {
-          throw new GraphQLError('This subgraph accepts only calls signed by the coalition gateway', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        }
-        return options.createContext(caller);
-      },
-    }),
-  );
+  const context = async (headers: HeaderMap): Promise<Context> => {
+    const caller = verifyCaller(headers.get(CALLER_HEADER), headers.get(SIGNATURE_HEADER), options.secret);
+    if (!caller) {
+      throw new GraphQLError('This subgraph accepts only calls signed by the coalition gateway', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+    return options.createContext(caller);
+  };
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = request.url ?? '/';
+    const searchStart = url.indexOf('?');
+    const path = searchStart === -1 ? url : url.slice(0, searchStart);
+    if (path === '/graphql') {
+      let body: unknown;
+      try {
+        body = request.method === 'POST' ? await readJsonBody(request, MAX_SUBGRAPH_BODY_BYTES) : undefined;
+      } catch (error) {
+        if (!(error instanceof RequestBodyError)) throw error;
+        // A body left unread (refused for its size or encoding) is not read to its end just to
+        // keep the connection: closing it is what stops the reading.
+        if (!request.complete) response.setHeader('connection', 'close');
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return;
+      }
+      const headers = headerMapOf(request);
+      const answer = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: request.method!.toUpperCase(),
+          headers,
+          search: searchStart === -1 ? '' : url.slice(searchStart),
+          body,
+        },
+        context: () => context(headers),
+      });
+      await sendHttpGraphQLResponse(response, answer);
+      return;
+    }
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      if (path === '/health') {
+        sendJson(response, 200, { status: 'ok', subgraph: options.name });
+        return;
+      }
+      if (path === '/ready') {
+        const ready = await options.isReady().catch(() => false);
+        sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', subgraph: options.name });
+        return;
+      }
+    }
+    response.statusCode = 404;
+    response.setHeader('content-type', 'text/plain; charset=utf-8');
+    response.end('Not Found');
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    serve(request, response).catch((error: unknown) => {
+      console.error(`[${options.name}] HTTP request failed`, error);
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  };
+  // Only the development-mode reportStatementCount plugin reads the count. Its AsyncLocalStorage
+  // would otherwise cost every promise of every request in production (promise hooks, Node 20).
+  httpServer.on('request', development ? (request, response) => withStatementCount(() => handle(request, response)) : handle);
 
   keepConnectionsAlive(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
@@ -142,4 +186,34 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
     url: `http://${options.host}:${port}/graphql`,
     stop: () => apollo.stop(),
   };
+}
+
+/** Node's request headers as Apollo takes them: repeated headers joined with ", ", as fetch's Headers does. */
+function headerMapOf(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Apollo's answer, headers included: the gateway reads the cache-control header Apollo's cache-control plugin sets. */
+async function sendHttpGraphQLResponse(response: ServerResponse, answer: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of answer.headers) response.setHeader(key, value);
+  response.statusCode = answer.status ?? 200;
+  if (answer.body.kind === 'complete') {
+    response.end(answer.body.string);
+    return;
+  }
+  // Incremental delivery (@defer, @stream) answers in chunks; the subgraphs do not enable it.
+  for await (const chunk of answer.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-length', Buffer.byteLength(body));
+  response.end(body);
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { DEMO_PARTNERS } from '../shared/demo';
 import { signCaller } from '../shared/identity';
-import { errorCode, gatewayUrl, gql, OPERATOR, partner } from './helpers';
+import { MAX_SUBGRAPH_BODY_BYTES } from '../shared/subgraphServer';
+import { ADJUST, availablePoints, enrollMember, errorCode, gatewayUrl, gql, OPERATOR, partner } from './helpers';
 
 const subgraphUrls = (): Record<string, string> => JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}');
 
@@ -125,6 +127,50 @@ describe('the subgraphs', () => {
     const url = subgraphUrls().members!;
     const old = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production', Date.now() - 60 * 60 * 1000);
     expect((await postTo(url, '{ __typename }', old)).status).toBe(401);
+  });
+
+  it('refuses a body over MAX_SUBGRAPH_BODY_BYTES with 413 without acting on it, and malformed JSON with 400', async () => {
+    const memberId = await enrollMember(partner(0).credential);
+    const pointsBefore = await availablePoints(memberId);
+    const input = { memberId, points: 5, reason: 'body limit test', idempotencyKey: randomUUID() };
+    // Unused variables are ignored by GraphQL: the padding only makes the body as large as wanted.
+    const adjustment = (paddingBytes: number) => JSON.stringify({ query: ADJUST, variables: { input, padding: 'x'.repeat(paddingBytes) } });
+    const largest = adjustment(MAX_SUBGRAPH_BODY_BYTES - adjustment(0).length);
+    expect(Buffer.byteLength(largest)).toBe(MAX_SUBGRAPH_BODY_BYTES);
+    const post = async (body: string | ReadableStream<Uint8Array>) => {
+      const response = await fetch(subgraphUrls().members!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signCaller({ kind: 'operator', operatorId: 'body-limit-test' }, 'coalition-development-secret-do-not-use-in-production'),
+        },
+        body,
+        ...{ duplex: 'half' }, // required by fetch for a streamed body; not yet in Node's RequestInit type
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+      };
+    };
+
+    // Refused on its declared content-length, before reading...
+    const declared = await post(`${largest} `);
+    expect(declared.status).toBe(413);
+    expect(declared.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    // ...and, sent without a content-length, as soon as the bytes read pass the limit.
+    const streamed = await post(new Blob([largest, ' '.repeat(100_000)]).stream());
+    expect(streamed.status).toBe(413);
+    expect(await availablePoints(memberId)).toBe(pointsBefore);
+
+    const malformed = await post('{"query": "{ __typename }"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+
+    // A body of exactly the limit is served: the refusals above were about size alone.
+    const accepted = await post(largest);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.errors).toBeUndefined();
+    expect(await availablePoints(memberId)).toBe(pointsBefore + 5);
   });
 });
 
