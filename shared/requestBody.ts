@@ -1,3 +1,4 @@
+import getRawBody from 'raw-body';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -23,62 +24,33 @@ export class RequestBodyError extends Error {
   }
 }
 
-export function readJsonBody(request: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
+export async function readJsonBody(request: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
   const { headers } = request;
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return undefined;
   const [mediaType = '', ...parameters] = (headers['content-type'] ?? '').split(';');
-  if (mediaType.trim().toLowerCase() !== 'application/json') return Promise.resolve(undefined);
+  if (mediaType.trim().toLowerCase() !== 'application/json') return undefined;
   const charset = parameters.map((parameter) => parameter.trim().toLowerCase()).find((parameter) => parameter.startsWith('charset='));
   if (charset !== undefined && charset.replace(/^charset="?|"$/g, '') !== 'utf-8') {
-    return Promise.reject(new RequestBodyError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON'));
+    throw new RequestBodyError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON');
   }
   const encoding = headers['content-encoding']?.toLowerCase() ?? 'identity';
   if (encoding !== 'identity') {
-    return Promise.reject(new RequestBodyError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content encoding "${encoding}"`));
+    throw new RequestBodyError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content encoding "${encoding}"`);
   }
   const tooLarge = () => new RequestBodyError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes`);
-  if (Number(headers['content-length']) > maxBodyBytes) return Promise.reject(tooLarge());
-
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let receivedBytes = 0;
-    const stopListening = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      receivedBytes += chunk.length;
-      if (receivedBytes > maxBodyBytes) {
-        stopListening();
-        request.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stopListening();
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, receivedBytes);
-      if (bytes.length === 0) {
-        resolve({});
-        return;
-      }
-      // A byte order mark is legal before UTF-8 JSON but JSON.parse refuses it.
-      const text = bytes.toString('utf8');
-      try {
-        resolve(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
-      } catch {
-        reject(new RequestBodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON'));
-      }
-    };
-    // 'close' before 'end': the client went away mid-body. Nobody reads the answer, but settle.
-    const onClose = () => {
-      stopListening();
-      reject(new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended early'));
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('close', onClose);
-  });
+  // raw-body (what express.json() reads with) stops reading past the limit, refuses a declared
+  // length over it before reading, and decodes UTF-8 without its byte order mark.
+  const text = await getRawBody(request, { length: headers['content-length'], limit: maxBodyBytes, encoding: 'utf8' }).catch(
+    (error: { status?: number }) => {
+      throw error.status === 413
+        ? tooLarge()
+        : new RequestBodyError(400, 'BAD_REQUEST', 'The request body ended early or does not match its length');
+    },
+  );
+  if (text.length === 0) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RequestBodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+  }
 }
