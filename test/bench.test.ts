@@ -40,13 +40,13 @@ test(
       const { code, output } = await runSmoke(jsonPath);
       if (code !== 0) throw new Error(`npm run bench -- --smoke exited with ${code}:\n${output}`);
 
-      expect(output).toMatch(/same data from every competitor for \d+ requests over 3 workloads, no errors/);
+      expect(output).toMatch(/same data from every competitor for \d+ requests over 4 workloads, no errors/);
       expect(output).toMatch(
         /^workload\s+competitor\s+RPS\s+p50 ms\s+p99 ms\s+CPU ms\/req\s+subgraphs CPU ms\/req\s+peak RSS MB\s+RPS x stock/m,
       );
       const { summaries } = JSON.parse(readFileSync(jsonPath, 'utf8')) as { summaries: Summary[] };
       expect(summaries.map((s) => `${s.workload}/${s.competitor}`).sort()).toEqual(
-        ['wallet', 'catalog', 'deep'].flatMap((w) => ['ours', 'stock', 'ceiling'].map((c) => `${w}/${c}`)).sort(),
+        ['wallet', 'catalog', 'deep', 'deep-unshared'].flatMap((w) => ['ours', 'stock', 'ceiling'].map((c) => `${w}/${c}`)).sort(),
       );
       for (const summary of summaries) {
         expect({ row: `${summary.workload}/${summary.competitor}`, failed: summary.failedRequests }).toEqual({

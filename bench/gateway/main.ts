@@ -31,7 +31,7 @@ interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--duration 10] [--warmup 3] [--connections 50] [--rounds 3]
-                        [--workloads wallet,catalog,deep] [--members 1000] [--check-sample 50]
+                        [--workloads wallet,catalog,deep,deep-unshared] [--members 1000] [--check-sample 50]
                         [--json bench/results/latest.json] [--profile DIR] [--smoke]
   --profile DIR: V8 CPU profiles of ours, stock and the three subgraphs, written to DIR/ours,
                  DIR/stock, DIR/members... when the run ends (profiling slows them: use such a run

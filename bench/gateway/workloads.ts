@@ -2,9 +2,9 @@
  * What the benchmark asks, as a partner app or a member frontend would. Each workload is a list of
  * request bodies (JSON text) that the load cycles through, sent with one Authorization header.
  */
-export type WorkloadName = 'wallet' | 'catalog' | 'deep';
+export type WorkloadName = 'wallet' | 'catalog' | 'deep' | 'deep-unshared';
 
-export const WORKLOAD_NAMES: readonly WorkloadName[] = ['wallet', 'catalog', 'deep'];
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['wallet', 'catalog', 'deep', 'deep-unshared'];
 
 export interface Workload {
   name: WorkloadName;
@@ -80,6 +80,13 @@ export const DEEP_QUERY = `query Deep($members: Int!) {
   }
 }`;
 
+/**
+ * Operation names deep-unshared cycles through: more than the load's connections, so no two deep
+ * requests in flight are the same operation and nothing is shared between them (neither whole
+ * queries nor subgraph calls: the planner names subgraph operations after the caller's).
+ */
+export const DEEP_UNSHARED_NAMES = 64;
+
 /** Rewards on one catalog page. */
 export const CATALOG_PAGE_SIZE = 20;
 /** Members on the deep query's page: each brings ~30 entities from three subgraphs. */
@@ -100,11 +107,20 @@ export function buildWorkloads(memberIds: string[], operatorToken: string, walle
   const walletChecked = walletBodies.filter((_, index) => index % step === 0).slice(0, walletCheckSize);
   const catalog = body(CATALOG_QUERY, { first: CATALOG_PAGE_SIZE });
   const deep = body(DEEP_QUERY, { members: DEEP_MEMBERS });
+  const deepUnshared = Array.from({ length: DEEP_UNSHARED_NAMES }, (_, index) =>
+    body(DEEP_QUERY.replace('query Deep(', `query Deep${index + 1}(`), { members: DEEP_MEMBERS }),
+  );
   const operator = `Bearer ${operatorToken}`;
   return {
     wallet: { name: 'wallet', authorization: operator, bodies: walletBodies, checkedBodies: walletChecked },
     catalog: { name: 'catalog', authorization: null, bodies: [catalog], checkedBodies: [catalog] },
     deep: { name: 'deep', authorization: operator, bodies: [deep], checkedBodies: [deep] },
+    'deep-unshared': {
+      name: 'deep-unshared',
+      authorization: operator,
+      bodies: deepUnshared,
+      checkedBodies: [deepUnshared[0]!, deepUnshared[deepUnshared.length - 1]!],
+    },
   };
 }
 
