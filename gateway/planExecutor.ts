@@ -224,7 +224,9 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
 /** The representation of an entity: its fields named by the fetch's `requires` selection. */
 function selectFrom(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result: Data = Object.create(null);
+  // A plain object: serialised (as the key of the representation) on V8's fast path. Its keys are
+  // the entity's key and required fields, schema names, never `__proto__`.
+  const result: Data = {};
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const name = selection.alias ?? selection.name;
@@ -249,7 +251,16 @@ function moveIntoCursor(cursor: Cursor, path: readonly (string | number)[]): Cur
 function flattenAt(value: any, path: readonly (string | number)[], from = 0): any {
   if (from === path.length || value === undefined || value === null) return value;
   const head = path[from];
-  if (head === '@') return (value as any[]).flatMap((element) => flattenAt(element, path, from + 1));
+  if (head === '@') {
+    // As flatMap would, without its per-element closure calls: a list found further down is spliced in.
+    const flattened: any[] = [];
+    for (const element of value as any[]) {
+      const found = flattenAt(element, path, from + 1);
+      if (Array.isArray(found)) for (const item of found) flattened.push(item);
+      else flattened.push(found);
+    }
+    return flattened;
+  }
   return flattenAt(Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined, path, from + 1);
 }
 
