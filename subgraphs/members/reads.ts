@@ -286,7 +286,11 @@ export async function memberEventsAfter(
 // Personal data (DESIGN.md, "Callers": a partner sees a member's PII only where the member enrolled
 // through it or consented to it)
 
-export function canSeePersonalData(caller: Caller, member: MemberRow, consentedPartnerIds: ReadonlySet<string>): boolean {
+export async function canSeePersonalData(
+  caller: Caller,
+  member: MemberRow,
+  consentedPartnerIds: () => Promise<ReadonlySet<string>>,
+): Promise<boolean> {
   switch (caller.kind) {
     case 'member':
       return caller.memberId === member.id;
@@ -294,7 +298,8 @@ export function canSeePersonalData(caller: Caller, member: MemberRow, consentedP
     case 'service':
       return true;
     case 'partner':
-      return caller.partnerId === member.enrolledViaPartnerId || consentedPartnerIds.has(caller.partnerId);
+      // Consents are read only when they decide.
+      return caller.partnerId === member.enrolledViaPartnerId || (await consentedPartnerIds()).has(caller.partnerId);
     case 'anonymous':
       return false;
   }

@@ -143,11 +143,11 @@ export const resolvers: Resolvers = {
     },
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
     displayName: async (member, _args, { caller, loaders, pseudonymSecret }) =>
-      canSeePersonalData(caller, member, await loaders.consents.load(member.id))
+      (await canSeePersonalData(caller, member, () => loaders.consents.load(member.id)))
         ? member.displayName
         : pseudonymFor(pseudonymSecret, member.id, caller),
     email: async (member, _args, { caller, loaders }) =>
-      canSeePersonalData(caller, member, await loaders.consents.load(member.id)) ? member.email : null,
+      (await canSeePersonalData(caller, member, () => loaders.consents.load(member.id))) ? member.email : null,
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) => {
       checkCanReadConsents(caller, member.id);
