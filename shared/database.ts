@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import type { Pool, QueryResultRow } from 'pg';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { StatementCountingLogger } from './statementCount';
 
 export interface SubgraphDatabaseOptions {
@@ -54,4 +57,26 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     await runner.release();
   }
   return dataSource;
+}
+
+/** Statement name per distinct text of preparedRead. */
+const statementNames = new Map<string, string>();
+
+/**
+ * A read outside any transaction, sent as a named prepared statement: PostgreSQL parses and plans
+ * it once per connection instead of on every request (the hot reads run for every wallet). Only for
+ * statements whose text comes from a small fixed set: each distinct text stays prepared on every
+ * connection. Logged as TypeORM logs its own, so statement counts and SQL_STATEMENT_LOG see it.
+ */
+// Rows are typed by the caller, as TypeORM's own query leaves them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function preparedRead<T extends QueryResultRow = any>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `read_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  dataSource.logger.logQuery(text, values);
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  return (await pool.query<T>({ name, text, values })).rows;
 }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { preparedRead } from '../../shared/database';
 import type { DataSource } from 'typeorm';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
@@ -56,7 +57,8 @@ export interface BalanceView {
 }
 
 export async function balancesFor(dataSource: DataSource, memberIds: readonly string[]): Promise<BalanceView[]> {
-  const rows = (await dataSource.query(
+  const rows = (await preparedRead(
+    dataSource,
     `SELECT m.id,
             coalesce((SELECT balance_points FROM accounts WHERE kind = 'MEMBER' AND owner_id = m.id), 0)::int AS available,
             coalesce((SELECT balance_points FROM accounts WHERE kind = 'MEMBER_PENDING' AND owner_id = m.id), 0)::int AS pending,
@@ -94,7 +96,8 @@ export async function balancesFor(dataSource: DataSource, memberIds: readonly st
 }
 
 export async function qualifyingPointsFor(dataSource: DataSource, memberIds: readonly string[]): Promise<number[]> {
-  const rows = (await dataSource.query(
+  const rows = (await preparedRead(
+    dataSource,
     `SELECT member_id, sum(points - reversed_points)::int AS points FROM earns
       WHERE member_id = ANY($1::uuid[]) AND status = 'POSTED' AND posted_at > now() - make_interval(months => $2)
       GROUP BY member_id`,
@@ -172,7 +175,8 @@ export async function transactionsFor(
   if (filter.to) conditions.push(`t.created_at < ${param(filter.to)}`);
   if (filter.after) conditions.push(`(t.created_at, t.id) < (${param(filter.after[0])}::timestamptz, ${param(filter.after[1])}::uuid)`);
   const where = conditions.map((c) => `AND ${c}`).join(' ');
-  const rows = (await dataSource.query(
+  const rows = (await preparedRead(
+    dataSource,
     `SELECT v.id AS viewer, t.*, fa.kind AS from_kind, fa.owner_id AS from_owner, ta.kind AS to_kind, ta.owner_id AS to_owner
        FROM unnest($1::uuid[]) AS v(id)
        CROSS JOIN LATERAL (
@@ -312,7 +316,9 @@ export function pseudonymFor(secret: string, memberId: string, viewer: Caller): 
 }
 
 export async function consentsOf(dataSource: DataSource, memberIds: readonly string[]): Promise<Set<string>[]> {
-  const rows = (await dataSource.query('SELECT member_id, partner_id FROM consents WHERE member_id = ANY($1::uuid[])', [memberIds])) as {
+  const rows = (await preparedRead(dataSource, 'SELECT member_id, partner_id FROM consents WHERE member_id = ANY($1::uuid[])', [
+    memberIds,
+  ])) as {
     member_id: string;
     partner_id: string;
   }[];

@@ -1,3 +1,4 @@
+import { preparedRead } from '../../shared/database';
 import type { DataSource } from 'typeorm';
 import { AVAILABLE_NOW_SQL, REWARD_COLUMNS } from './catalog';
 import { RedemptionRow, RewardRow } from './entities';
@@ -36,7 +37,8 @@ export async function redemptionsOfMembers(
   memberIds: readonly string[],
   options: { partnerId: string | null; limit: number; after: (string | number)[] | null },
 ): Promise<RedemptionRow[][]> {
-  const rows = await dataSource.query(
+  const rows = await preparedRead(
+    dataSource,
     `SELECT m.id AS parent, d.* FROM unnest($1::uuid[]) AS m(id)
      CROSS JOIN LATERAL (
        SELECT ${REDEMPTION_COLUMNS} FROM redemptions d
@@ -51,7 +53,8 @@ export async function redemptionsOfMembers(
 
 /** For each points budget, the cheapest rewards available now that it covers, `limit` each, in one query. */
 export async function affordableRewards(dataSource: DataSource, budgets: readonly number[], limit: number): Promise<RewardRow[][]> {
-  const rows = await dataSource.query(
+  const rows = await preparedRead(
+    dataSource,
     `SELECT b.points AS parent, r.* FROM unnest($1::int[]) AS b(points)
      CROSS JOIN LATERAL (
        SELECT ${REWARD_COLUMNS} FROM rewards r
@@ -69,7 +72,8 @@ export async function rewardsOfPartners(
   partnerIds: readonly string[],
   options: { limit: number; after: (string | number)[] | null },
 ): Promise<RewardRow[][]> {
-  const rows = await dataSource.query(
+  const rows = await preparedRead(
+    dataSource,
     `SELECT p.id AS parent, r.* FROM unnest($1::uuid[]) AS p(id)
      CROSS JOIN LATERAL (
        SELECT ${REWARD_COLUMNS} FROM rewards r
