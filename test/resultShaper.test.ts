@@ -30,7 +30,7 @@ const film = { __typename: 'Film', id: 'f1', title: 'Heat', minutes: 170, genre:
 
 const CASES: { name: string; query: string; variables?: Record<string, unknown>; input: Record<string, any> | null }[] = [
   {
-    name: 'a caller\'s alias __proto__ is a field like any other',
+    name: "a caller's alias __proto__ is a field like any other",
     query: `{ top { __proto__: name best { __proto__: __typename } } }`,
     // Parsed from JSON: an object literal would set the prototype instead.
     input: JSON.parse('{ "top": { "__proto__": "Shelf A", "best": { "__typename": "Book", "__proto__": "Book" } } }'),
