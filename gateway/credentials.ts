@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { jwtVerify, SignJWT } from 'jose';
@@ -57,7 +58,8 @@ export function createAuthenticator(
   settlement: SubgraphClient | null,
 ): (headers: IncomingHttpHeaders | { authorization?: string }) => Promise<Caller> {
   const demo = mode() === 'development' ? demoCredentials() : new Map<string, Caller>();
-  const key = jwtKey();
+  // A KeyObject made once: given bytes, jose would make one on every verification.
+  const key = createSecretKey(jwtKey());
   const keyChecks = new Map<string, { caller: Caller | null; atMs: number }>();
 
   const checkApiKey = async (secret: string): Promise<Caller | null> => {
