@@ -72,14 +72,35 @@ export interface Stack {
 
 /** A port nobody listens on right now (the OS picks it). */
 export async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+  const [port] = await freePorts(host, 1);
+  return port!;
+}
+
+/**
+ * `count` distinct ports nobody listens on right now. All are held until all are picked: one at a
+ * time, the OS may hand out a port it just handed out (two services of one stack then collide).
+ */
+export async function freePorts(host: string, count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, host, () => {
+              const address = server.address();
+              if (typeof address === 'object' && address) resolve(address.port);
+              else reject(new Error('no port'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+    );
+  }
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -100,11 +121,12 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
+  const picked = await freePorts(host, 4);
   const ports: Record<ServiceName, number> = {
-    members: await freePort(host),
-    rewards: await freePort(host),
-    settlement: await freePort(host),
-    gateway: options.gatewayPort ?? (await freePort(host)),
+    members: picked[0]!,
+    rewards: picked[1]!,
+    settlement: picked[2]!,
+    gateway: options.gatewayPort ?? picked[3]!,
   };
   const urls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://${host}:${port}/graphql`])) as Record<
     ServiceName,
