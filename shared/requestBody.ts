@@ -1,6 +1,17 @@
 import getRawBody from 'raw-body';
 import type { IncomingMessage } from 'node:http';
 
+/** A refused request body, with the HTTP status and error code to answer it with. */
+export class RequestBodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Reading a subgraph request's JSON body, the part of express.json() the subgraphs used, without
  * express's router, content negotiation and body-parser layers (a measurable share of a subgraph's
@@ -14,16 +25,6 @@ import type { IncomingMessage } from 'node:http';
  * malformed JSON. Unlike express.json(), compressed bodies and UTF-16/32 are refused: the gateway
  * sends neither.
  */
-export class RequestBodyError extends Error {
-  constructor(
-    readonly status: 400 | 413 | 415,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function readJsonBody(request: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
   const { headers } = request;
   if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return undefined;

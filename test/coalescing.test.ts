@@ -18,6 +18,8 @@ const COUNTER = `extend schema @link(url: "https://specs.apollo.dev/federation/v
 
 let value = 0;
 let reads = 0;
+/** Told whenever the subgraph starts a read. */
+let onRead: () => void = () => undefined;
 /** Reads in progress wait for this. */
 let gate: Promise<void> = Promise.resolve();
 let openGate: () => void = () => undefined;
@@ -36,6 +38,7 @@ beforeAll(async () => {
         Query: {
           counter: async () => {
             reads += 1;
+            onRead();
             const seen = value;
             await gate;
             return seen;
@@ -73,10 +76,15 @@ const ask = async (caller: string, query = '{ counter }') => {
 
 /** Until the subgraph has started `count` reads in all; fails when it does not within 5 s. */
 async function readsStarted(count: number) {
-  const deadline = Date.now() + 5_000;
-  while (reads < count) {
-    if (Date.now() > deadline) throw new Error(`the subgraph started ${reads} reads, not ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the subgraph started ${reads} reads, not ${count}`)), 5_000);
+  });
+  try {
+    while (reads < count) await Promise.race([new Promise<void>((resolve) => (onRead = resolve)), timedOut]);
+  } finally {
+    clearTimeout(timer);
+    onRead = () => undefined;
   }
 }
 

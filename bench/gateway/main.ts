@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `[bench] seeded ${seeded.memberIds.length} members, ${seeded.pointsEarned} points earned, ${seeded.pointsRedeemed} redeemed ` +
-        `(${Math.round((Date.now() - startedMs) / 1000)} s); settlement is idle`,
+        `(${Math.round((Date.now() - startedMs) / 1000)} s); settlement has caught up`,
     );
     const { pointsIssuedCounted, pointsRedeemedCounted } = seeded.settlementCounted;
     if (pointsIssuedCounted !== seeded.pointsEarned || pointsRedeemedCounted !== seeded.pointsRedeemed) {

@@ -14,28 +14,22 @@ const REWARDS_PER_PARTNER = 4;
 const EARNS_PER_MEMBER = 3;
 /** Requests in flight while seeding: enough to overlap round trips, few enough to stay in the pools. */
 const SEED_CONCURRENCY = 8;
-/** How long to wait for settlement to count the seeded ledger events before measuring. */
-const SETTLEMENT_CATCH_UP_TIMEOUT_MS = 120_000;
-/**
- * Positions unchanged this long: settlement is idle. Longer than its feed's poll interval (2 s)
- * plus an internal call's timeout (10 s), so a feed retrying a slow call is not taken for idle.
- */
-const SETTLEMENT_QUIET_MS = 12_000;
-
 const CREATE_REWARD = `mutation CreateReward($input: CreateRewardInput!) { createReward(input: $input) { id pointsCost } }`;
 const ENROLL = `mutation Enroll($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
 const EARN = `mutation Earn($input: EarnPointsInput!) { earnPoints(input: $input) { points } }`;
 const REDEEM = `mutation Redeem($memberId: ID!, $rewardId: ID!, $key: String!) {
   redeemReward(memberId: $memberId, rewardId: $rewardId, idempotencyKey: $key) { status pointsSpent }
 }`;
-const POSITIONS = `{ partners { position { pointsIssued pointsRedeemed lastEventPosition } } }`;
+const POSITIONS = `{ partners { position { pointsIssued pointsRedeemed } } }`;
+const CURRENT_PERIOD = `{ settlementPeriods(first: 1) { id } }`;
+const RECONCILE = `query Reconcile($periodId: ID!) { reconciliation(periodId: $periodId) { balanced } }`;
 
 export interface SeededData {
   /** Every seeded member's id, in enrolment order. */
   memberIds: string[];
   pointsEarned: number;
   pointsRedeemed: number;
-  /** What settlement counted of them by the time it went idle. */
+  /** What settlement counted of them once it had caught up with the ledger. */
   settlementCounted: { pointsIssuedCounted: number; pointsRedeemedCounted: number };
 }
 
@@ -120,41 +114,26 @@ export async function seedBenchData(
     membersSeeded += 1;
     if (membersSeeded % progressStep === 0) onProgress(membersSeeded);
   });
-  const settlementCounted = await waitForSettlement(call, pointsEarned, pointsRedeemed);
+  const settlementCounted = await catchUpSettlement(call);
   return { memberIds, pointsEarned, pointsRedeemed, settlementCounted };
 }
 
 /**
  * Settlement counts ledger events asynchronously (outbox, then its own checkpoint). Measuring while
  * it still works through thousands of seed events would charge its CPU to whichever competitor runs
- * first. Wait until it is idle: its partners' positions unchanged for SETTLEMENT_QUIET_MS. Whether it counted exactly what was seeded is settlement's business (issue 5), not
- * the benchmark's; a difference is reported, not fatal.
+ * first. A reconciliation of the current period makes settlement count everything the ledger has
+ * published before it answers, so once it has answered, settlement is idle. Whether it counted
+ * exactly what was seeded is settlement's business (issue 5), not the benchmark's: a difference is
+ * reported, not fatal.
  */
-async function waitForSettlement(
+async function catchUpSettlement(
   call: <T>(query: string, variables: Record<string, unknown>) => Promise<T>,
-  pointsEarned: number,
-  pointsRedeemed: number,
 ): Promise<{ pointsIssuedCounted: number; pointsRedeemedCounted: number }> {
-  const deadline = Date.now() + SETTLEMENT_CATCH_UP_TIMEOUT_MS;
-  let last = '';
-  let unchangedSinceMs = Date.now();
-  for (;;) {
-    const { partners } = await call<{
-      partners: { position: { pointsIssued: string; pointsRedeemed: string; lastEventPosition: string } }[];
-    }>(POSITIONS, {});
-    const counted = {
-      pointsIssuedCounted: partners.reduce((sum, p) => sum + Number(p.position.pointsIssued), 0),
-      pointsRedeemedCounted: partners.reduce((sum, p) => sum + Number(p.position.pointsRedeemed), 0),
-    };
-    if (counted.pointsIssuedCounted === pointsEarned && counted.pointsRedeemedCounted === pointsRedeemed) return counted;
-    const state = JSON.stringify(partners);
-    if (state !== last) {
-      last = state;
-      unchangedSinceMs = Date.now();
-    } else if (Date.now() - unchangedSinceMs >= SETTLEMENT_QUIET_MS) {
-      return counted;
-    }
-    if (Date.now() > deadline) throw new Error(`settlement was still counting seed events after ${SETTLEMENT_CATCH_UP_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const { settlementPeriods } = await call<{ settlementPeriods: { id: string }[] }>(CURRENT_PERIOD, {});
+  await call(RECONCILE, { periodId: settlementPeriods[0]!.id });
+  const { partners } = await call<{ partners: { position: { pointsIssued: string; pointsRedeemed: string } }[] }>(POSITIONS, {});
+  return {
+    pointsIssuedCounted: partners.reduce((sum, p) => sum + Number(p.position.pointsIssued), 0),
+    pointsRedeemedCounted: partners.reduce((sum, p) => sum + Number(p.position.pointsRedeemed), 0),
+  };
 }

@@ -251,12 +251,12 @@ export interface MemberEventRow {
  */
 export async function watchableMember(
   caller: Caller,
-  loadMember: (id: string) => Promise<MemberRow | null>,
+  members: { load(id: string): Promise<MemberRow | null> },
   memberIdInput: string,
 ): Promise<MemberRow> {
   const memberId = checkId(memberIdInput, 'memberId');
   if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
-  const member = await loadMember(memberId);
+  const member = await members.load(memberId);
   if (!member) throw notFound(`No member with id ${memberId}`);
   checkCanWatchMember(caller, member);
   return member;

@@ -75,13 +75,13 @@ export const resolvers: Resolvers = {
       return member;
     },
     memberEvent: async (_root, { memberId, sequence }, { caller, ledger, loaders }) =>
-      memberEventAt(ledger.dataSource, (await watchableMember(caller, (id) => loaders.member.load(id), memberId)).id, sequence),
+      memberEventAt(ledger.dataSource, (await watchableMember(caller, loaders.member, memberId)).id, sequence),
     memberEvents: async (_root, { memberId, afterSequence, first }, { caller, ledger, loaders }) => {
-      const member = await watchableMember(caller, (id) => loaders.member.load(id), memberId);
+      const member = await watchableMember(caller, loaders.member, memberId);
       return memberEventsAfter(ledger.dataSource, member.id, afterSequence, first ?? 100);
     },
     lastMemberEventSequence: async (_root, { memberId }, { caller, loaders }) =>
-      (await watchableMember(caller, (id) => loaders.member.load(id), memberId)).lastEventSequence,
+      (await watchableMember(caller, loaders.member, memberId)).lastEventSequence,
     members: async (_root, { first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, null, limit, decodeCursor(after, 2)), limit, memberCursor);
