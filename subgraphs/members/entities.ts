@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { TransferKind } from '../../shared/ledgerEvents';
 
 /** Column types are explicit: tsx and ts-jest do not emit the decorator metadata TypeORM would infer them from. */
 
@@ -33,24 +34,7 @@ export class MemberRow {
 }
 
 /** Accounts: see LEDGER.md. MEMBER_* accounts belong to a member, PARTNER_* to a partner. */
-export type AccountKind =
-  'MEMBER' | 'MEMBER_PENDING' | 'MEMBER_RESERVED' | 'PARTNER_ISSUANCE' | 'PARTNER_REDEMPTION' | 'BREAKAGE' | 'ADJUSTMENT';
-
-export type TransferKind =
-  | 'EARN'
-  | 'EARN_PENDING'
-  | 'EARN_POST'
-  | 'EARN_VOID'
-  | 'REVERSAL'
-  | 'CLAWBACK'
-  | 'RESERVE'
-  | 'REDEEM'
-  | 'RELEASE'
-  | 'REDEEM_REFUND'
-  | 'BURN'
-  | 'TRANSFER'
-  | 'ADJUSTMENT'
-  | 'EXPIRY';
+export type { AccountKind, TransferKind } from '../../shared/ledgerEvents';
 
 @Entity({ name: 'transfers' })
 export class TransferRow {

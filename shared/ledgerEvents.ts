@@ -1,0 +1,128 @@
+import { assertInvariant } from './errors';
+
+/**
+ * The ledger's event contract: what the members subgraph writes to its outbox and what its
+ * consumers (settlement, the gateway's subscriptions, the member event feed) read. One module, so
+ * a writer and a reader cannot drift apart, and a new transfer kind is a compile error in every
+ * consumer that must decide what to do with it (settlement maps kinds with a Record over
+ * TransferKind).
+ *
+ * Versioning: every payload carries `version`. A change that adds an optional field keeps the
+ * version; any other change is a new version that readers handle beside the old one, since the
+ * outbox keeps old events and consumers replay from their checkpoints. Events written before
+ * versions existed are version 1 (the same shape).
+ */
+export const LEDGER_EVENT_VERSION = 1;
+
+/** Who holds points: members' three accounts, each partner's two, and the coalition's two. */
+export const ACCOUNT_KINDS = [
+  'MEMBER',
+  'MEMBER_PENDING',
+  'MEMBER_RESERVED',
+  'PARTNER_ISSUANCE',
+  'PARTNER_REDEMPTION',
+  'BREAKAGE',
+  'ADJUSTMENT',
+] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Every kind of transfer the ledger records (subgraphs/members/LEDGER.md has who moves what). */
+export const TRANSFER_KINDS = [
+  'EARN',
+  'EARN_PENDING',
+  'EARN_POST',
+  'EARN_VOID',
+  'REVERSAL',
+  'CLAWBACK',
+  'RESERVE',
+  'REDEEM',
+  'RELEASE',
+  'REDEEM_REFUND',
+  'BURN',
+  'TRANSFER',
+  'ADJUSTMENT',
+  'EXPIRY',
+] as const;
+export type TransferKind = (typeof TRANSFER_KINDS)[number];
+
+/** A member's three balances, in points, after the transfer an event reports. */
+export interface MemberBalances {
+  availablePoints: number;
+  pendingPoints: number;
+  reservedPoints: number;
+}
+
+/** Points spent at a partner, by the partner whose customers earned them (null: granted points). */
+export interface PointsOrigin {
+  partnerId: string | null;
+  points: number;
+}
+
+/** `balance.changed`: one per member a transfer touches (a gift between two members: two). */
+export interface BalanceChangedPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  transferId: string;
+  kind: TransferKind;
+  /** The partner the transfer is at (earns, refunds, redemptions, burns); null otherwise. */
+  partnerId: string | null;
+  /** Points the transfer moved (always positive). */
+  points: number;
+  /** Changes of this member's balances, in points; they sum to what the transfer moved in or out. */
+  availableDelta: number;
+  pendingDelta: number;
+  reservedDelta: number;
+  /** For points spent at a partner or given back to it: which partners' customers earned them. */
+  origins?: PointsOrigin[];
+  balance: MemberBalances;
+}
+
+/** `tier.changed`: the member's tier moved after a transfer changed its qualifying points. */
+export interface TierChangedPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  from: string;
+  to: string;
+  qualifyingPoints: number;
+}
+
+export type LedgerEvent =
+  { type: 'balance.changed'; payload: BalanceChangedPayload } | { type: 'tier.changed'; payload: TierChangedPayload };
+export type LedgerEventType = LedgerEvent['type'];
+
+const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+const isTransferKind = (value: unknown): value is TransferKind => TRANSFER_KINDS.includes(value as TransferKind);
+
+/**
+ * Reads a stored ledger event against the contract, failing loudly on a payload that does not
+ * match it (a consumer must never book a guessed figure). Returns null for event types the ledger
+ * does not define, which a consumer skips.
+ */
+export function readLedgerEvent(type: string, payload: Record<string, unknown>): LedgerEvent | null {
+  const version = payload.version ?? 1;
+  assertInvariant(version === LEDGER_EVENT_VERSION, `ledger event ${type} has version ${String(version)}; this reader knows 1`);
+  if (type === 'balance.changed') {
+    const p = payload as Partial<BalanceChangedPayload>;
+    assertInvariant(
+      typeof p.transferId === 'string' &&
+        isTransferKind(p.kind) &&
+        isInteger(p.points) &&
+        isInteger(p.availableDelta) &&
+        isInteger(p.pendingDelta) &&
+        isInteger(p.reservedDelta) &&
+        (p.partnerId === null || p.partnerId === undefined || typeof p.partnerId === 'string') &&
+        typeof p.balance === 'object' &&
+        p.balance !== null &&
+        (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))),
+      `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
+    );
+    return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };
+  }
+  if (type === 'tier.changed') {
+    const p = payload as Partial<TierChangedPayload>;
+    assertInvariant(
+      typeof p.from === 'string' && typeof p.to === 'string' && isInteger(p.qualifyingPoints),
+      'tier.changed event matches the contract',
+    );
+    return { type, payload: { ...(p as TierChangedPayload), version: LEDGER_EVENT_VERSION } };
+  }
+  return null;
+}
