@@ -14,6 +14,11 @@ import { checkId } from './validation';
  * secret as the gateway) and `anonymous` (the public catalog only).
  */
 
+/** Anyone signed in; asked before a lookup, so an anonymous caller does not learn what exists. */
+export function requireSignedIn(caller: Caller, action: string): void {
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in to ${action}`);
+}
+
 /** Operator only: registering partners, contracts, closing periods, adjustments, the audit log. */
 export function requireOperator(caller: Caller, action: string): void {
   if (caller.kind === 'operator') return;
@@ -82,6 +87,17 @@ export function partnerScope(
       throw unauthenticated(`Sign in as a partner or the operator to ${action}`);
   }
   throw forbidden(`Only partners and the operator may ${action}`);
+}
+
+/**
+ * A partner sees only its own share of what others see whole (a member's transfers at it, the
+ * redemptions made at it): returns the partner a read must be narrowed to, or what was asked for
+ * when the caller is not a partner. A partner that asks for another partner's share is refused.
+ */
+export function partnerLimit(caller: Caller, requestedPartnerId: string | null, what: string): string | null {
+  if (caller.kind !== 'partner') return requestedPartnerId;
+  if (requestedPartnerId && requestedPartnerId !== caller.partnerId) throw forbidden(`A partner sees only ${what} at itself`);
+  return caller.partnerId;
 }
 
 /**

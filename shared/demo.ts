@@ -1,7 +1,7 @@
 import type { Caller } from './identity';
 
 /**
- * The demo coalition seeded on first start (DESIGN.md, "Running"), with fixed ids so that the
+ * The demo coalition seeded on first start (docs/DESIGN.md, "Running"), with fixed ids so that the
  * development credentials below name real rows. Each subgraph seeds only its own part.
  */
 export const DEMO_PARTNERS = [

@@ -1,5 +1,5 @@
 /**
- * Domain errors: the stable `extensions.code` values callers program against (DESIGN.md, "Errors").
+ * Domain errors: the stable `extensions.code` values callers program against (docs/DESIGN.md, "Errors").
  * The domain cores throw DomainError; the subgraph server turns it into a GraphQL error with the
  * same code and message. Anything else is an internal error and is masked before it reaches a
  * caller.

@@ -5,7 +5,7 @@ import { Client, Pool } from 'pg';
 /**
  * The event bus carries "something happened" from the outbox relay to whoever listens (settlement
  * today; gateway subscriptions later). It is a wake-up signal, not the record: a listener that
- * missed a message catches up from the durable outbox (DESIGN.md, "Real time").
+ * missed a message catches up from the durable outbox (docs/DESIGN.md, "Real time").
  */
 export interface EventBus {
   publish(channel: string, message: string): Promise<void>;
@@ -81,7 +81,7 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Redis pub/sub, for many gateway replicas (DESIGN.md, "Real time"). */
+/** Redis pub/sub, for many gateway replicas (docs/DESIGN.md, "Real time"). */
 export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private subscriber: Redis | null = null;
@@ -122,7 +122,7 @@ export class RedisEventBus implements EventBus {
   }
 }
 
-/** NATS core subjects, for many gateway replicas (DESIGN.md, "Real time"). */
+/** NATS core subjects, for many gateway replicas (docs/DESIGN.md, "Real time"). */
 export class NatsEventBus implements EventBus {
   private connection: Promise<NatsConnection> | null = null;
   private readonly codec = StringCodec();

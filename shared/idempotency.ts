@@ -47,7 +47,7 @@ export interface IdempotentRequest {
 type Outcome<T> = { result: T } | { error: { code: ErrorCode; message: string } };
 
 /**
- * Runs `work` once per (scope, key), in one transaction with the key's record (DESIGN.md, ledger
+ * Runs `work` once per (scope, key), in one transaction with the key's record (docs/DESIGN.md, ledger
  * invariant 3). A retry with the same input gets the first outcome again, a domain error included
  * (Stripe's semantics: a request refused for want of points stays refused under its key, so two
  * racing attempts can never decide differently); with other input it fails with

@@ -2,7 +2,7 @@ import { badInput } from './errors';
 
 /**
  * Money is integer minor units; per-point prices are integer micro-units (millionths of a major
- * unit); nothing here touches floating point (DESIGN.md, "Settlement rules").
+ * unit); nothing here touches floating point (docs/DESIGN.md, "Money and settlement rules").
  */
 export const MICROS_PER_UNIT = 1_000_000n;
 

@@ -4,7 +4,7 @@ import { coalesced } from './coalesce';
 import type { EventBus } from './eventBus';
 
 /**
- * The transactional outbox (DESIGN.md, ledger invariant 6). A write appends its events to
+ * The transactional outbox (docs/DESIGN.md, ledger invariant 6). A write appends its events to
  * outbox_events in its own transaction, so an event exists exactly when its change committed.
  * The relay then gives each committed event a publication `position` and signals the bus.
  * `occurred_at` is the clock at insert (not the transaction start): a member's next write waits on

@@ -60,7 +60,7 @@ export function formatSubgraphError(name: string) {
   };
 }
 
-/** Apollo's reporting to its cloud stays off unless an operator turns it on (DESIGN.md, "Running"). */
+/** Apollo's reporting to its cloud stays off unless an operator turns it on (docs/DESIGN.md, "Running"). */
 export const PRIVATE_BY_DEFAULT_PLUGINS: ApolloServerPlugin[] = [
   ApolloServerPluginUsageReportingDisabled(),
   ApolloServerPluginSchemaReportingDisabled(),

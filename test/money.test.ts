@@ -1,5 +1,5 @@
 import { currencyExponent, divideHalfEven, pointsToMinor } from '../shared/money';
-import { pointsForPurchase } from '../subgraphs/members/ledger';
+import { pointsForPurchase } from '../subgraphs/members/earning';
 import { tierFor } from '../subgraphs/members/tiers';
 import { signCaller, verifyCaller } from '../shared/identity';
 

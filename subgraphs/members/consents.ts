@@ -1,24 +1,23 @@
 import { auditOperatorAction } from '../../shared/audit';
-import { forbidden, unauthenticated } from '../../shared/errors';
+import { requireMemberItselfOrOperator } from '../../shared/access';
 import type { Caller } from '../../shared/identity';
 import { checkId } from '../../shared/validation';
 import type { LedgerDeps } from './ledger';
 
 /**
  * A member's consents: the partners, besides the one it enrolled through, that may see its name and
- * email (reads.ts canSeePersonalData). Granted and withdrawn by the member (or the operator), in
- * effect from the next request: nothing caches them across requests.
+ * email (shared/access.ts canSeePersonalData). Granted and withdrawn by the member (or the
+ * operator), in effect from the next request: nothing caches them across requests.
  */
-function checkCanManageConsents(caller: Caller, memberId: string): void {
-  if (caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === memberId)) return;
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to manage its consents');
-  throw forbidden('Only the member itself and the operator may manage its consents');
-}
 
-/** Who may read a member's consents: the member itself and the operator. */
-export function checkCanReadConsents(caller: Caller, memberId: string): void {
-  if (caller.kind === 'operator' || (caller.kind === 'member' && caller.memberId === memberId)) return;
-  throw forbidden('Only the member itself and the operator may read its consents');
+/** The partners a member consented to, for the member itself and the operator. */
+export async function memberConsents(
+  caller: Caller,
+  memberId: string,
+  consentedPartnerIds: () => Promise<ReadonlySet<string>>,
+): Promise<string[]> {
+  requireMemberItselfOrOperator(caller, memberId, 'read its consents');
+  return [...(await consentedPartnerIds())];
 }
 
 export async function setConsent(
@@ -28,7 +27,7 @@ export async function setConsent(
 ): Promise<string> {
   const memberId = checkId(input.memberId, 'memberId');
   const partnerId = checkId(input.partnerId, 'partnerId');
-  checkCanManageConsents(caller, memberId);
+  requireMemberItselfOrOperator(caller, memberId, 'manage its consents');
   if (input.granted) await deps.partners.partnerTerms(partnerId); // NOT_FOUND for a partner that does not exist
   await deps.dataSource.transaction(async (manager) => {
     if (input.granted) {

@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { assertInvariant, DomainError, notFound } from '../../shared/errors';
+import {
+  LEDGER_EVENT_VERSION,
+  type AccountKind,
+  type LedgerEvent,
+  type MemberBalances,
+  type PointsOrigin,
+  type TransferKind,
+} from '../../shared/ledgerEvents';
 import { appendEvent } from '../../shared/outbox';
-import { MemberRow, type AccountKind, type TransferKind } from './entities';
-import { tierFor, type TierLevel } from './tiers';
+import { MemberRow } from './entities';
 
 /**
- * The double-entry core: the only code that changes a balance, a lot or a member's debt, and that
- * writes the ledger's events. Every function runs inside the caller's transaction, after the
- * caller locked the member(s) concerned (lockMembers). LEDGER.md states the invariants kept here.
+ * The posting kernel: the only code that changes a balance, a lot or a member's debt, and the only
+ * writer of the ledger's events. One `post()` is one whole posting: points move between two
+ * accounts, the lots follow from the accounts' kinds, the deltas of each member touched are derived
+ * from the same kinds and asserted, and one `balance.changed` event per member is written, all in
+ * the caller's transaction, after the caller locked the members concerned (lockMembers).
+ * LEDGER.md states the invariants kept here.
  */
 
 /** The coalition's own id: owner of the BREAKAGE and ADJUSTMENT accounts. */
@@ -28,66 +38,168 @@ export const breakageAccount: AccountRef = { kind: 'BREAKAGE', ownerId: COALITIO
 export const adjustmentAccount: AccountRef = { kind: 'ADJUSTMENT', ownerId: COALITION_ID };
 
 const MEMBER_OWNED: readonly AccountKind[] = ['MEMBER', 'MEMBER_PENDING', 'MEMBER_RESERVED'];
+const isMemberOwned = (account: AccountRef) => MEMBER_OWNED.includes(account.kind);
 
-export interface Move {
+/** Points taken from one lot. */
+export interface LotTake {
+  lotId: string;
+  points: number;
+  expiresAt: Date;
+  /** The partner whose customer earned the points; null for granted points. */
+  originPartnerId: string | null;
+}
+
+export interface Posting {
   kind: TransferKind;
   from: AccountRef;
   to: AccountRef;
   points: number;
-  /** The member the transfer is about (for TRANSFER, the giver). */
-  memberId: string;
-  counterpartyMemberId?: string;
+  /** The partner the transfer is at, where there is one (also the origin of a lot it creates). */
   partnerId?: string | null;
   reference?: string | null;
   reason?: string | null;
   createdBy: string;
-  /** Only a CLAWBACK may take a member's available points below zero. */
-  allowNegative?: boolean;
+  /** A credit to MEMBER of new points: when its lot expires. */
+  lotExpiresAt?: Date;
+  /**
+   * A debit of MEMBER: the lots to take first (a refund takes from its own purchase's lot, expiry
+   * takes the lots that are due), then the soonest to expire.
+   */
+  preferredLotIds?: readonly string[];
+  /**
+   * Points that left the member's lots when they were reserved: a release or a refund gives them
+   * back to those lots (so they keep their expiry dates), and a redemption reports their origins.
+   */
+  reservedLots?: readonly Omit<LotTake, 'expiresAt'>[];
+}
+
+export interface Posted {
+  transferId: string;
+  /** The lots a debit of MEMBER took from. */
+  takes: LotTake[];
+  /** The lot a credit of new points to MEMBER created. */
+  lotId: string | null;
 }
 
 /**
- * Records one transfer: debits `from` and credits `to` by the same positive amount, so the sum of
- * all accounts stays zero (invariant 1), and writes the immutable transfer row. A member account
- * is debited only as far as it holds points (invariant 2) unless the move is a clawback; a refused
- * debit is INSUFFICIENT_POINTS and, the transaction being rolled back, changes nothing.
+ * Posts one transfer. The lot rule follows from the accounts:
+ * - a debit of MEMBER takes the points from the member's lots, except a CLAWBACK, which takes the
+ *   member below zero by what it already spent and records that as debt (invariant 2);
+ * - a credit to MEMBER from another member (a gift) gives the receiver lots with the giver's expiry
+ *   dates and origins; from MEMBER_RESERVED or PARTNER_REDEMPTION (a release, a refunded
+ *   redemption) it returns the points to the lots they were reserved from; from anywhere else it
+ *   is a new lot. Any credit then repays clawback debt first;
+ * - pending and reserved points have no lots: they are not spendable.
+ * A member-owned account is debited only as far as it holds points: INSUFFICIENT_POINTS otherwise,
+ * and the caller's transaction, rolled back, changes nothing.
  */
-export async function move(manager: EntityManager, m: Move): Promise<string> {
-  assertInvariant(Number.isSafeInteger(m.points) && m.points > 0, `transfers move a positive whole number of points, got ${m.points}`);
-  assertInvariant(!m.allowNegative || (m.kind === 'CLAWBACK' && m.from.kind === 'MEMBER'), 'only a clawback overdraws a member');
-  const fromId = await openAccount(manager, m.from);
-  const toId = await openAccount(manager, m.to);
-  const guarded = MEMBER_OWNED.includes(m.from.kind) && !m.allowNegative;
-  const [debited] = (
-    (await manager.query(
-      `UPDATE accounts SET balance_points = balance_points - $2 WHERE id = $1 ${guarded ? 'AND balance_points >= $2' : ''}
-       RETURNING id`,
-      [fromId, m.points],
-    )) as [unknown[], number]
-  )[0];
-  if (!debited) {
-    throw new DomainError('INSUFFICIENT_POINTS', `The member's ${describe(m.from.kind)} points do not cover ${m.points} points`);
+export async function post(manager: EntityManager, posting: Posting): Promise<Posted> {
+  const { kind, from, to, points } = posting;
+  assertInvariant(Number.isSafeInteger(points) && points > 0, `transfers move a positive whole number of points, got ${points}`);
+  assertInvariant(from.kind !== to.kind || from.ownerId !== to.ownerId, `a ${kind} transfer moves points between two accounts`);
+  const overdraws = kind === 'CLAWBACK';
+  assertInvariant(!overdraws || from.kind === 'MEMBER', 'only a clawback overdraws, and only a member account');
+  const memberIds = [...new Set([from, to].filter(isMemberOwned).map((account) => account.ownerId))];
+  assertInvariant(memberIds.length > 0, `a ${kind} transfer touches a member`);
+
+  const transferId = await moveBalance(manager, posting, isMemberOwned(from) && !overdraws);
+
+  let takes: LotTake[] = [];
+  let lotId: string | null = null;
+  if (from.kind === 'MEMBER') {
+    if (overdraws) await addDebt(manager, from.ownerId, points);
+    else takes = await takeFromLots(manager, from.ownerId, points, posting.preferredLotIds ?? []);
   }
-  await manager.query('UPDATE accounts SET balance_points = balance_points + $2 WHERE id = $1', [toId, m.points]);
-  const id = randomUUID();
+  if (to.kind === 'MEMBER') {
+    if (from.kind === 'MEMBER') {
+      for (const take of takes) await addLot(manager, to.ownerId, transferId, take.points, take.expiresAt, take.originPartnerId);
+    } else if (from.kind === 'MEMBER_RESERVED' || from.kind === 'PARTNER_REDEMPTION') {
+      const reserved = posting.reservedLots;
+      assertInvariant(reserved && sumOf(reserved) === points, `a ${kind} returns its ${points} points to the lots they came from`);
+      await returnToLots(manager, reserved);
+    } else {
+      assertInvariant(posting.lotExpiresAt, `a ${kind} credit of new points says when its lot expires`);
+      lotId = await addLot(manager, to.ownerId, transferId, points, posting.lotExpiresAt, posting.partnerId ?? null);
+    }
+    await repayDebt(manager, to.ownerId);
+  }
+
+  // Points spent at a partner (or given back to it) carry the partners whose customers earned them.
+  const spentAt = from.kind === 'PARTNER_REDEMPTION' || to.kind === 'PARTNER_REDEMPTION';
+  const origins = spentAt ? originsOf(takes.length > 0 ? takes : (posting.reservedLots ?? [])) : undefined;
+  if (spentAt) assertInvariant(sumOf(origins!) === points, `the origins of a ${kind} add up to its ${points} points`);
+
+  for (const memberId of memberIds) {
+    const delta = (account: AccountKind) =>
+      (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
+    const balance = await checkedBalances(manager, memberId);
+    await appendLedgerEvent(
+      manager,
+      memberId,
+      {
+        type: 'balance.changed',
+        payload: {
+          version: LEDGER_EVENT_VERSION,
+          transferId,
+          kind,
+          partnerId: posting.partnerId ?? null,
+          points,
+          availableDelta: delta('MEMBER'),
+          pendingDelta: delta('MEMBER_PENDING'),
+          reservedDelta: delta('MEMBER_RESERVED'),
+          ...(origins ? { origins } : {}),
+          balance,
+        },
+      },
+      transferId,
+    );
+  }
+  return { transferId, takes, lotId };
+}
+
+/**
+ * Debits `from` and credits `to` by the same amount and records the immutable transfer row, so
+ * every transfer sums to zero and all accounts together stay at zero (invariant 1).
+ */
+async function moveBalance(manager: EntityManager, posting: Posting, guarded: boolean): Promise<string> {
+  const { from, to, points } = posting;
+  const fromId = await openAccount(manager, from);
+  const toId = await openAccount(manager, to);
+  const [, debited] = (await manager.query(
+    `UPDATE accounts SET balance_points = balance_points - $2 WHERE id = $1 ${guarded ? 'AND balance_points >= $2' : ''}`,
+    [fromId, points],
+  )) as [unknown, number];
+  if (debited !== 1) {
+    assertInvariant(guarded, `account ${from.kind} ${from.ownerId} was debited`);
+    throw new DomainError('INSUFFICIENT_POINTS', `The member's ${describe(from.kind)} points do not cover ${points} points`);
+  }
+  const [, credited] = (await manager.query('UPDATE accounts SET balance_points = balance_points + $2 WHERE id = $1', [toId, points])) as [
+    unknown,
+    number,
+  ];
+  assertInvariant(credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
+  const transferId = randomUUID();
+  const memberId = isMemberOwned(from) ? from.ownerId : to.ownerId;
+  const counterpartyMemberId = isMemberOwned(from) && isMemberOwned(to) && to.ownerId !== memberId ? to.ownerId : null;
   await manager.query(
     `INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
                             partner_id, reference, reason, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
-      id,
-      m.kind,
+      transferId,
+      posting.kind,
       fromId,
       toId,
-      m.points,
-      m.memberId,
-      m.counterpartyMemberId ?? null,
-      m.partnerId ?? null,
-      m.reference ?? null,
-      m.reason ?? null,
-      m.createdBy,
+      points,
+      memberId,
+      counterpartyMemberId,
+      posting.partnerId ?? null,
+      posting.reference ?? null,
+      posting.reason ?? null,
+      posting.createdBy,
     ],
   );
-  return id;
+  return transferId;
 }
 
 function describe(kind: AccountKind): string {
@@ -147,25 +259,16 @@ export async function lockMember(manager: EntityManager, memberId: string): Prom
 // ---------------------------------------------------------------------------------------------
 // Lots (invariant 4). A member's available points = the lots' remaining points - clawback debt.
 
-export interface LotTake {
-  lotId: string;
-  points: number;
-  expiresAt: Date;
-  /** The partner whose customer earned the points; null for granted points. */
-  originPartnerId: string | null;
-}
+const sumOf = (items: readonly { points: number }[]) => items.reduce((sum, item) => sum + item.points, 0);
 
 /** Points taken per originating partner: what settlement's flow matrix counts. */
-export function originsOf(
-  takes: readonly { points: number; originPartnerId: string | null }[],
-): { partnerId: string | null; points: number }[] {
+function originsOf(takes: readonly { points: number; originPartnerId: string | null }[]): PointsOrigin[] {
   const byPartner = new Map<string | null, number>();
   for (const take of takes) byPartner.set(take.originPartnerId, (byPartner.get(take.originPartnerId) ?? 0) + take.points);
   return [...byPartner].map(([partnerId, points]) => ({ partnerId, points }));
 }
 
-/** Adds a lot of points to a member (after a credit to MEMBER), then repays clawback debt from it. */
-export async function addLot(
+async function addLot(
   manager: EntityManager,
   memberId: string,
   sourceTransferId: string,
@@ -179,25 +282,21 @@ export async function addLot(
      VALUES ($1, $2, $3, $4, $5, $5, $6)`,
     [id, memberId, sourceTransferId, originPartnerId, points, expiresAt],
   );
-  await repayDebt(manager, memberId);
   return id;
 }
 
-/**
- * Takes points from a member's lots (after a debit of MEMBER): a preferred lot first (a refund
- * takes from its own purchase's lot), then the lots that expire soonest, oldest first.
- */
-export async function takeFromLots(
+/** Takes points from a member's lots: the preferred lots first, then those that expire soonest, oldest first. */
+async function takeFromLots(
   manager: EntityManager,
   memberId: string,
   points: number,
-  preferredLotId?: string | null,
+  preferredLotIds: readonly string[],
 ): Promise<LotTake[]> {
   const lots = (await manager.query(
     `SELECT id, points_remaining::int AS remaining, expires_at, origin_partner_id FROM lots
       WHERE member_id = $1 AND points_remaining > 0
-      ORDER BY (id = $2) DESC, expires_at, created_at, id FOR UPDATE`,
-    [memberId, preferredLotId ?? '00000000-0000-0000-0000-000000000000'],
+      ORDER BY (id = ANY($2::uuid[])) DESC, expires_at, created_at, id FOR UPDATE`,
+    [memberId, preferredLotIds],
   )) as { id: string; remaining: number; expires_at: Date; origin_partner_id: string | null }[];
   const taken: LotTake[] = [];
   let left = points;
@@ -212,16 +311,10 @@ export async function takeFromLots(
   return taken;
 }
 
-/** Gives points back to the lots they were taken from (a voided reservation), then repays debt. */
-export async function returnToLots(
-  manager: EntityManager,
-  memberId: string,
-  takes: readonly { lotId: string; points: number }[],
-): Promise<void> {
+async function returnToLots(manager: EntityManager, takes: readonly { lotId: string; points: number }[]): Promise<void> {
   for (const take of takes) {
     await manager.query('UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
   }
-  await repayDebt(manager, memberId);
 }
 
 /** Clawback debt is repaid from the member's lots as soon as there are any. */
@@ -234,111 +327,57 @@ async function repayDebt(manager: EntityManager, memberId: string): Promise<void
   )) as { debt: number; lots: number }[];
   const repay = Math.min(row?.debt ?? 0, row?.lots ?? 0);
   if (repay === 0) return;
-  await takeFromLots(manager, memberId, repay);
+  await takeFromLots(manager, memberId, repay, []);
   await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
 }
 
-export async function addDebt(manager: EntityManager, memberId: string, points: number): Promise<void> {
+async function addDebt(manager: EntityManager, memberId: string, points: number): Promise<void> {
   await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points + $2 WHERE id = $1', [memberId, points]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Events (invariant 6): appended in the transaction of the transfer they report.
 
-export interface MemberBalances {
-  availablePoints: number;
-  pendingPoints: number;
-  reservedPoints: number;
+/**
+ * The member's balances after a posting, read with its lots and debt in the same statement so the
+ * posting can assert what must hold after every posting: available = lots remaining - clawback
+ * debt, and nothing pending or reserved below zero.
+ */
+async function checkedBalances(manager: EntityManager, memberId: string): Promise<MemberBalances> {
+  const [row] = (await manager.query(
+    `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0)::int AS available,
+            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0)::int AS pending,
+            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0)::int AS reserved,
+            coalesce((SELECT sum(points_remaining) FROM lots WHERE member_id = m.id), 0)::int AS lots,
+            m.clawback_debt_points::int AS debt
+       FROM members m WHERE m.id = $1`,
+    [memberId],
+  )) as { available: number; pending: number; reserved: number; lots: number; debt: number }[];
+  assertInvariant(row, `member ${memberId} exists`);
+  assertInvariant(
+    row.available === row.lots - row.debt,
+    `member ${memberId}'s available points (${row.available}) equal its lots (${row.lots}) less its debt (${row.debt})`,
+  );
+  assertInvariant(row.pending >= 0 && row.reserved >= 0, `member ${memberId}'s pending and reserved points are not negative`);
+  return { availablePoints: row.available, pendingPoints: row.pending, reservedPoints: row.reserved };
 }
 
-export async function balancesOf(manager: EntityManager, memberId: string): Promise<MemberBalances> {
-  const rows = (await manager.query(`SELECT kind, balance_points::int AS points FROM accounts WHERE owner_id = $1 AND kind = ANY($2)`, [
-    memberId,
-    MEMBER_OWNED,
-  ])) as { kind: AccountKind; points: number }[];
-  const of = (kind: AccountKind) => rows.find((r) => r.kind === kind)?.points ?? 0;
-  return { availablePoints: of('MEMBER'), pendingPoints: of('MEMBER_PENDING'), reservedPoints: of('MEMBER_RESERVED') };
-}
-
-async function nextSequence(manager: EntityManager, memberId: string): Promise<number> {
+/**
+ * Appends one of the member's ledger events with its next sequence number (from 1, no gaps: the
+ * caller holds the member's lock). The only writer of the ledger's events: post() for
+ * balance.changed, tiers.ts for tier.changed.
+ */
+export async function appendLedgerEvent(manager: EntityManager, memberId: string, event: LedgerEvent, transferId?: string): Promise<void> {
   const [[row]] = (await manager.query(
     'UPDATE members SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence',
     [memberId],
   )) as [{ last_event_sequence: number }[], number];
   assertInvariant(row, `member ${memberId} exists`);
-  return row.last_event_sequence;
-}
-
-/**
- * Writes the `balance.changed` event of a transfer for one member it touched, with the member's
- * next sequence number and its balances after the transfer. A transfer between two members gets
- * one event for each.
- */
-export async function recordBalanceChange(
-  manager: EntityManager,
-  memberId: string,
-  transfer: {
-    id: string;
-    kind: TransferKind;
-    points: number;
-    partnerId?: string | null;
-    availableDelta: number;
-    pendingDelta: number;
-    reservedDelta: number;
-    /** For points spent at a partner: which partners' customers earned them. */
-    origins?: { partnerId: string | null; points: number }[];
-  },
-): Promise<void> {
-  const balance = await balancesOf(manager, memberId);
   await appendEvent(manager, {
-    type: 'balance.changed',
+    type: event.type,
     memberId,
-    memberSequence: await nextSequence(manager, memberId),
-    transferId: transfer.id,
-    payload: {
-      transferId: transfer.id,
-      kind: transfer.kind,
-      partnerId: transfer.partnerId ?? null,
-      points: transfer.points,
-      availableDelta: transfer.availableDelta,
-      pendingDelta: transfer.pendingDelta,
-      reservedDelta: transfer.reservedDelta,
-      ...(transfer.origins ? { origins: transfer.origins } : {}),
-      balance,
-    },
+    memberSequence: row.last_event_sequence,
+    transferId,
+    payload: event.payload as unknown as Record<string, unknown>,
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tiers
-
-/** Months of posted earns that count towards the tier. */
-export const TIER_WINDOW_MONTHS = 12;
-
-export async function qualifyingPoints(manager: EntityManager, memberId: string): Promise<number> {
-  const [row] = (await manager.query(
-    `SELECT coalesce(sum(points - reversed_points), 0)::int AS points FROM earns
-      WHERE member_id = $1 AND status = 'POSTED' AND posted_at > now() - make_interval(months => $2)`,
-    [memberId, TIER_WINDOW_MONTHS],
-  )) as { points: number }[];
-  return row?.points ?? 0;
-}
-
-/**
- * Recomputes the member's tier from its qualifying points; a change is stored and becomes a
- * `tier.changed` event. Returns the tier now held.
- */
-export async function refreshTier(manager: EntityManager, member: MemberRow): Promise<TierLevel> {
-  const standing = tierFor(await qualifyingPoints(manager, member.id));
-  if (standing.level !== member.tier) {
-    await manager.query('UPDATE members SET tier = $2 WHERE id = $1', [member.id, standing.level]);
-    await appendEvent(manager, {
-      type: 'tier.changed',
-      memberId: member.id,
-      memberSequence: await nextSequence(manager, member.id),
-      payload: { from: member.tier, to: standing.level, qualifyingPoints: standing.qualifyingPoints },
-    });
-    member.tier = standing.level;
-  }
-  return standing.level;
 }

@@ -1,11 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { preparedRead } from '../../shared/database';
 import type { DataSource } from 'typeorm';
-import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import {
+  canSeePersonalData,
+  checkCanReadMember,
+  checkCanWatchMember,
+  partnerLimit,
+  partnerScope,
+  requireSignedIn,
+} from '../../shared/access';
+import { assertInvariant, badInput, notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
+import { readLedgerEvent, type LedgerEvent } from '../../shared/ledgerEvents';
 import { checkId } from '../../shared/validation';
 import { MemberRow, type AccountKind, type TransferKind, TransferRow } from './entities';
-import { TIER_WINDOW_MONTHS } from './postings';
+import { TIER_WINDOW_MONTHS } from './tiers';
 
 /**
  * The members subgraph's reads, each batched over many members at once so that a page of members
@@ -13,7 +22,7 @@ import { TIER_WINDOW_MONTHS } from './postings';
  */
 
 /**
- * Members newest first: all for the operator, those enrolled through it for a partner (DESIGN.md,
+ * Members newest first: all for the operator, those enrolled through it for a partner (docs/DESIGN.md,
  * "Callers"). `partnerId` narrows the operator's list; a partner may only name itself.
  */
 export async function listMembers(
@@ -23,20 +32,7 @@ export async function listMembers(
   limit: number,
   after: (string | number)[] | null,
 ): Promise<MemberRow[]> {
-  let scope: string | null;
-  switch (caller.kind) {
-    case 'operator':
-      scope = partnerId;
-      break;
-    case 'partner':
-      if (partnerId && partnerId !== caller.partnerId) throw forbidden('A partner may list only the members who enrolled through it');
-      scope = caller.partnerId;
-      break;
-    case 'anonymous':
-      throw unauthenticated('Sign in as a partner or the operator to list members');
-    default:
-      throw forbidden('Only partners and the operator may list members');
-  }
+  const scope = partnerScope(caller, 'list members', { requestedPartnerId: partnerId });
   const query = dataSource
     .getRepository(MemberRow)
     .createQueryBuilder('m')
@@ -109,13 +105,10 @@ export async function qualifyingPointsFor(dataSource: DataSource, memberIds: rea
 
 /**
  * Whose transfers a caller may see in a member's history: the member and the operator see all; a
- * partner sees only those at itself (DESIGN.md: other partners see only purchases made with them).
- * Returns the partner the list must be narrowed to, if any.
+ * partner sees only those at itself. Returns the partner the list must be narrowed to, if any.
  */
 export function transactionPartnerScope(caller: Caller, requestedPartnerId: string | null): string | null {
-  if (caller.kind !== 'partner') return requestedPartnerId;
-  if (requestedPartnerId && requestedPartnerId !== caller.partnerId) throw forbidden("A partner sees only a member's transfers at itself");
-  return caller.partnerId;
+  return partnerLimit(caller, requestedPartnerId, "a member's transfers");
 }
 
 export interface TransactionFilter {
@@ -220,30 +213,15 @@ function toTransferRow(row: TransactionRow): TransferRow {
 // ---------------------------------------------------------------------------------------------
 // A member's events (the real-time stream's source, replayed by sequence)
 
-/**
- * Who may watch a member's events live (DESIGN.md, "Real time"): the member itself, the partner
- * it enrolled through, the operator and subgraphs.
- */
-export function checkCanWatchMember(caller: Caller, member: MemberRow): void {
-  if (caller.kind === 'operator' || caller.kind === 'service') return;
-  if (caller.kind === 'member' && caller.memberId === member.id) return;
-  if (caller.kind === 'partner' && caller.partnerId === member.enrolledViaPartnerId) return;
-  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
-  throw forbidden(
-    caller.kind === 'partner' ? 'A partner may watch only the members who enrolled through it' : 'A member may watch only itself',
-  );
-}
-
 export const MAX_MEMBER_EVENTS_PER_READ = 1000;
 
-export interface MemberEventRow {
+/** One of a member's ledger events, read against the event contract (shared/ledgerEvents.ts). */
+export type MemberEventRow = LedgerEvent & {
   id: string;
-  type: string;
   memberId: string;
   sequence: number;
-  payload: Record<string, unknown>;
   occurredAt: Date;
-}
+};
 
 /**
  * The member whose events the caller asks for, if it may watch them. An anonymous caller is refused
@@ -255,7 +233,7 @@ export async function watchableMember(
   memberIdInput: string,
 ): Promise<MemberRow> {
   const memberId = checkId(memberIdInput, 'memberId');
-  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to watch a member's balance");
+  requireSignedIn(caller, "watch a member's balance");
   const member = await members.load(memberId);
   if (!member) throw notFound(`No member with id ${memberId}`);
   checkCanWatchMember(caller, member);
@@ -279,34 +257,52 @@ export async function memberEventsAfter(
   if (!Number.isInteger(afterSequence) || afterSequence < 0) throw badInput('afterSequence must be 0 or more');
   if (!Number.isInteger(first) || first < 1 || first > MAX_MEMBER_EVENTS_PER_READ)
     throw badInput(`first must be between 1 and ${MAX_MEMBER_EVENTS_PER_READ}`);
-  return dataSource.query(
+  const rows = (await dataSource.query(
     `SELECT id, type, member_id AS "memberId", member_sequence AS sequence, payload, occurred_at AS "occurredAt"
        FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,
     [memberId, afterSequence, first],
-  );
+  )) as { id: string; type: string; memberId: string; sequence: number; payload: Record<string, unknown>; occurredAt: Date }[];
+  return rows.map(({ type, payload, ...row }) => {
+    const event = readLedgerEvent(type, payload);
+    assertInvariant(event, `member ${memberId}'s event ${row.sequence} is a ledger event (${type})`);
+    return { ...row, ...event };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
-// Personal data (DESIGN.md, "Callers": a partner sees a member's PII only where the member enrolled
-// through it or consented to it)
+// Reading a member, and its personal data (docs/DESIGN.md, "Callers": a partner sees a member's
+// PII only where the member enrolled through it or consented to it)
 
-export async function canSeePersonalData(
+/** A member the caller may read; NOT_FOUND when there is none (asked only after the access rule). */
+export async function readableMember(
+  caller: Caller,
+  members: { load(id: string): Promise<MemberRow | null> },
+  memberIdInput: string,
+): Promise<MemberRow | null> {
+  const memberId = checkId(memberIdInput, 'id');
+  checkCanReadMember(caller, memberId);
+  return members.load(memberId);
+}
+
+/** The member's name for this caller: its own where it may see personal data, else its pseudonym. */
+export async function visibleDisplayName(
   caller: Caller,
   member: MemberRow,
   consentedPartnerIds: () => Promise<ReadonlySet<string>>,
-): Promise<boolean> {
-  switch (caller.kind) {
-    case 'member':
-      return caller.memberId === member.id;
-    case 'operator':
-    case 'service':
-      return true;
-    case 'partner':
-      // Consents are read only when they decide.
-      return caller.partnerId === member.enrolledViaPartnerId || (await consentedPartnerIds()).has(caller.partnerId);
-    case 'anonymous':
-      return false;
-  }
+  pseudonymSecret: string,
+): Promise<string> {
+  return (await canSeePersonalData(caller, member, consentedPartnerIds))
+    ? member.displayName
+    : pseudonymFor(pseudonymSecret, member.id, caller);
+}
+
+/** The member's email for this caller, or null where it may not see personal data. */
+export async function visibleEmail(
+  caller: Caller,
+  member: MemberRow,
+  consentedPartnerIds: () => Promise<ReadonlySet<string>>,
+): Promise<string | null> {
+  return (await canSeePersonalData(caller, member, consentedPartnerIds)) ? member.email : null;
 }
 
 /** Per partner, a stable pseudonym of a member: an HMAC, so it cannot be reversed or matched across partners. */

@@ -1,4 +1,3 @@
-import { checkCanReadMember } from '../../shared/access';
 import { readAuditForService } from '../../shared/audit';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
@@ -6,38 +5,27 @@ import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
 import type { MemberRow, ReservationRow, TransferKind, TransferRow } from './entities';
 import type { Resolvers } from './generated/graphql';
+import { confirmPendingEarn, earnPoints, reverseEarn, voidPendingEarn } from './earning';
+import { enrollMember } from './enrollment';
+import { ledgerEventsAfter, ledgerHead, ledgerTotals, memberStanding } from './feed';
+import { runMaintenance } from './maintenance';
 import {
-  adjustPoints,
-  burnPoints,
-  confirmPendingEarn,
-  earnPoints,
-  enrollMember,
-  ledgerEventsAfter,
-  ledgerHead,
-  ledgerTotals,
-  memberStanding,
-  postReservation,
-  refundReservation,
-  reservePoints,
-  reverseEarn,
-  runMaintenance,
-  transferPoints,
-  voidPendingEarn,
-  voidReservation,
-} from './ledger';
-import {
-  canSeePersonalData,
   listMembers,
   memberEventAt,
   memberEventsAfter,
   pseudonymFor,
+  readableMember,
   transactionPartnerScope,
+  visibleDisplayName,
+  visibleEmail,
   watchableMember,
   type MemberTransaction,
 } from './reads';
+import { postReservation, refundReservation, reservePoints, voidReservation } from './reservations';
+import { adjustPoints, burnPoints, transferPoints } from './spending';
 import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
-import { checkCanReadConsents, setConsent } from './consents';
+import { memberConsents, setConsent } from './consents';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
 export interface PartnerRef {
@@ -60,7 +48,7 @@ const reservationView = (r: ReservationRow) => ({
   redeemTransferId: r.status === 'POSTED' || r.status === 'REFUNDED' ? r.settleTransferId : null,
 });
 
-/** Resolvers only translate GraphQL to calls of the ledger core (ledger.ts, reads.ts). */
+/** Resolvers only translate GraphQL to calls of the members core (the ledger's topic modules, reads.ts, consents.ts). */
 export const resolvers: Resolvers = {
   DateTime,
   Long,
@@ -68,9 +56,7 @@ export const resolvers: Resolvers = {
     membersAuditLog: (_root, args, { caller, ledger }) => readAuditForService(ledger.dataSource.manager, caller, 'members', args),
     me: (_root, _args, { caller, loaders }) => (caller.kind === 'member' ? loaders.member.load(caller.memberId) : null),
     member: async (_root, { id }, { caller, loaders }) => {
-      const memberId = checkId(id, 'id');
-      checkCanReadMember(caller, memberId);
-      const member = await loaders.member.load(memberId);
+      const member = await readableMember(caller, loaders.member, id);
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
@@ -137,22 +123,14 @@ export const resolvers: Resolvers = {
       reservationView(present(await loaders.reservation.load(await refundReservation(ledger, caller, reservationId)))),
   },
   Member: {
-    __resolveReference: async (reference, { caller, loaders }) => {
-      checkCanReadMember(caller, reference.id);
-      return loaders.member.load(reference.id);
-    },
+    __resolveReference: (reference, { caller, loaders }) => readableMember(caller, loaders.member, reference.id),
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
-    displayName: async (member, _args, { caller, loaders, pseudonymSecret }) =>
-      (await canSeePersonalData(caller, member, () => loaders.consents.load(member.id)))
-        ? member.displayName
-        : pseudonymFor(pseudonymSecret, member.id, caller),
-    email: async (member, _args, { caller, loaders }) =>
-      (await canSeePersonalData(caller, member, () => loaders.consents.load(member.id))) ? member.email : null,
+    displayName: (member, _args, { caller, loaders, pseudonymSecret }) =>
+      visibleDisplayName(caller, member, () => loaders.consents.load(member.id), pseudonymSecret),
+    email: (member, _args, { caller, loaders }) => visibleEmail(caller, member, () => loaders.consents.load(member.id)),
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
-    consents: async (member, _args, { caller, loaders }) => {
-      checkCanReadConsents(caller, member.id);
-      return [...(await loaders.consents.load(member.id))].map((id) => ({ id }));
-    },
+    consents: async (member, _args, { caller, loaders }) =>
+      (await memberConsents(caller, member.id, () => loaders.consents.load(member.id))).map((id) => ({ id })),
     balance: (member, _args, { loaders }) => loaders.balance.load(member.id),
     tier: async (member, _args, { loaders }) => tierFor(await loaders.qualifyingPoints.load(member.id)),
     transactions: async (member, { first, after, kinds, partnerId, from, to }, { caller, loaders }) => {
@@ -205,20 +183,17 @@ export const resolvers: Resolvers = {
   },
   BalanceEvent: {
     type: (event) => (event.type === 'tier.changed' ? 'TIER_CHANGED' : 'BALANCE_CHANGED'),
-    kind: (event) => (event.type === 'balance.changed' ? (event.payload.kind as TransferKind) : null),
-    delta: (event) => Number(event.payload.availableDelta ?? 0),
-    pendingDelta: (event) => Number(event.payload.pendingDelta ?? 0),
+    kind: (event) => (event.type === 'balance.changed' ? event.payload.kind : null),
+    delta: (event) => (event.type === 'balance.changed' ? event.payload.availableDelta : 0),
+    pendingDelta: (event) => (event.type === 'balance.changed' ? event.payload.pendingDelta : 0),
     reason: (event) =>
       event.type === 'tier.changed'
-        ? `tier ${String(event.payload.from)} to ${String(event.payload.to)}`
-        : String(event.payload.kind).toLowerCase().replace(/_/g, ' '),
-    balance: (event) =>
-      event.type === 'balance.changed'
-        ? (event.payload.balance as { availablePoints: number; pendingPoints: number; reservedPoints: number })
-        : null,
+        ? `tier ${event.payload.from} to ${event.payload.to}`
+        : event.payload.kind.toLowerCase().replace(/_/g, ' '),
+    balance: (event) => (event.type === 'balance.changed' ? event.payload.balance : null),
     tierFrom: (event) => (event.type === 'tier.changed' ? (event.payload.from as TierLevel) : null),
     tierTo: (event) => (event.type === 'tier.changed' ? (event.payload.to as TierLevel) : null),
-    partner: (event) => (typeof event.payload.partnerId === 'string' ? { id: event.payload.partnerId } : null),
+    partner: (event) => (event.type === 'balance.changed' && event.payload.partnerId ? { id: event.payload.partnerId } : null),
     member: async (event, _args, { loaders }) => present(await loaders.member.load(event.memberId)),
   },
   LedgerEvent: {

@@ -6,7 +6,8 @@ import { startSubgraphServer, type RunningServer } from '../../shared/subgraphSe
 import { subgraphSdl } from '../../shared/supergraph';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
-import { runMaintenance, type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
+import { type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
+import { runMaintenance } from './maintenance';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';

@@ -1,7 +1,12 @@
+import type { EntityManager } from 'typeorm';
+import { LEDGER_EVENT_VERSION } from '../../shared/ledgerEvents';
+import type { MemberRow } from './entities';
+import { appendLedgerEvent } from './postings';
+
 /**
- * Tiers: qualifying points (points posted in the trailing 12 months, less their reversals; see
- * postings.ts qualifyingPoints) decide the tier, and the tier's multiplier scales every earn.
- * Thresholds ascend; the first tier starts at zero.
+ * Tiers: qualifying points (points posted in the trailing 12 months, less their reversals) decide
+ * the tier, and the tier's multiplier scales every earn. Thresholds ascend; the first tier starts
+ * at zero.
  */
 export type TierLevel = 'BASE' | 'SILVER' | 'GOLD' | 'PLATINUM';
 
@@ -45,4 +50,33 @@ export function tierFor(qualifyingPoints: number): TierStanding {
     nextLevel: next?.level ?? null,
     pointsToNextLevel: next ? next.minQualifyingPoints - qualifyingPoints : null,
   };
+}
+
+/** Months of posted earns that count towards the tier. */
+export const TIER_WINDOW_MONTHS = 12;
+
+export async function qualifyingPoints(manager: EntityManager, memberId: string): Promise<number> {
+  const [row] = (await manager.query(
+    `SELECT coalesce(sum(points - reversed_points), 0)::int AS points FROM earns
+      WHERE member_id = $1 AND status = 'POSTED' AND posted_at > now() - make_interval(months => $2)`,
+    [memberId, TIER_WINDOW_MONTHS],
+  )) as { points: number }[];
+  return row?.points ?? 0;
+}
+
+/**
+ * Recomputes the member's tier from its qualifying points; a change is stored and becomes a
+ * `tier.changed` event. The member is locked. Returns the tier now held.
+ */
+export async function refreshTier(manager: EntityManager, member: MemberRow): Promise<TierLevel> {
+  const standing = tierFor(await qualifyingPoints(manager, member.id));
+  if (standing.level !== member.tier) {
+    await manager.query('UPDATE members SET tier = $2 WHERE id = $1', [member.id, standing.level]);
+    await appendLedgerEvent(manager, member.id, {
+      type: 'tier.changed',
+      payload: { version: LEDGER_EVENT_VERSION, from: member.tier, to: standing.level, qualifyingPoints: standing.qualifyingPoints },
+    });
+    member.tier = standing.level;
+  }
+  return standing.level;
 }

@@ -1,0 +1,319 @@
+import type { EntityManager } from 'typeorm';
+import { actingPartner, requirePartnerItselfOrOperator } from '../../shared/access';
+import { auditOperatorAction } from '../../shared/audit';
+import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
+import { callerActor, type Caller } from '../../shared/identity';
+import { currencyExponent } from '../../shared/money';
+import { checkId, checkText } from '../../shared/validation';
+import type { MemberRow } from './entities';
+import {
+  checkFuture,
+  checkInstant,
+  lotExpiry,
+  MAX_POINTS_PER_TRANSFER,
+  MAX_PURCHASE_AMOUNT_MINOR,
+  MAX_REFERENCE_LENGTH,
+  writeIdempotent,
+  type LedgerConfig,
+  type LedgerDeps,
+} from './ledger';
+import { issuanceAccount, lockMember, memberAccount, pendingAccount, post } from './postings';
+import { refreshTier, tierRule } from './tiers';
+
+/**
+ * Earning: purchases earn points (at once, or pending until a hold ends), pending earns are posted
+ * or voided exactly once (invariant 5), and refunds take points back in proportion.
+ */
+
+export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
+
+export interface EarnInput {
+  memberId: string;
+  partnerId?: string | null;
+  purchaseAmountMinor: number;
+  currency: string;
+  reference: string;
+  pendingUntil?: Date | string | null;
+  idempotencyKey: string;
+}
+
+/**
+ * Points for a purchase: amount x earn rate x tier multiplier, rounded down to a whole point
+ * (a member never gets a point the partner did not pay for). Pure integer arithmetic.
+ */
+export function pointsForPurchase(
+  purchaseAmountMinor: number,
+  earnRateMilliPointsPerUnit: number,
+  earnMultiplierPermille: number,
+  currency: string,
+): number {
+  const minorPerUnit = 10n ** BigInt(currencyExponent(currency));
+  const points =
+    (BigInt(purchaseAmountMinor) * BigInt(earnRateMilliPointsPerUnit) * BigInt(earnMultiplierPermille)) / (1000n * 1000n * minorPerUnit);
+  return Number(points);
+}
+
+interface EarnRow {
+  transfer_id: string;
+  member_id: string;
+  partner_id: string;
+  points: number;
+  purchase_amount_minor: number;
+  refunded_amount_minor: number;
+  reversed_points: number;
+  status: 'PENDING' | 'POSTED' | 'VOIDED';
+  lot_id: string | null;
+  settle_transfer_id: string | null;
+}
+
+export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
+  const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
+  const memberId = checkId(input.memberId, 'memberId');
+  if (
+    !Number.isSafeInteger(input.purchaseAmountMinor) ||
+    input.purchaseAmountMinor < 1 ||
+    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
+  ) {
+    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
+  }
+  const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
+  const pendingUntil = input.pendingUntil ? checkInstant(input.pendingUntil, 'pendingUntil') : null;
+  const terms = await deps.partners.partnerTerms(partnerId);
+  if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
+  if (input.currency !== terms.currency) {
+    throw badInput(`The partner's contract is in ${terms.currency}; the purchase is in ${input.currency}`);
+  }
+
+  const request = {
+    memberId,
+    partnerId,
+    purchaseAmountMinor: input.purchaseAmountMinor,
+    currency: input.currency,
+    reference,
+    pendingUntil: pendingUntil?.toISOString() ?? null,
+  };
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request },
+    async (manager) => {
+      if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
+      const member = await lockMember(manager, memberId);
+      // The tier held before this purchase sets its multiplier.
+      const { earnMultiplierPermille } = tierRule(await refreshTier(manager, member));
+      const points = pointsForPurchase(input.purchaseAmountMinor, terms.earnRateMilliPointsPerUnit, earnMultiplierPermille, terms.currency);
+      if (points < 1) throw badInput('The purchase is too small to earn a whole point');
+      if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
+      const pending = pendingUntil !== null;
+      const { transferId: id, lotId } = await post(manager, {
+        kind: pending ? 'EARN_PENDING' : 'EARN',
+        from: issuanceAccount(partnerId),
+        to: pending ? pendingAccount(memberId) : memberAccount(memberId),
+        points,
+        partnerId,
+        reference,
+        createdBy: callerActor(caller),
+        lotExpiresAt: lotExpiry(deps.config),
+      });
+      await manager.query(
+        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9)`,
+        [id, memberId, partnerId, points, input.purchaseAmountMinor, terms.currency, pending ? 'PENDING' : 'POSTED', pendingUntil, lotId],
+      );
+      if (!pending) await refreshTier(manager, member);
+      await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
+      return { transferId: id };
+    },
+  );
+  return transferId;
+}
+
+async function lockEarn(manager: EntityManager, earnId: string): Promise<{ earn: EarnRow; member: MemberRow }> {
+  const [found] = (await manager.query('SELECT member_id FROM earns WHERE transfer_id = $1', [earnId])) as { member_id: string }[];
+  if (!found) throw notFound(`No earn with id ${earnId}`);
+  const member = await lockMember(manager, found.member_id);
+  const [earn] = (await manager.query(
+    `SELECT transfer_id, member_id, partner_id, points::int AS points, purchase_amount_minor::int AS purchase_amount_minor,
+            refunded_amount_minor::int AS refunded_amount_minor, reversed_points::int AS reversed_points, status, lot_id, settle_transfer_id
+       FROM earns WHERE transfer_id = $1`,
+    [earnId],
+  )) as EarnRow[];
+  assertInvariant(earn, `earn ${earnId} still exists`);
+  return { earn, member };
+}
+
+/** Posts a pending earn (confirmation, or its hold ended): the points become the member's, as a lot. The member is locked. */
+async function postPending(
+  config: LedgerConfig,
+  manager: EntityManager,
+  member: MemberRow,
+  earn: EarnRow,
+  createdBy: string,
+): Promise<string> {
+  assertInvariant(earn.status === 'PENDING', `earn ${earn.transfer_id} is pending`);
+  const { transferId, lotId } = await post(manager, {
+    kind: 'EARN_POST',
+    from: pendingAccount(member.id),
+    to: memberAccount(member.id),
+    points: earn.points,
+    partnerId: earn.partner_id,
+    createdBy,
+    lotExpiresAt: lotExpiry(config),
+  });
+  await manager.query(
+    `UPDATE earns SET status = 'POSTED', posted_at = now(), lot_id = $2, settle_transfer_id = $3 WHERE transfer_id = $1`,
+    [earn.transfer_id, lotId, transferId],
+  );
+  await refreshTier(manager, member);
+  return transferId;
+}
+
+/**
+ * Posts a pending earn whose hold ended (maintenance), re-checked under the member's lock: false
+ * when another pass or a confirmation settled it first.
+ */
+export async function postEndedHold(
+  config: LedgerConfig,
+  manager: EntityManager,
+  earnId: string,
+  createdBy: string,
+): Promise<string | null> {
+  const { earn, member } = await lockEarn(manager, earnId);
+  if (earn.status !== 'PENDING') return null;
+  return postPending(config, manager, member, earn, createdBy);
+}
+
+export interface SettlePendingInput {
+  earnId: string;
+  idempotencyKey: string;
+}
+
+/** Posts a pending earn now. Confirming a posted earn returns its posting; a voided one is refused. */
+export async function confirmPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `confirmPendingEarn:${callerActor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    async (manager) => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      requirePartnerItselfOrOperator(caller, earn.partner_id, 'confirm pending points');
+      if (earn.status === 'VOIDED') throw badInput('The pending earn was voided; it cannot be posted');
+      if (earn.status === 'POSTED') return { transferId: earn.settle_transfer_id ?? earn.transfer_id };
+      const transferId = await postPending(deps.config, manager, member, earn, callerActor(caller));
+      await auditOperatorAction(manager, caller, 'confirmPendingEarn', earnId, { transferId, memberId: member.id, points: earn.points });
+      return { transferId };
+    },
+  );
+  return transferId;
+}
+
+/** Cancels a pending earn: its points go back to the partner's issuance account. */
+export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: SettlePendingInput): Promise<string> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const { transferId } = await writeIdempotent(
+    deps,
+    { scope: `voidPendingEarn:${callerActor(caller)}`, key: input.idempotencyKey, request: { earnId } },
+    async (manager) => {
+      const { earn, member } = await lockEarn(manager, earnId);
+      requirePartnerItselfOrOperator(caller, earn.partner_id, 'void pending points');
+      if (earn.status === 'POSTED') throw badInput('The earn was already posted; refund it with reverseEarn instead');
+      if (earn.status === 'VOIDED') return { transferId: earn.settle_transfer_id! };
+      const { transferId: id } = await post(manager, {
+        kind: 'EARN_VOID',
+        from: pendingAccount(member.id),
+        to: issuanceAccount(earn.partner_id),
+        points: earn.points,
+        partnerId: earn.partner_id,
+        createdBy: callerActor(caller),
+      });
+      await manager.query(`UPDATE earns SET status = 'VOIDED', settle_transfer_id = $2 WHERE transfer_id = $1`, [earnId, id]);
+      await auditOperatorAction(manager, caller, 'voidPendingEarn', earnId, { transferId: id, memberId: member.id, points: earn.points });
+      return { transferId: id };
+    },
+  );
+  return transferId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refunds
+
+export interface ReverseInput {
+  earnId: string;
+  refundAmountMinor?: number | null;
+  reference: string;
+  idempotencyKey: string;
+}
+
+export interface ReversalResult {
+  memberId: string;
+  pointsReversed: number;
+  pointsClawedBack: number;
+  transferIds: string[];
+}
+
+/**
+ * Takes back the points of a refund, in proportion: after refunds totalling R of a purchase P that
+ * earned E points, floor(E x R / P) points have been taken back in all (so partial refunds never
+ * drift from the whole, and a full refund takes back exactly E). What the member still has is
+ * reversed (its own lot first); what it already spent is clawed back, leaving a recorded debt.
+ */
+export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: ReverseInput): Promise<ReversalResult> {
+  const earnId = checkId(input.earnId, 'earnId');
+  const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
+  if (input.refundAmountMinor !== undefined && input.refundAmountMinor !== null) {
+    if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1)
+      throw badInput('refundAmountMinor must be a positive whole number');
+  }
+  const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
+  return writeIdempotent(deps, { scope: `reverseEarn:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+    const { earn, member } = await lockEarn(manager, earnId);
+    requirePartnerItselfOrOperator(caller, earn.partner_id, 'refund purchases');
+    if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
+    if (earn.status === 'VOIDED') throw badInput('The earn was voided; there is nothing to refund');
+    const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
+    const refund = input.refundAmountMinor ?? refundable;
+    if (refund < 1 || refund > refundable)
+      throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
+    const refundedTotal = earn.refunded_amount_minor + refund;
+    const reversedTotal = Number((BigInt(earn.points) * BigInt(refundedTotal)) / BigInt(earn.purchase_amount_minor));
+    const toTakeBack = reversedTotal - earn.reversed_points;
+    await manager.query('UPDATE earns SET refunded_amount_minor = $2, reversed_points = $3 WHERE transfer_id = $1', [
+      earnId,
+      refundedTotal,
+      reversedTotal,
+    ]);
+
+    const [{ available }] = (await manager.query(
+      `SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`,
+      [member.id],
+    )) as [{ available: number }];
+    const reversed = Math.min(toTakeBack, Math.max(available, 0));
+    const clawedBack = toTakeBack - reversed;
+    const transferIds: string[] = [];
+    const common = {
+      from: memberAccount(member.id),
+      to: issuanceAccount(earn.partner_id),
+      partnerId: earn.partner_id,
+      reference,
+      createdBy: callerActor(caller),
+    };
+    if (reversed > 0) {
+      const { transferId } = await post(manager, {
+        ...common,
+        kind: 'REVERSAL',
+        points: reversed,
+        preferredLotIds: earn.lot_id ? [earn.lot_id] : [],
+      });
+      transferIds.push(transferId);
+    }
+    if (clawedBack > 0) transferIds.push((await post(manager, { ...common, kind: 'CLAWBACK', points: clawedBack })).transferId);
+    await refreshTier(manager, member);
+    await auditOperatorAction(manager, caller, 'reverseEarn', earnId, {
+      memberId: member.id,
+      refundAmountMinor: refund,
+      pointsReversed: reversed,
+      pointsClawedBack: clawedBack,
+      transferIds,
+    });
+    return { memberId: member.id, pointsReversed: reversed, pointsClawedBack: clawedBack, transferIds };
+  });
+}

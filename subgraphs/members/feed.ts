@@ -1,0 +1,78 @@
+import type { DataSource } from 'typeorm';
+import { requireService } from '../../shared/access';
+import { badInput, notFound } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
+import { checkId } from '../../shared/validation';
+import type { LedgerDeps } from './ledger';
+import { qualifyingPoints, tierFor, type TierLevel } from './tiers';
+
+/**
+ * What the ledger tells the other subgraphs, over internal (service-only) operations: a member's
+ * standing for the catalog, and for settlement the published event feed (read after its durable
+ * checkpoint; LEDGER.md, "Event flow") and the totals it reconciles against.
+ */
+
+export const MAX_EVENTS_PER_READ = 1000;
+
+/** A member's spendable points and tier, for another subgraph (the catalog's affordability filter). */
+export async function memberStanding(
+  deps: LedgerDeps,
+  caller: Caller,
+  memberIdInput: string,
+): Promise<{ memberId: string; availablePoints: number; tier: TierLevel }> {
+  requireService(caller, 'memberStanding');
+  const memberId = checkId(memberIdInput, 'memberId');
+  const [row] = (await deps.dataSource.query(
+    `SELECT coalesce(a.balance_points, 0)::int AS available FROM members m
+       LEFT JOIN accounts a ON a.kind = 'MEMBER' AND a.owner_id = m.id WHERE m.id = $1`,
+    [memberId],
+  )) as { available: number }[];
+  if (!row) throw notFound(`No member with id ${memberId}`);
+  const tier = tierFor(await qualifyingPoints(deps.dataSource.manager, memberId)).level;
+  return { memberId, availablePoints: row.available, tier };
+}
+
+/**
+ * Points moved per transfer kind by transfers whose events happened in [from, to) and were
+ * published up to `uptoPosition`: the same clock and the same events settlement has read, so the
+ * two can be compared exactly. One event per transfer is counted (a gift has two, one per member).
+ */
+export async function ledgerTotals(
+  dataSource: DataSource,
+  caller: Caller,
+  from: Date | string,
+  to: Date | string,
+  uptoPosition: bigint,
+): Promise<{ kind: string; points: string }[]> {
+  requireService(caller, 'ledgerTotals');
+  return dataSource.query(
+    `SELECT kind, sum(points)::text AS points FROM (
+       SELECT DISTINCT ON (transfer_id) payload->>'kind' AS kind, (payload->>'points')::bigint AS points
+         FROM outbox_events WHERE type = 'balance.changed' AND occurred_at >= $1 AND occurred_at < $2 AND position <= $3
+        ORDER BY transfer_id
+     ) events GROUP BY kind ORDER BY kind`,
+    [new Date(from), new Date(to), uptoPosition.toString()],
+  );
+}
+
+/** The last published event's position (0 before the first): where a new consumer starts. */
+export async function ledgerHead(dataSource: DataSource, caller: Caller): Promise<string> {
+  requireService(caller, 'ledgerHead');
+  const [row] = (await dataSource.query('SELECT coalesce(max(position), 0)::text AS head FROM outbox_events')) as { head: string }[];
+  return row!.head;
+}
+
+export async function ledgerEventsAfter(
+  dataSource: DataSource,
+  caller: Caller,
+  afterPosition: bigint,
+  first: number,
+): Promise<PublishedEvent[]> {
+  requireService(caller, 'ledgerEvents');
+  if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
+  }
+  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
+  return eventsAfter(dataSource.manager, afterPosition, first);
+}
