@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { DEMO_PARTNERS } from '../../shared/demo';
+import { signCaller } from '../../shared/identity';
+import { MAX_SUBGRAPH_BODY_BYTES } from '../../shared/subgraphServer';
+import { ADJUST, availablePoints, enrollMember, errorCode, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
+
+const subgraphUrls = (): Record<string, string> => JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}');
+
+async function postTo(url: string, query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+}
+
+describe('the gateway', () => {
+  it('caches public catalog answers for anonymous callers only, as long as the subgraphs allow', async () => {
+    const CATALOG = '{ rewards(first: 5) { edges { node { id title pointsCost partner { name category } } } } }';
+    const ask = async (credential?: string) => {
+      const response = await fetch(gatewayUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+        body: JSON.stringify({ query: CATALOG }),
+      });
+      return { cacheControl: response.headers.get('cache-control'), age: response.headers.get('age'), body: await response.json() };
+    };
+    const first = await ask();
+    expect(first.cacheControl).toBe('max-age=10, public');
+    const second = await ask();
+    expect(second.age).not.toBeNull(); // served from the gateway's cache
+    expect(second.body.data).toEqual(first.body.data);
+    // The same query by an identified caller is answered afresh and marked for that caller only.
+    const operator = await ask(OPERATOR);
+    expect(operator.age).toBeNull();
+    expect(operator.cacheControl).toBe('max-age=10, private');
+    // Member data carries no hint: never cacheable, not even privately.
+    const member = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-member-ava' },
+      body: JSON.stringify({ query: '{ me { displayName balance { availablePoints } } }' }),
+    });
+    expect(member.headers.get('cache-control') ?? 'no-store').toBe('no-store');
+    // The shortest hint in the answer wins: stock may be reused for 5 seconds only.
+    const withStock = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ rewards(first: 5) { edges { node { id stockRemaining } } } }' }),
+    });
+    expect(withStock.headers.get('cache-control')).toBe('max-age=5, public');
+  });
+
+  it('answers /health and reports every subgraph ready on /ready', async () => {
+    const base = gatewayUrl().replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { members: 'ready', rewards: 'ready', settlement: 'ready' },
+    });
+  });
+
+  it('refuses an unknown credential with UNAUTHENTICATED and a malformed header likewise', async () => {
+    const unknown = await gql('{ partners { id } }', {}, 'not-a-real-key');
+    expect(unknown.status).toBe(401);
+    expect(errorCode(unknown)).toBe('UNAUTHENTICATED');
+    const malformed = await fetch(gatewayUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic abc' },
+      body: JSON.stringify({ query: '{ partners { id } }' }),
+    });
+    expect(malformed.status).toBe(401);
+  });
+
+  it('serves the public catalog and partner list to anonymous callers', async () => {
+    const response = await gql('{ partners { name programName } rewards(first: 3) { edges { node { title } } } }');
+    expect(response.errors).toBeUndefined();
+    // Every demo partner; other tests may register more meanwhile.
+    expect(response.data.partners.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(DEMO_PARTNERS.map((p) => p.name)));
+    expect(response.data.rewards.edges).toHaveLength(3);
+  });
+
+  it('does not expose internal operations through the public graph', async () => {
+    const response = await gql(
+      `mutation { debitPoints(input: { memberId: "x", partnerId: "y", points: 1, reference: "r", idempotencyKey: "k" }) { id } }`,
+      {},
+      OPERATOR,
+    );
+    expect(errorCode(response)).toBe('GRAPHQL_VALIDATION_FAILED');
+    const events = await gql('{ ledgerEvents(afterPosition: 0, first: 10) { id } }', {}, OPERATOR);
+    expect(errorCode(events)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('the subgraphs', () => {
+  it.each(['members', 'rewards', 'settlement'])('%s refuses a call that the gateway did not sign', async (name) => {
+    const url = subgraphUrls()[name]!;
+    const unsigned = await postTo(url, '{ __typename }');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const forged = await postTo(
+      url,
+      '{ __typename }',
+      signCaller({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!'),
+    );
+    expect(forged.status).toBe(401);
+
+    // A signed header altered after signing (the caller swapped) fails too.
+    const signed = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production');
+    const tampered = {
+      ...signed,
+      'x-coalition-caller': Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString(
+        'base64url',
+      ),
+    };
+    expect((await postTo(url, '{ __typename }', tampered)).status).toBe(401);
+
+    // The same request, properly signed, goes through: the refusals above are about the signature.
+    const accepted = await postTo(url, '{ __typename }', signed);
+    expect(accepted.status).toBe(200);
+  });
+
+  it('refuses a stale signature', async () => {
+    const url = subgraphUrls().members!;
+    const old = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production', Date.now() - 60 * 60 * 1000);
+    expect((await postTo(url, '{ __typename }', old)).status).toBe(401);
+  });
+
+  it('refuses a body over MAX_SUBGRAPH_BODY_BYTES with 413 without acting on it, and malformed JSON with 400', async () => {
+    const memberId = await enrollMember(partner(0).credential);
+    const pointsBefore = await availablePoints(memberId);
+    const input = { memberId, points: 5, reason: 'body limit test', idempotencyKey: randomUUID() };
+    // Unused variables are ignored by GraphQL: the padding only makes the body as large as wanted.
+    const adjustment = (paddingBytes: number) => JSON.stringify({ query: ADJUST, variables: { input, padding: 'x'.repeat(paddingBytes) } });
+    const largest = adjustment(MAX_SUBGRAPH_BODY_BYTES - adjustment(0).length);
+    expect(Buffer.byteLength(largest)).toBe(MAX_SUBGRAPH_BODY_BYTES);
+    const post = async (body: string | ReadableStream<Uint8Array>) => {
+      const response = await fetch(subgraphUrls().members!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signCaller({ kind: 'operator', operatorId: 'body-limit-test' }, 'coalition-development-secret-do-not-use-in-production'),
+        },
+        body,
+        ...{ duplex: 'half' }, // required by fetch for a streamed body; not yet in Node's RequestInit type
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+      };
+    };
+
+    // Refused on its declared content-length, before reading...
+    const declared = await post(`${largest} `);
+    expect(declared.status).toBe(413);
+    expect(declared.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    // ...and, sent without a content-length, as soon as the bytes read pass the limit.
+    const streamed = await post(new Blob([largest, ' '.repeat(100_000)]).stream());
+    expect(streamed.status).toBe(413);
+    expect(await availablePoints(memberId)).toBe(pointsBefore);
+
+    const malformed = await post('{"query": "{ __typename }"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+
+    // A body of exactly the limit is served: the refusals above were about size alone.
+    const accepted = await post(largest);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.errors).toBeUndefined();
+    expect(await availablePoints(memberId)).toBe(pointsBefore + 5);
+  });
+});
+
+describe('access at the gateway', () => {
+  it("lets a partner read its own contract but not another partner's", async () => {
+    const own = partner(0);
+    const other = partner(1);
+    const query = `query($id: ID!) { partner(id: $id) { name contract { currency } } }`;
+    const allowed = await gql(query, { id: own.id }, own.credential);
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data.partner.contract.currency).toBe('EUR');
+    const refused = await gql(query, { id: other.id }, own.credential);
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    expect(errorCode(await gql(query, { id: own.id }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(query, { id: 'not-an-id' }, own.credential))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(query, { id: '99999999-0000-4000-8000-000000000000' }, own.credential))).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import { signToken } from '../../gateway/credentials';
+import { DEMO_PARTNERS } from '../../shared/demo';
+import type { GraphQLResponse } from '../../scripts/gatewayClient';
+import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers';
+import { subscribe, wsClient } from '../support/subscriptionClient';
+
+/**
+ * The access matrix (DESIGN.md, "Callers"): each caller kind against each sensitive read and write,
+ * through the gateway, with the expected allow or deny. "allow" means the field resolved without an
+ * access error (a domain refusal such as INSUFFICIENT_POINTS or NOT_FOUND still counts as allowed through);
+ * "HIDDEN" that it resolved to null (personal data). Subscriptions are opened over graphql-ws.
+ */
+/**
+ * The members the matrix acts on, its own (enrolled through FreshMart in beforeAll): its writes
+ * (adjustments, gifts, consents) must not reach the demo members other test files watch.
+ */
+const member = { id: '' };
+const giftee = { id: '' };
+const freshmart = DEMO_PARTNERS[1];
+const cinema = DEMO_PARTNERS[3];
+const skybridge = DEMO_PARTNERS[4]; // consent cases
+
+type CallerName = 'anonymous' | 'member' | 'ownPartner' | 'otherPartner' | 'operator';
+const callers: Record<CallerName, string | undefined> = {
+  anonymous: undefined,
+  member: undefined, // the member's token, minted in beforeAll
+  ownPartner: `demo-partner-${freshmart.code}`,
+  otherPartner: `demo-partner-${cinema.code}`,
+  operator: 'demo-operator',
+};
+/** HIDDEN: the field resolved, but to null: personal data a partner may not see. */
+type Expectation = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'HIDDEN';
+
+interface Case {
+  name: string;
+  query: string;
+  variables?: () => Record<string, unknown>;
+  expect: Record<CallerName, Expectation>;
+  /** For value-level protection: the outcome of a response without access errors. */
+  outcome?: (response: GraphQLResponse<any>) => Expectation;
+}
+
+/** Things the cases act on, made once through the gateway before the matrix runs. */
+const fixtures = { pendingEarnId: '', rewardId: '', apiKeyId: '', periodId: '' };
+const noSuchId = '00000000-0000-4000-8000-00000000dead';
+
+const key = () => randomUUID();
+const cases: Case[] = [
+  {
+    name: "read a member's balance",
+    query: `query($id: ID!) { member(id: $id) { balance { availablePoints } } }`,
+    variables: () => ({ id: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'list members',
+    query: `{ members(first: 1) { edges { node { id } } } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "read a member's consents",
+    query: `query($id: ID!) { member(id: $id) { consents { id } } }`,
+    variables: () => ({ id: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's contract",
+    query: `query($id: ID!) { partner(id: $id) { contract { currency } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's position",
+    query: `query($id: ID!) { partner(id: $id) { position { pointsIssued } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "list a partner's members",
+    query: `query($id: ID!) { partner(id: $id) { members(first: 1) { edges { node { id } } } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'read the public catalog',
+    query: `{ rewards(first: 1) { edges { node { id } } } partners { id } }`,
+    expect: { anonymous: 'allow', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'earn points as FreshMart',
+    query: `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        memberId: member.id,
+        partnerId: freshmart.id,
+        purchaseAmountMinor: 100,
+        currency: 'EUR',
+        reference: 'm',
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "adjust a member's points",
+    query: `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+    variables: () => ({ input: { memberId: member.id, points: 1, reason: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "give the member's points away",
+    query: `mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id } }`,
+    variables: () => ({ input: { fromMemberId: member.id, toMemberId: giftee.id, points: 1, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'register a partner',
+    query: `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`,
+    variables: () => ({
+      input: { code: `matrix-${key().slice(0, 8)}`, name: 'M', programName: 'M', category: 'GROCER', idempotencyKey: key() },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'run ledger maintenance',
+    query: `mutation { runLedgerMaintenance { lotsExpired } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'create an API key for FreshMart',
+    query: `mutation($p: ID!) { createPartnerApiKey(partnerId: $p, label: "matrix", scopes: [SETTLEMENT_READ]) { key { id } } }`,
+    variables: () => ({ p: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a member's email",
+    query: `query($id: ID!) { member(id: $id) { email } }`,
+    variables: () => ({ id: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'HIDDEN', operator: 'allow' },
+    outcome: (response) => (response.data?.member?.email ? 'allow' : 'HIDDEN'),
+  },
+  {
+    name: "read a member's transactions",
+    query: `query($id: ID!) { member(id: $id) { transactions(first: 1) { edges { node { id } } } } }`,
+    variables: () => ({ id: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "read a member's events",
+    query: `query($id: ID!) { memberEvents(memberId: $id, afterSequence: 0, first: 1) { sequence } }`,
+    variables: () => ({ id: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'read oneself',
+    query: `{ me { id } }`,
+    expect: { anonymous: 'allow', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "read a partner's contract history",
+    query: `query($id: ID!) { partner(id: $id) { contracts { currency } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's statements",
+    query: `query($id: ID!) { partner(id: $id) { statements(first: 1) { id } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "read a partner's API keys",
+    query: `query($id: ID!) { partner(id: $id) { apiKeys { id } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'list settlement periods',
+    query: `{ settlementPeriods(first: 1) { id } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'reconcile a period',
+    query: `query($p: ID!) { reconciliation(periodId: $p) { balanced } }`,
+    variables: () => ({ p: fixtures.periodId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'read points flows',
+    query: `query($p: ID!) { pointsFlows(periodId: $p) { points } }`,
+    variables: () => ({ p: fixtures.periodId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'read coalition analytics',
+    // An unknown period: the access rule is checked first, so allowed callers get NOT_FOUND.
+    query: `query($p: ID!) { coalitionAnalytics(periodId: $p) { minimumGroupSize } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'read the audit log',
+    query: `{ auditLog(first: 1) { edges { node { id } } } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'enroll a member',
+    // No partnerId: a partner enrolls through itself; the operator must name one (BAD_USER_INPUT, past the access rule).
+    query: `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+    variables: () => ({ input: { displayName: 'Matrix', email: `matrix-${key()}@example.test`, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "confirm FreshMart's pending earn",
+    query: `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "void FreshMart's pending earn",
+    query: `mutation($input: SettlePendingEarnInput!) { voidPendingEarn(input: $input) { id } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "refund FreshMart's earn",
+    query: `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`,
+    variables: () => ({ input: { earnId: fixtures.pendingEarnId, refundAmountMinor: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "pay with the member's points",
+    // No partnerId: a partner takes points at its own till; the member and the operator must name one.
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: () => ({ input: { memberId: member.id, points: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'grant consent for the member',
+    query: `mutation($m: ID!, $p: ID!) { grantConsent(memberId: $m, partnerId: $p) { id } }`,
+    variables: () => ({ m: member.id, p: skybridge.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'revoke consent for the member',
+    query: `mutation($m: ID!, $p: ID!) { revokeConsent(memberId: $m, partnerId: $p) { id } }`,
+    variables: () => ({ m: member.id, p: skybridge.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'redeem a reward for the member',
+    // An unknown reward: the access rule is checked first, allowed callers get NOT_FOUND.
+    query: `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id } }`,
+    variables: () => ({ m: member.id, r: noSuchId, k: key() }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'accept a voucher',
+    query: `mutation { useVoucher(voucherCode: "NOSUCHCODE") { id } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'create a reward for FreshMart',
+    // pointsCost 0 is refused after the access rule: nothing is written.
+    query: `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        partnerId: freshmart.id,
+        title: 'M',
+        description: 'M',
+        kind: 'FREE_ITEM',
+        category: 'matrix',
+        pointsCost: 0,
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "update FreshMart's reward",
+    query: `mutation($input: UpdateRewardInput!) { updateReward(input: $input) { id } }`,
+    variables: () => ({ input: { rewardId: fixtures.rewardId, title: 'Matrix basket' } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "adjust FreshMart's reward stock",
+    query: `mutation($input: AdjustRewardStockInput!) { adjustRewardStock(input: $input) { id } }`,
+    variables: () => ({ input: { rewardId: fixtures.rewardId, delta: 1, idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "retire FreshMart's reward",
+    query: `mutation($id: ID!) { retireReward(rewardId: $id) { id } }`,
+    variables: () => ({ id: fixtures.rewardId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'suspend a partner',
+    // An unknown partner: the operator rule is checked first, the operator gets NOT_FOUND.
+    query: `mutation($p: ID!) { setPartnerStatus(partnerId: $p, status: SUSPENDED) { id } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "set a partner's contract",
+    query: `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { currency } }`,
+    variables: () => ({
+      input: {
+        partnerId: noSuchId,
+        earnRateMilliPointsPerUnit: 1000,
+        issuePriceMicrosPerPoint: 1,
+        redemptionValueMicrosPerPoint: 1,
+        currency: 'EUR',
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "revoke FreshMart's API key",
+    query: `mutation($id: ID!) { revokePartnerApiKey(keyId: $id) { id } }`,
+    variables: () => ({ id: fixtures.apiKeyId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: 'close a settlement period',
+    // An unknown period: the operator rule is checked first (no period of the shared stack is closed).
+    query: `mutation($p: ID!) { closeSettlementPeriod(periodId: $p) { id } }`,
+    variables: () => ({ p: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+];
+
+/** Subscriptions, over graphql-ws: the first message is data (allow) or an error with a code. */
+const subscriptionCases: Case[] = [
+  {
+    name: "watch the member's balance",
+    query: `subscription($m: ID!) { balanceChanged(memberId: $m, afterSequence: 0) { sequence } }`,
+    variables: () => ({ m: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "watch FreshMart's position",
+    query: `subscription($p: ID!) { partnerPositionChanged(partnerId: $p) { pointsIssued } }`,
+    variables: () => ({ p: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+];
+
+beforeAll(async () => {
+  for (const enrolled of [member, giftee]) {
+    enrolled.id = dataOf(
+      await gql(
+        `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`,
+        { input: { displayName: 'Matrix', email: `matrix-${key()}@example.test`, partnerId: freshmart.id, idempotencyKey: key() } },
+        callers.ownPartner,
+      ),
+    ).enrollMember.id;
+  }
+  callers.member = await signToken('member', member.id, 600);
+  const pendingUntil = new Date(Date.now() + 24 * 3600_000).toISOString();
+  fixtures.pendingEarnId = dataOf(
+    await gql(
+      `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id } }`,
+      {
+        input: {
+          memberId: member.id,
+          purchaseAmountMinor: 5_000,
+          currency: 'EUR',
+          reference: 'matrix',
+          pendingUntil,
+          idempotencyKey: key(),
+        },
+      },
+      callers.ownPartner,
+    ),
+  ).earnPoints.id;
+  fixtures.rewardId = dataOf(
+    await gql(
+      `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
+      {
+        input: {
+          title: 'Matrix basket',
+          description: 'For the access matrix',
+          kind: 'FREE_ITEM',
+          category: 'matrix',
+          pointsCost: 100_000,
+          stock: 5,
+          idempotencyKey: key(),
+        },
+      },
+      callers.ownPartner,
+    ),
+  ).createReward.id;
+  fixtures.apiKeyId = dataOf(
+    await gql(
+      `mutation($p: ID!) { createPartnerApiKey(partnerId: $p, label: "matrix", scopes: [SETTLEMENT_READ]) { key { id } } }`,
+      { p: freshmart.id },
+      OPERATOR,
+    ),
+  ).createPartnerApiKey.key.id;
+  fixtures.periodId = dataOf(await gql(`{ settlementPeriods(first: 1) { id } }`, {}, OPERATOR)).settlementPeriods[0].id;
+});
+
+describe('the access matrix', () => {
+  it.each(cases.flatMap((c) => (Object.keys(callers) as CallerName[]).map((caller) => [c.name, caller, c] as const)))(
+    '%s as %s',
+    async (_name, caller, c) => {
+      const response = await gql(c.query, c.variables?.() ?? {}, callers[caller]);
+      const code = errorCode(response);
+      const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : (c.outcome?.(response) ?? 'allow');
+      expect(outcome).toBe(c.expect[caller]);
+    },
+  );
+
+  it.each(subscriptionCases.flatMap((c) => (Object.keys(callers) as CallerName[]).map((caller) => [c.name, caller, c] as const)))(
+    '%s as %s (graphql-ws)',
+    async (_name, caller, c) => {
+      const client = wsClient(gatewayUrl(), callers[caller]);
+      try {
+        const message = await subscribe(client, c.query, c.variables?.() ?? {}).next();
+        const code = message.errors?.[0]?.extensions?.code;
+        const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : message.data ? 'allow' : `error ${code}`;
+        expect(outcome).toBe(c.expect[caller]);
+      } finally {
+        await client.dispose();
+      }
+    },
+  );
+});

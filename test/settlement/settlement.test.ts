@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import { dataOf } from '../../scripts/gatewayClient';
+import { DEMO_REWARDS } from '../../shared/demo';
+import { eventually } from '../support/helpers';
+import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
+
+/**
+ * Settlement through the gateway, on a stack of its own (closing periods there disturbs no other
+ * test): registry and contracts, exact statement amounts, late events, replays, closing under
+ * load, reconciliation, flows, exports and access.
+ */
+
+const OPERATOR = 'demo-operator';
+let isolated: IsolatedStack;
+const gql = (query: string, variables: Record<string, unknown> = {}, credential?: string) => isolated.gql(query, variables, credential);
+const code = (response: any) => response.errors?.[0]?.extensions?.code;
+
+beforeAll(async () => {
+  isolated = await startIsolatedStack('settlement');
+}, 120_000);
+afterAll(() => isolated?.stop());
+
+const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id code status } }`;
+const CONTRACT = `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { issuePriceMicrosPerPoint effectiveFrom } }`;
+const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
+const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
+const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`;
+const REVERSE = `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`;
+const PERIODS = `{ settlementPeriods(first: 5) { id status startsAt endsAt } }`;
+const CLOSE = `mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id status endsAt } }`;
+const RECONCILE = `query($id: ID!) { reconciliation(periodId: $id) {
+  balanced lines { kind ledgerPoints settlementPoints differencePoints }
+  issuedLessReversedMinor redeemedMinor coalitionMarginMinor partnerNetsMinor breakagePoints } }`;
+const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { id pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor
+  pointsRedeemed redeemedAmountMinor netAmountMinor direction lateEvents currency csv json period { id status } } } }`;
+
+/** A partner of its own with a contract chosen to make rounding visible. */
+async function newPartner(issuePriceMicrosPerPoint: number, redemptionValueMicrosPerPoint: number) {
+  const suffix = randomUUID().slice(0, 8);
+  const partner = dataOf(
+    await gql(
+      REGISTER,
+      { input: { code: `test-${suffix}`, name: `Test ${suffix}`, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).registerPartner;
+  dataOf(
+    await gql(
+      CONTRACT,
+      {
+        input: {
+          partnerId: partner.id,
+          earnRateMilliPointsPerUnit: 1000,
+          issuePriceMicrosPerPoint,
+          redemptionValueMicrosPerPoint,
+          currency: 'EUR',
+          idempotencyKey: randomUUID(),
+        },
+      },
+      OPERATOR,
+    ),
+  );
+  // The partner's own credential does not exist in development mode for new partners: the
+  // operator acts for it (as it may, naming the partner).
+  return partner.id as string;
+}
+
+async function enrollAt(partnerId: string): Promise<string> {
+  return dataOf(
+    await gql(
+      ENROLL,
+      { input: { displayName: 'S', email: `s-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).enrollMember.id;
+}
+
+const earn = async (partnerId: string, memberId: string, purchaseAmountMinor: number) =>
+  dataOf(
+    await gql(
+      EARN,
+      { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).earnPoints;
+const burn = async (partnerId: string, memberId: string, points: number) =>
+  dataOf(await gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey: randomUUID() } }, OPERATOR)).burnPoints;
+
+async function openPeriod(): Promise<{ id: string; startsAt: string }> {
+  const periods = dataOf(await gql(PERIODS, {}, OPERATOR)).settlementPeriods;
+  return periods.find((p: { status: string }) => p.status === 'OPEN');
+}
+
+async function statementsOf(partnerId: string) {
+  return dataOf(await gql(STATEMENTS, { id: partnerId }, OPERATOR)).partner.statements;
+}
+
+describe('the partner registry', () => {
+  it('lets only the operator register partners and give them contracts, keeping their history', async () => {
+    const input = {
+      code: `reg-${randomUUID().slice(0, 8)}`,
+      name: 'Reg',
+      programName: 'P',
+      category: 'CINEMA',
+      idempotencyKey: randomUUID(),
+    };
+    expect(code(await gql(REGISTER, { input }, 'demo-partner-city-bonus-lumiere'))).toBe('FORBIDDEN');
+    const partner = dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner;
+    expect(dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner.id).toBe(partner.id);
+    expect(code(await gql(REGISTER, { input: { ...input, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT'); // code taken
+    const contract = (overrides: Record<string, unknown>) =>
+      gql(
+        CONTRACT,
+        {
+          input: {
+            partnerId: partner.id,
+            earnRateMilliPointsPerUnit: 1000,
+            issuePriceMicrosPerPoint: 9000,
+            redemptionValueMicrosPerPoint: 7000,
+            currency: 'EUR',
+            idempotencyKey: randomUUID(),
+            ...overrides,
+          },
+        },
+        OPERATOR,
+      );
+    expect((await contract({})).errors).toBeUndefined();
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    expect((await contract({ issuePriceMicrosPerPoint: 9500, effectiveFrom: later })).errors).toBeUndefined();
+    expect(code(await contract({ effectiveFrom: new Date(Date.now() - 86_400_000).toISOString() }))).toBe('BAD_USER_INPUT');
+    expect(code(await contract({ currency: 'USD' }))).toBe('BAD_USER_INPUT');
+    expect(code(await contract({ issuePriceMicrosPerPoint: -1 }))).toBe('BAD_USER_INPUT');
+    const { partner: read } = dataOf(
+      await gql(
+        `query($id: ID!) { partner(id: $id) { contract { issuePriceMicrosPerPoint } contracts { issuePriceMicrosPerPoint } } }`,
+        { id: partner.id },
+        OPERATOR,
+      ),
+    );
+    expect(read.contract.issuePriceMicrosPerPoint).toBe(9000); // the future one is not in force yet
+    expect(read.contracts.map((c: { issuePriceMicrosPerPoint: number }) => c.issuePriceMicrosPerPoint)).toEqual([9500, 9000]);
+  });
+});
+
+describe('periods and statements', () => {
+  it('freeze exact statements, rounded once per line half to even, and keep late events for the next period', async () => {
+    // 1.25 cents per point issued, 0.75 cents per point redeemed.
+    const partnerId = await newPartner(12_500, 7_500);
+    const memberId = await enrollAt(partnerId);
+    const purchase = await earn(partnerId, memberId, 100_600); // 1006 points
+    expect(purchase.points).toBe(1_006);
+    dataOf(
+      await gql(
+        REVERSE,
+        { input: { earnId: purchase.id, refundAmountMinor: 10_000, reference: 'refund', idempotencyKey: randomUUID() } },
+        OPERATOR,
+      ),
+    ); // 100 points
+    await burn(partnerId, memberId, 10); // 7.5 cents each time: rounded per event that would be 8 + 8
+    await burn(partnerId, memberId, 10);
+    const period = await openPeriod();
+    const position = await eventually(
+      async () =>
+        dataOf(
+          await gql(
+            `query($id: ID!) { partner(id: $id) { position { pointsIssued pointsRedeemed period { id } } } }`,
+            { id: partnerId },
+            OPERATOR,
+          ),
+        ).partner.position,
+      (p) => p.pointsRedeemed === '20',
+    );
+    expect(position.period.id).toBe(period.id);
+
+    // Two redemptions more happen now, but reach settlement only after the period closed: the
+    // settlement subgraph is down while they happen, and the ledger while the period closes.
+    await isolated.stack.stopService('settlement');
+    const dessert = DEMO_REWARDS[0];
+    const redeem = await gql(
+      `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`,
+      { m: memberId, r: dessert.id, k: randomUUID() },
+      OPERATOR,
+    );
+    expect(redeem.data?.redeemReward?.status).toBe('ISSUED');
+    await isolated.stack.stopService('members');
+    await isolated.stack.startService('settlement');
+    const closeAt = new Date().toISOString();
+    const closed = dataOf(await gql(CLOSE, { id: period.id, at: closeAt }, OPERATOR)).closeSettlementPeriod;
+    expect(closed).toMatchObject({ id: period.id, status: 'CLOSED', endsAt: closeAt });
+    expect(code(await gql(CLOSE, { id: period.id, at: closeAt }, OPERATOR))).toBe('PERIOD_CLOSED');
+    await isolated.stack.startService('members');
+
+    const [statement] = await statementsOf(partnerId);
+    expect(statement).toMatchObject({
+      period: { id: period.id, status: 'CLOSED' },
+      currency: 'EUR',
+      pointsIssued: '1006',
+      issuedAmountMinor: '1258', // 1257.5 -> 1258
+      pointsReversed: '100',
+      reversedAmountMinor: '125',
+      pointsRedeemed: '20',
+      redeemedAmountMinor: '15', // 20 x 0.75 once, not 8 + 8
+      netAmountMinor: '1118',
+      direction: 'PARTNER_PAYS',
+      lateEvents: 0,
+    });
+    expect(statement.csv).toContain('issued_amount_minor,1258\n');
+    expect(statement.csv.split('\n')[0]).toBe('field,value');
+    expect(JSON.parse(statement.json)).toMatchObject({
+      statementId: statement.id,
+      currency: 'EUR',
+      issuedAmountMinor: '1258',
+      netAmountMinor: '1118',
+      direction: 'PARTNER_PAYS',
+    });
+    // Downloadable from the gateway, with the caller's credentials.
+    const base = isolated.stack.gatewayUrl.replace(/\/graphql$/, '');
+    const csv = await fetch(`${base}/exports/statements/${statement.id}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="statement-${statement.id}.csv"`);
+    expect(await csv.text()).toBe(statement.csv);
+    const json = await fetch(`${base}/exports/statements/${statement.id}.json`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(JSON.parse(await json.text())).toEqual(JSON.parse(statement.json));
+    expect(
+      (
+        await fetch(`${base}/exports/statements/${statement.id}.csv`, {
+          headers: { authorization: 'Bearer demo-partner-city-bonus-lumiere' },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await fetch(`${base}/exports/statements/${statement.id}.csv`)).status).toBe(401);
+    expect(
+      (await fetch(`${base}/exports/statements/${randomUUID()}.csv`, { headers: { authorization: `Bearer ${OPERATOR}` } })).status,
+    ).toBe(404);
+
+    // The redemption at the trattoria happened in the closed period: booked late in the next one.
+    const trattoria = '10000000-0000-4000-8000-000000000001';
+    const late = await eventually(
+      async () =>
+        (await isolated.pool.query(`SELECT period_id, late FROM settlement.settlement_entries WHERE partner_id = $1 AND late`, [trattoria]))
+          .rows,
+      (rows) => rows.length === 1,
+    );
+    expect(late).toHaveLength(1);
+    expect(late[0].period_id).not.toBe(period.id);
+    // The frozen statement did not move.
+    expect((await statementsOf(partnerId))[0]).toEqual(statement);
+    // And the books agree with the ledger for the closed period, late event included.
+    const reconciliation = dataOf(await gql(RECONCILE, { id: period.id }, OPERATOR)).reconciliation;
+    expect(reconciliation.balanced).toBe(true);
+    expect(reconciliation.coalitionMarginMinor).toBe(reconciliation.partnerNetsMinor);
+  }, 120_000);
+
+  it('counts a replayed feed once', async () => {
+    const before = (
+      await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')
+    ).rows[0];
+    // The consumer forgets where it stood (a restore from an old backup) and reads everything again.
+    await isolated.pool.query(`UPDATE settlement.feed_checkpoints SET position = 0 WHERE feed = 'ledger'`);
+    const period = await openPeriod();
+    dataOf(await gql(RECONCILE, { id: period.id }, OPERATOR)); // catches the feed up first
+    const after = (
+      await isolated.pool.query('SELECT count(*)::int AS n, coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries')
+    ).rows[0];
+    expect(after).toEqual(before);
+  });
+
+  it('loses and double-counts nothing when a period closes while earns and redemptions keep arriving', async () => {
+    const partnerId = await newPartner(10_000, 8_000);
+    const members = await Promise.all([1, 2, 3, 4].map(() => enrollAt(partnerId)));
+    const period = await openPeriod();
+    let running = true;
+    let earnsDone = 0;
+    const traffic = members.map(async (memberId) => {
+      let operations = 0;
+      while (running && operations < 200) {
+        await earn(partnerId, memberId, 1_000 + operations);
+        earnsDone += 1;
+        if (operations % 3 === 2) await burn(partnerId, memberId, 5);
+        operations += 1;
+      }
+      return operations;
+    });
+    const earnsReach = (count: number) =>
+      eventually(
+        async () => earnsDone,
+        (done) => done >= count,
+        60_000,
+      );
+    await earnsReach(8); // traffic under way
+    dataOf(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR));
+    await earnsReach(earnsDone + 8); // and still arriving after the close
+    running = false;
+    const operations = (await Promise.all(traffic)).reduce((a, b) => a + b, 0);
+    expect(operations).toBeGreaterThan(8);
+
+    const next = await openPeriod();
+    for (const id of [period.id, next.id]) {
+      // Reconciliation catches the feed up first, so the books agree at once.
+      const reconciliation = dataOf(await gql(RECONCILE, { id }, OPERATOR)).reconciliation;
+      expect(reconciliation.lines.filter((l: { differencePoints: string }) => l.differencePoints !== '0')).toEqual([]);
+      expect(reconciliation.balanced).toBe(true);
+    }
+    // Every ledger event of this partner became exactly one entry (once the relay and the feed,
+    // both asynchronous, have carried the last of them over).
+    const count = () =>
+      isolated.pool.query(
+        `SELECT (SELECT count(*) FROM members.outbox_events WHERE type = 'balance.changed' AND payload->>'partnerId' = $1::text AND payload->>'kind' IN ('EARN', 'BURN'))::int AS events,
+              (SELECT count(*) FROM settlement.settlement_entries WHERE partner_id = $1::uuid)::int AS entries`,
+        [partnerId],
+      );
+    const rows = await eventually(
+      async () => (await count()).rows,
+      (r) => r[0].entries === r[0].events,
+    );
+    expect(rows[0].entries).toBe(rows[0].events);
+    const late = (
+      await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.settlement_entries WHERE partner_id = $1::uuid AND late', [
+        partnerId,
+      ])
+    ).rows[0].n;
+    console.log(`closing under load: ${operations} earns with burns, ${rows[0].events} ledger events, ${late} booked late`);
+    // The frozen statement holds exactly what was booked in the closed period.
+    const [statement] = await statementsOf(partnerId);
+    const booked = (
+      await isolated.pool.query(
+        `SELECT coalesce(sum(points), 0)::text AS points FROM settlement.settlement_entries WHERE partner_id = $1 AND period_id = $2 AND kind = 'ISSUANCE'`,
+        [partnerId, period.id],
+      )
+    ).rows[0];
+    expect(statement.pointsIssued).toBe(booked.points);
+  }, 120_000);
+});
+
+describe('flows and access', () => {
+  it('shows points issued at one partner and redeemed at another, to those partners and the operator', async () => {
+    const issuer = await newPartner(10_000, 8_000);
+    const redeemer = await newPartner(10_000, 8_000);
+    const memberId = await enrollAt(issuer);
+    await earn(issuer, memberId, 50_000); // 500 points from the issuer
+    await burn(redeemer, memberId, 120);
+    const period = await openPeriod();
+    const flows = await eventually(
+      async () =>
+        dataOf(
+          await gql(`query($id: ID!) { pointsFlows(periodId: $id) { issuer { id } redeemer { id } points } }`, { id: period.id }, OPERATOR),
+        ).pointsFlows,
+      (list: any[]) => list.some((f) => f.redeemer.id === redeemer),
+    );
+    expect(flows).toContainEqual({ issuer: { id: issuer }, redeemer: { id: redeemer }, points: '120' });
+
+    const lumiere = 'demo-partner-city-bonus-lumiere';
+    const seenByOther = dataOf(
+      await gql(`query($id: ID!) { pointsFlows(periodId: $id) { redeemer { id } issuer { id } } }`, { id: period.id }, lumiere),
+    ).pointsFlows;
+    expect(seenByOther.some((f: any) => f.redeemer.id === redeemer)).toBe(false);
+    expect(code(await gql(`query($id: ID!) { pointsFlows(periodId: $id) { points } }`, { id: period.id }, 'demo-member-ava'))).toBe(
+      'FORBIDDEN',
+    );
+    expect(code(await gql(RECONCILE, { id: period.id }, lumiere))).toBe('FORBIDDEN');
+    expect(code(await gql(STATEMENTS, { id: issuer }, lumiere))).toBe('FORBIDDEN');
+    expect(code(await gql(CLOSE, { id: period.id }, lumiere))).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { DEMO_PARTNERS } from '../../shared/demo';
+import { dataOf, graphql, type GraphQLResponse } from '../../scripts/gatewayClient';
+import { signCaller } from '../../shared/identity';
+
+export { dataOf };
+
+export function gatewayUrl(): string {
+  const url = process.env.GATEWAY_URL;
+  if (!url) throw new Error('GATEWAY_URL is not set: run the tests through jest (global set-up starts the stack)');
+  return url;
+}
+
+/** A GraphQL operation through the gateway, as a partner app or frontend sends it. */
+export function gql<T = any>(query: string, variables: Record<string, unknown> = {}, credential?: string): Promise<GraphQLResponse<T>> {
+  return graphql<T>(gatewayUrl(), query, variables, credential);
+}
+
+/** The extensions.code of a failed response's first error. */
+export function errorCode(response: GraphQLResponse<unknown>): string | undefined {
+  return response.errors?.[0]?.extensions?.code;
+}
+
+export const partner = (index: number) => {
+  const row = DEMO_PARTNERS[index];
+  if (!row) throw new Error(`no demo partner ${index}`);
+  return { ...row, credential: `demo-partner-${row.code}` };
+};
+export const OPERATOR = 'demo-operator';
+
+let pool: Pool | null = null;
+
+/**
+ * Read-only access to the test database, for checking ledger invariants that no API exposes in
+ * full (the sum of all accounts). Writes go through the gateway.
+ */
+export function database(): Pool {
+  pool ??= new Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 2 });
+  return pool;
+}
+
+export async function closeDatabase(): Promise<void> {
+  await pool?.end();
+  pool = null;
+}
+
+/**
+ * Waits for an asynchronous consequence (an event counted by settlement) by re-checking a
+ * condition, up to a bound. Returns the last value; the caller asserts on it.
+ */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const ENROLL = `mutation Enroll($input: EnrollMemberInput!) { enrollMember(input: $input) { id displayName email enrolledVia { id } } }`;
+export const EARN = `mutation Earn($input: EarnPointsInput!) {
+  earnPoints(input: $input) { id kind points reference member { id balance { availablePoints lifetimeEarnedPoints } } partner { id } }
+}`;
+export const BALANCE = `query Balance($id: ID!) { member(id: $id) { balance { availablePoints lifetimeEarnedPoints } tier { level } } }`;
+
+/** Enrolls a fresh member through a partner and returns its id. */
+export async function enrollMember(partnerCredential: string): Promise<string> {
+  const unique = randomUUID();
+  const { enrollMember: member } = dataOf(
+    await gql<{ enrollMember: { id: string } }>(
+      ENROLL,
+      { input: { displayName: 'Test Member', email: `member-${unique}@example.test`, idempotencyKey: `enroll-${unique}` } },
+      partnerCredential,
+    ),
+  );
+  return member.id;
+}
+
+/** Posts a purchase through a partner and returns the points it earned. */
+export async function earn(partnerCredential: string, memberId: string, purchaseAmountMinor: number, key = randomUUID()): Promise<number> {
+  const { earnPoints } = dataOf(
+    await gql<{ earnPoints: { points: number } }>(
+      EARN,
+      { input: { memberId, purchaseAmountMinor, currency: 'EUR', reference: `receipt-${key}`, idempotencyKey: key } },
+      partnerCredential,
+    ),
+  );
+  return earnPoints.points;
+}
+
+export async function availablePoints(memberId: string): Promise<number> {
+  const { member } = dataOf(await gql<{ member: { balance: { availablePoints: number } } }>(BALANCE, { id: memberId }, OPERATOR));
+  return member.balance.availablePoints;
+}
+
+/**
+ * Calls a subgraph's internal operation directly, signed as a coalition service, the way the
+ * rewards subgraph calls the ledger. Only for internal (@inaccessible) operations.
+ */
+export async function internalCall<T = any>(
+  subgraph: 'members' | 'rewards' | 'settlement',
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const urls = JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}') as Record<string, string>;
+  const response = await fetch(urls[subgraph]!, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signCaller({ kind: 'service', service: 'rewards' }, 'coalition-development-secret-do-not-use-in-production'),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    ...((await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }),
+  };
+}
+
+/** Waits until the clock has passed `instant` (for expiry dates and holds: time, not an event). */
+export async function waitUntilPast(instant: Date): Promise<void> {
+  const wait = instant.getTime() - Date.now() + 20;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+export const ADJUST = `mutation Adjust($input: AdjustPointsInput!) { adjustPoints(input: $input) { id kind points reason } }`;
+export const TRANSFER = `mutation Give($input: TransferPointsInput!) { transferPoints(input: $input) { id kind points counterpartyMember { id } } }`;
+export const MAINTENANCE = `mutation { runLedgerMaintenance { lotsExpired pointsExpired pendingEarnsPosted reservationsReleased } }`;
+export const WALLET_BALANCE = `query($id: ID!) { member(id: $id) {
+  balance { availablePoints pendingPoints reservedPoints lifetimeEarnedPoints nextExpiry { expiresAt points } }
+  tier { level qualifyingPoints }
+} }`;
+
+export async function wallet(memberId: string): Promise<any> {
+  return dataOf(await gql(WALLET_BALANCE, { id: memberId }, OPERATOR)).member;
+}
+
+export async function adjust(memberId: string, points: number, expiresAt?: Date): Promise<string> {
+  return dataOf(
+    await gql(
+      ADJUST,
+      { input: { memberId, points, reason: 'test set-up', expiresAt: expiresAt?.toISOString(), idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).adjustPoints.id;
+}
