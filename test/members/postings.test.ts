@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MEMBERS_ENTITIES } from '../subgraphs/members/entities';
+import { MEMBERS_ENTITIES } from '../../subgraphs/members/entities';
 import {
   adjustmentAccount,
   issuanceAccount,
@@ -9,7 +9,7 @@ import {
   post,
   redemptionAccount,
   reservedAccount,
-} from '../subgraphs/members/postings';
+} from '../../subgraphs/members/postings';
 
 /**
  * The posting kernel, unit-tested on the real members schema: the lot rule and the deltas follow
