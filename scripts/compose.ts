@@ -1,5 +1,5 @@
 // Writes schema/supergraph.graphql from the three subgraph SDL files. The gateway serves the
-// committed file; test/schema checks it matches a fresh composition.
+// committed file; test/schema/schema.test.ts checks it matches a fresh composition.
 import { writeFileSync } from 'node:fs';
 import { composeSupergraph, SUPERGRAPH_PATH } from '../shared/supergraph';
 

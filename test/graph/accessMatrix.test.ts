@@ -6,7 +6,7 @@ import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers
 import { subscribe, wsClient } from '../support/subscriptionClient';
 
 /**
- * The access matrix (DESIGN.md, "Callers"): each caller kind against each sensitive read and write,
+ * The access matrix (docs/DESIGN.md, "Callers"): each caller kind against each sensitive read and write,
  * through the gateway, with the expected allow or deny. "allow" means the field resolved without an
  * access error (a domain refusal such as INSUFFICIENT_POINTS or NOT_FOUND still counts as allowed through);
  * "HIDDEN" that it resolved to null (personal data). Subscriptions are opened over graphql-ws.
