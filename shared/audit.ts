@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden } from './errors';
+import { requireService } from './access';
+import { badInput } from './errors';
 import { callerActor, type Caller } from './identity';
 import type { SubgraphClient } from './internalClient';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from './pagination';
@@ -183,7 +184,7 @@ export async function readAuditForService(
     to?: Date | string | null;
   },
 ): Promise<AuditRecord[]> {
-  if (caller.kind !== 'service') throw forbidden('The audit log of a subgraph is internal to the coalition services');
+  requireService(caller, 'The audit log of a subgraph');
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_INTERNAL_AUDIT_READ)
     throw badInput(`first must be between 1 and ${MAX_INTERNAL_AUDIT_READ}`);
   const afterAt = instant(args.afterAt, 'afterAt');
