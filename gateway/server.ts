@@ -15,6 +15,7 @@ import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
+import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
@@ -24,12 +25,6 @@ import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 export const MAX_REQUEST_BODY_BYTES = 100_000;
 /** How long /ready waits for each subgraph. */
 export const READY_TIMEOUT_MS = 2_000;
-
-export interface GatewayContext {
-  caller: Caller;
-  /** Development diagnostic: SQL statements the subgraphs reported for this request. */
-  sqlStatements: number;
-}
 
 export interface GatewayConfig {
   host: string;

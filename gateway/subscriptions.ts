@@ -24,7 +24,7 @@ import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../shared/eventB
 import type { Caller } from '../shared/identity';
 import type { SubgraphClient } from '../shared/internalClient';
 import { environmentTrustedDocuments, trustedDocumentFor } from './trustedDocuments';
-import type { GatewayContext } from './server';
+import type { GatewayContext } from './context';
 
 /**
  * Subscriptions at the gateway, over graphql-ws (the graphql-transport-ws protocol) on the same
