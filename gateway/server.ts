@@ -10,7 +10,7 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
 import { SubgraphClient } from '../shared/internalClient';
-import { startSubscriptionServer, type SubscriptionServer } from './subscriptions';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/server';
 import { mode } from '../shared/config';
 import { signCaller, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
