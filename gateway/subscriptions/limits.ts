@@ -1,4 +1,4 @@
-import type { Caller } from '../../shared/identity';
+import { callerActor, type Caller } from '../../shared/identity';
 
 /** Limits on what one caller can hold open. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -13,13 +13,17 @@ export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 export const CLOSE_SLOW_CONSUMER = 4408;
 
-/** Open connections per caller, for MAX_CONNECTIONS_PER_CALLER. */
+/**
+ * Open connections per caller, for MAX_CONNECTIONS_PER_CALLER. A caller is counted by its actor
+ * (shared/identity.ts, callerActor), so all API keys of one partner share its allowance: minting
+ * more keys does not buy more connections.
+ */
 export class CallerConnections {
   private readonly open = new Map<string, number>();
 
   /** Counts a new connection of `caller`; returns the key to release it with, or null when it already holds the most. */
   admit(caller: Caller): string | null {
-    const key = JSON.stringify(caller);
+    const key = callerActor(caller);
     const open = this.open.get(key) ?? 0;
     if (open >= MAX_CONNECTIONS_PER_CALLER) return null;
     this.open.set(key, open + 1);
