@@ -1,4 +1,4 @@
-// Nothing reaches Apollo's servers: set before @apollo/gateway loads (DESIGN.md, "Running").
+// Nothing reaches Apollo's servers: set before @apollo/gateway loads (docs/DESIGN.md, "Running").
 import '../../gateway/privateByDefault';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
