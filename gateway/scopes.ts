@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, parse, TypeInfo, visit, visitWithTypeInfo, getNamedType } from 'graphql';
-import type { GatewayContext } from './server';
+import type { GatewayContext } from './context';
 
 /**
  * Partner API-key scopes, declared in the subgraph SDL with `@scopes(anyOf: [...])` on the fields

@@ -10,11 +10,12 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
 import { SubgraphClient } from '../shared/internalClient';
-import { startSubscriptionServer, type SubscriptionServer } from './subscriptions';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/server';
 import { mode } from '../shared/config';
-import { signCaller, type Caller } from '../shared/identity';
+import { callerActor, signCaller, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
 import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
+import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
@@ -24,12 +25,6 @@ import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 export const MAX_REQUEST_BODY_BYTES = 100_000;
 /** How long /ready waits for each subgraph. */
 export const READY_TIMEOUT_MS = 2_000;
-
-export interface GatewayContext {
-  caller: Caller;
-  /** Development diagnostic: SQL statements the subgraphs reported for this request. */
-  sqlStatements: number;
-}
 
 export interface GatewayConfig {
   host: string;
@@ -106,7 +101,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     subgraphUrls: config.subgraphUrls,
     identify: ({ caller }) => ({
       headers: signCaller(caller, config.secret),
-      shareKey: JSON.stringify(caller),
+      // Identical queries in flight are shared per actor (shared/identity.ts), so two API keys of one
+      // partner share too. That is safe: what differs between them is their scopes, which the scopes
+      // plugin checks per request before execution, and no subgraph answers by scope.
+      shareKey: callerActor(caller),
       // Stock is hinted for anonymous callers only (identified callers read it current).
       cachePartition: caller.kind === 'anonymous' ? 'anonymous' : 'identified',
     }),

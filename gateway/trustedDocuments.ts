@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../shared/identity';
-import type { GatewayContext } from './server';
+import type { GatewayContext } from './context';
 
 /**
  * Trusted documents for partners (optional; GATEWAY_TRUSTED_DOCUMENTS=<manifest path>). With a

@@ -120,6 +120,32 @@ export function actingPartner(caller: Caller, partnerId: string | null | undefin
 }
 
 /**
+ * A member's records kept at partners (its redemptions): the member itself, the operator and
+ * subgraphs see them all, any partner only those made at it. Returns the partner a read is limited
+ * to, or null for all. `records` names them in the messages, e.g. "redemptions".
+ */
+export function memberRecordsScope(caller: Caller, memberId: string, records: string): string | null {
+  switch (caller.kind) {
+    case 'member':
+      if (caller.memberId !== memberId) throw forbidden(`A member may read only its own ${records}`);
+      return null;
+    case 'operator':
+    case 'service':
+      return null;
+    case 'partner':
+      return caller.partnerId;
+    case 'anonymous':
+      throw unauthenticated(`Sign in to read ${records}`);
+  }
+}
+
+/** One record of memberRecordsScope's kind: a partner reads it only where it was made at that partner. */
+export function checkCanReadMemberRecord(caller: Caller, record: { memberId: string; partnerId: string }, records: string): void {
+  const partnerId = memberRecordsScope(caller, record.memberId, records);
+  if (partnerId !== null && partnerId !== record.partnerId) throw forbidden(`A partner may read only ${records} made at it`);
+}
+
+/**
  * Who may read a member: the member itself, partners and the operator; subgraphs too. What a
  * partner then sees of it is narrowed by `canSeePersonalData` and by each read's partner scope.
  */

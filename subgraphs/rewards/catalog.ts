@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { actingPartner, checkCanReadMember } from '../../shared/access';
-import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { actingPartner, checkCanReadMember, requirePartnerItselfOrOperator } from '../../shared/access';
+import { badInput, DomainError, notFound } from '../../shared/errors';
 import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
-import { RedemptionRow, RewardRow, type RewardKind, type TierLevel } from './entities';
+import { RewardRow, type RewardKind, type TierLevel } from './entities';
 
 /**
  * The rewards domain core, part one: the catalog (reads, and partners managing their rewards).
@@ -26,37 +26,6 @@ const CATEGORY_PATTERN = /^[a-z0-9-]{1,40}$/;
 /** What the catalog needs of the members ledger to filter by affordability. */
 export interface MemberStandings {
   availablePoints(memberId: string): Promise<number>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Access
-
-/** A reward's catalog entry is managed by its partner and by the operator. */
-function checkCanManage(caller: Caller, reward: RewardRow): void {
-  if (caller.kind === 'operator' || (caller.kind === 'partner' && caller.partnerId === reward.partnerId)) return;
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its rewards');
-  throw forbidden('A partner may manage only its own rewards');
-}
-
-/** A member's redemptions: the member itself and the operator see all; a partner sees those made at it. */
-export function redemptionScope(caller: Caller, memberId: string): { partnerId: string | null } {
-  switch (caller.kind) {
-    case 'member':
-      if (caller.memberId !== memberId) throw forbidden('A member may read only its own redemptions');
-      return { partnerId: null };
-    case 'operator':
-    case 'service':
-      return { partnerId: null };
-    case 'partner':
-      return { partnerId: caller.partnerId };
-    case 'anonymous':
-      throw unauthenticated('Sign in to read redemptions');
-  }
-}
-
-export function checkCanReadRedemption(caller: Caller, redemption: RedemptionRow): void {
-  const { partnerId } = redemptionScope(caller, redemption.memberId);
-  if (partnerId !== null && partnerId !== redemption.partnerId) throw forbidden('A partner may read only redemptions made at it');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +233,7 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
 async function rewardForManagement(dataSource: DataSource, caller: Caller, rewardIdInput: string): Promise<RewardRow> {
   const reward = await dataSource.getRepository(RewardRow).findOneBy({ id: checkId(rewardIdInput, 'rewardId') });
   if (!reward) throw notFound(`No reward with id ${rewardIdInput}`);
-  checkCanManage(caller, reward);
+  requirePartnerItselfOrOperator(caller, reward.partnerId, 'manage its rewards');
   return reward;
 }
 

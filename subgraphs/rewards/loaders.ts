@@ -1,10 +1,8 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, perParentLoader } from '../../shared/loaders';
-import { affordableRewards, redemptionsOfMembers, rewardsOfPartners } from './reads';
+import { affordableRewards, redemptionsOfMembers, rewardsOfPartners, type Page } from './reads';
 import { RedemptionRow, RewardRow } from './entities';
-
-type Page = { limit: number; after: (string | number)[] | null };
 
 /** Per-request batch loaders (contract in shared/loaders.ts). */
 export interface RewardsLoaders {

@@ -1,12 +1,61 @@
 import { preparedRead } from '../../shared/database';
 import type { DataSource } from 'typeorm';
+import { checkCanReadMemberRecord, memberRecordsScope } from '../../shared/access';
+import { notFound } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { checkId } from '../../shared/validation';
 import { AVAILABLE_NOW_SQL, REWARD_COLUMNS } from './catalog';
 import { RedemptionRow, RewardRow } from './entities';
 
 /**
- * Batched reads for lists under many parents (loaders.ts calls these once per request and group):
- * a page of members or partners costs one query per list, not one per parent.
+ * The rewards domain core, part three: reads. First what a caller may read of redemptions (the
+ * access rule is applied here, through the request's loaders), then the batched reads for lists
+ * under many parents (loaders.ts calls these once per request and group): a page of members or
+ * partners costs one query per list, not one per parent. No GraphQL here.
  */
+
+/** One page of a list: its size and the sort key of the row it follows (null for the first). */
+export type Page = { limit: number; after: (string | number)[] | null };
+
+/** A redemption by id, if the caller may read it (shared/access.ts, memberRecordsScope). */
+export async function readRedemption(
+  caller: Caller,
+  redemptions: { load(id: string): Promise<RedemptionRow | null> },
+  idInput: string,
+): Promise<RedemptionRow> {
+  const redemption = await redemptions.load(checkId(idInput, 'id'));
+  if (!redemption) throw notFound(`No redemption with id ${idInput}`);
+  checkCanReadMemberRecord(caller, redemption, 'redemptions');
+  return redemption;
+}
+
+/**
+ * A redemption another subgraph's answer referenced, if the caller may read it; null where there
+ * is none, as federation expects of an unknown reference.
+ */
+export async function readReferencedRedemption(
+  caller: Caller,
+  redemptions: { load(id: string): Promise<RedemptionRow | null> },
+  id: string,
+): Promise<RedemptionRow | null> {
+  const redemption = await redemptions.load(id);
+  if (redemption) checkCanReadMemberRecord(caller, redemption, 'redemptions');
+  return redemption;
+}
+
+/** A page of a member's redemptions (limit + 1), newest first: all of them, or a partner's share. */
+export async function readRedemptionsOfMember(
+  caller: Caller,
+  redemptionsOfMember: { load(key: { parent: string; options: Page & { partnerId: string | null } }): Promise<RedemptionRow[]> },
+  memberId: string,
+  page: Page,
+): Promise<RedemptionRow[]> {
+  const partnerId = memberRecordsScope(caller, memberId, 'redemptions');
+  return redemptionsOfMember.load({ parent: memberId, options: { partnerId, ...page } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batched reads
 
 const REDEMPTION_COLUMNS = `d.id, d.member_id AS "memberId", d.reward_id AS "rewardId", d.partner_id AS "partnerId",
   d.points_spent AS "pointsSpent", d.status, d.ledger_reservation_id AS "ledgerReservationId", d.ledger_transfer_id AS "ledgerTransferId",
@@ -30,7 +79,7 @@ function groupBy<T extends object>(
 
 /**
  * Several members' redemptions, newest first, `limit + 1` each, in one query. `partnerId` narrows
- * them to one partner's (what a partner caller may see; redemptionScope decides).
+ * them to one partner's (what a partner caller may see; readRedemptionsOfMember decides).
  */
 export async function redemptionsOfMembers(
   dataSource: DataSource,

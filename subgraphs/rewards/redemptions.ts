@@ -1,15 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  assertInvariant,
-  badInput,
-  DomainError,
-  ERROR_CODES,
-  forbidden,
-  notFound,
-  unauthenticated,
-  type ErrorCode,
-} from '../../shared/errors';
+import { partnerScope, requireMemberItselfOrOperator } from '../../shared/access';
+import { assertInvariant, badInput, DomainError, ERROR_CODES, notFound, type ErrorCode } from '../../shared/errors';
 import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
@@ -104,13 +96,6 @@ async function recordEvent(
 // ---------------------------------------------------------------------------------------------
 // Redeeming
 
-function checkCanRedeemFor(caller: Caller, memberId: string): void {
-  if (caller.kind === 'operator') return;
-  if (caller.kind === 'member' && caller.memberId === memberId) return;
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the member to redeem');
-  throw forbidden('Only the member itself and the operator may redeem its points');
-}
-
 export interface RedeemInput {
   memberId: string;
   rewardId: string;
@@ -128,7 +113,7 @@ export interface RedeemInput {
 export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: RedeemInput): Promise<string> {
   const memberId = checkId(input.memberId, 'memberId');
   const rewardId = checkId(input.rewardId, 'rewardId');
-  checkCanRedeemFor(caller, memberId);
+  requireMemberItselfOrOperator(caller, memberId, 'redeem its points');
 
   const { redemptionId } = await idempotentTransaction(
     deps.dataSource,
@@ -282,7 +267,7 @@ async function redemptionFor(deps: RedemptionDeps, redemptionIdInput: string): P
  */
 export async function cancelRedemption(deps: RedemptionDeps, caller: Caller, redemptionId: string): Promise<string> {
   const redemption = await redemptionFor(deps, redemptionId);
-  checkCanRedeemFor(caller, redemption.memberId);
+  requireMemberItselfOrOperator(caller, redemption.memberId, 'cancel its redemptions');
   if (redemption.status === 'CANCELLED' || redemption.status === 'CANCELLING') {
     await advance(deps, redemption.id);
     return redemption.id;
@@ -305,16 +290,13 @@ async function finishCancel(deps: RedemptionDeps, redemption: RedemptionRow): Pr
 
 /** The partner accepts a voucher at its point of sale. */
 export async function useVoucher(deps: RedemptionDeps, caller: Caller, voucherCode: string): Promise<string> {
-  if (caller.kind !== 'partner' && caller.kind !== 'operator') {
-    if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to accept vouchers');
-    throw forbidden('Only the partner where the voucher is redeemed may accept it');
-  }
+  // The partner the voucher must have been redeemed at; null for the operator, who accepts any.
+  const atPartnerId = partnerScope(caller, 'accept vouchers');
   const code = voucherCode.trim().toUpperCase();
   if (!/^[0-9A-Z]{1,32}$/.test(code)) throw badInput('That is not a voucher code');
   const redemption = await deps.dataSource.getRepository(RedemptionRow).findOneBy({ voucherCode: code });
   // A partner learns nothing about other partners' vouchers: theirs look unknown.
-  if (!redemption || (caller.kind === 'partner' && caller.partnerId !== redemption.partnerId))
-    throw notFound('No such voucher at this partner');
+  if (!redemption || (atPartnerId !== null && atPartnerId !== redemption.partnerId)) throw notFound('No such voucher at this partner');
   if (redemption.status === 'ISSUED' && redemption.voucherExpiresAt && redemption.voucherExpiresAt.getTime() <= Date.now()) {
     await settle(deps, redemption, 'ISSUED', 'EXPIRED', { returnStock: false });
   }

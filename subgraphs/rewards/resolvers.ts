@@ -4,18 +4,10 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import {
-  adjustRewardStock,
-  checkCanReadRedemption,
-  createReward,
-  listRewards,
-  redemptionScope,
-  retireReward,
-  rewardSortKey,
-  updateReward,
-} from './catalog';
+import { adjustRewardStock, createReward, listRewards, retireReward, rewardSortKey, updateReward } from './catalog';
 import type { RedemptionRow } from './entities';
 import type { Resolvers } from './generated/graphql';
+import { readRedemption, readRedemptionsOfMember, readReferencedRedemption } from './reads';
 import { cancelRedemption, redeemReward, useVoucher } from './redemptions';
 
 /** A member as the rewards subgraph knows it: its key, and the balance fields @requires brings. */
@@ -38,7 +30,7 @@ function present<T>(row: T | null): T {
   return row;
 }
 
-/** Resolvers only translate GraphQL to calls of the rewards core (catalog.ts, redemptions.ts). */
+/** Resolvers only translate GraphQL to calls of the rewards core (catalog.ts, redemptions.ts, reads.ts). */
 export const resolvers: Resolvers = {
   DateTime,
   Query: {
@@ -55,12 +47,7 @@ export const resolvers: Resolvers = {
       if (!reward) throw notFound(`No reward with id ${id}`);
       return reward;
     },
-    redemption: async (_root, { id }, { caller, loaders }) => {
-      const redemption = await loaders.redemption.load(checkId(id, 'id'));
-      if (!redemption) throw notFound(`No redemption with id ${id}`);
-      checkCanReadRedemption(caller, redemption);
-      return redemption;
-    },
+    redemption: (_root, { id }, { caller, loaders }) => readRedemption(caller, loaders.redemption, id),
   },
   RewardsAuditEntry: {
     details: (entry) => JSON.stringify(entry.details),
@@ -92,11 +79,7 @@ export const resolvers: Resolvers = {
     },
   },
   Redemption: {
-    __resolveReference: async (reference, { caller, loaders }) => {
-      const redemption = await loaders.redemption.load(reference.id);
-      if (redemption) checkCanReadRedemption(caller, redemption);
-      return redemption;
-    },
+    __resolveReference: (reference, { caller, loaders }) => readReferencedRedemption(caller, loaders.redemption, reference.id),
     member: (redemption) => ({ id: redemption.memberId }),
     reward: async (redemption, _args, { loaders }) => present(await loaders.reward.load(redemption.rewardId)),
     // CANCELLING is internal: the cancellation is committed and completes by itself.
@@ -107,11 +90,7 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference) => reference,
     redemptions: async (member, { first, after }, { caller, loaders }) => {
       const limit = pageSize(first);
-      const { partnerId } = redemptionScope(caller, member.id);
-      const rows = await loaders.redemptionsOfMember.load({
-        parent: member.id,
-        options: { partnerId, limit, after: decodeCursor(after, 2) },
-      });
+      const rows = await readRedemptionsOfMember(caller, loaders.redemptionsOfMember, member.id, { limit, after: decodeCursor(after, 2) });
       return toConnection(rows, limit, redemptionCursor);
     },
     affordableRewards: async (member, { first }, { loaders }) => {

@@ -1,0 +1,87 @@
+import { Kind, parse, type ExecutionResult } from 'graphql';
+import { coalesced } from '../../shared/coalesce';
+import { EventQueue } from './eventQueue';
+import type { LedgerWatcher } from './fanOut';
+import { argumentOf, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
+
+/** Sequences read per page while catching up (a reconnect's replay, or a burst of events). */
+const REPLAY_BATCH = 100;
+
+/**
+ * The stream of one `balanceChanged(memberId, afterSequence)` subscription. The watcher only says
+ * "member M has events"; the stream then reads the member's events after the last one it delivered,
+ * by sequence, so it delivers every event once, in order, with no gap, whatever wake-ups it missed.
+ * A client resuming with `afterSequence` gets the same: the events after it are read first. Each
+ * event is resolved by running the subscriber's selection as `memberEvent(memberId, sequence)`.
+ */
+export async function balanceChanged(
+  { args, caller, operation, field }: SubscriptionRequest,
+  run: RunOperation,
+  watcher: LedgerWatcher,
+): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
+  const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+  const argument = (name: string) => {
+    const node = field.arguments?.find((a) => a.name.value === name)?.value;
+    if (!node) return undefined;
+    if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+    if (node.kind === Kind.STRING || node.kind === Kind.INT) return node.kind === Kind.INT ? Number(node.value) : node.value;
+    return undefined;
+  };
+  const memberId = String(argument('memberId'));
+  const afterSequence = argument('afterSequence') as number | undefined;
+  // Access, and where to start: the same rule as memberEvent, checked before anything streams.
+  const start = await run(parse('query($m: ID!) { lastMemberEventSequence(memberId: $m) }'), { m: memberId }, caller);
+  if (start.errors?.length) return { errors: start.errors } as ExecutionResult;
+  let last = afterSequence ?? (start.data as { lastMemberEventSequence: number }).lastMemberEventSequence;
+  if (!Number.isInteger(last) || last < 0) return errorResult('afterSequence must be 0 or more', 'BAD_USER_INPUT');
+
+  const perEvent = rootFieldQuery(
+    args.document,
+    operation,
+    field,
+    {
+      ...field,
+      name: { kind: Kind.NAME, value: 'memberEvent' },
+      arguments: [argumentOf('memberId', '__memberId'), argumentOf('sequence', '__sequence')],
+    },
+    { __memberId: 'ID!', __sequence: 'Int!' },
+  );
+  const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
+  // Reads the member's events after the last delivered, oldest first, until there are none.
+  const reader = coalesced(
+    async () => {
+      for (;;) {
+        const page = await run(
+          parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'),
+          { m: memberId, a: last, f: REPLAY_BATCH },
+          caller,
+        );
+        if (page.errors?.length) {
+          queue.push({ errors: page.errors });
+          queue.close();
+          return;
+        }
+        const sequences = (page.data as { memberEvents: { sequence: number }[] }).memberEvents.map((e) => e.sequence);
+        for (const sequence of sequences) {
+          const result = await run(
+            perEvent,
+            { ...variables, __memberId: memberId, __sequence: sequence },
+            caller,
+            args.operationName ?? undefined,
+          );
+          last = sequence;
+          queue.push(result);
+        }
+        if (sequences.length < REPLAY_BATCH) return;
+      }
+    },
+    (error) => {
+      queue.push(errorResult(`The event stream failed: ${(error as Error).message}`, 'UPSTREAM_UNAVAILABLE'));
+      queue.close();
+    },
+  );
+  const drain = () => void reader.trigger();
+  const stopWatching = watcher.watch(memberId, drain);
+  drain();
+  return queue;
+}

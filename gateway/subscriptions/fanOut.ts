@@ -1,0 +1,120 @@
+import { coalesced } from '../../shared/coalesce';
+import type { EventBus } from '../../shared/eventBus';
+import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../../shared/eventBus';
+import type { SubgraphClient } from '../../shared/internalClient';
+
+/**
+ * The fan-out: one watcher of each kind per subscription server, shared by all its subscriptions,
+ * turns messages of the event bus into calls of the listeners of the members or partners they
+ * concern. For the ledger the bus is only a wake-up: what happened is read from the members
+ * subgraph's feed by position (and polled every second), so a lost message delays an event, never
+ * loses it.
+ */
+
+const FEED_BATCH = 500;
+
+/** Follows the ledger's published events and tells subscribers which members had some. */
+export class LedgerWatcher {
+  private position: bigint | null = null;
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly reader = coalesced(
+    () => this.readNewEvents(),
+    (error) => console.error(`[gateway] ledger watcher: ${(error as Error).message}`),
+  );
+  private unsubscribe: Promise<() => Promise<void>> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly members: SubgraphClient,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Registers interest in a member; returns the function that ends it. */
+  watch(memberId: string, onEvents: () => void): () => void {
+    this.start();
+    const set = this.listeners.get(memberId) ?? new Set();
+    set.add(onEvents);
+    this.listeners.set(memberId, set);
+    return () => {
+      set.delete(onEvents);
+      if (set.size === 0) this.listeners.delete(memberId);
+    };
+  }
+
+  private start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.bus.subscribe(LEDGER_EVENTS_CHANNEL, () => this.poll());
+    // The bus is a wake-up call; the timer catches a missed one.
+    this.timer = setInterval(() => this.poll(), 1000);
+    this.timer.unref();
+    this.poll();
+  }
+
+  private poll(): void {
+    void this.reader.trigger();
+  }
+
+  private async readNewEvents(): Promise<void> {
+    if (this.position === null) {
+      const { ledgerHead } = await this.members.request<{ ledgerHead: string }>('{ ledgerHead }', {});
+      this.position = BigInt(ledgerHead);
+    }
+    for (;;) {
+      const after: bigint = this.position;
+      const page: { ledgerEvents: { position: string; memberId: string }[] } = await this.members.request(
+        'query($after: Long!, $first: Int!) { ledgerEvents(afterPosition: $after, first: $first) { position memberId } }',
+        { after: after.toString(), first: FEED_BATCH },
+      );
+      const { ledgerEvents } = page;
+      const touched = new Set<string>();
+      for (const event of ledgerEvents) {
+        this.position = BigInt(event.position);
+        touched.add(event.memberId);
+      }
+      for (const memberId of touched) for (const listener of this.listeners.get(memberId) ?? []) listener();
+      if (ledgerEvents.length < FEED_BATCH) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await (
+      await this.unsubscribe
+    )?.();
+    await this.reader.settled();
+  }
+}
+
+/** Tells position subscribers when settlement signals that their partner's position moved. */
+export class PositionWatcher {
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private unsubscribe: Promise<() => Promise<void>> | null = null;
+
+  constructor(private readonly bus: EventBus) {}
+
+  watch(partnerId: string, onChange: () => void): () => void {
+    this.unsubscribe ??= this.bus.subscribe(POSITION_EVENTS_CHANNEL, (message) => {
+      let partnerIds: unknown;
+      try {
+        partnerIds = (JSON.parse(message) as { partnerIds?: unknown }).partnerIds;
+      } catch {
+        return;
+      }
+      if (!Array.isArray(partnerIds)) return;
+      for (const id of partnerIds) for (const listener of this.listeners.get(String(id)) ?? []) listener();
+    });
+    const set = this.listeners.get(partnerId) ?? new Set();
+    set.add(onChange);
+    this.listeners.set(partnerId, set);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) this.listeners.delete(partnerId);
+    };
+  }
+
+  async stop(): Promise<void> {
+    await (
+      await this.unsubscribe
+    )?.();
+  }
+}

@@ -1,0 +1,184 @@
+import type { Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  print,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../../shared/eventBus';
+import type { Caller } from '../../shared/identity';
+import type { SubgraphClient } from '../../shared/internalClient';
+import type { GatewayContext } from '../context';
+import { environmentTrustedDocuments, trustedDocumentFor } from '../trustedDocuments';
+import { balanceChanged } from './balanceChanged';
+import { LedgerWatcher, PositionWatcher } from './fanOut';
+import {
+  CallerConnections,
+  CLOSE_SLOW_CONSUMER,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_UNAUTHENTICATED,
+  KEEP_ALIVE_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_CONNECTIONS_PER_CALLER,
+  MAX_MESSAGE_BYTES,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+} from './limits';
+import { errorResult, type RunOperation } from './operations';
+import { positionChanged } from './positionChanged';
+
+/**
+ * Subscriptions at the gateway, over graphql-ws (the graphql-transport-ws protocol) on the same
+ * /graphql URL as queries; the protocol as this gateway speaks it is in PROTOCOL.md beside this
+ * file. @apollo/gateway executes no subscriptions, so this folder does, keeping the federated query
+ * path for everything but the event itself: each event is resolved by running the subscriber's own
+ * selection as a query through the gateway with the subscriber's identity, so every subgraph field
+ * works, batched by the subgraphs' DataLoaders, and every access rule applies as for HTTP.
+ *
+ * This module is the adapter: it wires graphql-ws to the `ws` socket server, authenticates and
+ * counts connections (limits.ts), and hands each subscription to its stream (balanceChanged.ts,
+ * positionChanged.ts), which the watchers of fanOut.ts wake.
+ */
+
+interface ConnectionState {
+  caller?: Caller;
+  /** The key CallerConnections counted this connection under, once admitted. */
+  callerKey?: string;
+  subscriptions: number;
+}
+
+export interface SubscriptionServer {
+  stop(): Promise<void>;
+}
+
+/** Serves graphql-ws on the gateway's HTTP server at /graphql. */
+export function startSubscriptionServer(options: {
+  httpServer: Server;
+  apollo: ApolloServer<GatewayContext>;
+  schema: () => GraphQLSchema;
+  authenticate: (headers: { authorization?: string }) => Promise<Caller>;
+  members: SubgraphClient;
+  bus: EventBus;
+  /** Extra validation (query shape limits) on top of GraphQL's own rules, as for HTTP. */
+  validationRules: readonly ValidationRule[];
+}): SubscriptionServer {
+  const { apollo } = options;
+  const watcher = new LedgerWatcher(options.members, options.bus);
+  const positions = new PositionWatcher(options.bus);
+  const connections = new CallerConnections();
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  const states = new WeakMap<WebSocket, ConnectionState>();
+  const stateOf = (socket: WebSocket) => {
+    let state = states.get(socket);
+    if (!state) {
+      state = { subscriptions: 0 };
+      states.set(socket, state);
+    }
+    return state;
+  };
+
+  const run: RunOperation = async (document, variables, caller, operationName) => {
+    const response = await apollo.executeOperation(
+      { query: print(document), variables, operationName },
+      { contextValue: { caller, sqlStatements: 0 } },
+    );
+    if (response.body.kind !== 'single') return errorResult('Incremental delivery is not supported here', 'BAD_USER_INPUT');
+    const { data, errors } = response.body.singleResult;
+    // graphql-ws serialises GraphQLError instances; Apollo hands back formatted plain objects.
+    return {
+      data: data as ExecutionResult['data'],
+      ...(errors?.length ? { errors: errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : {}),
+    };
+  };
+
+  const server = useServer<{ authorization?: string; Authorization?: string }>(
+    {
+      schema: () => options.schema(),
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules]),
+      onConnect: async (ctx) => {
+        const state = stateOf(ctx.extra.socket);
+        try {
+          state.caller = await options.authenticate({
+            authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
+          });
+        } catch (error) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, (error as Error).message);
+          return false;
+        }
+        const key = connections.admit(state.caller);
+        if (key === null) {
+          ctx.extra.socket.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${MAX_CONNECTIONS_PER_CALLER} connections per caller`);
+          return false;
+        }
+        state.callerKey = key;
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra.socket);
+        if (state.callerKey) connections.release(state.callerKey);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const state = stateOf(ctx.extra.socket);
+        // Trusted-documents mode holds partners to the manifest over the socket too (gateway/trustedDocuments.ts):
+        // graphql-ws always sends the document's text, so it is that text which must be listed.
+        const trusted = environmentTrustedDocuments();
+        const refused = trusted && state.caller ? trustedDocumentFor(trusted, state.caller, { query: payload.query }).error : undefined;
+        if (refused) return [refused];
+        if (state.subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, {
+              extensions: { code: 'LIMIT_EXCEEDED' },
+            }),
+          ];
+        }
+        state.subscriptions += 1;
+        return undefined;
+      },
+      onComplete: (ctx) => {
+        stateOf(ctx.extra.socket).subscriptions -= 1;
+      },
+      onNext: (ctx) => {
+        if (ctx.extra.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          ctx.extra.socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
+        }
+      },
+      // Queries and mutations sent over the socket take the HTTP path, with the same rules.
+      execute: (args) => {
+        const caller = stateOf((args.contextValue as { socket: WebSocket }).socket).caller!;
+        const operation = args.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+        return run(args.document, (args.variableValues ?? {}) as Record<string, unknown>, caller, operation?.name?.value);
+      },
+      subscribe: (args) => {
+        const caller = stateOf((args.contextValue as { socket: WebSocket }).socket).caller!;
+        const operation = args.document.definitions.find(
+          (d): d is OperationDefinitionNode =>
+            d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+        );
+        const field = operation?.selectionSet.selections[0];
+        if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');
+        const request = { args, caller, operation, field };
+        if (field.name.value === 'balanceChanged') return balanceChanged(request, run, watcher);
+        if (field.name.value === 'partnerPositionChanged') return positionChanged(request, run, positions);
+        return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');
+      },
+      context: (ctx) => ({ socket: ctx.extra.socket }),
+    },
+    wsServer,
+    KEEP_ALIVE_MS,
+  );
+
+  return {
+    async stop() {
+      await server.dispose();
+      await watcher.stop();
+      await positions.stop();
+    },
+  };
+}
