@@ -284,6 +284,11 @@ export async function readableMember(
   return members.load(memberId);
 }
 
+/** The calling member itself (`me`); null for any other caller. */
+export function callingMember(caller: Caller, members: { load(id: string): Promise<MemberRow | null> }): Promise<MemberRow | null> | null {
+  return caller.kind === 'member' ? members.load(caller.memberId) : null;
+}
+
 /** The member's name for this caller: its own where it may see personal data, else its pseudonym. */
 export async function visibleDisplayName(
   caller: Caller,

@@ -10,6 +10,7 @@ import { enrollMember } from './enrollment';
 import { ledgerEventsAfter, ledgerHead, ledgerTotals, memberStanding } from './feed';
 import { runMaintenance } from './maintenance';
 import {
+  callingMember,
   listMembers,
   memberEventAt,
   memberEventsAfter,
@@ -54,7 +55,7 @@ export const resolvers: Resolvers = {
   Long,
   Query: {
     membersAuditLog: (_root, args, { caller, ledger }) => readAuditForService(ledger.dataSource.manager, caller, 'members', args),
-    me: (_root, _args, { caller, loaders }) => (caller.kind === 'member' ? loaders.member.load(caller.memberId) : null),
+    me: (_root, _args, { caller, loaders }) => callingMember(caller, loaders.member),
     member: async (_root, { id }, { caller, loaders }) => {
       const member = await readableMember(caller, loaders.member, id);
       if (!member) throw notFound(`No member with id ${id}`);
