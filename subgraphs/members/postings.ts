@@ -348,7 +348,7 @@ async function checkedBalances(manager: EntityManager, memberId: string): Promis
     `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0)::int AS available,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0)::int AS pending,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0)::int AS reserved,
-            coalesce((SELECT sum(points_remaining) FROM lots WHERE member_id = m.id), 0)::int AS lots,
+            coalesce((SELECT sum(points_remaining) FROM lots WHERE member_id = m.id AND points_remaining > 0), 0)::int AS lots,
             m.clawback_debt_points::int AS debt
        FROM members m WHERE m.id = $1`,
     [memberId],
