@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { badInput, forbidden, unauthenticated } from '../../shared/errors';
+import { partnerScope } from '../../shared/access';
+import { badInput } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
-import { periodById } from './books';
 import type { PartnerCategory } from './entities';
-import type { PeriodRow } from './periods';
+import { periodById, type PeriodRow } from './periods';
 
 /**
- * Anonymised analytics for partners (DESIGN.md: "Partners must not see each other's customers,
+ * Anonymised analytics for partners (docs/DESIGN.md, "Callers": "Partners must not see each other's customers,
  * yet benefit from anonymised coalition-wide insight"). How it stays anonymous in fact:
  *
  * 1. Fixed, coarse dimensions only: partner category x closed settlement period. There are no
@@ -47,13 +47,6 @@ export interface CoalitionAnalyticsView {
   crossShopping: { categories: [PartnerCategory, PartnerCategory]; members: MemberCountFigure }[];
 }
 
-/** Partners and the operator read analytics; members and anonymous callers do not. */
-export function checkCanReadAnalytics(caller: Caller): void {
-  if (caller.kind === 'partner' || caller.kind === 'operator' || caller.kind === 'service') return;
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as a partner to read coalition analytics');
-  throw forbidden('Only partners and the operator may read coalition analytics');
-}
-
 /** Ledger entry kinds behind each measure; a member belongs to a measure's group if it has one of them. */
 const MEASURE_KINDS = {
   activeMembers: ['ISSUANCE', 'REVERSAL', 'REDEMPTION', 'REDEMPTION_REVERSAL'],
@@ -83,7 +76,9 @@ export async function coalitionAnalytics(
   periodId: string,
   minimumGroupSize: number,
 ): Promise<CoalitionAnalyticsView> {
-  checkCanReadAnalytics(caller);
+  // Partners, the operator and subgraphs; the scope narrows nothing, since every reader gets the
+  // same suppressed view of the whole coalition.
+  partnerScope(caller, 'read coalition analytics', { services: true });
   const k = minimumGroupSize;
   const period = await periodById(dataSource.manager, periodId);
   if (period.status !== 'CLOSED') {

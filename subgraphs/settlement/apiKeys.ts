@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { requirePartnerItselfOrOperator, requireService } from '../../shared/access';
 import { recordAudit, recordKeyUse } from '../../shared/audit';
-import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { badInput, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
-import { actor, checkCanReadPartnerAccounts } from './settlement';
 
 /**
  * Partner API keys: `ck_<key id>_<secret>`, the secret 32 random bytes. Only its SHA-256 is stored;
@@ -34,10 +34,7 @@ export async function createApiKey(
   input: { partnerId: string; label: string; scopes: readonly ApiKeyScope[] },
 ): Promise<{ key: ApiKeyRow; secret: string }> {
   const partnerId = checkId(input.partnerId, 'partnerId');
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its keys');
-  if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === partnerId)) {
-    throw forbidden('Only the partner itself and the operator may create its keys');
-  }
+  requirePartnerItselfOrOperator(caller, partnerId, 'create its keys');
   const label = checkText(input.label, 'label', 100);
   const scopes = [...new Set(input.scopes)];
   if (scopes.length === 0) throw badInput('A key needs at least one scope');
@@ -47,7 +44,7 @@ export async function createApiKey(
     const [row] = (await manager.query(
       `INSERT INTO partner_api_keys (id, partner_id, label, secret_sha256, scopes, created_by) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING ${COLUMNS}`,
-      [id, partnerId, label, sha256(secret), scopes, actor(caller)],
+      [id, partnerId, label, sha256(secret), scopes, callerActor(caller)],
     )) as ApiKeyRow[];
     // Key creation and revocation are audited whoever makes them: a partner's own keys matter too.
     await recordAudit(manager, { actor: callerActor(caller), action: 'createPartnerApiKey', target: id, details: { partnerId, scopes } });
@@ -60,10 +57,7 @@ export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyId
   const keyId = checkId(keyIdInput, 'keyId');
   const [key] = (await dataSource.query(`SELECT ${COLUMNS} FROM partner_api_keys WHERE id = $1`, [keyId])) as ApiKeyRow[];
   if (!key) throw notFound(`No API key with id ${keyId}`);
-  if (caller.kind === 'anonymous') throw unauthenticated('Sign in as the partner to manage its keys');
-  if (caller.kind !== 'operator' && !(caller.kind === 'partner' && caller.partnerId === key.partner_id)) {
-    throw forbidden("Only the key's partner and the operator may revoke it");
-  }
+  requirePartnerItselfOrOperator(caller, key.partner_id, 'revoke its keys');
   return dataSource.transaction(async (manager) => {
     // An UPDATE ... RETURNING comes back from TypeORM as [rows, affected].
     const [[revoked]] = (await manager.query(
@@ -83,7 +77,7 @@ export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyId
 }
 
 export async function apiKeysOf(dataSource: DataSource, caller: Caller, partnerId: string): Promise<ApiKeyRow[]> {
-  checkCanReadPartnerAccounts(caller, partnerId);
+  requirePartnerItselfOrOperator(caller, partnerId, 'read its keys', { services: true });
   return dataSource.query(`SELECT ${COLUMNS} FROM partner_api_keys WHERE partner_id = $1 ORDER BY created_at DESC`, [partnerId]);
 }
 
@@ -93,7 +87,7 @@ export async function verifyApiKey(
   caller: Caller,
   secret: string,
 ): Promise<{ partnerId: string; scopes: ApiKeyScope[] } | null> {
-  if (caller.kind !== 'service') throw forbidden('verifyPartnerApiKey is internal to the coalition services');
+  requireService(caller, 'verifyPartnerApiKey');
   const match = KEY_PATTERN.exec(secret);
   if (!match) return null;
   const [row] = (await dataSource.query(

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { requireOperator } from '../../shared/access';
 import { auditFilter, compareAuditEntries, readAudit, type AuditRecord, type AuditSource } from '../../shared/audit';
 import type { Caller } from '../../shared/identity';
 import { pageSize, toConnection, type Connection } from '../../shared/pagination';
-import { requireOperator } from './settlement';
 
 /**
  * The coalition's audit log, read by the operator. A root field belongs to one subgraph, and each

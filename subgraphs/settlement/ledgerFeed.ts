@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { POSITION_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
-import { countLedgerEvents, ledgerCheckpoint } from './books';
+import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodLength } from './periods';
 import { coalesced } from '../../shared/coalesce';
 

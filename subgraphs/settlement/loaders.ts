@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
-import { accountsFor, currentPeriod, type PartnerAccount } from './books';
 import { ContractRow, PartnerRow } from './entities';
-import type { PeriodLength, PeriodRow } from './periods';
+import type { PeriodLength } from './periods';
+import { accountsFor, currentPeriod, type PartnerPositionView } from './statements';
 
 /**
  * Per-request batch loaders (contract in shared/loaders.ts): the gateway's `_entities` call for a
@@ -14,7 +14,7 @@ export interface SettlementLoaders {
   /** The contract in force now, by partner id. */
   currentContract: DataLoader<string, ContractRow | null>;
   /** Positions in the open period. */
-  position: DataLoader<string, PartnerAccount & { period: PeriodRow }>;
+  position: DataLoader<string, PartnerPositionView>;
 }
 
 export function createSettlementLoaders(dataSource: DataSource, periodLength: PeriodLength): SettlementLoaders {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { assertInvariant } from '../../shared/errors';
+import { assertInvariant, notFound } from '../../shared/errors';
+import { checkId } from '../../shared/validation';
 
 /**
  * Settlement periods: calendar periods (a month by default) that tile time with no gap. A period
@@ -40,6 +41,15 @@ function calendarStart(at: Date, length: PeriodLength): Date {
 }
 
 const COLUMNS = 'id, starts_at, ends_at, status, closed_at';
+
+/** A period by its id (NOT_FOUND when there is none). */
+export async function periodById(manager: EntityManager, periodId: string): Promise<PeriodRow> {
+  const [period] = (await manager.query(`SELECT ${COLUMNS} FROM settlement_periods WHERE id = $1`, [
+    checkId(periodId, 'periodId'),
+  ])) as PeriodRow[];
+  if (!period) throw notFound(`No settlement period with id ${periodId}`);
+  return period;
+}
 
 /**
  * Everything that books into periods or changes them (the ledger feed, closing) runs under this
@@ -81,8 +91,9 @@ export async function periodContaining(manager: EntityManager, at: Date, length:
 
 /**
  * Where an event that happened at `at` is booked: its own period while that is open; once it is
- * closed, the first open period after it, and the entry is marked late (DESIGN.md: each event is
- * counted once, and a closed statement never changes). Needs lockPeriods.
+ * closed, the first open period after it, and the entry is marked late (docs/DESIGN.md, "Money and
+ * settlement rules": each event is counted once, and a closed statement never changes). Needs
+ * lockPeriods.
  */
 export async function bookingPeriod(manager: EntityManager, at: Date, length: PeriodLength): Promise<{ period: PeriodRow; late: boolean }> {
   const own = await periodContaining(manager, at, length);

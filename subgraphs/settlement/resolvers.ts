@@ -1,32 +1,15 @@
 import { notFound } from '../../shared/errors';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import {
-  closePeriod,
-  listPeriods,
-  periodById,
-  pointsFlows,
-  reconcile,
-  statementById,
-  statementCsv,
-  statementJson,
-  statementsOf,
-  type PartnerAccount,
-} from './books';
 import { apiKeysOf, createApiKey, revokeApiKey, verifyApiKey } from './apiKeys';
 import { coalitionAnalytics } from './analytics';
 import { auditLog } from './audit';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import type { PeriodRow } from './periods';
-import { checkCanReadPartnerAccounts, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
-
-export type PositionModel = PartnerAccount & { period: PeriodRow };
-export interface FlowModel {
-  issuerPartnerId: string | null;
-  redeemerPartnerId: string;
-  points: string;
-}
+import { periodById } from './periods';
+import { pointsFlows, reconcile } from './reconciliation';
+import { contractsOf, currentContractOf, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
+import { closePeriod, listPeriods, positionOf, statementById, statementCsv, statementJson, statementsOf } from './statements';
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
 function present<T>(row: T | null | undefined): T {
@@ -34,7 +17,10 @@ function present<T>(row: T | null | undefined): T {
   return row;
 }
 
-/** Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, books.ts). */
+/**
+ * Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, entries.ts,
+ * statements.ts, reconciliation.ts, apiKeys.ts, analytics.ts, audit.ts), which decides access.
+ */
 export const resolvers: Resolvers = {
   DateTime,
   Long,
@@ -92,20 +78,9 @@ export const resolvers: Resolvers = {
   },
   Partner: {
     __resolveReference: (reference, { loaders }) => loaders.partner.load(reference.id),
-    contract: async (partner, _args, { caller, loaders }) => {
-      checkCanReadPartnerAccounts(caller, partner.id);
-      const contract = await loaders.currentContract.load(partner.id);
-      if (!contract) throw notFound(`Partner ${partner.code} has no contract in force`);
-      return contract;
-    },
-    contracts: (partner, _args, { caller, settlement }) => {
-      checkCanReadPartnerAccounts(caller, partner.id);
-      return settlement.dataSource.getRepository(ContractRow).find({ where: { partnerId: partner.id }, order: { effectiveFrom: 'DESC' } });
-    },
-    position: (partner, _args, { caller, loaders }) => {
-      checkCanReadPartnerAccounts(caller, partner.id);
-      return loaders.position.load(partner.id);
-    },
+    contract: (partner, _args, { caller, loaders }) => currentContractOf(caller, partner, loaders.currentContract),
+    contracts: (partner, _args, { caller, settlement }) => contractsOf(settlement.dataSource, caller, partner.id),
+    position: (partner, _args, { caller, loaders }) => positionOf(caller, partner.id, loaders.position),
     apiKeys: (partner, _args, { caller, settlement }) => apiKeysOf(settlement.dataSource, caller, partner.id),
     statements: (partner, { first }, { caller, settlement }) => statementsOf(settlement.dataSource, caller, partner.id, first ?? 12),
   },

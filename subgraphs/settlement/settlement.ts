@@ -1,39 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { requireOperator, requirePartnerItselfOrOperator, requireService } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
-import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors';
+import { badInput, notFound } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
-import type { Caller } from '../../shared/identity';
+import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
 import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } from './entities';
 
 /**
- * The settlement domain core, part one: the partner registry and contracts, and who may see what.
- * No GraphQL here. The books (entries, periods, statements, reconciliation) are in books.ts.
+ * The settlement domain core: the partner registry and contracts. No GraphQL here; who may do what
+ * is shared/access.ts, asked before each read and write. The books are kept in stages: entries.ts
+ * (ledger events counted), statements.ts (positions, periods closed, statements frozen),
+ * reconciliation.ts (the books checked against the ledger); periods.ts is the calendar.
  */
-
-// ---------------------------------------------------------------------------------------------
-// Access
-
-/** A partner's commercial terms and money are visible to the partner itself and the operator. */
-export function checkCanReadPartnerAccounts(caller: Caller, partnerId: string): void {
-  if (caller.kind === 'operator' || caller.kind === 'service') return;
-  if (caller.kind === 'partner' && caller.partnerId === partnerId) return;
-  if (caller.kind === 'anonymous') throw unauthenticated("Sign in to read a partner's contract and settlement");
-  throw forbidden("Only the partner itself and the operator may read a partner's contract and settlement");
-}
-
-export function requireOperator(caller: Caller, action: string): void {
-  if (caller.kind === 'operator') return;
-  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the operator to ${action}`);
-  throw forbidden(`Only the operator may ${action}`);
-}
-
-/** Who a write records as its author (the audit trail of operator actions). */
-export function actor(caller: Caller): string {
-  return caller.kind === 'operator' ? `operator:${caller.operatorId}` : caller.kind;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Contracts
@@ -48,6 +29,24 @@ export async function contractInForce(manager: EntityManager, partnerId: string,
     .getOne();
 }
 
+/** The contract in force now, for the partner itself and the operator (and subgraphs reading for them). */
+export async function currentContractOf(
+  caller: Caller,
+  partner: { id: string; code: string },
+  currentContracts: { load(partnerId: string): Promise<ContractRow | null> },
+): Promise<ContractRow> {
+  requirePartnerItselfOrOperator(caller, partner.id, 'read its contract', { services: true });
+  const contract = await currentContracts.load(partner.id);
+  if (!contract) throw notFound(`Partner ${partner.code} has no contract in force`);
+  return contract;
+}
+
+/** Every contract the partner has had, newest first: its terms' history. */
+export async function contractsOf(dataSource: DataSource, caller: Caller, partnerId: string): Promise<ContractRow[]> {
+  requirePartnerItselfOrOperator(caller, partnerId, 'read its contracts', { services: true });
+  return dataSource.getRepository(ContractRow).find({ where: { partnerId }, order: { effectiveFrom: 'DESC' } });
+}
+
 export interface PartnerTerms {
   partnerId: string;
   active: boolean;
@@ -58,7 +57,7 @@ export interface PartnerTerms {
 
 /** What the ledger needs to turn purchases into points and points into money. Internal: subgraphs only. */
 export async function partnerTerms(dataSource: DataSource, caller: Caller, partnerId: string): Promise<PartnerTerms> {
-  if (caller.kind !== 'service') throw forbidden('partnerTerms is internal to the coalition services');
+  requireService(caller, 'partnerTerms');
   const partner = await dataSource.getRepository(PartnerRow).findOneBy({ id: partnerId });
   if (!partner) throw notFound(`No partner with id ${partnerId}`);
   const contract = await contractInForce(dataSource.manager, partnerId, new Date());
@@ -104,7 +103,7 @@ export async function registerPartner(dataSource: DataSource, caller: Caller, in
       const inserted: unknown[] = await manager.query(
         `INSERT INTO partners (id, code, name, program_name, category, status, created_by) VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6)
        ON CONFLICT (code) DO NOTHING RETURNING id`,
-        [partnerId, request.code, request.name, request.programName, request.category, actor(caller)],
+        [partnerId, request.code, request.name, request.programName, request.category, callerActor(caller)],
       );
       if (inserted.length === 0) throw badInput(`A partner with code ${request.code} exists`);
       await auditOperatorAction(manager, caller, 'registerPartner', partnerId, request);
@@ -191,7 +190,7 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
           input.redemptionValueMicrosPerPoint,
           input.currency,
           from,
-          actor(caller),
+          callerActor(caller),
         ],
       );
       await auditOperatorAction(manager, caller, 'setPartnerContract', partnerId, {

@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PartnerRow, ContractRow } from '../entities';
-import type { PositionModel, FlowModel } from '../resolvers';
+import type { PartnerPositionView, StatementRow } from '../statements';
 import type { PeriodRow } from '../periods';
-import type { StatementRow, ReconciliationView } from '../books';
+import type { ReconciliationView, PointsFlowRow } from '../reconciliation';
 import type { ApiKeyRow } from '../apiKeys';
 import type { CoalitionAnalyticsView } from '../analytics';
 import type { AuditRecord } from '../../../shared/audit';
@@ -768,11 +768,11 @@ export type ResolversTypes = {
   PartnerApiKey: ResolverTypeWrapper<ApiKeyRow>;
   PartnerCategory: PartnerCategory;
   PartnerContract: ResolverTypeWrapper<ContractRow>;
-  PartnerPosition: ResolverTypeWrapper<PositionModel>;
+  PartnerPosition: ResolverTypeWrapper<PartnerPositionView>;
   PartnerStatus: PartnerStatus;
   PartnerTerms: ResolverTypeWrapper<PartnerTerms>;
   PeriodStatus: PeriodStatus;
-  PointsFlow: ResolverTypeWrapper<FlowModel>;
+  PointsFlow: ResolverTypeWrapper<PointsFlowRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reconciliation: ResolverTypeWrapper<ReconciliationView>;
   ReconciliationLine: ResolverTypeWrapper<ReconciliationLine>;
@@ -808,9 +808,9 @@ export type ResolversParentTypes = {
   Partner: PartnerRow;
   PartnerApiKey: ApiKeyRow;
   PartnerContract: ContractRow;
-  PartnerPosition: PositionModel;
+  PartnerPosition: PartnerPositionView;
   PartnerTerms: PartnerTerms;
-  PointsFlow: FlowModel;
+  PointsFlow: PointsFlowRow;
   Query: Record<PropertyKey, never>;
   Reconciliation: ReconciliationView;
   ReconciliationLine: ReconciliationLine;

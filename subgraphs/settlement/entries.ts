@@ -1,0 +1,184 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { assertInvariant } from '../../shared/errors';
+import { readLedgerEvent, type BalanceChangedPayload, type TransferKind } from '../../shared/ledgerEvents';
+import type { PublishedEvent } from '../../shared/outbox';
+import { bookingPeriod, lockPeriods, type PeriodLength } from './periods';
+import { contractInForce } from './settlement';
+
+/**
+ * The settlement domain core, stage one: counting. Ledger events become entries, each counted once
+ * in the period it happened in (or, late, in the next open one), and redemptions become flows
+ * between the partner that issued the points and the one that took them back. The feed's
+ * checkpoint lives here too, since it moves in the same transaction as the entries it covers.
+ */
+
+/** What settlement books an event as. */
+export type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL' | 'BREAKAGE';
+
+/** What reconciliation adds up: the entry kinds, with refunds of redemptions netted into REDEMPTION. */
+export type ReconciledKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'BREAKAGE';
+export const RECONCILED_KINDS: readonly ReconciledKind[] = ['ISSUANCE', 'REVERSAL', 'REDEMPTION', 'BREAKAGE'];
+
+export interface SettlementOfTransfer {
+  entry: EntryKind;
+  /** The reconciliation line the entry adds to (sign 1) or subtracts from (sign -1). */
+  reconciledAs: ReconciledKind;
+  /** -1 for refunds of redemptions: they subtract in reconciliation and their flows are negative. */
+  sign: 1 | -1;
+}
+
+/**
+ * How settlement counts each ledger transfer kind, the one table counting and reconciliation both
+ * read. A total record, so a new transfer kind in shared/ledgerEvents.ts does not compile until
+ * someone decides here what it is worth. Points are issued when they become the member's (an
+ * immediate earn, or a pending one posted), reversed by refunds, redeemed when a reservation is
+ * posted or points are paid at a point of sale, given back when a redemption is refunded, and
+ * broken when they expire. Pending earns and their voiding, holds, releases, gifts and
+ * adjustments (null) move nothing between partners and the coalition.
+ */
+export const SETTLEMENT_BY_TRANSFER: Record<TransferKind, SettlementOfTransfer | null> = {
+  EARN: { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1 },
+  EARN_PENDING: null,
+  EARN_POST: { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1 },
+  EARN_VOID: null,
+  REVERSAL: { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1 },
+  CLAWBACK: { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1 },
+  RESERVE: null,
+  REDEEM: { entry: 'REDEMPTION', reconciledAs: 'REDEMPTION', sign: 1 },
+  RELEASE: null,
+  REDEEM_REFUND: { entry: 'REDEMPTION_REVERSAL', reconciledAs: 'REDEMPTION', sign: -1 },
+  BURN: { entry: 'REDEMPTION', reconciledAs: 'REDEMPTION', sign: 1 },
+  TRANSFER: null,
+  ADJUSTMENT: null,
+  EXPIRY: { entry: 'BREAKAGE', reconciledAs: 'BREAKAGE', sign: 1 },
+};
+
+/**
+ * The same table seen from the entries (what reconciliation reads back from settlement_entries).
+ * Built from SETTLEMENT_BY_TRANSFER, and two transfer kinds booked as one entry kind must agree on
+ * how it reconciles, or the two sides of a reconciliation would add the same points differently.
+ */
+export const SETTLEMENT_BY_ENTRY: ReadonlyMap<EntryKind, SettlementOfTransfer> = (() => {
+  const byEntry = new Map<EntryKind, SettlementOfTransfer>();
+  for (const settlement of Object.values(SETTLEMENT_BY_TRANSFER)) {
+    if (!settlement) continue;
+    const known = byEntry.get(settlement.entry);
+    assertInvariant(
+      !known || (known.reconciledAs === settlement.reconciledAs && known.sign === settlement.sign),
+      `every transfer kind booked as ${settlement.entry} reconciles the same way`,
+    );
+    byEntry.set(settlement.entry, settlement);
+  }
+  return byEntry;
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Counting ledger events
+
+/**
+ * Counts a batch of ledger events, each exactly once: in one transaction, under the periods lock
+ * and the checkpoint's row lock, events at or before the checkpoint are skipped, each event becomes
+ * at most one entry (unique event_id), and the checkpoint moves to the batch's last position. A
+ * replay, a duplicate delivery or two replicas consuming at once change nothing.
+ */
+export async function countLedgerEvents(
+  dataSource: DataSource,
+  events: readonly PublishedEvent[],
+  length: PeriodLength,
+): Promise<{ position: bigint; partnerIds: Set<string> }> {
+  const partnerIds = new Set<string>();
+  const position = await dataSource.transaction(async (manager) => {
+    await lockPeriods(manager);
+    const [checkpoint] = (await manager.query(
+      `SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`,
+    )) as { position: string }[];
+    assertInvariant(checkpoint, 'the ledger feed has a checkpoint');
+    let position = BigInt(checkpoint.position);
+    for (const event of events) {
+      const eventPosition = BigInt(event.position);
+      if (eventPosition <= position) continue;
+      position = eventPosition;
+      const ledgerEvent = readLedgerEvent(event.type, event.payload);
+      if (ledgerEvent?.type === 'balance.changed') {
+        const partnerId = await countEvent(manager, event, ledgerEvent.payload, length);
+        if (partnerId) partnerIds.add(partnerId);
+      }
+    }
+    await manager.query(`UPDATE feed_checkpoints SET position = $1 WHERE feed = 'ledger'`, [position.toString()]);
+    return position;
+  });
+  return { position, partnerIds };
+}
+
+/** Books one event; returns the partner whose position it changed, if any. */
+async function countEvent(
+  manager: EntityManager,
+  event: PublishedEvent,
+  payload: BalanceChangedPayload,
+  length: PeriodLength,
+): Promise<string | null> {
+  const settlement = SETTLEMENT_BY_TRANSFER[payload.kind];
+  if (!settlement) return null;
+  const { entry: kind, sign } = settlement;
+  // The ledger moves only positive points (a CHECK on its transfers); anything else would price a
+  // statement line from a figure the ledger never recorded.
+  assertInvariant(payload.points > 0, `event ${event.id} (${payload.kind}) moves a positive whole number of points`);
+  const occurredAt = new Date(event.occurredAt);
+  const { period, late } = await bookingPeriod(manager, occurredAt, length);
+  let partnerId: string | null = null;
+  let contract = null;
+  if (kind !== 'BREAKAGE') {
+    partnerId = payload.partnerId;
+    assertInvariant(partnerId, `event ${event.id} (${payload.kind}) names the partner it happened at`);
+    contract = await contractInForce(manager, partnerId, occurredAt);
+    assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} happened`);
+  }
+  const priceMicrosPerPoint = !contract
+    ? 0
+    : kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL'
+      ? contract.redemptionValueMicrosPerPoint
+      : contract.issuePriceMicrosPerPoint;
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO settlement_entries
+       (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at, member_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
+    [
+      event.id,
+      event.position,
+      period.id,
+      late,
+      partnerId,
+      contract?.id ?? null,
+      kind,
+      payload.points,
+      priceMicrosPerPoint,
+      contract?.currency ?? null,
+      occurredAt,
+      event.memberId,
+    ],
+  );
+  if (inserted.length === 0) return null;
+  const origins = payload.origins;
+  if (!origins || !partnerId) return partnerId;
+  // The ledger takes spent points from lots and reports each lot's issuer; together they are all
+  // the points spent, or the flow matrix would not add up to the redemptions.
+  assertInvariant(
+    origins.reduce((total, origin) => total + origin.points, 0) === payload.points,
+    `the origins of event ${event.id} add up to its ${payload.points} points`,
+  );
+  for (const origin of origins) {
+    await manager.query(
+      `INSERT INTO settlement_flows (event_id, period_id, issuer_partner_id, redeemer_partner_id, points) VALUES ($1, $2, $3, $4, $5)`,
+      [event.id, period.id, origin.partnerId, partnerId, sign * origin.points],
+    );
+  }
+  return partnerId;
+}
+
+/** The position of the last ledger event counted: the feed reads after it. */
+export async function ledgerCheckpoint(dataSource: DataSource): Promise<bigint> {
+  const [row] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger'`)) as {
+    position: string;
+  }[];
+  return BigInt(row?.position ?? 0);
+}

@@ -1,0 +1,148 @@
+import type { DataSource } from 'typeorm';
+import { partnerScope, requireOperator } from '../../shared/access';
+import { assertInvariant, badInput } from '../../shared/errors';
+import type { Caller } from '../../shared/identity';
+import { TRANSFER_KINDS, type TransferKind } from '../../shared/ledgerEvents';
+import {
+  ledgerCheckpoint,
+  RECONCILED_KINDS,
+  SETTLEMENT_BY_ENTRY,
+  SETTLEMENT_BY_TRANSFER,
+  type EntryKind,
+  type ReconciledKind,
+} from './entries';
+import { periodById, type PeriodRow } from './periods';
+import { accountsFor, settlementCurrencies, statementSignedNetMinor, type PartnerAccount, type StatementRow } from './statements';
+
+/**
+ * The settlement domain core, stage three: checking the books. Reconciliation sets settlement's
+ * counts beside the ledger's, kind by kind, through the same table that counted them
+ * (SETTLEMENT_BY_TRANSFER in entries.ts); the flow matrix shows whose points were spent where.
+ */
+
+const isTransferKind = (kind: string): kind is TransferKind => (TRANSFER_KINDS as readonly string[]).includes(kind);
+
+export interface ReconciliationView {
+  period: PeriodRow;
+  lines: { kind: ReconciledKind; ledgerPoints: bigint; settlementPoints: bigint; differencePoints: bigint }[];
+  balanced: boolean;
+  asOfEventPosition: bigint;
+  issuedLessReversedMinor: bigint;
+  redeemedMinor: bigint;
+  coalitionMarginMinor: bigint;
+  partnerNetsMinor: bigint;
+  breakagePoints: bigint;
+}
+
+/**
+ * Settlement beside the ledger for the events that happened in a period (wherever settlement
+ * booked them: a late event counts for the period it happened in), after the feed caught up. The
+ * money view sums the partners' statements (positions while open): what partners owe for points
+ * issued less reversed, less what the coalition owes for redemptions, is the coalition's margin,
+ * and equals the sum of the partners' signed nets.
+ */
+export async function reconcile(
+  dataSource: DataSource,
+  caller: Caller,
+  periodId: string,
+  ledgerTotals: (from: Date, to: Date, uptoPosition: bigint) => Promise<{ kind: string; points: string }[]>,
+  catchUp: () => Promise<void>,
+): Promise<ReconciliationView> {
+  requireOperator(caller, 'reconcile settlement');
+  await catchUp();
+  const period = await periodById(dataSource.manager, periodId);
+  // Both sides as of the events settlement has read: anything published later is in neither.
+  const asOfEventPosition = await ledgerCheckpoint(dataSource);
+  const ledger = new Map<ReconciledKind, bigint>(RECONCILED_KINDS.map((k) => [k, 0n]));
+  for (const total of await ledgerTotals(period.starts_at, period.ends_at, asOfEventPosition)) {
+    // A kind outside the contract would be points settlement silently never counts.
+    assertInvariant(isTransferKind(total.kind), `the ledger's totals name transfer kinds of the contract, not ${total.kind}`);
+    const settlement = SETTLEMENT_BY_TRANSFER[total.kind];
+    if (settlement) {
+      ledger.set(settlement.reconciledAs, ledger.get(settlement.reconciledAs)! + BigInt(settlement.sign) * BigInt(total.points));
+    }
+  }
+  const counted = (await dataSource.query(
+    `SELECT kind, sum(points)::text AS points FROM settlement_entries
+      WHERE occurred_at >= $1 AND occurred_at < $2 AND event_position <= $3 GROUP BY kind`,
+    [period.starts_at, period.ends_at, asOfEventPosition.toString()],
+  )) as { kind: EntryKind; points: string }[];
+  const settlement = new Map<ReconciledKind, bigint>(RECONCILED_KINDS.map((k) => [k, 0n]));
+  for (const row of counted) {
+    const entry = SETTLEMENT_BY_ENTRY.get(row.kind);
+    assertInvariant(entry, `settlement entries of kind ${row.kind} come from a transfer kind settlement counts`);
+    settlement.set(entry.reconciledAs, settlement.get(entry.reconciledAs)! + BigInt(entry.sign) * BigInt(row.points));
+  }
+  const lines = RECONCILED_KINDS.map((kind) => ({
+    kind,
+    ledgerPoints: ledger.get(kind)!,
+    settlementPoints: settlement.get(kind)!,
+    differencePoints: settlement.get(kind)! - ledger.get(kind)!,
+  }));
+
+  let accounts: Pick<PartnerAccount, 'issuedAmountMinor' | 'reversedAmountMinor' | 'redeemedAmountMinor' | 'signedNetMinor' | 'currency'>[];
+  if (period.status === 'CLOSED') {
+    const statements = (await dataSource.query('SELECT * FROM settlement_statements WHERE period_id = $1', [period.id])) as StatementRow[];
+    accounts = statements.map((s) => ({
+      currency: s.currency,
+      issuedAmountMinor: BigInt(s.issued_amount_minor),
+      reversedAmountMinor: BigInt(s.reversed_amount_minor),
+      redeemedAmountMinor: BigInt(s.redeemed_amount_minor),
+      signedNetMinor: statementSignedNetMinor(s),
+    }));
+  } else {
+    const partners = (await dataSource.query('SELECT id FROM partners')) as { id: string }[];
+    const currencies = await settlementCurrencies(
+      dataSource.manager,
+      partners.map((p) => p.id),
+    );
+    accounts = await accountsFor(
+      dataSource.manager,
+      period.id,
+      [...currencies].map(([id, currency]) => ({ id, currency })),
+    );
+  }
+  const currencies = new Set(accounts.map((a) => a.currency));
+  if (currencies.size > 1)
+    throw badInput(`Partners settle in several currencies (${[...currencies].join(', ')}); the money view needs one`);
+  const total = (pick: (a: (typeof accounts)[number]) => bigint) => accounts.reduce((sum, a) => sum + pick(a), 0n);
+  const issuedLessReversedMinor = total((a) => a.issuedAmountMinor - a.reversedAmountMinor);
+  const redeemedMinor = total((a) => a.redeemedAmountMinor);
+  const partnerNetsMinor = total((a) => a.signedNetMinor);
+  const coalitionMarginMinor = issuedLessReversedMinor - redeemedMinor;
+  return {
+    period,
+    lines,
+    asOfEventPosition,
+    balanced: lines.every((l) => l.differencePoints === 0n) && coalitionMarginMinor === partnerNetsMinor,
+    issuedLessReversedMinor,
+    redeemedMinor,
+    coalitionMarginMinor,
+    partnerNetsMinor,
+    breakagePoints: settlement.get('BREAKAGE')!,
+  };
+}
+
+/** Points issued at one partner and redeemed at another in a period (negative for refunds). */
+export interface PointsFlowRow {
+  /** Null for points the operator granted. */
+  issuerPartnerId: string | null;
+  redeemerPartnerId: string;
+  points: string;
+}
+
+/**
+ * The period's flow matrix: for the operator all of it, for a partner the flows it is part of
+ * (as issuer or as redeemer), since what its customers spend elsewhere is its business too.
+ */
+export async function pointsFlows(dataSource: DataSource, caller: Caller, periodId: string): Promise<PointsFlowRow[]> {
+  const scope = partnerScope(caller, 'read points flows');
+  const period = await periodById(dataSource.manager, periodId);
+  return dataSource.query(
+    `SELECT issuer_partner_id AS "issuerPartnerId", redeemer_partner_id AS "redeemerPartnerId", sum(points)::text AS points
+       FROM settlement_flows WHERE period_id = $1 AND ($2::uuid IS NULL OR issuer_partner_id = $2 OR redeemer_partner_id = $2)
+      GROUP BY issuer_partner_id, redeemer_partner_id HAVING sum(points) <> 0
+      ORDER BY issuer_partner_id NULLS LAST, redeemer_partner_id`,
+    [period.id, scope],
+  );
+}
