@@ -60,7 +60,7 @@ export async function recordAudit(
   ]);
 }
 
-/** Records a write when the operator made it (docs/DESIGN.md: "every action audited"); other callers' writes are not audit events. */
+/** Records a write when the operator made it (docs/DESIGN.md, "Callers": each operator write is audited); other callers' writes are not audit events. */
 export async function auditOperatorAction(
   manager: EntityManager,
   caller: Caller,

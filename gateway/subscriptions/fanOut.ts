@@ -13,10 +13,30 @@ import type { SubgraphClient } from '../../shared/internalClient';
 
 const FEED_BATCH = 500;
 
+/** Listeners by key (a member, a partner); a key whose last listener leaves is forgotten. */
+class Listeners {
+  private readonly byKey = new Map<string, Set<() => void>>();
+
+  /** Adds a listener; returns the function that removes it. */
+  add(key: string, listener: () => void): () => void {
+    const set = this.byKey.get(key) ?? new Set();
+    set.add(listener);
+    this.byKey.set(key, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.byKey.delete(key);
+    };
+  }
+
+  wake(key: string): void {
+    for (const listener of this.byKey.get(key) ?? []) listener();
+  }
+}
+
 /** Follows the ledger's published events and tells subscribers which members had some. */
 export class LedgerWatcher {
   private position: bigint | null = null;
-  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly listeners = new Listeners();
   private readonly reader = coalesced(
     () => this.readNewEvents(),
     (error) => console.error(`[gateway] ledger watcher: ${(error as Error).message}`),
@@ -32,13 +52,7 @@ export class LedgerWatcher {
   /** Registers interest in a member; returns the function that ends it. */
   watch(memberId: string, onEvents: () => void): () => void {
     this.start();
-    const set = this.listeners.get(memberId) ?? new Set();
-    set.add(onEvents);
-    this.listeners.set(memberId, set);
-    return () => {
-      set.delete(onEvents);
-      if (set.size === 0) this.listeners.delete(memberId);
-    };
+    return this.listeners.add(memberId, onEvents);
   }
 
   private start(): void {
@@ -71,7 +85,7 @@ export class LedgerWatcher {
         this.position = BigInt(event.position);
         touched.add(event.memberId);
       }
-      for (const memberId of touched) for (const listener of this.listeners.get(memberId) ?? []) listener();
+      for (const memberId of touched) this.listeners.wake(memberId);
       if (ledgerEvents.length < FEED_BATCH) return;
     }
   }
@@ -87,7 +101,7 @@ export class LedgerWatcher {
 
 /** Tells position subscribers when settlement signals that their partner's position moved. */
 export class PositionWatcher {
-  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly listeners = new Listeners();
   private unsubscribe: Promise<() => Promise<void>> | null = null;
 
   constructor(private readonly bus: EventBus) {}
@@ -101,15 +115,9 @@ export class PositionWatcher {
         return;
       }
       if (!Array.isArray(partnerIds)) return;
-      for (const id of partnerIds) for (const listener of this.listeners.get(String(id)) ?? []) listener();
+      for (const id of partnerIds) this.listeners.wake(String(id));
     });
-    const set = this.listeners.get(partnerId) ?? new Set();
-    set.add(onChange);
-    this.listeners.set(partnerId, set);
-    return () => {
-      set.delete(onChange);
-      if (set.size === 0) this.listeners.delete(partnerId);
-    };
+    return this.listeners.add(partnerId, onChange);
   }
 
   async stop(): Promise<void> {

@@ -6,8 +6,9 @@ import type { PartnerCategory } from './entities';
 import { periodById, type PeriodRow } from './periods';
 
 /**
- * Anonymised analytics for partners (docs/DESIGN.md, "Callers": "Partners must not see each other's customers,
- * yet benefit from anonymised coalition-wide insight"). How it stays anonymous in fact:
+ * Anonymised analytics for partners: coalition-wide insight without one partner seeing another's
+ * customers (docs/DESIGN.md, "Money and settlement rules", points flows and analytics). How it
+ * stays anonymous in fact:
  *
  * 1. Fixed, coarse dimensions only: partner category x closed settlement period. There are no
  *    free filters, so two answers can differ only by whole cells, never by one member.
