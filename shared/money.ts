@@ -1,3 +1,4 @@
+import { code as iso4217 } from 'currency-codes';
 import { badInput } from './errors';
 
 /**
@@ -6,14 +7,42 @@ import { badInput } from './errors';
  */
 export const MICROS_PER_UNIT = 1_000_000n;
 
-/** Digits after the decimal point of an ISO 4217 currency (2 for EUR, 0 for JPY), from ICU. */
+/**
+ * ISO 4217's entries with no minor unit ("N.A." in its list): precious metals, bond units, SDR,
+ * the testing code and XXX, "no currency involved". They are codes, not money a contract can be
+ * settled in; the currency-codes package records their minor unit as 0.
+ */
+const NOT_SETTLEMENT_CURRENCIES: ReadonlySet<string> = new Set([
+  'XAG',
+  'XAU',
+  'XBA',
+  'XBB',
+  'XBC',
+  'XBD',
+  'XDR',
+  'XPD',
+  'XPT',
+  'XSU',
+  'XTS',
+  'XUA',
+  'XXX',
+]);
+
+/**
+ * Digits after the decimal point of an ISO 4217 currency (JPY 0, EUR 2, KWD 3), from ISO's own list
+ * (the currency-codes package); a code not on the list is BAD_USER_INPUT.
+ */
 export function currencyExponent(currency: string): number {
-  if (!/^[A-Z]{3}$/.test(currency)) throw badInput(`"${currency}" is not an ISO 4217 currency code`);
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    throw badInput(`"${currency}" is not an ISO 4217 currency code`);
-  }
+  const entry = /^[A-Z]{3}$/.test(currency) ? iso4217(currency) : undefined;
+  if (!entry) throw badInput(`"${currency}" is not an ISO 4217 currency code`);
+  return entry.digits;
+}
+
+/** A currency a contract may be in: on the ISO 4217 list and with a minor unit (not XXX, XAU...). */
+export function checkSettlementCurrency(currency: string): string {
+  currencyExponent(currency);
+  if (NOT_SETTLEMENT_CURRENCIES.has(currency)) throw badInput(`${currency} is an ISO 4217 code but not a currency contracts settle in`);
+  return currency;
 }
 
 /** numerator / denominator rounded to the nearest integer, ties to the even neighbour. */

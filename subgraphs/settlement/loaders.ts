@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
 import { ContractRow, PartnerRow } from './entities';
 import type { PeriodLength } from './periods';
-import { accountsFor, currentPeriod, type PartnerPositionView } from './statements';
+import { accountsFor, currentPeriod, settlementCurrencies, type PartnerPositionView } from './statements';
 
 /**
  * Per-request batch loaders (contract in shared/loaders.ts): the gateway's `_entities` call for a
@@ -35,14 +35,13 @@ export function createSettlementLoaders(dataSource: DataSource, periodLength: Pe
     currentContract,
     position: new DataLoader(async (partnerIds) => {
       const period = await currentPeriod(dataSource, periodLength);
-      const contracts = await currentContract.loadMany(partnerIds);
+      // A partner settles in the currency of its contracts (one for all), even before the first takes
+      // effect; 'XXX' (ISO 4217: no currency involved) only for a partner that has none yet.
+      const currencies = await settlementCurrencies(dataSource.manager, partnerIds);
       const accounts = await accountsFor(
         dataSource.manager,
         period.id,
-        partnerIds.map((id, i) => {
-          const contract = contracts[i];
-          return { id, currency: contract && !(contract instanceof Error) ? contract.currency : 'XXX' };
-        }),
+        partnerIds.map((id) => ({ id, currency: currencies.get(id) ?? 'XXX' })),
       );
       return accounts.map((account) => ({ ...account, period }));
     }),

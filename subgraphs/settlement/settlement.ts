@@ -5,7 +5,7 @@ import { auditOperatorAction } from '../../shared/audit';
 import { badInput, notFound } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { callerActor, type Caller } from '../../shared/identity';
-import { currencyExponent } from '../../shared/money';
+import { checkSettlementCurrency } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
 import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } from './entities';
 
@@ -153,7 +153,7 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
   ] as const) {
     if (!Number.isInteger(value) || value < 0 || value > max) throw badInput(`${field} must be a whole number from 0 to ${max}`);
   }
-  currencyExponent(input.currency);
+  checkSettlementCurrency(input.currency);
   const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : null;
   if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) throw badInput('effectiveFrom is not a valid instant');
   const request = { ...input, partnerId, effectiveFrom: effectiveFrom?.toISOString() ?? null, idempotencyKey: undefined };
@@ -168,8 +168,26 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
         .where('p.id = :partnerId', { partnerId })
         .getOne();
       if (!partner) throw notFound(`No partner with id ${partnerId}`);
-      const from = effectiveFrom ?? new Date();
-      if (from.getTime() < Date.now() - 1000) throw badInput('effectiveFrom must not be in the past: counted events keep their prices');
+      // Counted events keep their prices: a contract takes effect now or later, and after every event
+      // already counted for the partner (whose clock may run ahead of this one), never back-dated.
+      const nowMs = Date.now();
+      const from = effectiveFrom ?? new Date(nowMs);
+      if (from.getTime() < nowMs) throw badInput('effectiveFrom must not be in the past: counted events keep their prices');
+      const [latest] = (await manager.query(
+        'SELECT occurred_at FROM settlement_entries WHERE partner_id = $1 ORDER BY occurred_at DESC LIMIT 1',
+        [partnerId],
+      )) as { occurred_at: Date }[];
+      if (latest && from.getTime() <= latest.occurred_at.getTime()) {
+        throw badInput(
+          `effectiveFrom must be after ${latest.occurred_at.toISOString()}, the latest event already counted for the partner at its current prices`,
+        );
+      }
+      const [sameStart] = (await manager.query('SELECT id FROM contracts WHERE partner_id = $1 AND effective_from = $2', [
+        partnerId,
+        from,
+      ])) as { id: string }[];
+      if (sameStart)
+        throw badInput(`The partner already has a contract taking effect at ${from.toISOString()}; give another effectiveFrom`);
       const [other] = (await manager.query('SELECT currency FROM contracts WHERE partner_id = $1 AND currency <> $2 LIMIT 1', [
         partnerId,
         input.currency,

@@ -363,3 +363,84 @@ describe('flows and access', () => {
     expect(code(await gql(CLOSE, { id: period.id }, lumiere))).toBe('FORBIDDEN');
   });
 });
+
+describe('contracts, as an audit found them', () => {
+  const register = async () => {
+    const suffix = randomUUID().slice(0, 8);
+    return dataOf(
+      await gql(
+        REGISTER,
+        {
+          input: {
+            code: `audit-${suffix}`,
+            name: `Audit ${suffix}`,
+            programName: 'Test',
+            category: 'GROCER',
+            idempotencyKey: randomUUID(),
+          },
+        },
+        OPERATOR,
+      ),
+    ).registerPartner.id as string;
+  };
+  const contract = (partnerId: string, overrides: Record<string, unknown>) =>
+    gql(
+      CONTRACT,
+      {
+        input: {
+          partnerId,
+          earnRateMilliPointsPerUnit: 1000,
+          issuePriceMicrosPerPoint: 9000,
+          redemptionValueMicrosPerPoint: 7000,
+          currency: 'EUR',
+          idempotencyKey: randomUUID(),
+          ...overrides,
+        },
+      },
+      OPERATOR,
+    );
+
+  it('refuses a second contract with the same effectiveFrom as bad input, not an internal error', async () => {
+    const partnerId = await register();
+    const effectiveFrom = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    expect((await contract(partnerId, { effectiveFrom })).errors).toBeUndefined();
+    const second = await contract(partnerId, { effectiveFrom, issuePriceMicrosPerPoint: 9100 });
+    expect(code(second)).toBe('BAD_USER_INPUT');
+    expect(second.errors?.[0]?.message).toContain('already has a contract taking effect');
+  });
+
+  it('refuses an effectiveFrom even a moment in the past, after events were counted at the old prices', async () => {
+    const partnerId = await newPartner(9000, 7000);
+    const memberId = await enrollAt(partnerId);
+    await earn(partnerId, memberId, 1000);
+    const position = `query($id: ID!) { partner(id: $id) { position { pointsIssued } } }`;
+    await eventually(
+      async () => dataOf(await gql(position, { id: partnerId }, OPERATOR)).partner.position.pointsIssued,
+      (points) => points === '10',
+    );
+    const moments = await contract(partnerId, { effectiveFrom: new Date(Date.now() - 500).toISOString(), issuePriceMicrosPerPoint: 1 });
+    expect(code(moments)).toBe('BAD_USER_INPUT');
+    const { partner } = dataOf(
+      await gql(`query($id: ID!) { partner(id: $id) { contracts { issuePriceMicrosPerPoint } } }`, { id: partnerId }, OPERATOR),
+    );
+    expect(partner.contracts).toEqual([{ issuePriceMicrosPerPoint: 9000 }]); // nothing written
+  });
+
+  it('accepts only ISO 4217 currencies that have a minor unit', async () => {
+    const partnerId = await register();
+    expect(code(await contract(partnerId, { currency: 'ZZZ' }))).toBe('BAD_USER_INPUT');
+    expect(code(await contract(partnerId, { currency: 'XXX' }))).toBe('BAD_USER_INPUT');
+    expect(code(await contract(partnerId, { currency: 'XAU' }))).toBe('BAD_USER_INPUT');
+    expect((await contract(partnerId, { currency: 'KWD' })).errors).toBeUndefined();
+  });
+
+  it('shows the position of a partner whose only contract starts later in that contract’s currency', async () => {
+    const partnerId = await register();
+    const effectiveFrom = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    expect((await contract(partnerId, { currency: 'JPY', effectiveFrom })).errors).toBeUndefined();
+    const { partner } = dataOf(
+      await gql(`query($id: ID!) { partner(id: $id) { position { currency netAmountMinor } } }`, { id: partnerId }, OPERATOR),
+    );
+    expect(partner.position).toEqual({ currency: 'JPY', netAmountMinor: '0' });
+  });
+});

@@ -1,4 +1,4 @@
-import { currencyExponent, divideHalfEven, pointsToMinor } from '../../shared/money';
+import { checkSettlementCurrency, currencyExponent, divideHalfEven, pointsToMinor } from '../../shared/money';
 import { pointsForPurchase } from '../../subgraphs/members/earning';
 import { tierFor } from '../../subgraphs/members/tiers';
 import { signCaller, verifyCaller } from '../../shared/identity';
@@ -18,6 +18,11 @@ describe('money arithmetic', () => {
     expect(pointsToMinor(100n, 1_500_000n, 'JPY')).toBe(150n); // JPY has no minor unit
     expect(currencyExponent('EUR')).toBe(2);
     expect(() => currencyExponent('euro')).toThrow(/ISO 4217/);
+    // ISO 4217's own minor units, not a guess for any three letters.
+    expect(['JPY', 'EUR', 'KWD', 'CLF'].map(currencyExponent)).toEqual([0, 2, 3, 4]);
+    expect(() => currencyExponent('ZZZ')).toThrow(/ISO 4217/);
+    expect(() => checkSettlementCurrency('XXX')).toThrow(/not a currency contracts settle in/);
+    expect(checkSettlementCurrency('KWD')).toBe('KWD');
   });
 });
 

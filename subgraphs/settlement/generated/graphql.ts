@@ -525,11 +525,11 @@ export type RegisterPartnerInput = {
 
 /** A contract for a partner, taking effect at a future instant (or now). */
 export type SetPartnerContractInput = {
-  /** ISO 4217 code; a partner keeps one currency. */
+  /** ISO 4217 code of a currency with a minor unit (not XXX, XAU and the like); a partner keeps one currency. */
   currency: Scalars['String']['input'];
   /** Points per major currency unit, in thousandths: 0 to 100000. */
   earnRateMilliPointsPerUnit: Scalars['Int']['input'];
-  /** When it takes effect: now or later (a past date would reprice events already counted). Now when omitted. */
+  /** When it takes effect: now or later, and after the latest event already counted for the partner (a past date would reprice events already counted); no two contracts of a partner share it. Now when omitted. */
   effectiveFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /**
    * Key that makes a retry safe: the same key with the same input returns the first result; the
