@@ -73,6 +73,12 @@ export interface BalanceChangedPayload {
   reservedDelta: number;
   /** For points spent at a partner or given back to it: which partners' customers earned them. */
   origins?: PointsOrigin[];
+  /**
+   * For a transfer that undoes an earlier one (a refund's REVERSAL or CLAWBACK of an earn, the
+   * REDEEM_REFUND of a cancelled redemption): when the event it undoes happened, as an ISO instant.
+   * Settlement prices it with the contract in force then, exactly like the event it reverses.
+   */
+  reversesEventAt?: string;
   balance: MemberBalances;
 }
 
@@ -111,7 +117,8 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         (p.partnerId === null || p.partnerId === undefined || typeof p.partnerId === 'string') &&
         typeof p.balance === 'object' &&
         p.balance !== null &&
-        (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))),
+        (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))) &&
+        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))),
       `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };

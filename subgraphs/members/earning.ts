@@ -295,6 +295,8 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
       partnerId: earn.partner_id,
       reference,
       createdBy: callerActor(caller),
+      // Priced like the points' issuance: the posting of a pending earn, or the earn itself.
+      reverses: earn.settle_transfer_id ?? earn.transfer_id,
     };
     if (reversed > 0) {
       const { transferId } = await post(manager, {

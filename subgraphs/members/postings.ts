@@ -71,6 +71,8 @@ export interface Posting {
    * back to those lots (so they keep their expiry dates), and a redemption reports their origins.
    */
   reservedLots?: readonly Omit<LotTake, 'expiresAt'>[];
+  /** A transfer that undoes an earlier one: the earlier transfer, whose event settlement prices this one like. */
+  reverses?: string;
 }
 
 export interface Posted {
@@ -129,6 +131,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   const origins = spentAt ? originsOf(takes.length > 0 ? takes : (posting.reservedLots ?? [])) : undefined;
   if (spentAt) assertInvariant(sumOf(origins!) === points, `the origins of a ${kind} add up to its ${points} points`);
 
+  const reversesEventAt = posting.reverses ? await eventTimeOf(manager, posting.reverses) : undefined;
   for (const memberId of memberIds) {
     const delta = (account: AccountKind) =>
       (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
@@ -148,6 +151,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           pendingDelta: delta('MEMBER_PENDING'),
           reservedDelta: delta('MEMBER_RESERVED'),
           ...(origins ? { origins } : {}),
+          ...(reversesEventAt ? { reversesEventAt } : {}),
           balance,
         },
       },
@@ -360,6 +364,15 @@ async function checkedBalances(manager: EntityManager, memberId: string): Promis
   );
   assertInvariant(row.pending >= 0 && row.reserved >= 0, `member ${memberId}'s pending and reserved points are not negative`);
   return { availablePoints: row.available, pendingPoints: row.pending, reservedPoints: row.reserved };
+}
+
+/** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by). */
+async function eventTimeOf(manager: EntityManager, transferId: string): Promise<string> {
+  const [row] = (await manager.query('SELECT occurred_at FROM outbox_events WHERE transfer_id = $1 ORDER BY occurred_at LIMIT 1', [
+    transferId,
+  ])) as { occurred_at: Date }[];
+  assertInvariant(row, `the transfer ${transferId} a reversal undoes has its event`);
+  return row.occurred_at.toISOString();
 }
 
 /**

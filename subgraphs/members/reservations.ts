@@ -183,6 +183,8 @@ export async function refundReservation(deps: LedgerDeps, caller: Caller, reserv
       from: redemptionAccount(reservation.partnerId),
       to: memberAccount(reservation.memberId),
       createdBy: callerActor(caller),
+      // Given back at the value the redemption was paid at.
+      reverses: reservation.settleTransferId!,
     });
     await manager.query(`UPDATE reservations SET status = 'REFUNDED', refund_transfer_id = $2 WHERE id = $1`, [reservation.id, transferId]);
     return reservation.id;

@@ -130,8 +130,11 @@ async function countEvent(
   if (kind !== 'BREAKAGE') {
     partnerId = payload.partnerId;
     assertInvariant(partnerId, `event ${event.id} (${payload.kind}) names the partner it happened at`);
-    contract = await contractInForce(manager, partnerId, occurredAt);
-    assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} happened`);
+    // A reversal is priced exactly like the event it reverses, whatever contract is in force later
+    // (events written before reversals said so are priced as of their own time).
+    const pricedAt = payload.reversesEventAt ? new Date(payload.reversesEventAt) : occurredAt;
+    contract = await contractInForce(manager, partnerId, pricedAt);
+    assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} (or the one it reverses) happened`);
   }
   const priceMicrosPerPoint = !contract
     ? 0

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
 import { DEMO_REWARDS } from '../../shared/demo';
-import { eventually } from '../support/helpers';
+import { eventually, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 
 /**
@@ -424,6 +424,79 @@ describe('contracts, as an audit found them', () => {
       await gql(`query($id: ID!) { partner(id: $id) { contracts { issuePriceMicrosPerPoint } } }`, { id: partnerId }, OPERATOR),
     );
     expect(partner.contracts).toEqual([{ issuePriceMicrosPerPoint: 9000 }]); // nothing written
+  });
+
+  it('prices a refund and a cancelled redemption exactly like what they reverse, after the contract changed', async () => {
+    const partnerId = await newPartner(9000, 7000);
+    const memberId = await enrollAt(partnerId);
+    const earned = await earn(partnerId, memberId, 1000); // 10 points at 9000 micros: 9 cents
+    const reward = dataOf(
+      await gql(
+        `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
+        {
+          input: {
+            partnerId,
+            title: 'Audit reward',
+            description: 'Redeemed, then cancelled.',
+            kind: 'FREE_ITEM',
+            category: 'audit',
+            pointsCost: 4,
+            idempotencyKey: randomUUID(),
+          },
+        },
+        OPERATOR,
+      ),
+    ).createReward;
+    const redemption = dataOf(
+      await gql(
+        `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`,
+        { m: memberId, r: reward.id, k: randomUUID() },
+        OPERATOR,
+      ),
+    ).redeemReward;
+    expect(redemption.status).toBe('ISSUED'); // 4 points at 7000 micros
+    const POSITION = `query($id: ID!) { partner(id: $id) { position {
+      pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor netAmountMinor } } }`;
+    const position = async () => dataOf(await gql(POSITION, { id: partnerId }, OPERATOR)).partner.position;
+    await eventually(position, (p) => p.pointsIssued === '10' && p.pointsRedeemed === '4');
+
+    const newPrices = new Date(Date.now() + 1_500);
+    const changed = await gql(
+      CONTRACT,
+      {
+        input: {
+          partnerId,
+          earnRateMilliPointsPerUnit: 1000,
+          issuePriceMicrosPerPoint: 20_000,
+          redemptionValueMicrosPerPoint: 15_000,
+          currency: 'EUR',
+          effectiveFrom: newPrices.toISOString(),
+          idempotencyKey: randomUUID(),
+        },
+      },
+      OPERATOR,
+    );
+    expect(changed.errors).toBeUndefined();
+    await waitUntilPast(newPrices);
+
+    expect(
+      dataOf(await gql(`mutation($id: ID!) { cancelRedemption(redemptionId: $id) { status } }`, { id: redemption.id }, OPERATOR))
+        .cancelRedemption.status,
+    ).toBe('CANCELLED');
+    const refund = { earnId: earned.id, reference: 'audit refund', idempotencyKey: randomUUID() };
+    expect(dataOf(await gql(REVERSE, { input: refund }, OPERATOR)).reverseEarn.pointsReversed).toBe(10);
+
+    // At the new prices the reversal would be 20 cents, and the cancellation would give back 6 cents
+    // of a 2.8-cent redemption (redeemed -3).
+    expect(await eventually(position, (p) => p.pointsReversed === '10' && p.pointsRedeemed === '0')).toEqual({
+      pointsIssued: '10',
+      issuedAmountMinor: '9',
+      pointsReversed: '10',
+      reversedAmountMinor: '9',
+      pointsRedeemed: '0',
+      redeemedAmountMinor: '0',
+      netAmountMinor: '0',
+    });
   });
 
   it('accepts only ISO 4217 currencies that have a minor unit', async () => {
