@@ -23,6 +23,12 @@ import { adjustmentAccount, lockMember, lockMembers, memberAccount, post, redemp
  */
 
 export const MAX_ADJUSTMENT_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000;
+/**
+ * Most a burn may be worth, in minor units: what the graph's `PointsBurn.valueMinor` (an Int) can
+ * answer. Checked before anything is written, so no burn commits and then fails to answer (in a
+ * three-decimal currency a large burn at a high redemption value would pass 2^31).
+ */
+export const MAX_BURN_VALUE_MINOR = 2_147_483_647n;
 
 export interface BurnInput {
   memberId: string;
@@ -52,6 +58,12 @@ export async function burnPoints(
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot take points');
+  const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
+  if (valueMinor > MAX_BURN_VALUE_MINOR) {
+    throw badInput(
+      `The points are worth ${valueMinor} minor units of ${terms.currency}; a burn may be worth at most ${MAX_BURN_VALUE_MINOR}`,
+    );
+  }
   const request = { memberId, partnerId, points: input.points, reference };
   return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     await lockMember(manager, memberId);
@@ -64,7 +76,6 @@ export async function burnPoints(
       reference,
       createdBy: callerActor(caller),
     });
-    const valueMinor = pointsToMinor(BigInt(input.points), BigInt(terms.redemptionValueMicrosPerPoint), terms.currency);
     await auditOperatorAction(manager, caller, 'burnPoints', transferId, { memberId, partnerId, points: input.points });
     return { transferId, valueMinor: Number(valueMinor), currency: terms.currency };
   });

@@ -499,6 +499,30 @@ describe('contracts, as an audit found them', () => {
     });
   });
 
+  it('refuses, before writing, a burn worth more than the graph can answer, and answers every burn it commits', async () => {
+    const partnerId = await register();
+    expect((await contract(partnerId, { currency: 'KWD', redemptionValueMicrosPerPoint: 1_000_000 })).errors).toBeUndefined();
+    const memberId = await enrollAt(partnerId);
+    dataOf(
+      await gql(
+        `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+        { input: { memberId, points: 5_000_000, reason: 'audit', idempotencyKey: randomUUID() } },
+        OPERATOR,
+      ),
+    );
+    const burnOf = (points: number, idempotencyKey = randomUUID()) =>
+      gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey } }, OPERATOR);
+    // 2,200,000 points at 1 KWD each are 2,200,000,000 fils: over 2^31 - 1.
+    const tooMuch = await burnOf(2_200_000);
+    expect(code(tooMuch)).toBe('BAD_USER_INPUT');
+    const balance = `query($id: ID!) { member(id: $id) { balance { availablePoints } } }`;
+    expect(dataOf(await gql(balance, { id: memberId }, OPERATOR)).member.balance.availablePoints).toBe(5_000_000);
+    const key = randomUUID();
+    expect(dataOf(await burnOf(2_000_000, key)).burnPoints.valueMinor).toBe(2_000_000_000);
+    expect(dataOf(await burnOf(2_000_000, key)).burnPoints.valueMinor).toBe(2_000_000_000); // the retry answers too
+    expect(dataOf(await gql(balance, { id: memberId }, OPERATOR)).member.balance.availablePoints).toBe(3_000_000);
+  });
+
   it('accepts only ISO 4217 currencies that have a minor unit', async () => {
     const partnerId = await register();
     expect(code(await contract(partnerId, { currency: 'ZZZ' }))).toBe('BAD_USER_INPUT');

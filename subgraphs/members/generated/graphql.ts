@@ -566,7 +566,7 @@ export type PointsBurn = {
   currency: Scalars['String']['output'];
   /** The BURN transfer. */
   transfer: LedgerTransfer;
-  /** What the points are worth at the partner under its contract (its redemption value), in minor units, rounded half to even. */
+  /** What the points are worth at the partner under its contract (its redemption value), in minor units, rounded half to even. At most 2147483647: a burn worth more is refused (BAD_USER_INPUT) before anything is written. */
   valueMinor: Scalars['Int']['output'];
 };
 
