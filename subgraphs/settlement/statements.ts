@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { partnerScope, requireOperator, requirePartnerItselfOrOperator } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
@@ -175,10 +176,15 @@ export async function listPeriods(
 // ---------------------------------------------------------------------------------------------
 // Closing a period
 
+/** How long a close waits for the ledger feed to catch up before it closes without it. */
+export const CLOSE_CATCH_UP_TIMEOUT_MS = 3_000;
+
 /**
  * Closes a period and freezes one statement per partner. First the feed catches up (`catchUp`), so
- * events published so far land in their own period; if the ledger cannot be reached the close goes
- * on, and what it could not read arrives later, booked late. Then, under the periods lock (no event is
+ * events published so far land in their own period; if the ledger cannot be reached, or does not
+ * answer within CLOSE_CATCH_UP_TIMEOUT_MS, the close goes on at once, and what it could not read
+ * arrives later, booked late. One behaviour: the close completes (well within the gateway's
+ * subgraph timeout, so its caller never sees an error for a close that then happens anyway). Then, under the periods lock (no event is
  * booked meanwhile): the period ends at `closeAt` (entries that happened after it move to the next
  * period, which starts there), becomes CLOSED, and its statements are written. Later arrivals from
  * before `closeAt` are booked late in the next open period.
@@ -194,7 +200,14 @@ export async function closePeriod(
   const periodId = checkId(input.periodId, 'periodId');
   const requestedClose = input.closeAt ? new Date(input.closeAt) : null;
   if (requestedClose && Number.isNaN(requestedClose.getTime())) throw badInput('closeAt is not a valid instant');
-  await catchUp().catch((error: Error) => console.error(`[settlement] closing without catching up: ${error.message}`));
+  const caughtUp = await Promise.race([
+    catchUp().then(
+      () => 'caught up',
+      (error: Error) => `the ledger did not answer (${error.message})`,
+    ),
+    delay(CLOSE_CATCH_UP_TIMEOUT_MS, `the ledger did not answer within ${CLOSE_CATCH_UP_TIMEOUT_MS} ms`, { ref: false }),
+  ]);
+  if (caughtUp !== 'caught up') console.error(`[settlement] closing without catching up: ${caughtUp}; what it missed is booked late`);
   await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
     const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [

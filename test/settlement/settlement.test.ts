@@ -541,3 +541,24 @@ describe('contracts, as an audit found them', () => {
     expect(partner.position).toEqual({ currency: 'JPY', netAmountMinor: '0' });
   });
 });
+
+describe('closing while the ledger does not answer', () => {
+  it('closes at once when the ledger does not answer, and never answers an error for a close that then happens', async () => {
+    const partnerId = await newPartner(9000, 7000);
+    const memberId = await enrollAt(partnerId);
+    await earn(partnerId, memberId, 1000);
+    const period = await openPeriod();
+    const members = isolated.stack.pidOf('members');
+    process.kill(members, 'SIGSTOP'); // holds connections open without answering: the worst case for a caller
+    let closed;
+    try {
+      closed = await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR);
+    } finally {
+      process.kill(members, 'SIGCONT');
+    }
+    expect(closed.errors).toBeUndefined();
+    expect(closed.data.closeSettlementPeriod.status).toBe('CLOSED');
+    // Once the ledger answers again, the same request is refused as what it is: the period is closed.
+    expect(code(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR))).toBe('PERIOD_CLOSED');
+  });
+});
