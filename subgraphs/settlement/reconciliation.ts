@@ -22,16 +22,35 @@ import { accountsFor, settlementCurrencies, statementSignedNetMinor, type Partne
 
 const isTransferKind = (kind: string): kind is TransferKind => (TRANSFER_KINDS as readonly string[]).includes(kind);
 
+/** The coalition's money in one currency for one period, in its minor units. */
+export interface ReconciliationMoney {
+  currency: string;
+  issuedLessReversedMinor: bigint;
+  redeemedMinor: bigint;
+  coalitionMarginMinor: bigint;
+  partnerNetsMinor: bigint;
+}
+
 export interface ReconciliationView {
   period: PeriodRow;
   lines: { kind: ReconciledKind; ledgerPoints: bigint; settlementPoints: bigint; differencePoints: bigint }[];
   balanced: boolean;
   asOfEventPosition: bigint;
-  issuedLessReversedMinor: bigint;
-  redeemedMinor: bigint;
-  coalitionMarginMinor: bigint;
-  partnerNetsMinor: bigint;
+  /** One entry per currency partners settled anything in during the period, by currency code. */
+  money: ReconciliationMoney[];
   breakagePoints: bigint;
+}
+
+/**
+ * The period's money as one figure set, for the fields that predate several currencies: zeros for
+ * a period without money, the one currency's figures, and BAD_USER_INPUT when there are several
+ * (money has them apart; amounts in different currencies never add up).
+ */
+export function singleCurrencyMoney(view: ReconciliationView): Omit<ReconciliationMoney, 'currency'> {
+  if (view.money.length > 1) {
+    throw badInput(`Partners settled in several currencies this period (${view.money.map((m) => m.currency).join(', ')}); read money`);
+  }
+  return view.money[0] ?? { issuedLessReversedMinor: 0n, redeemedMinor: 0n, coalitionMarginMinor: 0n, partnerNetsMinor: 0n };
 }
 
 /**
@@ -102,23 +121,33 @@ export async function reconcile(
       [...currencies].map(([id, currency]) => ({ id, currency })),
     );
   }
-  const currencies = new Set(accounts.map((a) => a.currency));
-  if (currencies.size > 1)
-    throw badInput(`Partners settle in several currencies (${[...currencies].join(', ')}); the money view needs one`);
-  const total = (pick: (a: (typeof accounts)[number]) => bigint) => accounts.reduce((sum, a) => sum + pick(a), 0n);
-  const issuedLessReversedMinor = total((a) => a.issuedAmountMinor - a.reversedAmountMinor);
-  const redeemedMinor = total((a) => a.redeemedAmountMinor);
-  const partnerNetsMinor = total((a) => a.signedNetMinor);
-  const coalitionMarginMinor = issuedLessReversedMinor - redeemedMinor;
+  // Points reconcile whatever the currencies; money reconciles per currency, over the partners that
+  // settled anything in the period (an idle partner's currency is no reason to refuse a period).
+  const byCurrency = new Map<string, typeof accounts>();
+  for (const account of accounts) {
+    if (account.issuedAmountMinor === 0n && account.reversedAmountMinor === 0n && account.redeemedAmountMinor === 0n) continue;
+    byCurrency.set(account.currency, [...(byCurrency.get(account.currency) ?? []), account]);
+  }
+  const money = [...byCurrency]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, inCurrency]): ReconciliationMoney => {
+      const total = (pick: (a: (typeof accounts)[number]) => bigint) => inCurrency.reduce((sum, a) => sum + pick(a), 0n);
+      const issuedLessReversedMinor = total((a) => a.issuedAmountMinor - a.reversedAmountMinor);
+      const redeemedMinor = total((a) => a.redeemedAmountMinor);
+      return {
+        currency,
+        issuedLessReversedMinor,
+        redeemedMinor,
+        coalitionMarginMinor: issuedLessReversedMinor - redeemedMinor,
+        partnerNetsMinor: total((a) => a.signedNetMinor),
+      };
+    });
   return {
     period,
     lines,
     asOfEventPosition,
-    balanced: lines.every((l) => l.differencePoints === 0n) && coalitionMarginMinor === partnerNetsMinor,
-    issuedLessReversedMinor,
-    redeemedMinor,
-    coalitionMarginMinor,
-    partnerNetsMinor,
+    balanced: lines.every((l) => l.differencePoints === 0n) && money.every((m) => m.coalitionMarginMinor === m.partnerNetsMinor),
+    money,
     breakagePoints: settlement.get('BREAKAGE')!,
   };
 }

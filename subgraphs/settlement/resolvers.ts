@@ -7,7 +7,7 @@ import { auditLog } from './audit';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { periodById } from './periods';
-import { pointsFlows, reconcile } from './reconciliation';
+import { pointsFlows, reconcile, singleCurrencyMoney } from './reconciliation';
 import { contractsOf, currentContractOf, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
 import { closePeriod, listPeriods, positionOf, statementById, statementCsv, statementJson, statementsOf } from './statements';
 
@@ -116,6 +116,12 @@ export const resolvers: Resolvers = {
   },
   AuditEntry: {
     details: (entry) => JSON.stringify(entry.details),
+  },
+  Reconciliation: {
+    issuedLessReversedMinor: (view) => singleCurrencyMoney(view).issuedLessReversedMinor,
+    redeemedMinor: (view) => singleCurrencyMoney(view).redeemedMinor,
+    coalitionMarginMinor: (view) => singleCurrencyMoney(view).coalitionMarginMinor,
+    partnerNetsMinor: (view) => singleCurrencyMoney(view).partnerNetsMinor,
   },
   PointsFlow: {
     issuer: (flow, _args, { loaders }) => (flow.issuerPartnerId ? loaders.partner.load(flow.issuerPartnerId) : null),

@@ -540,6 +540,30 @@ describe('contracts, as an audit found them', () => {
     );
     expect(partner.position).toEqual({ currency: 'JPY', netAmountMinor: '0' });
   });
+
+  it('reconciles points whatever the currencies, and money per currency', async () => {
+    // The open period holds EUR partners' activity and the KWD burn above.
+    const period = await openPeriod();
+    const MONEY = `query($id: ID!) { reconciliation(periodId: $id) {
+      balanced lines { kind differencePoints } money { currency issuedLessReversedMinor redeemedMinor coalitionMarginMinor partnerNetsMinor } } }`;
+    const view = await eventually(
+      async () => dataOf(await gql(MONEY, { id: period.id }, OPERATOR)).reconciliation,
+      (v) => v.balanced,
+    );
+    expect(view.lines.every((line: { differencePoints: string }) => line.differencePoints === '0')).toBe(true);
+    expect(view.money.map((m: { currency: string }) => m.currency)).toEqual(['EUR', 'KWD']);
+    const kwd = view.money.find((m: { currency: string }) => m.currency === 'KWD');
+    expect(kwd).toEqual({
+      currency: 'KWD',
+      issuedLessReversedMinor: '0',
+      redeemedMinor: '2000000000',
+      coalitionMarginMinor: '-2000000000',
+      partnerNetsMinor: '-2000000000',
+    });
+    // The single-currency figures cannot add fils to cents: refused, and said why.
+    const mixed = await gql(`query($id: ID!) { reconciliation(periodId: $id) { redeemedMinor } }`, { id: period.id }, OPERATOR);
+    expect(code(mixed)).toBe('BAD_USER_INPUT');
+  });
 });
 
 describe('closing while the ledger does not answer', () => {

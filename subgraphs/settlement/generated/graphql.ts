@@ -482,17 +482,31 @@ export type Reconciliation = {
   balanced: Scalars['Boolean']['output'];
   /** Points that expired in the period: the coalition keeps what was paid for them. */
   breakagePoints: Scalars['Long']['output'];
-  /** The coalition's margin: what partners paid less what it paid out, equal to the sum of partner nets (signed), in minor units. */
+  /**
+   * The single currency's coalitionMarginMinor (0 without money); BAD_USER_INPUT when the period has several currencies.
+   * @deprecated Partners may settle in several currencies: read money.
+   */
   coalitionMarginMinor: Scalars['Long']['output'];
-  /** Money partners owe for points issued, less reversals, summed over partner statements (or positions), in minor units of the coalition currency. */
+  /**
+   * The single currency's issuedLessReversedMinor (0 without money); BAD_USER_INPUT when the period has several currencies.
+   * @deprecated Partners may settle in several currencies: read money.
+   */
   issuedLessReversedMinor: Scalars['Long']['output'];
   /** One line per kind of movement. */
   lines: Array<ReconciliationLine>;
-  /** Sum of the partners' signed nets (positive: owed to the coalition), in minor units. */
+  /** The period's money, one entry per currency partners settled anything in (by currency code); empty for a period without money. Amounts in different currencies are never added up. */
+  money: Array<ReconciliationMoney>;
+  /**
+   * The single currency's partnerNetsMinor (0 without money); BAD_USER_INPUT when the period has several currencies.
+   * @deprecated Partners may settle in several currencies: read money.
+   */
   partnerNetsMinor: Scalars['Long']['output'];
   /** The period. */
   period: SettlementPeriod;
-  /** Money the coalition owes partners for redemptions, in minor units. */
+  /**
+   * The single currency's redeemedMinor (0 without money); BAD_USER_INPUT when the period has several currencies.
+   * @deprecated Partners may settle in several currencies: read money.
+   */
   redeemedMinor: Scalars['Long']['output'];
 };
 
@@ -507,6 +521,21 @@ export type ReconciliationLine = {
   ledgerPoints: Scalars['Long']['output'];
   /** Points settlement counted for the same events. */
   settlementPoints: Scalars['Long']['output'];
+};
+
+/** The coalition's money in one currency for one reconciled period, in that currency's minor units. */
+export type ReconciliationMoney = {
+  __typename?: 'ReconciliationMoney';
+  /** The coalition's margin: what partners paid less what it paid out; equal to partnerNetsMinor when the books balance. */
+  coalitionMarginMinor: Scalars['Long']['output'];
+  /** ISO 4217 code of the amounts. */
+  currency: Scalars['String']['output'];
+  /** Money partners owe for points issued, less reversals, summed over partner statements (or positions while the period is open). */
+  issuedLessReversedMinor: Scalars['Long']['output'];
+  /** Sum of the partners' signed nets (positive: owed to the coalition). */
+  partnerNetsMinor: Scalars['Long']['output'];
+  /** Money the coalition owes partners for redemptions. */
+  redeemedMinor: Scalars['Long']['output'];
 };
 
 /** A new partner of the coalition. */
@@ -776,6 +805,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reconciliation: ResolverTypeWrapper<ReconciliationView>;
   ReconciliationLine: ResolverTypeWrapper<ReconciliationLine>;
+  ReconciliationMoney: ResolverTypeWrapper<ReconciliationMoney>;
   RegisterPartnerInput: RegisterPartnerInput;
   SetPartnerContractInput: SetPartnerContractInput;
   SettlementDirection: SettlementDirection;
@@ -814,6 +844,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Reconciliation: ReconciliationView;
   ReconciliationLine: ReconciliationLine;
+  ReconciliationMoney: ReconciliationMoney;
   RegisterPartnerInput: RegisterPartnerInput;
   SetPartnerContractInput: SetPartnerContractInput;
   SettlementPeriod: PeriodRow;
@@ -991,6 +1022,7 @@ export type ReconciliationResolvers<ContextType = SettlementContext, ParentType 
   coalitionMarginMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   issuedLessReversedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['ReconciliationLine']>, ParentType, ContextType>;
+  money?: Resolver<Array<ResolversTypes['ReconciliationMoney']>, ParentType, ContextType>;
   partnerNetsMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
   redeemedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -1001,6 +1033,14 @@ export type ReconciliationLineResolvers<ContextType = SettlementContext, ParentT
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ledgerPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   settlementPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+};
+
+export type ReconciliationMoneyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['ReconciliationMoney'] = ResolversParentTypes['ReconciliationMoney']> = {
+  coalitionMarginMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedLessReversedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  partnerNetsMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  redeemedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
 export type SettlementPeriodResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementPeriod'] = ResolversParentTypes['SettlementPeriod']> = {
@@ -1070,6 +1110,7 @@ export type Resolvers<ContextType = SettlementContext> = {
   Query?: QueryResolvers<ContextType>;
   Reconciliation?: ReconciliationResolvers<ContextType>;
   ReconciliationLine?: ReconciliationLineResolvers<ContextType>;
+  ReconciliationMoney?: ReconciliationMoneyResolvers<ContextType>;
   SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
   SettlementStatement?: SettlementStatementResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
