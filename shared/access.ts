@@ -90,17 +90,6 @@ export function partnerScope(
 }
 
 /**
- * A partner sees only its own share of what others see whole (a member's transfers at it, the
- * redemptions made at it): returns the partner a read must be narrowed to, or what was asked for
- * when the caller is not a partner. A partner that asks for another partner's share is refused.
- */
-export function partnerLimit(caller: Caller, requestedPartnerId: string | null, what: string): string | null {
-  if (caller.kind !== 'partner') return requestedPartnerId;
-  if (requestedPartnerId && requestedPartnerId !== caller.partnerId) throw forbidden(`A partner sees only ${what} at itself`);
-  return caller.partnerId;
-}
-
-/**
  * The partner a partner-or-operator write acts for: a partner acts only as itself (and may omit
  * the partner), the operator names the partner explicitly.
  */
@@ -120,19 +109,26 @@ export function actingPartner(caller: Caller, partnerId: string | null | undefin
 }
 
 /**
- * A member's records kept at partners (its redemptions): the member itself, the operator and
- * subgraphs see them all, any partner only those made at it. Returns the partner a read is limited
- * to, or null for all. `records` names them in the messages, e.g. "redemptions".
+ * A member's records kept at partners (its redemptions, its transfers): the member itself, the
+ * operator and subgraphs see them all, or the one partner's they ask for; a partner sees only
+ * those made at it, and may ask for no other partner's. Returns the partner a read is limited to,
+ * or null for all. `records` names them in the messages, e.g. "redemptions".
  */
-export function memberRecordsScope(caller: Caller, memberId: string, records: string): string | null {
+export function memberRecordsScope(
+  caller: Caller,
+  memberId: string,
+  records: string,
+  requestedPartnerId: string | null = null,
+): string | null {
   switch (caller.kind) {
     case 'member':
       if (caller.memberId !== memberId) throw forbidden(`A member may read only its own ${records}`);
-      return null;
+      return requestedPartnerId;
     case 'operator':
     case 'service':
-      return null;
+      return requestedPartnerId;
     case 'partner':
+      if (requestedPartnerId && requestedPartnerId !== caller.partnerId) throw forbidden(`A partner sees only ${records} made at it`);
       return caller.partnerId;
     case 'anonymous':
       throw unauthenticated(`Sign in to read ${records}`);

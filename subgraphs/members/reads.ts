@@ -5,7 +5,7 @@ import {
   canSeePersonalData,
   checkCanReadMember,
   checkCanWatchMember,
-  partnerLimit,
+  memberRecordsScope,
   partnerScope,
   requireSignedIn,
 } from '../../shared/access';
@@ -104,11 +104,12 @@ export async function qualifyingPointsFor(dataSource: DataSource, memberIds: rea
 }
 
 /**
- * Whose transfers a caller may see in a member's history: the member and the operator see all; a
- * partner sees only those at itself. Returns the partner the list must be narrowed to, if any.
+ * Whose transfers a caller may see in a member's history: the member and the operator see all (or
+ * the partner they filter by); a partner sees only those at itself. Returns the partner the list
+ * must be narrowed to, if any.
  */
-export function transactionPartnerScope(caller: Caller, requestedPartnerId: string | null): string | null {
-  return partnerLimit(caller, requestedPartnerId, "a member's transfers");
+export function transactionPartnerScope(caller: Caller, memberId: string, requestedPartnerId: string | null): string | null {
+  return memberRecordsScope(caller, memberId, "a member's transfers", requestedPartnerId);
 }
 
 export interface TransactionFilter {

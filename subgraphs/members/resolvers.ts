@@ -138,7 +138,7 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       const filter = {
         kinds: kinds ?? null,
-        partnerId: transactionPartnerScope(caller, partnerId ? checkId(partnerId, 'partnerId') : null),
+        partnerId: transactionPartnerScope(caller, member.id, partnerId ? checkId(partnerId, 'partnerId') : null),
         from: from ? new Date(from) : null,
         to: to ? new Date(to) : null,
         limit,

@@ -35,13 +35,20 @@ export function createSettlementLoaders(dataSource: DataSource, periodLength: Pe
     currentContract,
     position: new DataLoader(async (partnerIds) => {
       const period = await currentPeriod(dataSource, periodLength);
-      // A partner settles in the currency of its contracts (one for all), even before the first takes
-      // effect; 'XXX' (ISO 4217: no currency involved) only for a partner that has none yet.
-      const currencies = await settlementCurrencies(dataSource.manager, partnerIds);
+      // A partner settles in the currency of its contracts (one for all): the one in force, which the
+      // request has usually loaded already, else the one that takes effect later; 'XXX' (ISO 4217:
+      // no currency involved) only for a partner that has no contract at all.
+      const contracts = await currentContract.loadMany(partnerIds);
+      const inForce = new Map<string, string>();
+      contracts.forEach((contract, i) => {
+        if (contract && !(contract instanceof Error)) inForce.set(partnerIds[i]!, contract.currency);
+      });
+      const notYet = partnerIds.filter((id) => !inForce.has(id));
+      const later = notYet.length > 0 ? await settlementCurrencies(dataSource.manager, notYet) : new Map<string, string>();
       const accounts = await accountsFor(
         dataSource.manager,
         period.id,
-        partnerIds.map((id) => ({ id, currency: currencies.get(id) ?? 'XXX' })),
+        partnerIds.map((id) => ({ id, currency: inForce.get(id) ?? later.get(id) ?? 'XXX' })),
       );
       return accounts.map((account) => ({ ...account, period }));
     }),
