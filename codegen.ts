@@ -53,6 +53,7 @@ const config: CodegenConfig = {
         SettlementPeriod: '../periods#PeriodRow',
         SettlementStatement: '../statements#StatementRow',
         Reconciliation: '../reconciliation#ReconciliationView',
+        CoalitionBooks: '../books#BooksView',
         PointsFlow: '../reconciliation#PointsFlowRow',
         PartnerApiKey: '../apiKeys#ApiKeyRow',
         CoalitionAnalytics: '../analytics#CoalitionAnalyticsView',

@@ -71,6 +71,12 @@ export interface BalanceChangedPayload {
   availableDelta: number;
   pendingDelta: number;
   reservedDelta: number;
+  /**
+   * Change of this member's clawback debt, in points: + by a clawback's overdraft, - by what a
+   * credit repaid. availableDelta already nets it (available = lots - debt); the books read it to
+   * show debt as of any event. Events written before it existed carry none and read as 0.
+   */
+  clawbackDebtDelta?: number;
   /** For points spent at a partner or given back to it: which partners' customers earned them. */
   origins?: PointsOrigin[];
   /**
@@ -114,6 +120,7 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         isInteger(p.availableDelta) &&
         isInteger(p.pendingDelta) &&
         isInteger(p.reservedDelta) &&
+        (p.clawbackDebtDelta === undefined || isInteger(p.clawbackDebtDelta)) &&
         (p.partnerId === null || p.partnerId === undefined || typeof p.partnerId === 'string') &&
         typeof p.balance === 'object' &&
         p.balance !== null &&

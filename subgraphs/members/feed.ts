@@ -34,9 +34,10 @@ export async function memberStanding(
 }
 
 /**
- * Points moved per transfer kind by transfers whose events happened in [from, to) and were
- * published up to `uptoPosition`: the same clock and the same events settlement has read, so the
- * two can be compared exactly. One event per transfer is counted (a gift has two, one per member).
+ * Points moved per transfer kind, and per direction for the member (an adjustment grants or
+ * debits), by transfers whose events happened in [from, to) and were published up to
+ * `uptoPosition`: the same clock and the same events settlement has read, so the two can be
+ * compared exactly. One event per transfer is counted (a gift has two, one per member).
  */
 export async function ledgerTotals(
   dataSource: DataSource,
@@ -44,16 +45,49 @@ export async function ledgerTotals(
   from: Date | string,
   to: Date | string,
   uptoPosition: bigint,
-): Promise<{ kind: string; points: string }[]> {
+): Promise<{ kind: string; memberCredited: boolean; points: string }[]> {
   requireService(caller, 'ledgerTotals');
   return dataSource.query(
-    `SELECT kind, sum(points)::text AS points FROM (
-       SELECT DISTINCT ON (transfer_id) payload->>'kind' AS kind, (payload->>'points')::bigint AS points
+    `SELECT kind, member_credited AS "memberCredited", sum(points)::text AS points FROM (
+       SELECT DISTINCT ON (transfer_id) payload->>'kind' AS kind, (payload->>'points')::bigint AS points,
+              (payload->>'availableDelta')::bigint + (payload->>'pendingDelta')::bigint + (payload->>'reservedDelta')::bigint > 0 AS member_credited
          FROM outbox_events WHERE type = 'balance.changed' AND occurred_at >= $1 AND occurred_at < $2 AND position <= $3
         ORDER BY transfer_id
-     ) events GROUP BY kind ORDER BY kind`,
+     ) events GROUP BY kind, member_credited ORDER BY kind, member_credited`,
     [new Date(from), new Date(to), uptoPosition.toString()],
   );
+}
+
+/**
+ * The points float as the ledger's own accounts hold it, as of the events that happened before
+ * `before` and were published up to `uptoPosition` (what settlement has read): members' available
+ * and reserved points (available is net of clawback debt), and that debt. Computed from the
+ * accounts and debts as they are now, less what every later or not yet numbered event changed, in
+ * one statement (one snapshot), so a write committing meanwhile is in both or in neither. It is the
+ * books' check on settlement's own count of the float (issued, reversed, redeemed, expired,
+ * adjusted): two independent records of the same points.
+ */
+export async function ledgerFloat(
+  dataSource: DataSource,
+  caller: Caller,
+  uptoPosition: bigint,
+  before: Date | string,
+): Promise<{ floatPoints: string; clawbackDebtPoints: string }> {
+  requireService(caller, 'ledgerFloat');
+  if (uptoPosition < 0n) throw badInput('uptoPosition must not be negative');
+  const [row] = (await dataSource.query(
+    `WITH later AS (
+       SELECT coalesce(sum((payload->>'availableDelta')::bigint + (payload->>'reservedDelta')::bigint), 0) AS points,
+              coalesce(sum(coalesce((payload->>'clawbackDebtDelta')::bigint, 0)), 0) AS debt
+         FROM outbox_events
+        WHERE type = 'balance.changed' AND (position IS NULL OR position > $1 OR occurred_at >= $2)
+     )
+     SELECT ((SELECT coalesce(sum(balance_points), 0) FROM accounts WHERE kind IN ('MEMBER', 'MEMBER_RESERVED')) - later.points)::text AS "floatPoints",
+            ((SELECT coalesce(sum(clawback_debt_points), 0) FROM members) - later.debt)::text AS "clawbackDebtPoints"
+       FROM later`,
+    [uptoPosition.toString(), new Date(before)],
+  )) as { floatPoints: string; clawbackDebtPoints: string }[];
+  return row!;
 }
 
 /** The last published event's position (0 before the first): where a new consumer starts. */

@@ -108,6 +108,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
 
   let takes: LotTake[] = [];
   let lotId: string | null = null;
+  let debtRepaid = 0;
   if (from.kind === 'MEMBER') {
     if (overdraws) await addDebt(manager, from.ownerId, points);
     else takes = await takeFromLots(manager, from.ownerId, points, posting.preferredLotIds ?? []);
@@ -123,7 +124,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
       assertInvariant(posting.lotExpiresAt, `a ${kind} credit of new points says when its lot expires`);
       lotId = await addLot(manager, to.ownerId, transferId, points, posting.lotExpiresAt, posting.partnerId ?? null);
     }
-    await repayDebt(manager, to.ownerId);
+    debtRepaid = await repayDebt(manager, to.ownerId);
   }
 
   // Points spent at a partner (or given back to it) carry the partners whose customers earned them.
@@ -135,6 +136,9 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   for (const memberId of memberIds) {
     const delta = (account: AccountKind) =>
       (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
+    // A clawback's overdraft is debt; a credit repays debt first. The books read it per event.
+    const debtDelta =
+      (overdraws && from.ownerId === memberId ? points : 0) - (to.kind === 'MEMBER' && to.ownerId === memberId ? debtRepaid : 0);
     const balance = await checkedBalances(manager, memberId);
     await appendLedgerEvent(
       manager,
@@ -150,6 +154,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           availableDelta: delta('MEMBER'),
           pendingDelta: delta('MEMBER_PENDING'),
           reservedDelta: delta('MEMBER_RESERVED'),
+          clawbackDebtDelta: debtDelta,
           ...(origins ? { origins } : {}),
           ...(reversesEventAt ? { reversesEventAt } : {}),
           balance,
@@ -321,8 +326,8 @@ async function returnToLots(manager: EntityManager, takes: readonly { lotId: str
   }
 }
 
-/** Clawback debt is repaid from the member's lots as soon as there are any. */
-async function repayDebt(manager: EntityManager, memberId: string): Promise<void> {
+/** Clawback debt is repaid from the member's lots as soon as there are any; returns the points repaid. */
+async function repayDebt(manager: EntityManager, memberId: string): Promise<number> {
   const [row] = (await manager.query(
     `SELECT m.clawback_debt_points::int AS debt, coalesce(sum(l.points_remaining), 0)::int AS lots
        FROM members m LEFT JOIN lots l ON l.member_id = m.id AND l.points_remaining > 0
@@ -330,9 +335,10 @@ async function repayDebt(manager: EntityManager, memberId: string): Promise<void
     [memberId],
   )) as { debt: number; lots: number }[];
   const repay = Math.min(row?.debt ?? 0, row?.lots ?? 0);
-  if (repay === 0) return;
+  if (repay === 0) return 0;
   await takeFromLots(manager, memberId, repay, []);
   await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
+  return repay;
 }
 
 async function addDebt(manager: EntityManager, memberId: string, points: number): Promise<void> {

@@ -7,7 +7,7 @@ import type { MemberRow, ReservationRow, TransferKind, TransferRow } from './ent
 import type { Resolvers } from './generated/graphql';
 import { confirmPendingEarn, earnPoints, reverseEarn, voidPendingEarn } from './earning';
 import { enrollMember } from './enrollment';
-import { ledgerEventsAfter, ledgerHead, ledgerTotals, memberStanding } from './feed';
+import { ledgerEventsAfter, ledgerFloat, ledgerHead, ledgerTotals, memberStanding } from './feed';
 import { runMaintenance } from './maintenance';
 import {
   callingMember,
@@ -76,8 +76,10 @@ export const resolvers: Resolvers = {
     ledgerTotals: async (_root, { from, to, uptoPosition }, { caller, ledger }) =>
       (await ledgerTotals(ledger.dataSource, caller, from, to, uptoPosition)).map((t) => ({
         kind: t.kind as TransferKind,
+        memberCredited: t.memberCredited,
         points: t.points,
       })),
+    ledgerFloat: (_root, { uptoPosition, before }, { caller, ledger }) => ledgerFloat(ledger.dataSource, caller, uptoPosition, before),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>

@@ -10,8 +10,10 @@ export interface SettlementDeps {
   periodLength: PeriodLength;
   /** Counts every ledger event published so far (before a close or a reconciliation). */
   catchUp(): Promise<void>;
-  /** The ledger's totals per transfer kind for events in [from, to) published up to a position. */
-  ledgerTotals(from: Date, to: Date, uptoPosition: bigint): Promise<{ kind: string; points: string }[]>;
+  /** The ledger's totals per transfer kind and direction for events in [from, to) published up to a position. */
+  ledgerTotals(from: Date, to: Date, uptoPosition: bigint): Promise<{ kind: string; memberCredited: boolean; points: string }[]>;
+  /** The points float by the ledger's accounts, as of the events before `before` published up to a position. */
+  ledgerFloat(uptoPosition: bigint, before: Date): Promise<{ floatPoints: string; clawbackDebtPoints: string }>;
   /** The other subgraphs' audit logs, merged into `auditLog`. */
   auditSources: AuditSource[];
   /** The fewest distinct members an analytics figure may describe. */

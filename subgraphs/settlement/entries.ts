@@ -12,63 +12,114 @@ import { contractInForce } from './settlement';
  * checkpoint lives here too, since it moves in the same transaction as the entries it covers.
  */
 
-/** What settlement books an event as. */
-export type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL' | 'BREAKAGE';
+/**
+ * What settlement books an event as: money between a partner and the coalition (issuance, its
+ * reversal, redemption and its refund), or the coalition's own points (breakage, and the
+ * operator's grants and debits), which move no money but change the points float.
+ */
+export type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL' | 'BREAKAGE' | 'GRANT' | 'DEBIT';
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'ISSUANCE',
+  'REVERSAL',
+  'REDEMPTION',
+  'REDEMPTION_REVERSAL',
+  'BREAKAGE',
+  'GRANT',
+  'DEBIT',
+];
 
-/** What reconciliation adds up: the entry kinds, with refunds of redemptions netted into REDEMPTION. */
-export type ReconciledKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'BREAKAGE';
-export const RECONCILED_KINDS: readonly ReconciledKind[] = ['ISSUANCE', 'REVERSAL', 'REDEMPTION', 'BREAKAGE'];
+/** What reconciliation adds up: the entry kinds, refunds of redemptions netted into REDEMPTION, grants less debits. */
+export type ReconciledKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'BREAKAGE' | 'ADJUSTMENT';
+export const RECONCILED_KINDS: readonly ReconciledKind[] = ['ISSUANCE', 'REVERSAL', 'REDEMPTION', 'BREAKAGE', 'ADJUSTMENT'];
 
 export interface SettlementOfTransfer {
   entry: EntryKind;
   /** The reconciliation line the entry adds to (sign 1) or subtracts from (sign -1). */
   reconciledAs: ReconciledKind;
-  /** -1 for refunds of redemptions: they subtract in reconciliation and their flows are negative. */
+  /** -1 for refunds of redemptions and debits: they subtract in reconciliation (and refunds' flows are negative). */
   sign: 1 | -1;
+  /** The contract price it is worth, or null for the coalition's own points (no partner, no money). */
+  priced: 'issuePrice' | 'redemptionValue' | null;
+  /** What it does to the points float, the points members hold: issued and granted points add to it, the rest take from it. */
+  floatSign: 1 | -1;
 }
 
-/**
- * How settlement counts each ledger transfer kind, the one table counting and reconciliation both
- * read. A total record, so a new transfer kind in shared/ledgerEvents.ts does not compile until
- * someone decides here what it is worth. Points are issued when they become the member's (an
- * immediate earn, or a pending one posted), reversed by refunds, redeemed when a reservation is
- * posted or points are paid at a point of sale, given back when a redemption is refunded, and
- * broken when they expire. Pending earns and their voiding, holds, releases, gifts and
- * adjustments (null) move nothing between partners and the coalition.
- */
-export const SETTLEMENT_BY_TRANSFER: Record<TransferKind, SettlementOfTransfer | null> = {
-  EARN: { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1 },
-  EARN_PENDING: null,
-  EARN_POST: { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1 },
-  EARN_VOID: null,
-  REVERSAL: { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1 },
-  CLAWBACK: { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1 },
-  RESERVE: null,
-  REDEEM: { entry: 'REDEMPTION', reconciledAs: 'REDEMPTION', sign: 1 },
-  RELEASE: null,
-  REDEEM_REFUND: { entry: 'REDEMPTION_REVERSAL', reconciledAs: 'REDEMPTION', sign: -1 },
-  BURN: { entry: 'REDEMPTION', reconciledAs: 'REDEMPTION', sign: 1 },
-  TRANSFER: null,
-  ADJUSTMENT: null,
-  EXPIRY: { entry: 'BREAKAGE', reconciledAs: 'BREAKAGE', sign: 1 },
+/** A transfer kind that moves a member's points either way, counted by the way it went (an adjustment grants or debits). */
+export interface SettlementByDirection {
+  memberCredited: SettlementOfTransfer;
+  memberDebited: SettlementOfTransfer;
+}
+
+const ISSUANCE: SettlementOfTransfer = { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1, priced: 'issuePrice', floatSign: 1 };
+const REVERSAL: SettlementOfTransfer = { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1, priced: 'issuePrice', floatSign: -1 };
+const REDEMPTION: SettlementOfTransfer = {
+  entry: 'REDEMPTION',
+  reconciledAs: 'REDEMPTION',
+  sign: 1,
+  priced: 'redemptionValue',
+  floatSign: -1,
 };
 
 /**
- * The same table seen from the entries (what reconciliation reads back from settlement_entries).
- * Built from SETTLEMENT_BY_TRANSFER, and two transfer kinds booked as one entry kind must agree on
- * how it reconciles, or the two sides of a reconciliation would add the same points differently.
+ * How settlement counts each ledger transfer kind, the one table counting, reconciliation and the
+ * books read. A total record, so a new transfer kind in shared/ledgerEvents.ts does not compile
+ * until someone decides here what it is worth. Points are issued when they become the member's (an
+ * immediate earn, or a pending one posted), reversed by refunds, redeemed when a reservation is
+ * posted or points are paid at a point of sale, given back when a redemption is refunded, broken
+ * when they expire, and granted or debited by the operator. Pending earns and their voiding,
+ * holds, releases and gifts (null) move nothing between partners and the coalition, nor the float.
+ */
+export const SETTLEMENT_BY_TRANSFER: Record<TransferKind, SettlementOfTransfer | SettlementByDirection | null> = {
+  EARN: ISSUANCE,
+  EARN_PENDING: null,
+  EARN_POST: ISSUANCE,
+  EARN_VOID: null,
+  REVERSAL,
+  CLAWBACK: REVERSAL,
+  RESERVE: null,
+  REDEEM: REDEMPTION,
+  RELEASE: null,
+  REDEEM_REFUND: { entry: 'REDEMPTION_REVERSAL', reconciledAs: 'REDEMPTION', sign: -1, priced: 'redemptionValue', floatSign: 1 },
+  BURN: REDEMPTION,
+  TRANSFER: null,
+  ADJUSTMENT: {
+    memberCredited: { entry: 'GRANT', reconciledAs: 'ADJUSTMENT', sign: 1, priced: null, floatSign: 1 },
+    memberDebited: { entry: 'DEBIT', reconciledAs: 'ADJUSTMENT', sign: -1, priced: null, floatSign: -1 },
+  },
+  EXPIRY: { entry: 'BREAKAGE', reconciledAs: 'BREAKAGE', sign: 1, priced: null, floatSign: -1 },
+};
+
+/** How a transfer counts, given which way it moved the member's points (which matters only for adjustments). */
+export function settlementOf(kind: TransferKind, memberCredited: boolean): SettlementOfTransfer | null {
+  const settlement = SETTLEMENT_BY_TRANSFER[kind];
+  if (!settlement || 'entry' in settlement) return settlement;
+  return memberCredited ? settlement.memberCredited : settlement.memberDebited;
+}
+
+/**
+ * The same table seen from the entries (what reconciliation and the books read back from
+ * settlement_entries). Built from SETTLEMENT_BY_TRANSFER, and two transfer kinds booked as one entry
+ * kind must agree on how it counts, or the two sides of a reconciliation would add the same points
+ * differently.
  */
 export const SETTLEMENT_BY_ENTRY: ReadonlyMap<EntryKind, SettlementOfTransfer> = (() => {
   const byEntry = new Map<EntryKind, SettlementOfTransfer>();
-  for (const settlement of Object.values(SETTLEMENT_BY_TRANSFER)) {
-    if (!settlement) continue;
-    const known = byEntry.get(settlement.entry);
-    assertInvariant(
-      !known || (known.reconciledAs === settlement.reconciledAs && known.sign === settlement.sign),
-      `every transfer kind booked as ${settlement.entry} reconciles the same way`,
-    );
-    byEntry.set(settlement.entry, settlement);
+  for (const counted of Object.values(SETTLEMENT_BY_TRANSFER)) {
+    if (!counted) continue;
+    for (const settlement of 'entry' in counted ? [counted] : [counted.memberCredited, counted.memberDebited]) {
+      const known = byEntry.get(settlement.entry);
+      assertInvariant(
+        !known ||
+          (known.reconciledAs === settlement.reconciledAs &&
+            known.sign === settlement.sign &&
+            known.priced === settlement.priced &&
+            known.floatSign === settlement.floatSign),
+        `every transfer kind booked as ${settlement.entry} counts the same way`,
+      );
+      byEntry.set(settlement.entry, settlement);
+    }
   }
+  assertInvariant(byEntry.size === ENTRY_KINDS.length, 'every entry kind comes from a transfer kind');
   return byEntry;
 })();
 
@@ -117,7 +168,8 @@ async function countEvent(
   payload: BalanceChangedPayload,
   length: PeriodLength,
 ): Promise<string | null> {
-  const settlement = SETTLEMENT_BY_TRANSFER[payload.kind];
+  const memberCredited = payload.availableDelta + payload.pendingDelta + payload.reservedDelta > 0;
+  const settlement = settlementOf(payload.kind, memberCredited);
   if (!settlement) return null;
   const { entry: kind, sign } = settlement;
   // The ledger moves only positive points (a CHECK on its transfers); anything else would price a
@@ -127,7 +179,7 @@ async function countEvent(
   const { period, late } = await bookingPeriod(manager, occurredAt, length);
   let partnerId: string | null = null;
   let contract = null;
-  if (kind !== 'BREAKAGE') {
+  if (settlement.priced) {
     partnerId = payload.partnerId;
     assertInvariant(partnerId, `event ${event.id} (${payload.kind}) names the partner it happened at`);
     // A reversal is priced exactly like the event it reverses, whatever contract is in force later
@@ -138,7 +190,7 @@ async function countEvent(
   }
   const priceMicrosPerPoint = !contract
     ? 0
-    : kind === 'REDEMPTION' || kind === 'REDEMPTION_REVERSAL'
+    : settlement.priced === 'redemptionValue'
       ? contract.redemptionValueMicrosPerPoint
       : contract.issuePriceMicrosPerPoint;
   const inserted: unknown[] = await manager.query(

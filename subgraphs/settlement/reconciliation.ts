@@ -3,14 +3,8 @@ import { partnerScope, requireOperator } from '../../shared/access';
 import { assertInvariant, badInput } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { TRANSFER_KINDS, type TransferKind } from '../../shared/ledgerEvents';
-import {
-  ledgerCheckpoint,
-  RECONCILED_KINDS,
-  SETTLEMENT_BY_ENTRY,
-  SETTLEMENT_BY_TRANSFER,
-  type EntryKind,
-  type ReconciledKind,
-} from './entries';
+import { ledgerCheckpoint, RECONCILED_KINDS, SETTLEMENT_BY_ENTRY, settlementOf, type EntryKind, type ReconciledKind } from './entries';
+import type { SettlementDeps } from './context';
 import { periodById, type PeriodRow } from './periods';
 import { accountsFor, settlementCurrencies, statementSignedNetMinor, type PartnerAccount, type StatementRow } from './statements';
 
@@ -64,7 +58,7 @@ export async function reconcile(
   dataSource: DataSource,
   caller: Caller,
   periodId: string,
-  ledgerTotals: (from: Date, to: Date, uptoPosition: bigint) => Promise<{ kind: string; points: string }[]>,
+  ledgerTotals: SettlementDeps['ledgerTotals'],
   catchUp: () => Promise<void>,
 ): Promise<ReconciliationView> {
   requireOperator(caller, 'reconcile settlement');
@@ -76,7 +70,7 @@ export async function reconcile(
   for (const total of await ledgerTotals(period.starts_at, period.ends_at, asOfEventPosition)) {
     // A kind outside the contract would be points settlement silently never counts.
     assertInvariant(isTransferKind(total.kind), `the ledger's totals name transfer kinds of the contract, not ${total.kind}`);
-    const settlement = SETTLEMENT_BY_TRANSFER[total.kind];
+    const settlement = settlementOf(total.kind, total.memberCredited);
     if (settlement) {
       ledger.set(settlement.reconciledAs, ledger.get(settlement.reconciledAs)! + BigInt(settlement.sign) * BigInt(total.points));
     }

@@ -4,6 +4,7 @@ import { checkId } from '../../shared/validation';
 import { apiKeysOf, createApiKey, revokeApiKey, verifyApiKey } from './apiKeys';
 import { coalitionAnalytics } from './analytics';
 import { auditLog } from './audit';
+import { booksOf } from './books';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { periodById } from './periods';
@@ -19,7 +20,7 @@ function present<T>(row: T | null | undefined): T {
 
 /**
  * Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, entries.ts,
- * statements.ts, reconciliation.ts, apiKeys.ts, analytics.ts, audit.ts), which decides access.
+ * statements.ts, reconciliation.ts, books.ts, apiKeys.ts, analytics.ts, audit.ts), which decides access.
  */
 export const resolvers: Resolvers = {
   DateTime,
@@ -37,6 +38,8 @@ export const resolvers: Resolvers = {
     settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
     reconciliation: (_root, { periodId }, { caller, settlement }) =>
       reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
+    coalitionBooks: (_root, { periodId }, { caller, settlement }) =>
+      booksOf(settlement.dataSource, caller, periodId, settlement.ledgerFloat, settlement.catchUp),
     pointsFlows: (_root, { periodId }, { caller, settlement }) => pointsFlows(settlement.dataSource, caller, periodId),
     coalitionAnalytics: (_root, { periodId }, { caller, settlement }) =>
       coalitionAnalytics(settlement.dataSource, caller, periodId, settlement.analyticsMinGroupSize),

@@ -13,6 +13,7 @@ import { Settlement1764000000000 } from './migrations/1764000000000-Settlement';
 import { EntryMembers1765000000000 } from './migrations/1765000000000-EntryMembers';
 import { SettlementAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { EntriesByPartner1766000000000 } from './migrations/1766000000000-EntriesByPartner';
+import { OperatorAdjustments1767000000000 } from './migrations/1767000000000-OperatorAdjustments';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
 
@@ -37,7 +38,13 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     url: config.databaseUrl,
     schema: 'settlement',
     entities: SETTLEMENT_ENTITIES,
-    migrations: [Settlement1764000000000, EntryMembers1765000000000, SettlementAuditLog1765000000001, EntriesByPartner1766000000000],
+    migrations: [
+      Settlement1764000000000,
+      EntryMembers1765000000000,
+      SettlementAuditLog1765000000001,
+      EntriesByPartner1766000000000,
+      OperatorAdjustments1767000000000,
+    ],
     poolMax: config.poolMax,
     applicationName: 'settlement',
   });
@@ -49,11 +56,20 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     periodLength: config.periodLength,
     catchUp: () => feed.catchUp(),
     async ledgerTotals(from, to, uptoPosition) {
-      const data = await members.request<{ ledgerTotals: { kind: string; points: string }[] }>(
-        `query Totals($from: DateTime!, $to: DateTime!, $upto: Long!) { ledgerTotals(from: $from, to: $to, uptoPosition: $upto) { kind points } }`,
+      const data = await members.request<{ ledgerTotals: Awaited<ReturnType<SettlementDeps['ledgerTotals']>> }>(
+        `query Totals($from: DateTime!, $to: DateTime!, $upto: Long!) {
+          ledgerTotals(from: $from, to: $to, uptoPosition: $upto) { kind memberCredited points }
+        }`,
         { from: from.toISOString(), to: to.toISOString(), upto: uptoPosition.toString() },
       );
       return data.ledgerTotals;
+    },
+    async ledgerFloat(uptoPosition, before) {
+      const data = await members.request<{ ledgerFloat: Awaited<ReturnType<SettlementDeps['ledgerFloat']>> }>(
+        `query Float($upto: Long!, $before: DateTime!) { ledgerFloat(uptoPosition: $upto, before: $before) { floatPoints clawbackDebtPoints } }`,
+        { upto: uptoPosition.toString(), before: before.toISOString() },
+      );
+      return data.ledgerFloat;
     },
     auditSources: [
       remoteAuditSource(members, 'members'),

@@ -187,6 +187,12 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    name: 'read the coalition books',
+    query: `query($p: ID!) { coalitionBooks(periodId: $p) { balanced } }`,
+    variables: () => ({ p: fixtures.periodId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
     name: 'read points flows',
     query: `query($p: ID!) { pointsFlows(periodId: $p) { points } }`,
     variables: () => ({ p: fixtures.periodId }),

@@ -202,6 +202,15 @@ export type LedgerEvent = {
   type: Scalars['String']['output'];
 };
 
+/** The points members hold, as the ledger's accounts record them at one event position. Not part of the public graph. */
+export type LedgerFloat = {
+  __typename?: 'LedgerFloat';
+  /** What members owe from clawbacks of points they had already spent. */
+  clawbackDebtPoints: Scalars['Long']['output'];
+  /** Members' available and reserved points together; available points are already net of clawback debt. */
+  floatPoints: Scalars['Long']['output'];
+};
+
 /** What one run of the ledger's maintenance did. */
 export type LedgerMaintenanceRun = {
   __typename?: 'LedgerMaintenanceRun';
@@ -220,7 +229,9 @@ export type LedgerTotal = {
   __typename?: 'LedgerTotal';
   /** The transfer kind. */
   kind: TransferKind;
-  /** Points moved by transfers of this kind whose events happened in the window. */
+  /** Whether these transfers added to the member's points (an adjustment's grants) or took from them (its debits). */
+  memberCredited: Scalars['Boolean']['output'];
+  /** Points moved by transfers of this kind and direction whose events happened in the window. */
   points: Scalars['Long']['output'];
 };
 
@@ -602,6 +613,12 @@ export type Query = {
   lastMemberEventSequence: Scalars['Int']['output'];
   /** Ledger events after a publication position, oldest first. Internal: callable by subgraphs only. */
   ledgerEvents: Array<LedgerEvent>;
+  /**
+   * The points float as of the events that happened before `before` and were published up to
+   * `uptoPosition`, from the ledger's accounts: the books' check on settlement's count. Internal:
+   * callable by subgraphs only.
+   */
+  ledgerFloat: LedgerFloat;
   /** The position of the latest published ledger event (0 before the first). Internal: callable by subgraphs and the gateway only. */
   ledgerHead: Scalars['Long']['output'];
   /**
@@ -648,6 +665,13 @@ export type QueryLastMemberEventSequenceArgs = {
 export type QueryLedgerEventsArgs = {
   afterPosition: Scalars['Long']['input'];
   first: Scalars['Int']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryLedgerFloatArgs = {
+  before: Scalars['DateTime']['input'];
+  uptoPosition: Scalars['Long']['input'];
 };
 
 
@@ -959,8 +983,10 @@ export type ResolversTypes = {
   EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: ResolverTypeWrapper<PublishedEvent>;
+  LedgerFloat: ResolverTypeWrapper<LedgerFloat>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
   LedgerTotal: ResolverTypeWrapper<LedgerTotal>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LedgerTransfer: ResolverTypeWrapper<TransferRow>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRow>;
@@ -973,7 +999,6 @@ export type ResolversTypes = {
   MembersAuditEntry: ResolverTypeWrapper<AuditRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRef>;
   PointsBurn: ResolverTypeWrapper<Omit<PointsBurn, 'transfer'> & { transfer: ResolversTypes['LedgerTransfer'] }>;
   PointsExpiry: ResolverTypeWrapper<PointsExpiry>;
@@ -1005,8 +1030,10 @@ export type ResolversParentTypes = {
   EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
   EnrollMemberInput: EnrollMemberInput;
   LedgerEvent: PublishedEvent;
+  LedgerFloat: LedgerFloat;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
   LedgerTotal: LedgerTotal;
+  Boolean: Scalars['Boolean']['output'];
   LedgerTransfer: TransferRow;
   Long: Scalars['Long']['output'];
   Member: MemberRow;
@@ -1018,7 +1045,6 @@ export type ResolversParentTypes = {
   MembersAuditEntry: AuditRecord;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRef;
   PointsBurn: Omit<PointsBurn, 'transfer'> & { transfer: ResolversParentTypes['LedgerTransfer'] };
   PointsExpiry: PointsExpiry;
@@ -1089,6 +1115,11 @@ export type LedgerEventResolvers<ContextType = MembersContext, ParentType extend
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type LedgerFloatResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerFloat'] = ResolversParentTypes['LedgerFloat']> = {
+  clawbackDebtPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  floatPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+};
+
 export type LedgerMaintenanceRunResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerMaintenanceRun'] = ResolversParentTypes['LedgerMaintenanceRun']> = {
   lotsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingEarnsPosted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1098,6 +1129,7 @@ export type LedgerMaintenanceRunResolvers<ContextType = MembersContext, ParentTy
 
 export type LedgerTotalResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerTotal'] = ResolversParentTypes['LedgerTotal']> = {
   kind?: Resolver<ResolversTypes['TransferKind'], ParentType, ContextType>;
+  memberCredited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
@@ -1218,6 +1250,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
+  ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
   ledgerHead?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
@@ -1248,6 +1281,7 @@ export type Resolvers<ContextType = MembersContext> = {
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
+  LedgerFloat?: LedgerFloatResolvers<ContextType>;
   LedgerMaintenanceRun?: LedgerMaintenanceRunResolvers<ContextType>;
   LedgerTotal?: LedgerTotalResolvers<ContextType>;
   LedgerTransfer?: LedgerTransferResolvers<ContextType>;

@@ -3,6 +3,7 @@ import type { PartnerRow, ContractRow } from '../entities';
 import type { PartnerPositionView, StatementRow } from '../statements';
 import type { PeriodRow } from '../periods';
 import type { ReconciliationView, PointsFlowRow } from '../reconciliation';
+import type { BooksView } from '../books';
 import type { ApiKeyRow } from '../apiKeys';
 import type { CoalitionAnalyticsView } from '../analytics';
 import type { AuditRecord } from '../../../shared/audit';
@@ -123,6 +124,47 @@ export type CoalitionAnalytics = {
   period: SettlementPeriod;
   /** The whole coalition. */
   total: AnalyticsMeasures;
+};
+
+/**
+ * The coalition's books for the points float (the points members hold) in one period, checked against
+ * the ledger. Settlement's count of every movement carries the float from the period's start to its
+ * end; the ledger's accounts, read as of the same event position, must hold exactly that. Counts
+ * events by when they happened (a late event counts for its own period), published up to
+ * `asOfEventPosition`.
+ */
+export type CoalitionBooks = {
+  __typename?: 'CoalitionBooks';
+  /** Position of the last ledger event both sides count: events published later are left out of both. */
+  asOfEventPosition: Scalars['Long']['output'];
+  /** Whether differencePoints is zero. */
+  balanced: Scalars['Boolean']['output'];
+  /** Points that expired (breakage). */
+  breakagePoints: Scalars['Long']['output'];
+  /** From the ledger at the period's end: what members owe from clawbacks of points they had already spent (already subtracted in ledgerFloatPoints). */
+  clawbackDebtPoints: Scalars['Long']['output'];
+  /** openingFloatPoints + issuedPoints - reversedPoints - redeemedPoints - breakagePoints + grantedPoints - debitedPoints. */
+  closingFloatPoints: Scalars['Long']['output'];
+  /** Points the operator took from members (adjustments removing points). */
+  debitedPoints: Scalars['Long']['output'];
+  /** closingFloatPoints less ledgerFloatPoints: zero when the books close. */
+  differencePoints: Scalars['Long']['output'];
+  /** Points the operator granted to members (adjustments adding points). */
+  grantedPoints: Scalars['Long']['output'];
+  /** Points granted by the operator that members redeemed at partners in the period: no partner issued them (the flows with no issuer). */
+  grantedPointsRedeemed: Scalars['Long']['output'];
+  /** Points issued to members at partners (immediate earns and posted pending earns). */
+  issuedPoints: Scalars['Long']['output'];
+  /** From the ledger's accounts at the period's end: members' available and reserved points, available being net of clawback debt. */
+  ledgerFloatPoints: Scalars['Long']['output'];
+  /** Points members held when the period began: every movement before it, summed. */
+  openingFloatPoints: Scalars['Long']['output'];
+  /** The period. */
+  period: SettlementPeriod;
+  /** Points redeemed or burnt at partners, less what cancelled redemptions gave back. */
+  redeemedPoints: Scalars['Long']['output'];
+  /** Points taken back by refunds, clawbacks included. */
+  reversedPoints: Scalars['Long']['output'];
 };
 
 /** A new key and its secret, which is never shown again. */
@@ -393,6 +435,8 @@ export type Query = {
    * Readable by partners and the operator; members are FORBIDDEN. BAD_USER_INPUT for an open period.
    */
   coalitionAnalytics: CoalitionAnalytics;
+  /** The coalition's books for the points float in one period, checked against the ledger's accounts. Operator only. */
+  coalitionBooks: CoalitionBooks;
   /** A partner by id. Fails with NOT_FOUND when there is no such partner. */
   partner: Partner;
   /** The terms in force for a partner. Internal: callable by subgraphs only. */
@@ -428,6 +472,12 @@ export type QueryAuditLogArgs = {
 
 /** Reads of partners and their settlement. */
 export type QueryCoalitionAnalyticsArgs = {
+  periodId: Scalars['ID']['input'];
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryCoalitionBooksArgs = {
   periodId: Scalars['ID']['input'];
 };
 
@@ -515,7 +565,7 @@ export type ReconciliationLine = {
   __typename?: 'ReconciliationLine';
   /** settlementPoints less ledgerPoints: zero when the books agree. */
   differencePoints: Scalars['Long']['output'];
-  /** What is counted: ISSUANCE, REVERSAL, REDEMPTION or BREAKAGE. */
+  /** What is counted: ISSUANCE, REVERSAL, REDEMPTION, BREAKAGE or ADJUSTMENT (the operator's grants less its debits). */
   kind: Scalars['String']['output'];
   /** Points the ledger recorded for events that happened in the period. */
   ledgerPoints: Scalars['Long']['output'];
@@ -786,13 +836,14 @@ export type ResolversTypes = {
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   CategoryAnalytics: ResolverTypeWrapper<CategoryAnalytics>;
   CoalitionAnalytics: ResolverTypeWrapper<CoalitionAnalyticsView>;
+  CoalitionBooks: ResolverTypeWrapper<BooksView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreatedPartnerApiKey: ResolverTypeWrapper<Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversTypes['PartnerApiKey'] }>;
   CrossShoppingCell: ResolverTypeWrapper<CrossShoppingCell>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRow>;
   PartnerApiKey: ResolverTypeWrapper<ApiKeyRow>;
   PartnerCategory: PartnerCategory;
@@ -828,13 +879,14 @@ export type ResolversParentTypes = {
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   CategoryAnalytics: CategoryAnalytics;
   CoalitionAnalytics: CoalitionAnalyticsView;
+  CoalitionBooks: BooksView;
+  Boolean: Scalars['Boolean']['output'];
   CreatedPartnerApiKey: Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversParentTypes['PartnerApiKey'] };
   CrossShoppingCell: CrossShoppingCell;
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRow;
   PartnerApiKey: ApiKeyRow;
   PartnerContract: ContractRow;
@@ -908,6 +960,24 @@ export type CoalitionAnalyticsResolvers<ContextType = SettlementContext, ParentT
   minimumGroupSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['AnalyticsMeasures'], ParentType, ContextType>;
+};
+
+export type CoalitionBooksResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CoalitionBooks'] = ResolversParentTypes['CoalitionBooks']> = {
+  asOfEventPosition?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  breakagePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  clawbackDebtPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  closingFloatPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  debitedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  differencePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  grantedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  grantedPointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  issuedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  ledgerFloatPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  openingFloatPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  redeemedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  reversedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 };
 
 export type CreatedPartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CreatedPartnerApiKey'] = ResolversParentTypes['CreatedPartnerApiKey']> = {
@@ -1005,6 +1075,7 @@ export type PointsFlowResolvers<ContextType = SettlementContext, ParentType exte
 export type QueryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   coalitionAnalytics?: Resolver<ResolversTypes['CoalitionAnalytics'], ParentType, ContextType, RequireFields<QueryCoalitionAnalyticsArgs, 'periodId'>>;
+  coalitionBooks?: Resolver<ResolversTypes['CoalitionBooks'], ParentType, ContextType, RequireFields<QueryCoalitionBooksArgs, 'periodId'>>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
   partnerTerms?: Resolver<ResolversTypes['PartnerTerms'], ParentType, ContextType, RequireFields<QueryPartnerTermsArgs, 'partnerId'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
@@ -1095,6 +1166,7 @@ export type Resolvers<ContextType = SettlementContext> = {
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   CategoryAnalytics?: CategoryAnalyticsResolvers<ContextType>;
   CoalitionAnalytics?: CoalitionAnalyticsResolvers<ContextType>;
+  CoalitionBooks?: CoalitionBooksResolvers<ContextType>;
   CreatedPartnerApiKey?: CreatedPartnerApiKeyResolvers<ContextType>;
   CrossShoppingCell?: CrossShoppingCellResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
