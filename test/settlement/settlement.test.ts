@@ -567,22 +567,46 @@ describe('contracts, as an audit found them', () => {
 });
 
 describe('closing while the ledger does not answer', () => {
-  it('closes at once when the ledger does not answer, and never answers an error for a close that then happens', async () => {
+  it('closes at once when the ledger does not answer, never answers an error for a close that then happens, and books what it missed late', async () => {
     const partnerId = await newPartner(9000, 7000);
     const memberId = await enrollAt(partnerId);
-    await earn(partnerId, memberId, 1000);
-    const period = await openPeriod();
-    const members = isolated.stack.pidOf('members');
-    process.kill(members, 'SIGSTOP'); // holds connections open without answering: the worst case for a caller
+    // The ledger's relay cannot number events while this lock is held: the earn below commits, but
+    // settlement cannot read it before the close, as when the ledger falls behind or is cut off.
+    const relayLock = await isolated.pool.connect();
     let closed;
+    let earned;
     try {
-      closed = await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR);
+      await relayLock.query('BEGIN');
+      await relayLock.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-relay:coalition_ledger_events'))`);
+      earned = await earn(partnerId, memberId, 1000);
+      const period = await openPeriod();
+      const members = isolated.stack.pidOf('members');
+      process.kill(members, 'SIGSTOP'); // holds connections open without answering: the worst case for a caller
+      try {
+        closed = await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR);
+      } finally {
+        process.kill(members, 'SIGCONT');
+      }
+      expect(closed.errors).toBeUndefined();
+      expect(closed.data.closeSettlementPeriod.status).toBe('CLOSED');
+      // Once the ledger answers again, the same request is refused as what it is: the period is closed.
+      expect(code(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR))).toBe('PERIOD_CLOSED');
     } finally {
-      process.kill(members, 'SIGCONT');
+      await relayLock.query('ROLLBACK');
+      relayLock.release();
     }
-    expect(closed.errors).toBeUndefined();
-    expect(closed.data.closeSettlementPeriod.status).toBe('CLOSED');
-    // Once the ledger answers again, the same request is refused as what it is: the period is closed.
-    expect(code(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR))).toBe('PERIOD_CLOSED');
+    // The earn happened before the close but arrived after it: booked late, in the next period.
+    const [statement] = await statementsOf(partnerId);
+    expect(statement).toMatchObject({ pointsIssued: '0', lateEvents: 0, period: { id: closed.data.closeSettlementPeriod.id } });
+    const position = await eventually(
+      async () =>
+        dataOf(await gql(`query($id: ID!) { partner(id: $id) { position { pointsIssued lateEvents } } }`, { id: partnerId }, OPERATOR))
+          .partner.position,
+      (p: { pointsIssued: string }) => p.pointsIssued !== '0',
+    );
+    expect(position).toEqual({ pointsIssued: String(earned.points), lateEvents: 1 });
+    // It still counts for the period it happened in: both sides of that period's reconciliation have it.
+    const reconciliation = dataOf(await gql(RECONCILE, { id: closed.data.closeSettlementPeriod.id }, OPERATOR)).reconciliation;
+    expect(reconciliation.balanced).toBe(true);
   });
 });

@@ -362,6 +362,8 @@ export type PartnerPosition = {
   issuedAmountMinor: Scalars['Long']['output'];
   /** Position of the last ledger event counted. */
   lastEventPosition: Scalars['Long']['output'];
+  /** Events counted here that happened in an earlier period but arrived after it closed (booked late, as on the statement). */
+  lateEvents: Scalars['Int']['output'];
   /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
   /** The open period. */
@@ -1049,6 +1051,7 @@ export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType
   direction?: Resolver<ResolversTypes['SettlementDirection'], ParentType, ContextType>;
   issuedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   lastEventPosition?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  lateEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
