@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * adjustments made before this version (booked late where their own period has closed; the books
  * and reconciliation read them by when they happened) and changes nothing else.
  */
-export class OperatorAdjustments1767000000000 implements MigrationInterface {
-  name = 'OperatorAdjustments1767000000000';
+export class OperatorAdjustments1767000000001 implements MigrationInterface {
+  name = 'OperatorAdjustments1767000000001';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query('ALTER TABLE settlement_entries DROP CONSTRAINT settlement_entries_kind_check');
