@@ -52,6 +52,7 @@ const config: CodegenConfig = {
         PartnerPosition: '../statements#PartnerPositionView',
         SettlementPeriod: '../periods#PeriodRow',
         SettlementStatement: '../statements#StatementRow',
+        SettlementStatementLine: '../statements#StatementLineRow',
         Reconciliation: '../reconciliation#ReconciliationView',
         CoalitionBooks: '../books#BooksView',
         PointsFlow: '../reconciliation#PointsFlowRow',

@@ -3,14 +3,29 @@ import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
 import { ContractRow, PartnerRow } from './entities';
 import type { PeriodLength } from './periods';
-import { accountsFor, currentPeriod, settlementCurrencies, type PartnerPositionView } from './statements';
+import { contractVersions } from './settlement';
+import {
+  accountsFor,
+  currentPeriod,
+  linesOfStatements,
+  settlementCurrencies,
+  type PartnerPositionView,
+  type StatementLineRow,
+  type StatementReaders,
+} from './statements';
 
 /**
  * Per-request batch loaders (contract in shared/loaders.ts): the gateway's `_entities` call for a
  * page of partners, their contracts and positions become one query each.
  */
-export interface SettlementLoaders {
+export interface SettlementLoaders extends StatementReaders {
   partner: DataLoader<string, PartnerRow | null>;
+  /** Contracts by id. */
+  contract: DataLoader<string, ContractRow | null>;
+  /** A contract's number among its partner's contracts (settlement.ts, contractVersions). */
+  contractVersion: DataLoader<string, number>;
+  /** Frozen statements' line items, by statement id. */
+  statementLines: DataLoader<string, StatementLineRow[]>;
   /** The contract in force now, by partner id. */
   currentContract: DataLoader<string, ContractRow | null>;
   /** Positions in the open period. */
@@ -32,6 +47,12 @@ export function createSettlementLoaders(dataSource: DataSource, periodLength: Pe
   });
   return {
     partner: byIdLoader(dataSource, PartnerRow),
+    contract: byIdLoader(dataSource, ContractRow),
+    contractVersion: new DataLoader(async (contractIds) => {
+      const versions = await contractVersions(dataSource.manager, contractIds);
+      return contractIds.map((id) => versions.get(id) ?? new Error(`No contract with id ${id}`));
+    }),
+    statementLines: new DataLoader((statementIds) => linesOfStatements(dataSource.manager, statementIds)),
     currentContract,
     position: new DataLoader(async (partnerIds) => {
       const period = await currentPeriod(dataSource, periodLength);

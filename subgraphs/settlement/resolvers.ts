@@ -10,7 +10,18 @@ import type { Resolvers } from './generated/graphql';
 import { periodById } from './periods';
 import { pointsFlows, reconcile, singleCurrencyMoney } from './reconciliation';
 import { contractsOf, currentContractOf, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
-import { closePeriod, listPeriods, positionOf, statementById, statementCsv, statementJson, statementsOf } from './statements';
+import {
+  closePeriod,
+  listPeriods,
+  positionOf,
+  statementById,
+  statementContractsOf,
+  statementCsv,
+  statementDocument,
+  statementJson,
+  statementLinesOf,
+  statementsOf,
+} from './statements';
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
 function present<T>(row: T | null | undefined): T {
@@ -87,6 +98,9 @@ export const resolvers: Resolvers = {
     apiKeys: (partner, _args, { caller, settlement }) => apiKeysOf(settlement.dataSource, caller, partner.id),
     statements: (partner, { first }, { caller, settlement }) => statementsOf(settlement.dataSource, caller, partner.id, first ?? 12),
   },
+  PartnerContract: {
+    version: (contract, _args, { loaders }) => loaders.contractVersion.load(contract.id),
+  },
   PartnerApiKey: {
     createdAt: (key) => key.created_at,
     revokedAt: (key) => key.revoked_at,
@@ -108,14 +122,18 @@ export const resolvers: Resolvers = {
     redeemedAmountMinor: (s) => s.redeemed_amount_minor,
     netAmountMinor: (s) => s.net_amount_minor,
     lateEvents: (s) => s.late_events,
-    csv: async (s, _args, { settlement, loaders }) =>
-      statementCsv(s, await periodById(settlement.dataSource.manager, s.period_id), present(await loaders.partner.load(s.partner_id)).code),
-    json: async (s, _args, { settlement, loaders }) =>
-      statementJson(
-        s,
-        await periodById(settlement.dataSource.manager, s.period_id),
-        present(await loaders.partner.load(s.partner_id)).code,
-      ),
+    contracts: (s, _args, { caller, loaders }) => statementContractsOf(caller, s, loaders),
+    lines: (s, _args, { caller, loaders }) => statementLinesOf(caller, s, loaders),
+    csv: async (s, _args, { caller, settlement, loaders }) =>
+      statementCsv(await statementDocument(settlement.dataSource.manager, caller, s, loaders)),
+    json: async (s, _args, { caller, settlement, loaders }) =>
+      statementJson(await statementDocument(settlement.dataSource.manager, caller, s, loaders)),
+  },
+  SettlementStatementLine: {
+    contract: async (line, _args, { loaders }) => present(await loaders.contract.load(line.contract_id)),
+    eventCount: (line) => line.event_count,
+    priceMicrosPerPoint: (line) => line.price_micros_per_point,
+    amountMicros: (line) => line.amount_micros,
   },
   AuditEntry: {
     details: (entry) => JSON.stringify(entry.details),

@@ -13,6 +13,7 @@ import { Settlement1764000000000 } from './migrations/1764000000000-Settlement';
 import { EntryMembers1765000000000 } from './migrations/1765000000000-EntryMembers';
 import { SettlementAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { EntriesByPartner1766000000000 } from './migrations/1766000000000-EntriesByPartner';
+import { StatementLines1767000000000 } from './migrations/1767000000000-StatementLines';
 import { OperatorAdjustments1767000000001 } from './migrations/1767000000001-OperatorAdjustments';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
@@ -43,6 +44,7 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
       EntryMembers1765000000000,
       SettlementAuditLog1765000000001,
       EntriesByPartner1766000000000,
+      StatementLines1767000000000,
       OperatorAdjustments1767000000001,
     ],
     poolMax: config.poolMax,

@@ -47,6 +47,21 @@ export async function contractsOf(dataSource: DataSource, caller: Caller, partne
   return dataSource.getRepository(ContractRow).find({ where: { partnerId }, order: { effectiveFrom: 'DESC' } });
 }
 
+/**
+ * Each contract's version: its rank among its partner's contracts by effectiveFrom, 1 for the first.
+ * Computed, not stored: a contract is never back-dated, so one that has taken effect (every
+ * contract a statement was priced with) keeps its number; only a future one can move up, when
+ * another is scheduled before it.
+ */
+export async function contractVersions(manager: EntityManager, contractIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = (await manager.query(
+    `SELECT c.id, (SELECT count(*) FROM contracts o WHERE o.partner_id = c.partner_id AND o.effective_from <= c.effective_from)::int AS version
+       FROM contracts c WHERE c.id = ANY($1::uuid[])`,
+    [contractIds],
+  )) as { id: string; version: number }[];
+  return new Map(rows.map((row) => [row.id, row.version]));
+}
+
 export interface PartnerTerms {
   partnerId: string;
   active: boolean;

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { stringify } from 'csv-stringify/sync';
 import type { DataSource, EntityManager } from 'typeorm';
 import { partnerScope, requireOperator, requirePartnerItselfOrOperator } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
@@ -6,15 +7,17 @@ import { assertInvariant, badInput, DomainError, notFound } from '../../shared/e
 import { callerActor, type Caller } from '../../shared/identity';
 import { pointsToMinor } from '../../shared/money';
 import { checkId } from '../../shared/validation';
+import type { ContractRow } from './entities';
 import type { EntryKind } from './entries';
-import { lockPeriods, periodContaining, type PeriodLength, type PeriodRow } from './periods';
+import { lockPeriods, periodById, periodContaining, type PeriodLength, type PeriodRow } from './periods';
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
  * coalition owe each other is priced from the period's entries: live, as the partner's position in
- * the open period, and frozen, as one statement per partner when the operator closes a period. The
- * rules (docs/DESIGN.md, "Money and settlement rules"): integer minor units, integer micro-unit
- * prices, each line rounded once, half to even; net = issued - reversed - redeemed.
+ * the open period, and frozen, as one statement per partner (with its line items) when the
+ * operator closes a period. The rules (docs/DESIGN.md, "Money and settlement rules"): integer minor
+ * units, integer micro-unit prices, each line rounded once, half to even; net = issued - reversed -
+ * redeemed.
  */
 
 export type SettlementDirection = 'PARTNER_PAYS' | 'PARTNER_RECEIVES' | 'EVEN';
@@ -246,41 +249,137 @@ export async function closePeriod(
       callerActor(caller),
     ]);
     await auditOperatorAction(manager, caller, 'closeSettlementPeriod', period.id, { closeAt: closeAt.toISOString() });
-
-    const partners = (await manager.query('SELECT id FROM partners ORDER BY id')) as { id: string }[];
-    const currencies = await settlementCurrencies(
-      manager,
-      partners.map((p) => p.id),
-    );
-    const accounts = await accountsFor(
-      manager,
-      period.id,
-      partners.filter((p) => currencies.has(p.id)).map((p) => ({ id: p.id, currency: currencies.get(p.id)! })),
-    );
-    for (const a of accounts) {
-      signedNetOf(a, `the statement of partner ${a.partnerId} for period ${period.id}`);
-      await manager.query(
-        `INSERT INTO settlement_statements (id, period_id, partner_id, currency, points_issued, issued_amount_minor, points_reversed, reversed_amount_minor,
-                                            points_redeemed, redeemed_amount_minor, net_amount_minor, direction, late_events)
-         VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          period.id,
-          a.partnerId,
-          a.currency,
-          a.pointsIssued,
-          a.issuedAmountMinor,
-          a.pointsReversed,
-          a.reversedAmountMinor,
-          a.pointsRedeemed,
-          a.redeemedAmountMinor,
-          a.netAmountMinor,
-          a.direction,
-          a.lateEvents,
-        ],
-      );
-    }
+    await freezeStatements(manager, period.id);
   });
   return periodId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Freezing statements and their line items
+
+/**
+ * The kinds a statement line item adds up, in the order a statement lists them. A total record, so
+ * a new entry kind does not compile until it has a place here (BREAKAGE has no partner, so no
+ * statement; nor do the operator's GRANT and DEBIT).
+ */
+export type StatementLineKind = Exclude<EntryKind, 'BREAKAGE' | 'GRANT' | 'DEBIT'>;
+const STATEMENT_LINE_ORDER: Record<StatementLineKind, number> = { ISSUANCE: 0, REVERSAL: 1, REDEMPTION: 2, REDEMPTION_REVERSAL: 3 };
+
+/**
+ * One line item of a frozen statement: the entries of one kind priced with one contract version.
+ * `amount_micros` is exact: points x price, never rounded.
+ */
+export interface StatementLineRow {
+  statement_id: string;
+  kind: StatementLineKind;
+  contract_id: string;
+  event_count: number;
+  points: string;
+  price_micros_per_point: number;
+  amount_micros: string;
+}
+
+/** The figures a statement's lines give: exact micro-unit sums, each rounded once, half to even. */
+export function statementFiguresFromLines(lines: readonly Pick<StatementLineRow, 'kind' | 'points' | 'amount_micros'>[], currency: string) {
+  const sum = (kind: StatementLineKind, field: 'points' | 'amount_micros') =>
+    lines.filter((line) => line.kind === kind).reduce((total, line) => total + BigInt(line[field]), 0n);
+  const minor = (micros: bigint) => pointsToMinor(micros, 1n, currency);
+  return {
+    pointsIssued: sum('ISSUANCE', 'points'),
+    issuedAmountMinor: minor(sum('ISSUANCE', 'amount_micros')),
+    pointsReversed: sum('REVERSAL', 'points'),
+    reversedAmountMinor: minor(sum('REVERSAL', 'amount_micros')),
+    // Refunds of redemptions are subtracted before rounding, as in every statement figure.
+    pointsRedeemed: sum('REDEMPTION', 'points') - sum('REDEMPTION_REVERSAL', 'points'),
+    redeemedAmountMinor: minor(sum('REDEMPTION', 'amount_micros') - sum('REDEMPTION_REVERSAL', 'amount_micros')),
+  };
+}
+
+type FrozenLine = Omit<StatementLineRow, 'statement_id'> & { partner_id: string; contract_price_micros_per_point: number };
+
+/**
+ * Freezes one statement per partner that has a settlement currency, each with its line items, in
+ * the closing transaction and under the periods lock, so the period's entries no longer move. A
+ * statement is refused (the close fails loudly) unless net = issued - reversed - redeemed, and
+ * unless its lines are what a reader recomputing it would need: each priced at its contract's
+ * price for its kind, its amount exactly points x price, and together adding up to the statement's
+ * points and, rounded once per figure, to its amounts.
+ */
+async function freezeStatements(manager: EntityManager, periodId: string): Promise<void> {
+  const partners = (await manager.query('SELECT id FROM partners ORDER BY id')) as { id: string }[];
+  const currencies = await settlementCurrencies(
+    manager,
+    partners.map((p) => p.id),
+  );
+  const accounts = await accountsFor(
+    manager,
+    periodId,
+    partners.filter((p) => currencies.has(p.id)).map((p) => ({ id: p.id, currency: currencies.get(p.id)! })),
+  );
+  const lines = (await manager.query(
+    `SELECT e.partner_id, e.kind, e.contract_id, e.price_micros_per_point, count(*)::int AS event_count,
+            sum(e.points)::text AS points, sum(e.points * e.price_micros_per_point)::text AS amount_micros,
+            CASE WHEN e.kind IN ('REDEMPTION', 'REDEMPTION_REVERSAL') THEN c.redemption_value_micros_per_point
+                 ELSE c.issue_price_micros_per_point END AS contract_price_micros_per_point
+       FROM settlement_entries e LEFT JOIN contracts c ON c.id = e.contract_id
+      WHERE e.period_id = $1 AND e.partner_id = ANY($2::uuid[])
+      GROUP BY e.partner_id, e.kind, e.contract_id, e.price_micros_per_point, c.id`,
+    [periodId, accounts.map((a) => a.partnerId)],
+  )) as FrozenLine[];
+  for (const account of accounts) {
+    const what = `the statement of partner ${account.partnerId} for period ${periodId}`;
+    signedNetOf(account, what);
+    const own = lines.filter((line) => line.partner_id === account.partnerId);
+    for (const line of own) {
+      // Contracts never change, so one price per (kind, contract): one line each (the table's key).
+      assertInvariant(
+        line.contract_id !== null && line.price_micros_per_point === line.contract_price_micros_per_point,
+        `${what}: its ${line.kind} entries under contract ${line.contract_id} are priced at that contract's price (${line.contract_price_micros_per_point}), not ${line.price_micros_per_point}`,
+      );
+      assertInvariant(
+        BigInt(line.amount_micros) === BigInt(line.points) * BigInt(line.price_micros_per_point),
+        `${what}: a line's amount is its points x its price`,
+      );
+    }
+    const fromLines = statementFiguresFromLines(own, account.currency);
+    assertInvariant(
+      (Object.keys(fromLines) as (keyof typeof fromLines)[]).every((figure) => fromLines[figure] === account[figure]),
+      `${what}: its line items add up to its figures`,
+    );
+    const [statement] = (await manager.query(
+      `INSERT INTO settlement_statements (id, period_id, partner_id, currency, points_issued, issued_amount_minor, points_reversed, reversed_amount_minor,
+                                          points_redeemed, redeemed_amount_minor, net_amount_minor, direction, late_events)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [
+        periodId,
+        account.partnerId,
+        account.currency,
+        account.pointsIssued,
+        account.issuedAmountMinor,
+        account.pointsReversed,
+        account.reversedAmountMinor,
+        account.pointsRedeemed,
+        account.redeemedAmountMinor,
+        account.netAmountMinor,
+        account.direction,
+        account.lateEvents,
+      ],
+    )) as { id: string }[];
+    if (own.length === 0) continue;
+    await manager.query(
+      `INSERT INTO settlement_statement_lines (statement_id, kind, contract_id, event_count, points, price_micros_per_point, amount_micros)
+       SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::int[], $5::bigint[], $6::int[], $7::bigint[])`,
+      [
+        statement!.id,
+        own.map((line) => line.kind),
+        own.map((line) => line.contract_id),
+        own.map((line) => line.event_count),
+        own.map((line) => line.points),
+        own.map((line) => line.price_micros_per_point),
+        own.map((line) => line.amount_micros),
+      ],
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,41 +438,182 @@ export async function statementById(dataSource: DataSource, caller: Caller, stat
   return statement;
 }
 
-const STATEMENT_FIELDS: [label: string, column: keyof StatementRow][] = [
-  ['points_issued', 'points_issued'],
-  ['issued_amount_minor', 'issued_amount_minor'],
-  ['points_reversed', 'points_reversed'],
-  ['reversed_amount_minor', 'reversed_amount_minor'],
-  ['points_redeemed', 'points_redeemed'],
-  ['redeemed_amount_minor', 'redeemed_amount_minor'],
-  ['net_amount_minor', 'net_amount_minor'],
-  ['direction', 'direction'],
-  ['late_events', 'late_events'],
-];
+/** Statement line items by statement id, each statement's in the order the graph lists them. */
+export async function linesOfStatements(manager: EntityManager, statementIds: readonly string[]): Promise<StatementLineRow[][]> {
+  const rows = (await manager.query(
+    `SELECT l.statement_id, l.kind, l.contract_id, l.event_count, l.points::text AS points, l.price_micros_per_point,
+            l.amount_micros::text AS amount_micros
+       FROM settlement_statement_lines l JOIN contracts c ON c.id = l.contract_id
+      WHERE l.statement_id = ANY($1::uuid[]) ORDER BY c.effective_from`,
+    [statementIds],
+  )) as StatementLineRow[];
+  return statementIds.map((id) =>
+    rows.filter((row) => row.statement_id === id).sort((a, b) => STATEMENT_LINE_ORDER[a.kind] - STATEMENT_LINE_ORDER[b.kind]),
+  );
+}
 
-/** The statement as CSV: a header and one `field,value` line per figure, amounts in minor units. */
-export function statementCsv(statement: StatementRow, period: PeriodRow, partnerCode: string): string {
-  const rows: [string, string][] = [
+/** What reading a statement's lines, contracts and exports needs (per-request loaders). */
+export interface StatementReaders {
+  statementLines: { load(statementId: string): Promise<StatementLineRow[]> };
+  contract: { load(contractId: string): Promise<ContractRow | null> };
+  contractVersion: { load(contractId: string): Promise<number> };
+  partner: { load(partnerId: string): Promise<{ code: string; name: string } | null> };
+}
+
+/**
+ * A statement's line items, for the partner itself and the operator. The statement was already
+ * read under that rule; it is asked again because the lines are a read of their own.
+ */
+export async function statementLinesOf(caller: Caller, statement: StatementRow, readers: StatementReaders): Promise<StatementLineRow[]> {
+  requirePartnerItselfOrOperator(caller, statement.partner_id, 'read its statements', { services: true });
+  return readers.statementLines.load(statement.id);
+}
+
+/** The contract versions a statement's lines were priced with, the oldest first. */
+export async function statementContractsOf(caller: Caller, statement: StatementRow, readers: StatementReaders): Promise<ContractRow[]> {
+  const lines = await statementLinesOf(caller, statement, readers);
+  const contracts = await Promise.all(
+    [...new Set(lines.map((line) => line.contract_id))].map(async (id) => {
+      const contract = await readers.contract.load(id);
+      assertInvariant(contract, `contract ${id} of statement ${statement.id} exists`);
+      return contract;
+    }),
+  );
+  return contracts.sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
+}
+
+/** Everything a statement's CSV and JSON exports carry. */
+export interface StatementDocument {
+  statement: StatementRow;
+  period: PeriodRow;
+  partner: { code: string; name: string };
+  lines: StatementLineRow[];
+  contracts: { contract: ContractRow; version: number }[];
+}
+
+/** Gathers a statement's export, for the partner itself and the operator. */
+export async function statementDocument(
+  manager: EntityManager,
+  caller: Caller,
+  statement: StatementRow,
+  readers: StatementReaders,
+): Promise<StatementDocument> {
+  const [lines, contracts, period, partner] = await Promise.all([
+    statementLinesOf(caller, statement, readers),
+    statementContractsOf(caller, statement, readers),
+    periodById(manager, statement.period_id),
+    readers.partner.load(statement.partner_id),
+  ]);
+  assertInvariant(partner, `the partner of statement ${statement.id} exists`);
+  return {
+    statement,
+    period,
+    partner,
+    lines,
+    contracts: await Promise.all(
+      contracts.map(async (contract) => ({ contract, version: await readers.contractVersion.load(contract.id) })),
+    ),
+  };
+}
+
+/** A statement's figures, as the exports name them; 64-bit ones are whole numbers, direction is text. */
+function statementFigures(statement: StatementRow): [label: string, value: bigint | number | string][] {
+  return [
+    ['points_issued', BigInt(statement.points_issued)],
+    ['issued_amount_minor', BigInt(statement.issued_amount_minor)],
+    ['points_reversed', BigInt(statement.points_reversed)],
+    ['reversed_amount_minor', BigInt(statement.reversed_amount_minor)],
+    ['points_redeemed', BigInt(statement.points_redeemed)],
+    ['redeemed_amount_minor', BigInt(statement.redeemed_amount_minor)],
+    ['net_amount_minor', BigInt(statement.net_amount_minor)],
+    ['direction', statement.direction],
+    ['late_events', statement.late_events],
+  ];
+}
+
+/**
+ * The first characters that make a spreadsheet read a cell as a formula: OWASP's list ("CSV
+ * Injection") and their full-width forms, the same csv-stringify's `escape_formulas` prefixes in
+ * text. A value it prefixes is also quoted here, as OWASP recommends.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * The statement as CSV: a `field,value` header, one line per figure, then each line item as
+ * `line_<n>_<field>` lines (so the file keeps two columns). Values are written by csv-stringify:
+ * quoted per RFC 4180 where they hold a comma, a double quote or a line break, double quotes
+ * doubled. Text can be hostile (a partner's name is whatever the operator typed), so a text value
+ * beginning with =, +, -, @, a tab or a carriage return (or a full-width =, +, -, @) is prefixed
+ * with a single quote and quoted, and a spreadsheet shows it as text rather than run it. Numbers
+ * are passed as numbers and written bare, never prefixed: a negative figure (redemptions less
+ * larger cancellations) stays a readable number, and being produced here from integers it cannot
+ * carry a formula. Lines end with LF.
+ */
+export function statementCsv(document: StatementDocument): string {
+  const { statement, period, partner, lines, contracts } = document;
+  const versionOf = new Map(contracts.map(({ contract, version }) => [contract.id, { contract, version }]));
+  const rows: [string, bigint | number | string][] = [
     ['statement_id', statement.id],
-    ['partner_code', partnerCode],
+    ['partner_code', partner.code],
+    ['partner_name', partner.name],
     ['period_start', period.starts_at.toISOString()],
     ['period_end', period.ends_at.toISOString()],
     ['currency', statement.currency],
-    ...STATEMENT_FIELDS.map(([label, column]): [string, string] => [label, String(statement[column])]),
+    ...statementFigures(statement),
+    ...lines.flatMap((line, index): [string, bigint | number | string][] => {
+      const priced = versionOf.get(line.contract_id);
+      assertInvariant(priced, `statement ${statement.id} lists contract ${line.contract_id}`);
+      const prefix = `line_${index + 1}_`;
+      return [
+        [`${prefix}kind`, line.kind],
+        [`${prefix}contract_version`, priced.version],
+        [`${prefix}contract_effective_from`, priced.contract.effectiveFrom.toISOString()],
+        [`${prefix}event_count`, line.event_count],
+        [`${prefix}points`, BigInt(line.points)],
+        [`${prefix}price_micros_per_point`, line.price_micros_per_point],
+        [`${prefix}amount_micros`, BigInt(line.amount_micros)],
+      ];
+    }),
   ];
-  return ['field,value', ...rows.map(([field, value]) => `${field},${value}`)].join('\n') + '\n';
+  return stringify([['field', 'value'], ...rows], {
+    escape_formulas: true,
+    cast: { string: (value) => (FORMULA_START.test(value) ? { value, quoted: true } : value) },
+  });
 }
 
-/** The statement as JSON; 64-bit figures as strings, as in the graph. */
-export function statementJson(statement: StatementRow, period: PeriodRow, partnerCode: string): string {
+/** The statement as JSON: its figures, `lines` and `contracts` as in the graph; 64-bit figures as strings. */
+export function statementJson(document: StatementDocument): string {
+  const { statement, period, partner, lines, contracts } = document;
+  const versionOf = new Map(contracts.map(({ contract, version }) => [contract.id, version]));
   return JSON.stringify({
     statementId: statement.id,
     partnerId: statement.partner_id,
-    partnerCode,
+    partnerCode: partner.code,
+    partnerName: partner.name,
     period: { id: period.id, startsAt: period.starts_at.toISOString(), endsAt: period.ends_at.toISOString() },
     currency: statement.currency,
     ...Object.fromEntries(
-      STATEMENT_FIELDS.map(([label, column]) => [label.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), statement[column]]),
+      statementFigures(statement).map(([label, value]) => [
+        label.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+        typeof value === 'bigint' ? value.toString() : value,
+      ]),
     ),
+    contracts: contracts.map(({ contract, version }) => ({
+      id: contract.id,
+      version,
+      effectiveFrom: contract.effectiveFrom.toISOString(),
+      currency: contract.currency,
+      earnRateMilliPointsPerUnit: contract.earnRateMilliPointsPerUnit,
+      issuePriceMicrosPerPoint: contract.issuePriceMicrosPerPoint,
+      redemptionValueMicrosPerPoint: contract.redemptionValueMicrosPerPoint,
+    })),
+    lines: lines.map((line) => ({
+      kind: line.kind,
+      contract: { id: line.contract_id, version: versionOf.get(line.contract_id) },
+      eventCount: line.event_count,
+      points: line.points,
+      priceMicrosPerPoint: line.price_micros_per_point,
+      amountMicros: line.amount_micros,
+    })),
   });
 }

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PartnerRow, ContractRow } from '../entities';
-import type { PartnerPositionView, StatementRow } from '../statements';
+import type { PartnerPositionView, StatementRow, StatementLineRow } from '../statements';
 import type { PeriodRow } from '../periods';
 import type { ReconciliationView, PointsFlowRow } from '../reconciliation';
 import type { BooksView } from '../books';
@@ -341,10 +341,18 @@ export type PartnerContract = {
   earnRateMilliPointsPerUnit: Scalars['Int']['output'];
   /** When the contract takes or took effect; it applies to ledger events from then on. */
   effectiveFrom: Scalars['DateTime']['output'];
+  /** Stable identifier of the contract. */
+  id: Scalars['ID']['output'];
   /** What the partner pays the coalition for each point its customers earn, in micro-units. */
   issuePriceMicrosPerPoint: Scalars['Int']['output'];
   /** What the coalition pays the partner for each point members redeem there, in micro-units. */
   redemptionValueMicrosPerPoint: Scalars['Int']['output'];
+  /**
+   * The contract's number among its partner's contracts by `effectiveFrom`: 1 for the first. A
+   * contract that has taken effect keeps its number (a new contract never starts in the past); only
+   * one still to come may move up if another is scheduled before it.
+   */
+  version: Scalars['Int']['output'];
 };
 
 /**
@@ -655,7 +663,19 @@ export type SettlementPeriod = {
  */
 export type SettlementStatement = {
   __typename?: 'SettlementStatement';
-  /** The statement as CSV (one line per amount), for download. */
+  /**
+   * The contract versions the statement's line items were priced with, the oldest first (by
+   * `effectiveFrom`). A reversal is priced like the event it reverses, so a contract may appear
+   * that took effect before the period. Empty when `lines` is.
+   */
+  contracts: Array<PartnerContract>;
+  /**
+   * The statement as CSV, for download: a `field,value` header, then one line per figure, then the
+   * line items as `line_<n>_<field>` rows. Amounts in minor units (line items: micro-units). Text
+   * values are quoted per RFC 4180 where needed, and one beginning with `=`, `+`, `-`, `@`, a tab or a
+   * carriage return is prefixed with `'` and quoted, so a spreadsheet shows it as text; numbers are
+   * written bare.
+   */
   csv: Scalars['String']['output'];
   /** ISO 4217 code of the amounts. */
   currency: Scalars['String']['output'];
@@ -665,10 +685,23 @@ export type SettlementStatement = {
   id: Scalars['ID']['output'];
   /** What the partner owes for them, in minor units. */
   issuedAmountMinor: Scalars['Long']['output'];
-  /** The statement as a JSON document, for download. */
+  /**
+   * The statement as a JSON document, for download: its figures, `lines` and `contracts` as in the
+   * graph, 64-bit figures as strings.
+   */
   json: Scalars['String']['output'];
   /** Ledger events booked here late: they happened in an earlier period that had already closed. */
   lateEvents: Scalars['Int']['output'];
+  /**
+   * What the statement's figures are made of: one line per kind of entry and contract version that
+   * had entries, by kind (ISSUANCE, REVERSAL, REDEMPTION, REDEMPTION_REVERSAL), then contract, oldest
+   * first. Each figure is the sum of its lines' `amountMicros` rounded once to minor units, half to
+   * even: issued from ISSUANCE, reversed from REVERSAL, redeemed from REDEMPTION less
+   * REDEMPTION_REVERSAL (and the points likewise). Frozen with the statement. Empty for a statement
+   * without entries, and for every statement frozen before line items were kept (their figures stand,
+   * without a breakdown).
+   */
+  lines: Array<SettlementStatementLine>;
   /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
   /** The partner. */
@@ -686,6 +719,37 @@ export type SettlementStatement = {
   /** What the partner is credited for them, in minor units. */
   reversedAmountMinor: Scalars['Long']['output'];
 };
+
+/**
+ * One line item of a frozen statement: the entries of one kind priced with one contract version.
+ * `amountMicros` is exact (unrounded); a statement rounds only its figures.
+ */
+export type SettlementStatementLine = {
+  __typename?: 'SettlementStatementLine';
+  /** points x priceMicrosPerPoint, in micro-units (millionths of a major unit), not rounded. */
+  amountMicros: Scalars['Long']['output'];
+  /** The contract version that priced them. */
+  contract: PartnerContract;
+  /** Number of ledger events counted in the line. */
+  eventCount: Scalars['Int']['output'];
+  /** The kind of entries. */
+  kind: StatementLineKind;
+  /** Their points. */
+  points: Scalars['Long']['output'];
+  /** The contract's price for this kind (issue price or redemption value), in micro-units per point. */
+  priceMicrosPerPoint: Scalars['Int']['output'];
+};
+
+/** What kind of entries a statement line item adds up. */
+export type StatementLineKind =
+  /** Points the partner's customers earned: the partner owes their issue price. */
+  | 'ISSUANCE'
+  /** Points redeemed at the partner: the coalition owes their redemption value. */
+  | 'REDEMPTION'
+  /** Points given back by cancelled redemptions: subtracted from the redemptions. */
+  | 'REDEMPTION_REVERSAL'
+  /** Points taken back by refunds: the partner is credited their issue price. */
+  | 'REVERSAL';
 
 /** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
 export type Subscription = {
@@ -864,6 +928,8 @@ export type ResolversTypes = {
   SettlementDirection: SettlementDirection;
   SettlementPeriod: ResolverTypeWrapper<PeriodRow>;
   SettlementStatement: ResolverTypeWrapper<StatementRow>;
+  SettlementStatementLine: ResolverTypeWrapper<StatementLineRow>;
+  StatementLineKind: StatementLineKind;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SuppressibleMemberCount: ResolverTypeWrapper<SuppressibleMemberCount>;
   SuppressiblePoints: ResolverTypeWrapper<SuppressiblePoints>;
@@ -903,6 +969,7 @@ export type ResolversParentTypes = {
   SetPartnerContractInput: SetPartnerContractInput;
   SettlementPeriod: PeriodRow;
   SettlementStatement: StatementRow;
+  SettlementStatementLine: StatementLineRow;
   Subscription: Record<PropertyKey, never>;
   SuppressibleMemberCount: SuppressibleMemberCount;
   SuppressiblePoints: SuppressiblePoints;
@@ -1042,8 +1109,10 @@ export type PartnerContractResolvers<ContextType = SettlementContext, ParentType
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   earnRateMilliPointsPerUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuePriceMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   redemptionValueMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerPosition'] = ResolversParentTypes['PartnerPosition']> = {
@@ -1126,6 +1195,7 @@ export type SettlementPeriodResolvers<ContextType = SettlementContext, ParentTyp
 };
 
 export type SettlementStatementResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementStatement'] = ResolversParentTypes['SettlementStatement']> = {
+  contracts?: Resolver<Array<ResolversTypes['PartnerContract']>, ParentType, ContextType>;
   csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['SettlementDirection'], ParentType, ContextType>;
@@ -1133,6 +1203,7 @@ export type SettlementStatementResolvers<ContextType = SettlementContext, Parent
   issuedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lateEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['SettlementStatementLine']>, ParentType, ContextType>;
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
@@ -1141,6 +1212,15 @@ export type SettlementStatementResolvers<ContextType = SettlementContext, Parent
   pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   redeemedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   reversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+};
+
+export type SettlementStatementLineResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementStatementLine'] = ResolversParentTypes['SettlementStatementLine']> = {
+  amountMicros?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  contract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType>;
+  eventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['StatementLineKind'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  priceMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1188,6 +1268,7 @@ export type Resolvers<ContextType = SettlementContext> = {
   ReconciliationMoney?: ReconciliationMoneyResolvers<ContextType>;
   SettlementPeriod?: SettlementPeriodResolvers<ContextType>;
   SettlementStatement?: SettlementStatementResolvers<ContextType>;
+  SettlementStatementLine?: SettlementStatementLineResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   SuppressibleMemberCount?: SuppressibleMemberCountResolvers<ContextType>;
   SuppressiblePoints?: SuppressiblePointsResolvers<ContextType>;

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { dataOf } from '../../scripts/gatewayClient';
+import { eventually, waitUntilPast } from '../support/helpers';
+import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
+
+/**
+ * Traceable statements through the gateway, on a stack of its own (it closes periods): the contract
+ * versions a statement priced with, its line items (count, points, exact micro-unit amount per kind
+ * and contract) adding up to its figures, the JSON and CSV exports carrying them (the CSV quoted
+ * and safe from formula injection), and who may read them. Every expected figure is worked out by
+ * hand below, not by the code under test.
+ */
+
+const OPERATOR = 'demo-operator';
+const OTHER_PARTNER = 'demo-partner-city-bonus-lumiere';
+let isolated: IsolatedStack;
+const gql = (query: string, variables: Record<string, unknown> = {}, credential?: string) => isolated.gql(query, variables, credential);
+const code = (response: any) => response.errors?.[0]?.extensions?.code;
+
+beforeAll(async () => {
+  isolated = await startIsolatedStack('statements');
+}, 120_000);
+afterAll(() => isolated?.stop());
+
+const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id code } }`;
+const CONTRACT = `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { id version effectiveFrom } }`;
+const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
+const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
+const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`;
+const REVERSE = `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`;
+const CREATE_REWARD = `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`;
+const REDEEM = `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`;
+const CANCEL = `mutation($id: ID!) { cancelRedemption(redemptionId: $id) { status } }`;
+const PERIODS = `{ settlementPeriods(first: 5) { id status startsAt endsAt } }`;
+const CLOSE = `mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id status startsAt endsAt } }`;
+const POSITION = `query($id: ID!) { partner(id: $id) { position { pointsIssued pointsReversed pointsRedeemed } } }`;
+const STATEMENT_FIELDS = `id currency pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor
+  netAmountMinor direction lateEvents period { id }
+  contracts { id version effectiveFrom issuePriceMicrosPerPoint redemptionValueMicrosPerPoint }
+  lines { kind contract { id version } eventCount points priceMicrosPerPoint amountMicros }`;
+const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { ${STATEMENT_FIELDS} csv json } } }`;
+const STATEMENT = `query($id: ID!) { settlementStatement(id: $id) { ${STATEMENT_FIELDS} } }`;
+
+async function register(name: string): Promise<{ id: string; code: string }> {
+  const input = { code: `stmt-${randomUUID().slice(0, 8)}`, name, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() };
+  return dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner;
+}
+
+async function contract(
+  partnerId: string,
+  issuePriceMicrosPerPoint: number,
+  redemptionValueMicrosPerPoint: number,
+  effectiveFrom?: Date,
+): Promise<{ id: string; version: number; effectiveFrom: string }> {
+  const input = {
+    partnerId,
+    earnRateMilliPointsPerUnit: 1000, // one point per euro
+    issuePriceMicrosPerPoint,
+    redemptionValueMicrosPerPoint,
+    currency: 'EUR',
+    effectiveFrom: effectiveFrom?.toISOString(),
+    idempotencyKey: randomUUID(),
+  };
+  return dataOf(await gql(CONTRACT, { input }, OPERATOR)).setPartnerContract;
+}
+
+const enroll = async (partnerId: string): Promise<string> =>
+  dataOf(
+    await gql(
+      ENROLL,
+      { input: { displayName: 'T', email: `t-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).enrollMember.id;
+const earn = async (partnerId: string, memberId: string, purchaseAmountMinor: number): Promise<{ id: string; points: number }> =>
+  dataOf(
+    await gql(
+      EARN,
+      { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'till', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    ),
+  ).earnPoints;
+const burn = async (partnerId: string, memberId: string, points: number) =>
+  dataOf(await gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey: randomUUID() } }, OPERATOR));
+async function redeemReward(partnerId: string, memberId: string, pointsCost: number): Promise<string> {
+  const input = {
+    partnerId,
+    title: 'Statement reward',
+    description: 'Redeemed, then cancelled.',
+    kind: 'FREE_ITEM',
+    category: 'test',
+    pointsCost,
+    idempotencyKey: randomUUID(),
+  };
+  const reward = dataOf(await gql(CREATE_REWARD, { input }, OPERATOR)).createReward;
+  const redemption = dataOf(await gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)).redeemReward;
+  expect(redemption.status).toBe('ISSUED');
+  return redemption.id;
+}
+const cancel = async (redemptionId: string) =>
+  expect(dataOf(await gql(CANCEL, { id: redemptionId }, OPERATOR)).cancelRedemption.status).toBe('CANCELLED');
+const positionReaches = (partnerId: string, expected: Record<string, string>) =>
+  eventually(
+    async () => dataOf(await gql(POSITION, { id: partnerId }, OPERATOR)).partner.position,
+    (position) => Object.entries(expected).every(([field, value]) => position[field] === value),
+  );
+async function openPeriod(): Promise<{ id: string; startsAt: string }> {
+  return dataOf(await gql(PERIODS, {}, OPERATOR)).settlementPeriods.find((p: { status: string }) => p.status === 'OPEN');
+}
+const statementsOf = async (partnerId: string) => dataOf(await gql(STATEMENTS, { id: partnerId }, OPERATOR)).partner.statements;
+
+// The hostile name a partner might be registered under: a formula, commas and double quotes.
+const HOSTILE_NAME = '=HYPERLINK("x"),"quoted"';
+
+describe('traceable statements', () => {
+  let partner: { id: string; code: string };
+  let v1: { id: string; version: number; effectiveFrom: string };
+  let v2: { id: string; version: number; effectiveFrom: string };
+  let closed: { id: string; startsAt: string; endsAt: string };
+  let statement: any;
+  let other: { id: string; code: string };
+  let otherRedemption: string;
+
+  it('lists the contract versions and exact line items a statement priced with, adding up to its figures', async () => {
+    partner = await register(HOSTILE_NAME);
+    // Prices chosen so that rounding shows: each line's micros are fractions of a cent.
+    v1 = await contract(partner.id, 12_345, 6_999);
+    expect(v1.version).toBe(1);
+    const memberId = await enroll(partner.id);
+    const firstEarn = await earn(partner.id, memberId, 123_400); // €1234: 1234 points at v1
+    expect(firstEarn.points).toBe(1_234);
+    await burn(partner.id, memberId, 101); // at v1
+    const redemption = await redeemReward(partner.id, memberId, 40); // at v1
+    // A second partner redeems in this period and has the redemption cancelled in the next.
+    other = await register('@Home Store');
+    await contract(other.id, 10_000, 7_777);
+    const otherMember = await enroll(other.id);
+    await earn(other.id, otherMember, 1_000); // 10 points
+    otherRedemption = await redeemReward(other.id, otherMember, 4);
+    await positionReaches(partner.id, { pointsIssued: '1234', pointsRedeemed: '141' });
+
+    // The contract changes inside the period.
+    const newPrices = new Date(Date.now() + 1_500);
+    v2 = await contract(partner.id, 9_001, 2_313, newPrices);
+    expect(v2.version).toBe(2);
+    await waitUntilPast(newPrices);
+    await earn(partner.id, memberId, 56_700); // €567: 567 points at v2
+    const refunded = await gql(
+      REVERSE,
+      { input: { earnId: firstEarn.id, refundAmountMinor: 33_300, reference: 'refund', idempotencyKey: randomUUID() } },
+      OPERATOR,
+    );
+    expect(dataOf(refunded).reverseEarn.pointsReversed).toBe(333); // priced like the earn it reverses: v1
+    await burn(partner.id, memberId, 77); // at v2
+    await cancel(redemption); // given back at v1, the contract the redemption was priced with
+    await positionReaches(partner.id, { pointsIssued: '1801', pointsReversed: '333', pointsRedeemed: '178' });
+    await positionReaches(other.id, { pointsIssued: '10', pointsRedeemed: '4' });
+
+    const period = await openPeriod();
+    closed = dataOf(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR)).closeSettlementPeriod;
+    [statement] = await statementsOf(partner.id);
+    expect(statement.period.id).toBe(period.id);
+
+    // Worked out by hand. Micros per cent: 10,000.
+    //   ISSUANCE  v1: 1234 x 12345 = 15,233,730    ISSUANCE v2: 567 x 9001 = 5,103,567
+    //     issued = 20,337,297 micros = 2033.7297 cents -> 2034 (rounding each line: 1523 + 510 = 2033)
+    //   REVERSAL  v1: 333 x 12345 = 4,110,885 = 411.0885 cents -> 411
+    //   REDEMPTION v1: (101 + 40) x 6999 = 986,859    REDEMPTION v2: 77 x 2313 = 178,101
+    //   REDEMPTION_REVERSAL v1: 40 x 6999 = 279,960
+    //     redeemed = 986,859 + 178,101 - 279,960 = 885,000 = 88.5 cents -> 88, half to even
+    //     (half up would say 89, and rounding each line 99 + 18 - 28 = 89)
+    //   net = 2034 - 411 - 88 = 1535, the partner pays
+    expect(statement).toMatchObject({
+      currency: 'EUR',
+      pointsIssued: '1801',
+      issuedAmountMinor: '2034',
+      pointsReversed: '333',
+      reversedAmountMinor: '411',
+      pointsRedeemed: '178',
+      redeemedAmountMinor: '88',
+      netAmountMinor: '1535',
+      direction: 'PARTNER_PAYS',
+      lateEvents: 0,
+    });
+    const contracts = [
+      { id: v1.id, version: 1, effectiveFrom: v1.effectiveFrom, issuePriceMicrosPerPoint: 12_345, redemptionValueMicrosPerPoint: 6_999 },
+      { id: v2.id, version: 2, effectiveFrom: v2.effectiveFrom, issuePriceMicrosPerPoint: 9_001, redemptionValueMicrosPerPoint: 2_313 },
+    ];
+    expect(statement.contracts).toEqual(contracts);
+    const first = { id: v1.id, version: 1 };
+    const second = { id: v2.id, version: 2 };
+    const lines = [
+      { kind: 'ISSUANCE', contract: first, eventCount: 1, points: '1234', priceMicrosPerPoint: 12_345, amountMicros: '15233730' },
+      { kind: 'ISSUANCE', contract: second, eventCount: 1, points: '567', priceMicrosPerPoint: 9_001, amountMicros: '5103567' },
+      { kind: 'REVERSAL', contract: first, eventCount: 1, points: '333', priceMicrosPerPoint: 12_345, amountMicros: '4110885' },
+      { kind: 'REDEMPTION', contract: first, eventCount: 2, points: '141', priceMicrosPerPoint: 6_999, amountMicros: '986859' },
+      { kind: 'REDEMPTION', contract: second, eventCount: 1, points: '77', priceMicrosPerPoint: 2_313, amountMicros: '178101' },
+      { kind: 'REDEMPTION_REVERSAL', contract: first, eventCount: 1, points: '40', priceMicrosPerPoint: 6_999, amountMicros: '279960' },
+    ];
+    expect(statement.lines).toEqual(lines);
+
+    // The partner's contract history numbers the same versions.
+    const history = dataOf(await gql(`query($id: ID!) { partner(id: $id) { contracts { id version } } }`, { id: partner.id }, OPERATOR))
+      .partner.contracts;
+    expect(history).toEqual([second, first]);
+
+    // The JSON export carries the same lines and contracts, 64-bit figures as strings.
+    const json = JSON.parse(statement.json);
+    expect(json).toMatchObject({
+      statementId: statement.id,
+      partnerId: partner.id,
+      partnerCode: partner.code,
+      partnerName: HOSTILE_NAME,
+      issuedAmountMinor: '2034',
+      redeemedAmountMinor: '88',
+      netAmountMinor: '1535',
+    });
+    expect(json.lines).toEqual(lines);
+    expect(json.contracts).toEqual(
+      contracts.map((c) => ({
+        ...c,
+        currency: 'EUR',
+        earnRateMilliPointsPerUnit: 1000,
+        effectiveFrom: new Date(c.effectiveFrom).toISOString(),
+      })),
+    );
+  }, 120_000);
+
+  it('writes the CSV with the partner’s name quoted and neutralised, and the line items as rows', async () => {
+    const at = (iso: string) => new Date(iso).toISOString();
+    const line = (n: number, kind: string, version: number, from: string, events: number, points: number, price: number, micros: number) =>
+      [
+        `line_${n}_kind,${kind}`,
+        `line_${n}_contract_version,${version}`,
+        `line_${n}_contract_effective_from,${at(from)}`,
+        `line_${n}_event_count,${events}`,
+        `line_${n}_points,${points}`,
+        `line_${n}_price_micros_per_point,${price}`,
+        `line_${n}_amount_micros,${micros}`,
+      ].join('\n');
+    const expected = [
+      'field,value',
+      `statement_id,${statement.id}`,
+      `partner_code,${partner.code}`,
+      // RFC 4180: quoted, double quotes doubled; OWASP: the leading = made text by a single quote.
+      `partner_name,"'=HYPERLINK(""x""),""quoted"""`,
+      `period_start,${at(closed.startsAt)}`,
+      `period_end,${at(closed.endsAt)}`,
+      'currency,EUR',
+      'points_issued,1801',
+      'issued_amount_minor,2034',
+      'points_reversed,333',
+      'reversed_amount_minor,411',
+      'points_redeemed,178',
+      'redeemed_amount_minor,88',
+      'net_amount_minor,1535',
+      'direction,PARTNER_PAYS',
+      'late_events,0',
+      line(1, 'ISSUANCE', 1, v1.effectiveFrom, 1, 1234, 12_345, 15_233_730),
+      line(2, 'ISSUANCE', 2, v2.effectiveFrom, 1, 567, 9_001, 5_103_567),
+      line(3, 'REVERSAL', 1, v1.effectiveFrom, 1, 333, 12_345, 4_110_885),
+      line(4, 'REDEMPTION', 1, v1.effectiveFrom, 2, 141, 6_999, 986_859),
+      line(5, 'REDEMPTION', 2, v2.effectiveFrom, 1, 77, 2_313, 178_101),
+      line(6, 'REDEMPTION_REVERSAL', 1, v1.effectiveFrom, 1, 40, 6_999, 279_960),
+    ].join('\n');
+    expect(statement.csv).toBe(`${expected}\n`);
+
+    // The downloads are the same documents.
+    const base = isolated.stack.gatewayUrl.replace(/\/graphql$/, '');
+    const download = (format: string, credential: string) =>
+      fetch(`${base}/exports/statements/${statement.id}.${format}`, { headers: { authorization: `Bearer ${credential}` } });
+    const csv = await download('csv', OPERATOR);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toBe(statement.csv);
+    expect(JSON.parse(await (await download('json', OPERATOR)).text())).toEqual(JSON.parse(statement.json));
+  });
+
+  it('keeps a negative figure a bare number while neutralising text that starts like a formula', async () => {
+    // The other partner's redemption (4 points at 7777 micros) is cancelled in the next period:
+    // there its statement redeems -4 points, -31,108 micros = -3.1108 cents -> -3, and the partner
+    // pays 3.
+    await cancel(otherRedemption);
+    await positionReaches(other.id, { pointsRedeemed: '-4' });
+    const next = await openPeriod();
+    dataOf(await gql(CLOSE, { id: next.id, at: new Date().toISOString() }, OPERATOR));
+    const [latest] = await statementsOf(other.id);
+    expect(latest).toMatchObject({ period: { id: next.id }, pointsRedeemed: '-4', redeemedAmountMinor: '-3', netAmountMinor: '3' });
+    expect(latest.lines).toEqual([
+      {
+        kind: 'REDEMPTION_REVERSAL',
+        contract: { id: expect.any(String), version: 1 },
+        eventCount: 1,
+        points: '4',
+        priceMicrosPerPoint: 7_777,
+        amountMicros: '31108',
+      },
+    ]);
+    const rows = latest.csv.split('\n');
+    expect(rows).toContain(`partner_name,"'@Home Store"`);
+    expect(rows).toContain('points_redeemed,-4');
+    expect(rows).toContain('redeemed_amount_minor,-3');
+    // A partner without entries in a period: a statement with no lines and no contracts.
+    const [quiet] = await statementsOf(partner.id);
+    expect(quiet).toMatchObject({ period: { id: next.id }, pointsIssued: '0', netAmountMinor: '0', lines: [], contracts: [] });
+  }, 120_000);
+
+  it('shows a statement’s lines and contracts to its partner and the operator only', async () => {
+    const key = dataOf(
+      await gql(
+        `mutation($p: ID!) { createPartnerApiKey(partnerId: $p, label: "finance", scopes: [SETTLEMENT_READ]) { secret } }`,
+        { p: partner.id },
+        OPERATOR,
+      ),
+    ).createPartnerApiKey.secret as string;
+    const own = dataOf(await gql(STATEMENT, { id: statement.id }, key)).settlementStatement;
+    expect(own.lines).toEqual(statement.lines);
+    expect(own.contracts).toEqual(statement.contracts);
+    for (const query of [
+      `query($id: ID!) { settlementStatement(id: $id) { lines { amountMicros } } }`,
+      `query($id: ID!) { settlementStatement(id: $id) { contracts { version } } }`,
+    ]) {
+      expect(code(await gql(query, { id: statement.id }, OTHER_PARTNER))).toBe('FORBIDDEN');
+      expect(code(await gql(query, { id: statement.id }, 'demo-member-ava'))).toBe('FORBIDDEN');
+      expect(code(await gql(query, { id: statement.id }))).toBe('UNAUTHENTICATED');
+    }
+    expect(
+      code(await gql(`query($id: ID!) { partner(id: $id) { statements { lines { points } } } }`, { id: partner.id }, OTHER_PARTNER)),
+    ).toBe('FORBIDDEN');
+    const base = isolated.stack.gatewayUrl.replace(/\/graphql$/, '');
+    const download = (credential: string) =>
+      fetch(`${base}/exports/statements/${statement.id}.json`, { headers: { authorization: `Bearer ${credential}` } });
+    expect(JSON.parse(await (await download(key)).text()).lines).toEqual(statement.lines);
+    expect((await download(OTHER_PARTNER)).status).toBe(403);
+  });
+});
