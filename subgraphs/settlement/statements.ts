@@ -7,7 +7,7 @@ import { callerActor, type Caller } from '../../shared/identity';
 import { pointsToMinor } from '../../shared/money';
 import { checkId } from '../../shared/validation';
 import type { EntryKind } from './entries';
-import { lockPeriods, periodContaining, type PeriodLength, type PeriodRow } from './periods';
+import { lockPeriods, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
@@ -144,10 +144,10 @@ export async function settlementCurrencies(manager: EntityManager, partnerIds: r
 // Periods as partners and the operator see them
 
 /** The period containing now (opening it if need be): where positions are read. */
-export async function currentPeriod(dataSource: DataSource, length: PeriodLength): Promise<PeriodRow> {
+export async function currentPeriod(dataSource: DataSource, calendar: PeriodCalendar): Promise<PeriodRow> {
   return dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
-    return periodContaining(manager, new Date(), length);
+    return periodContaining(manager, new Date(), calendar);
   });
 }
 
@@ -163,11 +163,11 @@ export async function listPeriods(
   dataSource: DataSource,
   caller: Caller,
   first: number | null | undefined,
-  length: PeriodLength,
+  calendar: PeriodCalendar,
 ): Promise<PeriodRow[]> {
   partnerScope(caller, 'list settlement periods');
   const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
-  await currentPeriod(dataSource, length);
+  await currentPeriod(dataSource, calendar);
   return dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [
     limit,
   ]);
@@ -193,7 +193,7 @@ export async function closePeriod(
   dataSource: DataSource,
   caller: Caller,
   input: { periodId: string; closeAt?: Date | string | null },
-  length: PeriodLength,
+  calendar: PeriodCalendar,
   catchUp: () => Promise<void>,
 ): Promise<string> {
   requireOperator(caller, 'close settlement periods');
@@ -228,7 +228,7 @@ export async function closePeriod(
       await manager.query('UPDATE settlement_periods SET ends_at = $2 WHERE id = $1', [period.id, closeAt]);
       const nextId = next
         ? (await manager.query('UPDATE settlement_periods SET starts_at = $2 WHERE id = $1 RETURNING id', [next.id, closeAt]), next.id)
-        : (await periodContaining(manager, closeAt, length)).id;
+        : (await periodContaining(manager, closeAt, calendar)).id;
       await manager.query(
         'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
         [period.id, closeAt, nextId],
@@ -239,7 +239,7 @@ export async function closePeriod(
         nextId,
       ]);
     } else {
-      await periodContaining(manager, closeAt, length); // the next period exists to take late events
+      await periodContaining(manager, closeAt, calendar); // the next period exists to take late events
     }
     await manager.query(`UPDATE settlement_periods SET status = 'CLOSED', closed_at = now(), closed_by = $2 WHERE id = $1`, [
       period.id,
