@@ -144,3 +144,41 @@ export async function bookingPeriod(
   )) as PeriodRow[];
   return { period: open ?? (await periodContaining(manager, new Date(), calendar)), late: true };
 }
+
+/**
+ * Ends an open period early, at `closeAt` (closing, statements.ts), and hands the rest of its time,
+ * [closeAt, its old end), to an open period, so periods still tile time: to the next period when
+ * that is open (it then starts at closeAt), else to a new open period of exactly that time. A
+ * closed next period is never touched: its frozen statements agree with its entries and its bounds
+ * only while neither changes. What happened from closeAt on (entries and their flows) moves to the
+ * period that now holds its time, on time as before. Needs lockPeriods.
+ */
+export async function endPeriodEarly(manager: EntityManager, period: PeriodRow, closeAt: Date): Promise<void> {
+  assertInvariant(
+    period.status === 'OPEN' && period.starts_at < closeAt && closeAt < period.ends_at,
+    `period ${period.id} is open and ${closeAt.toISOString()} falls inside it`,
+  );
+  const [next] = (await manager.query(`SELECT ${COLUMNS} FROM settlement_periods WHERE starts_at = $1`, [period.ends_at])) as PeriodRow[];
+  await manager.query('UPDATE settlement_periods SET ends_at = $2 WHERE id = $1', [period.id, closeAt]);
+  let takerId: string;
+  if (next?.status === 'OPEN') {
+    await manager.query('UPDATE settlement_periods SET starts_at = $2 WHERE id = $1', [next.id, closeAt]);
+    takerId = next.id;
+  } else {
+    takerId = randomUUID();
+    await manager.query(`INSERT INTO settlement_periods (id, starts_at, ends_at, status) VALUES ($1, $2, $3, 'OPEN')`, [
+      takerId,
+      closeAt,
+      period.ends_at,
+    ]);
+  }
+  await manager.query(
+    'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
+    [period.id, closeAt, takerId],
+  );
+  await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [
+    period.id,
+    closeAt,
+    takerId,
+  ]);
+}

@@ -7,7 +7,7 @@ import { callerActor, type Caller } from '../../shared/identity';
 import { pointsToMinor } from '../../shared/money';
 import { checkId } from '../../shared/validation';
 import type { EntryKind } from './entries';
-import { lockPeriods, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
+import { endPeriodEarly, lockPeriods, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
@@ -186,7 +186,8 @@ export const CLOSE_CATCH_UP_TIMEOUT_MS = 3_000;
  * arrives later, booked late. One behaviour: the close completes (well within the gateway's
  * subgraph timeout, so its caller never sees an error for a close that then happens anyway). Then, under the periods lock (no event is
  * booked meanwhile): the period ends at `closeAt` (entries that happened after it move to the next
- * period, which starts there), becomes CLOSED, and its statements are written. Later arrivals from
+ * period, which starts there, or to a new open period of their time when the next one is closed:
+ * endPeriodEarly), becomes CLOSED, and its statements are written. Later arrivals from
  * before `closeAt` are booked late in the next open period.
  */
 export async function closePeriod(
@@ -224,20 +225,7 @@ export async function closePeriod(
       throw badInput('closeAt must be after the period starts, no later than its end, and not in the future');
     }
     if (closeAt < period.ends_at) {
-      const [next] = (await manager.query('SELECT id FROM settlement_periods WHERE starts_at = $1', [period.ends_at])) as { id: string }[];
-      await manager.query('UPDATE settlement_periods SET ends_at = $2 WHERE id = $1', [period.id, closeAt]);
-      const nextId = next
-        ? (await manager.query('UPDATE settlement_periods SET starts_at = $2 WHERE id = $1 RETURNING id', [next.id, closeAt]), next.id)
-        : (await periodContaining(manager, closeAt, calendar)).id;
-      await manager.query(
-        'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
-        [period.id, closeAt, nextId],
-      );
-      await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [
-        period.id,
-        closeAt,
-        nextId,
-      ]);
+      await endPeriodEarly(manager, period, closeAt); // the rest of its time goes to an open period, never a closed one
     } else {
       await periodContaining(manager, closeAt, calendar); // the next period exists to take late events
     }
