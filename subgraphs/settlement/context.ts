@@ -2,12 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { AuditSource } from '../../shared/audit';
 import type { Caller } from '../../shared/identity';
 import type { SettlementLoaders } from './loaders';
-import type { PeriodLength } from './periods';
+import type { PeriodCalendar } from './periods';
 
 /** What the settlement core needs besides its database. */
 export interface SettlementDeps {
   dataSource: DataSource;
-  periodLength: PeriodLength;
+  /** The settlement period calendar (SETTLEMENT_PERIOD, SETTLEMENT_TIME_ZONE). */
+  periodCalendar: PeriodCalendar;
   /** Counts every ledger event published so far (before a close or a reconciliation). */
   catchUp(): Promise<void>;
   /** The ledger's totals per transfer kind and direction for events in [from, to) published up to a position. */

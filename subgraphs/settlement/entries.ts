@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertInvariant } from '../../shared/errors';
 import { readLedgerEvent, type BalanceChangedPayload, type TransferKind } from '../../shared/ledgerEvents';
 import type { PublishedEvent } from '../../shared/outbox';
-import { bookingPeriod, lockPeriods, type PeriodLength } from './periods';
+import { bookingPeriod, lockPeriods, type PeriodCalendar } from './periods';
 import { contractInForce } from './settlement';
 
 /**
@@ -135,7 +135,7 @@ export const SETTLEMENT_BY_ENTRY: ReadonlyMap<EntryKind, SettlementOfTransfer> =
 export async function countLedgerEvents(
   dataSource: DataSource,
   events: readonly PublishedEvent[],
-  length: PeriodLength,
+  calendar: PeriodCalendar,
 ): Promise<{ position: bigint; partnerIds: Set<string> }> {
   const partnerIds = new Set<string>();
   const position = await dataSource.transaction(async (manager) => {
@@ -151,7 +151,7 @@ export async function countLedgerEvents(
       position = eventPosition;
       const ledgerEvent = readLedgerEvent(event.type, event.payload);
       if (ledgerEvent?.type === 'balance.changed') {
-        const partnerId = await countEvent(manager, event, ledgerEvent.payload, length);
+        const partnerId = await countEvent(manager, event, ledgerEvent.payload, calendar);
         if (partnerId) partnerIds.add(partnerId);
       }
     }
@@ -166,7 +166,7 @@ async function countEvent(
   manager: EntityManager,
   event: PublishedEvent,
   payload: BalanceChangedPayload,
-  length: PeriodLength,
+  calendar: PeriodCalendar,
 ): Promise<string | null> {
   const memberCredited = payload.availableDelta + payload.pendingDelta + payload.reservedDelta > 0;
   const settlement = settlementOf(payload.kind, memberCredited);
@@ -176,7 +176,7 @@ async function countEvent(
   // statement line from a figure the ledger never recorded.
   assertInvariant(payload.points > 0, `event ${event.id} (${payload.kind}) moves a positive whole number of points`);
   const occurredAt = new Date(event.occurredAt);
-  const { period, late } = await bookingPeriod(manager, occurredAt, length);
+  const { period, late } = await bookingPeriod(manager, occurredAt, calendar);
   let partnerId: string | null = null;
   let contract = null;
   if (settlement.priced) {

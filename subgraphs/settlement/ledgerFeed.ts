@@ -3,7 +3,7 @@ import { POSITION_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './entries';
-import type { PeriodLength } from './periods';
+import type { PeriodCalendar } from './periods';
 import { coalesced } from '../../shared/coalesce';
 
 const FEED_BATCH_SIZE = 500;
@@ -26,10 +26,10 @@ export function startLedgerFeed(options: {
   members: SubgraphClient;
   bus: EventBus;
   channel: string;
-  periodLength: PeriodLength;
+  periodCalendar: PeriodCalendar;
   pollIntervalMs?: number;
 }): LedgerFeed {
-  const { dataSource, members, bus, channel, periodLength } = options;
+  const { dataSource, members, bus, channel, periodCalendar } = options;
   let stopped = false;
 
   const pull = async () => {
@@ -47,7 +47,7 @@ export function startLedgerFeed(options: {
       const { partnerIds } = await countLedgerEvents(
         dataSource,
         ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
-        periodLength,
+        periodCalendar,
       );
       // Live positions: tell subscribers (through the gateway) which partners' positions moved.
       const ids = [...partnerIds];

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader } from '../../shared/loaders';
 import { ContractRow, PartnerRow } from './entities';
-import type { PeriodLength } from './periods';
+import type { PeriodCalendar } from './periods';
 import { contractVersions } from './settlement';
 import {
   accountsFor,
@@ -32,7 +32,7 @@ export interface SettlementLoaders extends StatementReaders {
   position: DataLoader<string, PartnerPositionView>;
 }
 
-export function createSettlementLoaders(dataSource: DataSource, periodLength: PeriodLength): SettlementLoaders {
+export function createSettlementLoaders(dataSource: DataSource, periodCalendar: PeriodCalendar): SettlementLoaders {
   const currentContract = new DataLoader<string, ContractRow | null>(async (partnerIds) => {
     const rows = await dataSource
       .getRepository(ContractRow)
@@ -55,7 +55,7 @@ export function createSettlementLoaders(dataSource: DataSource, periodLength: Pe
     statementLines: new DataLoader((statementIds) => linesOfStatements(dataSource.manager, statementIds)),
     currentContract,
     position: new DataLoader(async (partnerIds) => {
-      const period = await currentPeriod(dataSource, periodLength);
+      const period = await currentPeriod(dataSource, periodCalendar);
       // A partner settles in the currency of its contracts (one for all): the one in force, which the
       // request has usually loaded already, else the one that takes effect later; 'XXX' (ISO 4217:
       // no currency involved) only for a partner that has no contract at all.

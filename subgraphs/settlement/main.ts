@@ -1,7 +1,7 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
 import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
-import type { PeriodLength } from './periods';
+import { isIanaTimeZone, type PeriodLength } from './periods';
 import { startSettlementSubgraph } from './server';
 import { DEFAULT_MIN_GROUP_SIZE } from './analytics';
 
@@ -17,6 +17,13 @@ function periodLength(value: string): PeriodLength {
   return value;
 }
 
+/** Checked here, at start-up: a misspelt zone must stop the process, not fail the first event booked. */
+function periodTimeZone(value: string): string {
+  if (!isIanaTimeZone(value))
+    throw new Error(`SETTLEMENT_TIME_ZONE must be an IANA time zone name such as Europe/Berlin or UTC, not "${value}"`);
+  return value;
+}
+
 runService('settlement', () =>
   startSettlementSubgraph({
     databaseUrl: requiredEnv('DATABASE_URL'),
@@ -28,7 +35,10 @@ runService('settlement', () =>
     membersUrl: requiredEnv('MEMBERS_URL'),
     rewardsUrl: requiredEnv('REWARDS_URL'),
     bus: eventBusFromEnvironment(requiredEnv('DATABASE_URL')),
-    periodLength: periodLength(process.env.SETTLEMENT_PERIOD ?? 'month'),
+    periodCalendar: {
+      length: periodLength(process.env.SETTLEMENT_PERIOD ?? 'month'),
+      timeZone: periodTimeZone(process.env.SETTLEMENT_TIME_ZONE || 'UTC'),
+    },
     analyticsMinGroupSize: minimumGroupSize(intEnv('ANALYTICS_MIN_GROUP_SIZE', DEFAULT_MIN_GROUP_SIZE)),
   }),
 );

@@ -45,7 +45,7 @@ export const resolvers: Resolvers = {
       return partner;
     },
     settlementPeriods: (_root, { first }, { caller, settlement }) =>
-      listPeriods(settlement.dataSource, caller, first, settlement.periodLength),
+      listPeriods(settlement.dataSource, caller, first, settlement.periodCalendar),
     settlementStatement: (_root, { id }, { caller, settlement }) => statementById(settlement.dataSource, caller, id),
     reconciliation: (_root, { periodId }, { caller, settlement }) =>
       reconcile(settlement.dataSource, caller, periodId, settlement.ledgerTotals, settlement.catchUp),
@@ -78,7 +78,7 @@ export const resolvers: Resolvers = {
       createApiKey(settlement.dataSource, caller, { partnerId, label, scopes }),
     revokePartnerApiKey: (_root, { keyId }, { caller, settlement }) => revokeApiKey(settlement.dataSource, caller, keyId),
     closeSettlementPeriod: async (_root, { periodId, closeAt }, { caller, settlement }) => {
-      const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodLength, settlement.catchUp);
+      const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodCalendar, settlement.catchUp);
       return periodById(settlement.dataSource.manager, closed);
     },
   },

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { openSubgraphDatabase } from '../../shared/database';
 import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { remoteAuditSource } from '../../shared/audit';
@@ -5,7 +6,7 @@ import { SubgraphClient } from '../../shared/internalClient';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
 import type { SettlementContext, SettlementDeps } from './context';
-import type { PeriodLength } from './periods';
+import type { PeriodCalendar } from './periods';
 import { SETTLEMENT_ENTITIES } from './entities';
 import { startLedgerFeed } from './ledgerFeed';
 import { createSettlementLoaders } from './loaders';
@@ -28,15 +29,16 @@ export interface SettlementConfig {
   membersUrl: string;
   rewardsUrl: string;
   bus: EventBus;
-  /** Length of a settlement period (a month by default). */
-  periodLength: PeriodLength;
+  /** Settlement periods: their length (a month by default) and the time zone of their boundaries (UTC by default). */
+  periodCalendar: PeriodCalendar;
   /** The fewest distinct members an analytics figure may describe (ANALYTICS_MIN_GROUP_SIZE). */
   analyticsMinGroupSize: number;
 }
 
-export async function startSettlementSubgraph(config: SettlementConfig): Promise<RunningServer> {
-  const dataSource = await openSubgraphDatabase({
-    url: config.databaseUrl,
+/** The settlement schema on `databaseUrl`, migrated: what the subgraph (and a test of its core) runs on. */
+export function openSettlementDatabase(databaseUrl: string, poolMax: number): Promise<DataSource> {
+  return openSubgraphDatabase({
+    url: databaseUrl,
     schema: 'settlement',
     entities: SETTLEMENT_ENTITIES,
     migrations: [
@@ -47,15 +49,25 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
       StatementLines1767000000000,
       OperatorAdjustments1767000000001,
     ],
-    poolMax: config.poolMax,
+    poolMax,
     applicationName: 'settlement',
   });
+}
+
+export async function startSettlementSubgraph(config: SettlementConfig): Promise<RunningServer> {
+  const dataSource = await openSettlementDatabase(config.databaseUrl, config.poolMax);
   if (config.seedDemo) await seedDemoPartners(dataSource);
   const members = new SubgraphClient('members', config.membersUrl, 'settlement', config.secret);
-  const feed = startLedgerFeed({ dataSource, members, bus: config.bus, channel: LEDGER_EVENTS_CHANNEL, periodLength: config.periodLength });
+  const feed = startLedgerFeed({
+    dataSource,
+    members,
+    bus: config.bus,
+    channel: LEDGER_EVENTS_CHANNEL,
+    periodCalendar: config.periodCalendar,
+  });
   const settlement: SettlementDeps = {
     dataSource,
-    periodLength: config.periodLength,
+    periodCalendar: config.periodCalendar,
     catchUp: () => feed.catchUp(),
     async ledgerTotals(from, to, uptoPosition) {
       const data = await members.request<{ ledgerTotals: Awaited<ReturnType<SettlementDeps['ledgerTotals']>> }>(
@@ -86,7 +98,7 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     host: config.host,
     port: config.port,
     secret: config.secret,
-    createContext: (caller) => ({ caller, settlement, loaders: createSettlementLoaders(dataSource, config.periodLength) }),
+    createContext: (caller) => ({ caller, settlement, loaders: createSettlementLoaders(dataSource, config.periodCalendar) }),
     isReady: async () => (await dataSource.query('SELECT 1')).length === 1,
   });
   return {

@@ -9,7 +9,7 @@ import { pointsToMinor } from '../../shared/money';
 import { checkId } from '../../shared/validation';
 import type { ContractRow } from './entities';
 import type { EntryKind } from './entries';
-import { lockPeriods, periodById, periodContaining, type PeriodLength, type PeriodRow } from './periods';
+import { endPeriodEarly, lockPeriods, periodById, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
@@ -147,10 +147,10 @@ export async function settlementCurrencies(manager: EntityManager, partnerIds: r
 // Periods as partners and the operator see them
 
 /** The period containing now (opening it if need be): where positions are read. */
-export async function currentPeriod(dataSource: DataSource, length: PeriodLength): Promise<PeriodRow> {
+export async function currentPeriod(dataSource: DataSource, calendar: PeriodCalendar): Promise<PeriodRow> {
   return dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
-    return periodContaining(manager, new Date(), length);
+    return periodContaining(manager, new Date(), calendar);
   });
 }
 
@@ -166,11 +166,11 @@ export async function listPeriods(
   dataSource: DataSource,
   caller: Caller,
   first: number | null | undefined,
-  length: PeriodLength,
+  calendar: PeriodCalendar,
 ): Promise<PeriodRow[]> {
   partnerScope(caller, 'list settlement periods');
   const limit = Math.min(Math.max(first ?? 12, 1), MAX_PERIODS_PER_READ);
-  await currentPeriod(dataSource, length);
+  await currentPeriod(dataSource, calendar);
   return dataSource.query('SELECT id, starts_at, ends_at, status, closed_at FROM settlement_periods ORDER BY starts_at DESC LIMIT $1', [
     limit,
   ]);
@@ -189,14 +189,15 @@ export const CLOSE_CATCH_UP_TIMEOUT_MS = 3_000;
  * arrives later, booked late. One behaviour: the close completes (well within the gateway's
  * subgraph timeout, so its caller never sees an error for a close that then happens anyway). Then, under the periods lock (no event is
  * booked meanwhile): the period ends at `closeAt` (entries that happened after it move to the next
- * period, which starts there), becomes CLOSED, and its statements are written. Later arrivals from
+ * period, which starts there, or to a new open period of their time when the next one is closed:
+ * endPeriodEarly), becomes CLOSED, and its statements are written. Later arrivals from
  * before `closeAt` are booked late in the next open period.
  */
 export async function closePeriod(
   dataSource: DataSource,
   caller: Caller,
   input: { periodId: string; closeAt?: Date | string | null },
-  length: PeriodLength,
+  calendar: PeriodCalendar,
   catchUp: () => Promise<void>,
 ): Promise<string> {
   requireOperator(caller, 'close settlement periods');
@@ -227,22 +228,9 @@ export async function closePeriod(
       throw badInput('closeAt must be after the period starts, no later than its end, and not in the future');
     }
     if (closeAt < period.ends_at) {
-      const [next] = (await manager.query('SELECT id FROM settlement_periods WHERE starts_at = $1', [period.ends_at])) as { id: string }[];
-      await manager.query('UPDATE settlement_periods SET ends_at = $2 WHERE id = $1', [period.id, closeAt]);
-      const nextId = next
-        ? (await manager.query('UPDATE settlement_periods SET starts_at = $2 WHERE id = $1 RETURNING id', [next.id, closeAt]), next.id)
-        : (await periodContaining(manager, closeAt, length)).id;
-      await manager.query(
-        'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
-        [period.id, closeAt, nextId],
-      );
-      await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [
-        period.id,
-        closeAt,
-        nextId,
-      ]);
+      await endPeriodEarly(manager, period, closeAt); // the rest of its time goes to an open period, never a closed one
     } else {
-      await periodContaining(manager, closeAt, length); // the next period exists to take late events
+      await periodContaining(manager, closeAt, calendar); // the next period exists to take late events
     }
     await manager.query(`UPDATE settlement_periods SET status = 'CLOSED', closed_at = now(), closed_by = $2 WHERE id = $1`, [
       period.id,
