@@ -15,8 +15,20 @@ import { idempotentTransaction, type IdempotentRequest } from '../../shared/idem
 export const MAX_PURCHASE_AMOUNT_MINOR = 100_000_000;
 export const MAX_REFERENCE_LENGTH = 200;
 export const MAX_REASON_LENGTH = 500;
-/** No single transfer moves more than this; it also keeps balances inside GraphQL's Int. */
+/**
+ * Most points one request may move (an earn, a gift, a burn, a hold, an adjustment). It does not
+ * bound a member's figures, which add up over many transfers: MAX_MEMBER_POINTS does.
+ */
 export const MAX_POINTS_PER_TRANSFER = 10_000_000;
+/**
+ * Most points a member's figures may reach, each: the points it holds (its lots, pending and
+ * reserved points together), its clawback debt, and the points it has earned (posted or pending,
+ * less refunds). The graph answers balances, lifetime earned and qualifying points as GraphQL
+ * `Int` (32 bits), and every posting answers with them, so the posting kernel (postings.ts)
+ * refuses, before its transaction commits, a posting that would take a figure past this
+ * (LIMIT_EXCEEDED): no write may commit and then fail to answer. LEDGER.md, "Limits and settings".
+ */
+export const MAX_MEMBER_POINTS = 2_147_483_647;
 
 export interface LedgerConfig {
   /** How long earned points live before expiring into breakage. */

@@ -12,6 +12,14 @@ import { refreshTier } from './tiers';
 
 /** Work done per maintenance pass of each kind; the timer comes back for the rest. */
 export const MAINTENANCE_BATCH_SIZE = 200;
+/**
+ * Most points one pass expires, over all its members: what `LedgerMaintenanceRun.pointsExpired`
+ * (a GraphQL Int) can answer, since 200 members may each hold up to MAX_MEMBER_POINTS. The pass
+ * stops before the member whose expiry would take it past (writing nothing for that member), and
+ * the timer comes back for the rest. No smaller than MAX_MEMBER_POINTS, so every pass with due lots
+ * expires at least one member's.
+ */
+export const MAX_POINTS_EXPIRED_PER_PASS = 2_147_483_647;
 
 export interface MaintenanceRun {
   lotsExpired: number;
@@ -36,10 +44,11 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
   )) as { member_id: string }[];
   for (const { member_id: memberId } of due) {
     const expired = await write(deps, async (manager) => {
-      const done = await expireDueLots(manager, memberId, by);
-      if (done.lots > 0) await auditOperatorAction(manager, caller, 'runLedgerMaintenance', memberId, { step: 'expiry', ...done });
+      const done = await expireDueLots(manager, memberId, by, MAX_POINTS_EXPIRED_PER_PASS - run.pointsExpired);
+      if (done && done.lots > 0) await auditOperatorAction(manager, caller, 'runLedgerMaintenance', memberId, { step: 'expiry', ...done });
       return done;
     });
+    if (!expired) break; // the pass's points are full: the next pass expires the rest
     run.lotsExpired += expired.lots;
     run.pointsExpired += expired.points;
   }
@@ -74,9 +83,15 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
 
 /**
  * Moves what is left of a member's due lots to breakage, as one EXPIRY transfer taking exactly
- * those lots (re-read under the member's lock, so a lot expires once).
+ * those lots (re-read under the member's lock, so a lot expires once). Null, having written
+ * nothing, when they come to more than `room` points.
  */
-async function expireDueLots(manager: EntityManager, memberId: string, createdBy: string): Promise<{ lots: number; points: number }> {
+async function expireDueLots(
+  manager: EntityManager,
+  memberId: string,
+  createdBy: string,
+  room: number,
+): Promise<{ lots: number; points: number } | null> {
   const member = await lockMember(manager, memberId);
   const due = (await manager.query(
     `SELECT id, points_remaining::int AS remaining FROM lots
@@ -85,6 +100,7 @@ async function expireDueLots(manager: EntityManager, memberId: string, createdBy
   )) as { id: string; remaining: number }[];
   const points = due.reduce((sum, lot) => sum + lot.remaining, 0);
   if (points === 0) return { lots: 0, points: 0 }; // another pass expired them first
+  if (points > room) return null;
   await post(manager, {
     kind: 'EXPIRY',
     from: memberAccount(memberId),

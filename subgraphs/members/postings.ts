@@ -11,6 +11,7 @@ import {
 } from '../../shared/ledgerEvents';
 import { appendEvent } from '../../shared/outbox';
 import { MemberRow } from './entities';
+import { MAX_MEMBER_POINTS } from './ledger';
 
 /**
  * The posting kernel: the only code that changes a balance, a lot or a member's debt, and the only
@@ -93,7 +94,8 @@ export interface Posted {
  *   is a new lot. Any credit then repays clawback debt first;
  * - pending and reserved points have no lots: they are not spendable.
  * A member-owned account is debited only as far as it holds points: INSUFFICIENT_POINTS otherwise,
- * and the caller's transaction, rolled back, changes nothing.
+ * and the caller's transaction, rolled back, changes nothing. Likewise a posting that would take a
+ * member's figure past MAX_MEMBER_POINTS is refused with LIMIT_EXCEEDED (see checkMemberLimits).
  */
 export async function post(manager: EntityManager, posting: Posting): Promise<Posted> {
   const { kind, from, to, points } = posting;
@@ -139,7 +141,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
     // A clawback's overdraft is debt; a credit repays debt first. The books read it per event.
     const debtDelta =
       (overdraws && from.ownerId === memberId ? points : 0) - (to.kind === 'MEMBER' && to.ownerId === memberId ? debtRepaid : 0);
-    const balance = await checkedBalances(manager, memberId);
+    const balance = await checkedBalances(manager, memberId, posting);
     await appendLedgerEvent(
       manager,
       memberId,
@@ -329,12 +331,14 @@ async function returnToLots(manager: EntityManager, takes: readonly { lotId: str
 /** Clawback debt is repaid from the member's lots as soon as there are any; returns the points repaid. */
 async function repayDebt(manager: EntityManager, memberId: string): Promise<number> {
   const [row] = (await manager.query(
-    `SELECT m.clawback_debt_points::int AS debt, coalesce(sum(l.points_remaining), 0)::int AS lots
+    // bigint, not int: a credit may just have taken the lots past MAX_MEMBER_POINTS, which the
+    // posting refuses afterwards with LIMIT_EXCEEDED rather than failing here on an int overflow.
+    `SELECT m.clawback_debt_points AS debt, coalesce(sum(l.points_remaining), 0)::bigint AS lots
        FROM members m LEFT JOIN lots l ON l.member_id = m.id AND l.points_remaining > 0
       WHERE m.id = $1 GROUP BY m.id`,
     [memberId],
-  )) as { debt: number; lots: number }[];
-  const repay = Math.min(row?.debt ?? 0, row?.lots ?? 0);
+  )) as { debt: string; lots: string }[];
+  const repay = Math.min(Number(row?.debt ?? 0), Number(row?.lots ?? 0));
   if (repay === 0) return 0;
   await takeFromLots(manager, memberId, repay, []);
   await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
@@ -349,27 +353,90 @@ async function addDebt(manager: EntityManager, memberId: string, points: number)
 // Events (invariant 6): appended in the transaction of the transfer they report.
 
 /**
- * The member's balances after a posting, read with its lots and debt in the same statement so the
- * posting can assert what must hold after every posting: available = lots remaining - clawback
- * debt, and nothing pending or reserved below zero.
+ * The member's balances after a posting, read with its lots, its debt and (for an earn) its points
+ * earned in the same statement, so the posting can assert what must hold after every posting
+ * (available = lots remaining - clawback debt, nothing pending or reserved below zero) and check
+ * the per-member limit (checkMemberLimits) without another round trip. Read as bigint, not int: a
+ * figure past the limit must reach the check, not overflow in the query.
  */
-async function checkedBalances(manager: EntityManager, memberId: string): Promise<MemberBalances> {
+async function checkedBalances(manager: EntityManager, memberId: string, posting: Posting): Promise<MemberBalances> {
+  const raised = raisedFigures(posting, memberId);
   const [row] = (await manager.query(
-    `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0)::int AS available,
-            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0)::int AS pending,
-            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0)::int AS reserved,
-            coalesce((SELECT sum(points_remaining) FROM lots WHERE member_id = m.id AND points_remaining > 0), 0)::int AS lots,
-            m.clawback_debt_points::int AS debt
+    `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0) AS available,
+            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0) AS pending,
+            coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0) AS reserved,
+            coalesce((SELECT sum(points_remaining) FROM lots WHERE member_id = m.id AND points_remaining > 0), 0)::bigint AS lots,
+            m.clawback_debt_points AS debt,
+            CASE WHEN $2 THEN coalesce((SELECT sum(points - reversed_points) FROM earns WHERE member_id = m.id AND status = 'POSTED'), 0)::bigint
+            END AS posted_earned
        FROM members m WHERE m.id = $1`,
-    [memberId],
-  )) as { available: number; pending: number; reserved: number; lots: number; debt: number }[];
+    [memberId, raised.earned],
+  )) as { available: string; pending: string; reserved: string; lots: string; debt: string; posted_earned: string | null }[];
   assertInvariant(row, `member ${memberId} exists`);
+  const available = Number(row.available);
+  const pending = Number(row.pending);
+  const reserved = Number(row.reserved);
+  const lots = Number(row.lots);
+  const debt = Number(row.debt);
   assertInvariant(
-    row.available === row.lots - row.debt,
-    `member ${memberId}'s available points (${row.available}) equal its lots (${row.lots}) less its debt (${row.debt})`,
+    available === lots - debt,
+    `member ${memberId}'s available points (${available}) equal its lots (${lots}) less its debt (${debt})`,
   );
-  assertInvariant(row.pending >= 0 && row.reserved >= 0, `member ${memberId}'s pending and reserved points are not negative`);
-  return { availablePoints: row.available, pendingPoints: row.pending, reservedPoints: row.reserved };
+  assertInvariant(pending >= 0 && reserved >= 0, `member ${memberId}'s pending and reserved points are not negative`);
+  // This posting's earn is not in the earns table yet (its row is keyed by the transfer this posting
+  // just created, and the caller writes it afterwards): an earn straight to MEMBER counts here, an
+  // earn to MEMBER_PENDING is already in `pending` (the pending account holds exactly the pending
+  // earns).
+  const earned = raised.earned ? Number(row.posted_earned) + pending + (posting.to.kind === 'MEMBER' ? posting.points : 0) : 0;
+  checkMemberLimits(posting, memberId, raised, { held: lots + pending + reserved, debt, earned });
+  return { availablePoints: available, pendingPoints: pending, reservedPoints: reserved };
+}
+
+/** A member's figures that MAX_MEMBER_POINTS bounds, each on its own. */
+interface MemberFigures<T> {
+  /** Points the member holds: its lots (available points before debt), pending and reserved points. */
+  held: T;
+  /** Points clawed back after the member had spent them (available = lots - debt). */
+  debt: T;
+  /** Points earned, posted or pending, less refunds: bounds lifetime earned and qualifying points. */
+  earned: T;
+}
+
+/**
+ * Which of the member's figures the posting raises, from the accounts' kinds. Points held rise
+ * when points come into the member's accounts from outside them (an earn, a gift received, an
+ * operator's grant, a refunded redemption), never when they move between its own accounts (a
+ * hold, its release, a pending earn posted: the timer's and the rewards saga's postings). Debt
+ * rises by a clawback; points earned by a credit from a partner's issuance (EARN, EARN_PENDING).
+ */
+function raisedFigures(posting: Posting, memberId: string): MemberFigures<boolean> {
+  const owned = (account: AccountRef) => isMemberOwned(account) && account.ownerId === memberId;
+  return {
+    held: owned(posting.to) && !owned(posting.from),
+    debt: posting.kind === 'CLAWBACK' && owned(posting.from),
+    earned: owned(posting.to) && posting.from.kind === 'PARTNER_ISSUANCE',
+  };
+}
+
+/**
+ * The per-member limit (MAX_MEMBER_POINTS, LEDGER.md "Limits and settings"): a posting that takes
+ * one of a member's figures past it is refused with LIMIT_EXCEEDED, and the caller's transaction,
+ * rolled back, writes nothing (under an idempotency key the refusal is what the key records).
+ * Only a figure the posting raises is checked, so a posting that takes nothing past the limit
+ * (maintenance, a reservation's release) is never refused by it. Why a limit: the graph answers
+ * these figures as GraphQL Int, and a write must not commit and then fail to answer.
+ */
+function checkMemberLimits(posting: Posting, memberId: string, raised: MemberFigures<boolean>, after: MemberFigures<number>): void {
+  const refuse = (limit: string) =>
+    new DomainError(
+      'LIMIT_EXCEEDED',
+      `${limit} (the per-member limit); this ${posting.kind} of ${posting.points} points would take member ${memberId} past it`,
+    );
+  if (raised.held && after.held > MAX_MEMBER_POINTS)
+    throw refuse(`A member may hold at most ${MAX_MEMBER_POINTS} points, available, pending and reserved together`);
+  if (raised.debt && after.debt > MAX_MEMBER_POINTS) throw refuse(`A member may owe at most ${MAX_MEMBER_POINTS} clawed-back points`);
+  if (raised.earned && after.earned > MAX_MEMBER_POINTS)
+    throw refuse(`A member may earn at most ${MAX_MEMBER_POINTS} points in all, posted or pending, less refunds`);
 }
 
 /** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by). */

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MEMBERS_ENTITIES } from '../../subgraphs/members/entities';
+import { MAX_MEMBER_POINTS } from '../../subgraphs/members/ledger';
 import {
   adjustmentAccount,
+  breakageAccount,
   issuanceAccount,
   lockMembers,
   memberAccount,
+  pendingAccount,
   post,
   redemptionAccount,
   reservedAccount,
@@ -212,5 +215,173 @@ describe('the posting kernel', () => {
         });
       }),
     ).rejects.toThrow(/Invariant violated: a RELEASE returns its 20 points to the lots they came from/);
+  });
+});
+
+describe('the per-member limit (MAX_MEMBER_POINTS): a posting may not take a member’s figure past it', () => {
+  const adjustUp = (manager: EntityManager, memberId: string, points: number) =>
+    post(manager, {
+      kind: 'ADJUSTMENT',
+      from: adjustmentAccount,
+      to: memberAccount(memberId),
+      points,
+      createdBy: 'test',
+      lotExpiresAt: LIFETIME_END,
+    });
+  const earnPending = (manager: EntityManager, memberId: string, points: number) =>
+    post(manager, { kind: 'EARN_PENDING', from: issuanceAccount(PARTNER_ID), to: pendingAccount(memberId), points, createdBy: 'test' });
+  const balanceAfter = async (manager: EntityManager, transferId: string, memberId: string) =>
+    (await eventsOf(manager, transferId)).find((e) => e.member_id === memberId)!.payload.balance;
+
+  it('counts available, pending and reserved points together, up to the limit exactly', async () => {
+    const balance = await inRolledBackTransaction(async (manager) => {
+      const memberId = await newMember(manager);
+      await earn(manager, memberId, MAX_MEMBER_POINTS - 1_100);
+      await post(manager, {
+        kind: 'RESERVE',
+        from: memberAccount(memberId),
+        to: reservedAccount(memberId),
+        points: 1_000,
+        createdBy: 'test',
+      });
+      await earnPending(manager, memberId, 100);
+      const { transferId } = await adjustUp(manager, memberId, 1_000);
+      return balanceAfter(manager, transferId, memberId);
+    });
+    expect(balance).toEqual({ availablePoints: MAX_MEMBER_POINTS - 1_100, pendingPoints: 100, reservedPoints: 1_000 });
+    await expect(
+      inRolledBackTransaction(async (manager) => {
+        const memberId = await newMember(manager);
+        await earn(manager, memberId, MAX_MEMBER_POINTS - 1_100);
+        await post(manager, {
+          kind: 'RESERVE',
+          from: memberAccount(memberId),
+          to: reservedAccount(memberId),
+          points: 1_000,
+          createdBy: 'test',
+        });
+        await earnPending(manager, memberId, 100);
+        return adjustUp(manager, memberId, 1_001);
+      }),
+    ).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringMatching(/^A member may hold at most 2147483647 points, .* this ADJUSTMENT of 1001 points would take member/),
+    });
+  });
+
+  it('refuses a gift the receiver cannot hold, naming the receiver', async () => {
+    let receiver = '';
+    const refusal = await inRolledBackTransaction(async (manager) => {
+      const giver = await newMember(manager);
+      receiver = await newMember(manager);
+      await earn(manager, giver, 10);
+      await earn(manager, receiver, MAX_MEMBER_POINTS - 5);
+      return post(manager, { kind: 'TRANSFER', from: memberAccount(giver), to: memberAccount(receiver), points: 6, createdBy: 'test' });
+    }).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining(`member ${receiver} past it`) });
+  });
+
+  it('never refuses points moving between a member’s own accounts, nor leaving them, at the limit', async () => {
+    const balances = await inRolledBackTransaction(async (manager) => {
+      const memberId = await newMember(manager);
+      await earn(manager, memberId, MAX_MEMBER_POINTS - 50);
+      await earnPending(manager, memberId, 50);
+      const posted = await post(manager, {
+        kind: 'EARN_POST',
+        from: pendingAccount(memberId),
+        to: memberAccount(memberId),
+        points: 50,
+        createdBy: 'test',
+        lotExpiresAt: LIFETIME_END,
+      });
+      // Expiry moves all of a member's due points at once: far more than one request may move.
+      const expired = await post(manager, {
+        kind: 'EXPIRY',
+        from: memberAccount(memberId),
+        to: breakageAccount,
+        points: MAX_MEMBER_POINTS,
+        createdBy: 'test',
+      });
+      return [await balanceAfter(manager, posted.transferId, memberId), await balanceAfter(manager, expired.transferId, memberId)];
+    });
+    expect(balances).toEqual([
+      { availablePoints: MAX_MEMBER_POINTS, pendingPoints: 0, reservedPoints: 0 },
+      { availablePoints: 0, pendingPoints: 0, reservedPoints: 0 },
+    ]);
+  });
+
+  it('bounds clawback debt, so available points never go below minus the limit', async () => {
+    const clawback = (manager: EntityManager, memberId: string, points: number) =>
+      post(manager, {
+        kind: 'CLAWBACK',
+        from: memberAccount(memberId),
+        to: issuanceAccount(PARTNER_ID),
+        points,
+        partnerId: PARTNER_ID,
+        createdBy: 'test',
+      });
+    const balance = await inRolledBackTransaction(async (manager) => {
+      const memberId = await newMember(manager);
+      const { transferId } = await clawback(manager, memberId, MAX_MEMBER_POINTS);
+      return balanceAfter(manager, transferId, memberId);
+    });
+    expect(balance).toEqual({ availablePoints: -MAX_MEMBER_POINTS, pendingPoints: 0, reservedPoints: 0 });
+    await expect(
+      inRolledBackTransaction(async (manager) => {
+        const memberId = await newMember(manager);
+        await clawback(manager, memberId, MAX_MEMBER_POINTS);
+        return clawback(manager, memberId, 1);
+      }),
+    ).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringMatching(/^A member may owe at most 2147483647 clawed-back points/),
+    });
+  });
+
+  it('bounds the points a member has earned, posted or pending, even once it has spent them', async () => {
+    /** A member that earned (and recorded as an earn, as earning.ts does) `points`, then spent them all. */
+    const spentEarner = async (manager: EntityManager, points: number) => {
+      const memberId = await newMember(manager);
+      const { transferId, lotId } = await earn(manager, memberId, points);
+      await manager.query(
+        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, posted_at, lot_id)
+         VALUES ($1, $2, $3, $4, 1, 'EUR', 'POSTED', now(), $5)`,
+        [transferId, memberId, PARTNER_ID, points, lotId],
+      );
+      await post(manager, {
+        kind: 'BURN',
+        from: memberAccount(memberId),
+        to: redemptionAccount(PARTNER_ID),
+        points,
+        partnerId: PARTNER_ID,
+        createdBy: 'test',
+      });
+      return memberId;
+    };
+    const balance = await inRolledBackTransaction(async (manager) => {
+      const memberId = await spentEarner(manager, MAX_MEMBER_POINTS - 10);
+      await earnPending(manager, memberId, 5);
+      const { transferId } = await earn(manager, memberId, 5);
+      return balanceAfter(manager, transferId, memberId);
+    });
+    expect(balance).toEqual({ availablePoints: 5, pendingPoints: 5, reservedPoints: 0 });
+    for (const [pending, points] of [
+      [0, 11],
+      [5, 6],
+    ] as const) {
+      await expect(
+        inRolledBackTransaction(async (manager) => {
+          const memberId = await spentEarner(manager, MAX_MEMBER_POINTS - 10);
+          if (pending) await earnPending(manager, memberId, pending);
+          return earn(manager, memberId, points);
+        }),
+      ).rejects.toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        message: expect.stringMatching(/^A member may earn at most 2147483647 points in all/),
+      });
+    }
+    await expect(
+      inRolledBackTransaction(async (manager) => earnPending(manager, await spentEarner(manager, MAX_MEMBER_POINTS - 10), 11)),
+    ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
   });
 });

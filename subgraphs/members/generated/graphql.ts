@@ -34,21 +34,30 @@ export type AdjustPointsInput = {
   idempotencyKey: Scalars['String']['input'];
   /** The member whose points are corrected. */
   memberId: Scalars['ID']['input'];
-  /** Points to add (positive) or remove (negative); not zero. Removal cannot take the member below zero. */
+  /**
+   * Points to add (positive) or remove (negative): -10000000 to 10000000, not zero. Removal cannot
+   * take the member below zero; an addition that would leave the member holding more than 2147483647
+   * points is refused with LIMIT_EXCEEDED.
+   */
   points: Scalars['Int']['input'];
   /** Why: 1 to 500 characters, kept with the transfer for audit. */
   reason: Scalars['String']['input'];
 };
 
-/** The points a member holds, as recorded by the ledger. */
+/**
+ * The points a member holds, as recorded by the ledger. A member holds at most 2147483647 points,
+ * available, pending and reserved together, and earns at most as many in all (posted or pending, less
+ * refunds): a posting that would take the member past either is refused with LIMIT_EXCEEDED before
+ * anything is written, so every figure here fits an Int.
+ */
 export type Balance = {
   __typename?: 'Balance';
   /**
-   * Points the member can spend now. Negative only after a clawback: a refund took back points the
-   * member had already spent.
+   * Points the member can spend now, at most 2147483647. Negative only after a clawback: a refund
+   * took back points the member had already spent (a debt of at most 2147483647 points).
    */
   availablePoints: Scalars['Int']['output'];
-  /** Every point the member has earned and kept: posted earns less reversals. */
+  /** Every point the member has earned and kept: posted earns less reversals. At most 2147483647. */
   lifetimeEarnedPoints: Scalars['Int']['output'];
   /** The next points to expire, or null when none will. */
   nextExpiry: Maybe<PointsExpiry>;
@@ -218,7 +227,10 @@ export type LedgerMaintenanceRun = {
   lotsExpired: Scalars['Int']['output'];
   /** Pending earns whose hold ended and that were posted. */
   pendingEarnsPosted: Scalars['Int']['output'];
-  /** Points moved to breakage. */
+  /**
+   * Points moved to breakage: at most 2147483647. A run stops before the member whose expiry would
+   * take it past that, and the next run (or the timer) expires the rest.
+   */
   pointsExpired: Scalars['Int']['output'];
   /** Reservations that timed out and were released back to their members. */
   reservationsReleased: Scalars['Int']['output'];
@@ -253,7 +265,10 @@ export type LedgerTransfer = {
   member: Member;
   /** The partner at which the points were earned, reversed or spent; null for transfers, adjustments and expiry. */
   partner: Maybe<Partner>;
-  /** Points moved; always positive. */
+  /**
+   * Points moved; always positive. At most 10000000, except an EXPIRY, which moves all of a member's
+   * due points at once (at most the 2147483647 a member may hold).
+   */
   points: Scalars['Int']['output'];
   /** Why the operator adjusted the points; null for other kinds. */
   reason: Maybe<Scalars['String']['output']>;
@@ -390,7 +405,11 @@ export type MembersAuditEntry = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Correct a member's points, with a reason kept for audit. Callable by the operator only. */
+  /**
+   * Correct a member's points, with a reason kept for audit. Callable by the operator only. Fails with
+   * INSUFFICIENT_POINTS for a removal the member's points do not cover, and with LIMIT_EXCEEDED for
+   * an addition that would leave the member holding more than 2147483647 points.
+   */
   adjustPoints: LedgerTransfer;
   /**
    * Pay with points at a partner's point of sale, without a catalog reward. Callable by the partner
@@ -403,6 +422,7 @@ export type Mutation = {
    * Turn a purchase into points at the partner's earn rate times the member's tier multiplier,
    * rounded down to whole points; spendable at once, or pending until `pendingUntil`. Callable by
    * partners and the operator. Returns the EARN or EARN_PENDING transfer, whose id names the earn.
+   * Fails with LIMIT_EXCEEDED when the member would hold, or have earned, more than 2147483647 points.
    */
   earnPoints: LedgerTransfer;
   /** Enroll a new member in the coalition, through a partner. Callable by partners and the operator. */
@@ -416,7 +436,8 @@ export type Mutation = {
   postReservation: PointsReservation;
   /**
    * Give back the points of a posted reservation (a cancelled redemption). Internal. Refunding a
-   * refunded reservation returns it unchanged.
+   * refunded reservation returns it unchanged. Fails with LIMIT_EXCEEDED, changing nothing, when the
+   * member would hold more than 2147483647 points.
    */
   refundReservation: PointsReservation;
   /**
@@ -427,7 +448,8 @@ export type Mutation = {
   /**
    * Take back the points of a refunded purchase, in proportion to the refund. Points the member
    * already spent are clawed back: the balance goes below zero and later earns repay it. Callable by
-   * the partner of the earn and the operator.
+   * the partner of the earn and the operator. Fails with LIMIT_EXCEEDED when the member's clawback
+   * debt would pass 2147483647 points.
    */
   reverseEarn: EarnReversal;
   /** Withdraw a consent; takes effect at once. Callable by the member itself and the operator. */
@@ -441,7 +463,7 @@ export type Mutation = {
   /**
    * Give points to another member. Callable by the giving member and the operator. Fails with
    * INSUFFICIENT_POINTS when the giver's available points do not cover it, and with LIMIT_EXCEEDED
-   * past the daily transfer limit.
+   * past the daily transfer limit or when the receiver would hold more than 2147483647 points.
    */
   transferPoints: LedgerTransfer;
   /** Cancel a pending earn (the booking was cancelled). Callable by the partner of the earn and the operator. */
@@ -752,7 +774,7 @@ export type ReservePointsInput = {
   minTier?: InputMaybe<TierLevel>;
   /** The partner where the points will be spent. */
   partnerId: Scalars['ID']['input'];
-  /** Points to hold: 1 or more. */
+  /** Points to hold: 1 to 10000000. */
   points: Scalars['Int']['input'];
   /** What the points are held for, such as a redemption id. */
   reference: Scalars['String']['input'];
@@ -812,7 +834,10 @@ export type Tier = {
   nextLevel: Maybe<TierLevel>;
   /** Qualifying points still needed to reach the next tier, or null at the highest tier. */
   pointsToNextLevel: Maybe<Scalars['Int']['output']>;
-  /** Points posted in the trailing 12 months, less their reversals: they decide the tier. */
+  /**
+   * Points posted in the trailing 12 months, less their reversals: they decide the tier. At most the
+   * member's lifetimeEarnedPoints.
+   */
   qualifyingPoints: Scalars['Int']['output'];
 };
 
@@ -867,7 +892,7 @@ export type TransferPointsInput = {
   fromMemberId: Scalars['ID']['input'];
   /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
   idempotencyKey: Scalars['String']['input'];
-  /** Points to give: 1 or more, within the giver's daily transfer limit. */
+  /** Points to give: 1 to 10000000, within the giver's daily transfer limit. */
   points: Scalars['Int']['input'];
   /** The member who receives. */
   toMemberId: Scalars['ID']['input'];

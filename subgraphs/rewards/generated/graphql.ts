@@ -41,7 +41,7 @@ export type Balance = {
 
 /** A new reward for a partner's catalog. */
 export type CreateRewardInput = {
-  /** Money value in minor units, where it has one; with `currency`. */
+  /** Money value in minor units, where it has one: 0 to 100000000; with `currency`. */
   cashValueMinor?: InputMaybe<Scalars['Int']['input']>;
   /** Catalog category: 1 to 40 lowercase letters, digits or dashes. */
   category: Scalars['String']['input'];
@@ -109,7 +109,10 @@ export type Mutation = {
   adjustRewardStock: Reward;
   /**
    * Cancel an ISSUED voucher: its points go back to the member (with their original expiry dates)
-   * and its unit back to stock. Callable by the member and the operator.
+   * and its unit back to stock. Callable by the member and the operator. Fails with LIMIT_EXCEEDED
+   * when the points coming back would leave the member holding more than 2147483647 (the ledger's
+   * per-member limit): the voucher stays cancelled, and the points come back by themselves once the
+   * member has room.
    */
   cancelRedemption: Redemption;
   /** Add a reward to a partner's catalog. Callable by the partner and the operator. */
@@ -273,7 +276,7 @@ export type Redemption = {
   id: Scalars['ID']['output'];
   /** The member who redeemed. */
   member: Member;
-  /** Points the redemption spent. */
+  /** Points the redemption spent: the reward's cost when redeemed, 1 to 10000000. */
   pointsSpent: Scalars['Int']['output'];
   /** The reward redeemed. */
   reward: Reward;
@@ -327,7 +330,7 @@ export type RedemptionStatus =
 /** A reward in the coalition catalog, offered by one partner and redeemed there. */
 export type Reward = {
   __typename?: 'Reward';
-  /** Money value of the reward in minor units of `currency`, where it has one. */
+  /** Money value of the reward in minor units of `currency`, where it has one: 0 to 100000000. */
   cashValueMinor: Maybe<Scalars['Int']['output']>;
   /** Catalog category, such as `dining` or `travel`. */
   category: Scalars['String']['output'];
@@ -345,7 +348,7 @@ export type Reward = {
   partner: Partner;
   /** How many times one member may redeem it (cancelled redemptions do not count), or null for no limit. */
   perMemberLimit: Maybe<Scalars['Int']['output']>;
-  /** Points a redemption costs. */
+  /** Points a redemption costs: 1 to 10000000. */
   pointsCost: Scalars['Int']['output'];
   /** Whether it can be redeemed. */
   status: RewardStatus;
