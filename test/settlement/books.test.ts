@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
 import { DEMO_PARTNERS, DEMO_REWARDS } from '../../shared/demo';
-import { waitUntilPast } from '../support/helpers';
+import { OPERATOR, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
+import { settlementOperations } from '../support/settlement';
 
 /**
  * The coalition's books for the points float, through the gateway, on a stack of its own: under a
@@ -11,9 +12,11 @@ import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack
  * settlement's count of the float and the ledger's accounts agree at every read, and after it.
  */
 
-const OPERATOR = 'demo-operator';
 let isolated: IsolatedStack;
 const gql = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await isolated.gql(query, variables, OPERATOR));
+const { enrollAt, earnAt, burnAt, reverse, redeem, cancelRedemption, openPeriod, closePeriod } = settlementOperations(
+  (query, variables, credential) => isolated.gql(query, variables, credential),
+);
 
 beforeAll(async () => {
   isolated = await startIsolatedStack('books');
@@ -32,36 +35,10 @@ const BOOKS = `query($id: ID!) { coalitionBooks(periodId: $id) {
 type Books = Record<string, string | boolean | { id: string; status: string }>;
 
 const books = async (periodId: string): Promise<Books> => (await gql(BOOKS, { id: periodId })).coalitionBooks;
-const openPeriod = async (): Promise<{ id: string }> =>
-  (await gql(`{ settlementPeriods(first: 3) { id status } }`)).settlementPeriods.find((p: { status: string }) => p.status === 'OPEN');
 
 const key = () => randomUUID();
-const enroll = async () =>
-  (
-    await gql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`, {
-      input: { displayName: 'B', email: `b-${key()}@example.test`, partnerId: FRESHMART, idempotencyKey: key() },
-    })
-  ).enrollMember.id as string;
-const earn = async (memberId: string, partner: string, purchaseAmountMinor: number, pendingUntil?: Date) =>
-  (
-    await gql(`mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`, {
-      input: {
-        memberId,
-        partnerId: partner,
-        purchaseAmountMinor,
-        currency: 'EUR',
-        reference: 'books',
-        pendingUntil: pendingUntil?.toISOString(),
-        idempotencyKey: key(),
-      },
-    })
-  ).earnPoints as { id: string; points: number };
 const settlePending = (mutation: 'confirmPendingEarn' | 'voidPendingEarn', earnId: string) =>
   gql(`mutation($input: SettlePendingEarnInput!) { ${mutation}(input: $input) { id } }`, { input: { earnId, idempotencyKey: key() } });
-const burn = (memberId: string, points: number) =>
-  gql(`mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`, {
-    input: { memberId, partnerId: LUMIERE, points, reference: 'pos', idempotencyKey: key() },
-  });
 const adjust = (memberId: string, points: number, expiresAt?: Date) =>
   gql(`mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`, {
     input: { memberId, points, reason: 'books test', expiresAt: expiresAt?.toISOString(), idempotencyKey: key() },
@@ -71,29 +48,21 @@ const available = async (memberId: string): Promise<number> =>
 
 /** One member's day: every kind of movement, in an order that ends with a clawback for odd members. */
 async function memberDay(memberId: string, nextMemberId: string, odd: boolean, grantExpiresAt: Date) {
-  const purchase = await earn(memberId, FRESHMART, 50_000); // 500 points
-  await settlePending('confirmPendingEarn', (await earn(memberId, HARBOR, 20_000, new Date(Date.now() + 3_600_000))).id);
-  await settlePending('voidPendingEarn', (await earn(memberId, HARBOR, 10_000, new Date(Date.now() + 3_600_000))).id);
+  const purchase = await earnAt(FRESHMART, memberId, 50_000); // 500 points
+  await settlePending('confirmPendingEarn', (await earnAt(HARBOR, memberId, 20_000, new Date(Date.now() + 3_600_000))).id);
+  await settlePending('voidPendingEarn', (await earnAt(HARBOR, memberId, 10_000, new Date(Date.now() + 3_600_000))).id);
   await adjust(memberId, 200, grantExpiresAt); // the soonest lot to expire: spent first, so granted points are redeemed
   await adjust(memberId, 150);
   await adjust(memberId, -50);
-  const redemption = (
-    await gql(`mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`, {
-      m: memberId,
-      r: DESSERT,
-      k: key(),
-    })
-  ).redeemReward;
+  const redemption = await redeem(memberId, DESSERT);
   expect(redemption.status).toBe('ISSUED');
-  if (!odd) await gql(`mutation($id: ID!) { cancelRedemption(redemptionId: $id) { status } }`, { id: redemption.id });
-  await burn(memberId, 100);
+  if (!odd) await cancelRedemption(redemption.id);
+  await burnAt(LUMIERE, memberId, 100);
   await gql(`mutation($input: TransferPointsInput!) { transferPoints(input: $input) { id } }`, {
     input: { fromMemberId: memberId, toMemberId: nextMemberId, points: 20, idempotencyKey: key() },
   });
-  if (odd) await burn(memberId, (await available(memberId)) - 10); // spend nearly all: the refund claws back
-  await gql(`mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed pointsClawedBack } }`, {
-    input: { earnId: purchase.id, refundAmountMinor: 50_000, reference: 'refund', idempotencyKey: key() },
-  });
+  if (odd) await burnAt(LUMIERE, memberId, (await available(memberId)) - 10); // spend nearly all: the refund claws back
+  await reverse(purchase.id, 50_000);
 }
 
 /** Every member's available and reserved points, read through the gateway, and their clawback debt. */
@@ -139,7 +108,7 @@ describe('the coalition books', () => {
     const before = await books(period.id);
     expectBalanced(before);
 
-    const members = await Promise.all(Array.from({ length: 8 }, () => enroll()));
+    const members = await Promise.all(Array.from({ length: 8 }, () => enrollAt(FRESHMART)));
     const grantExpiresAt = new Date(Date.now() + 8_000);
     let working = true;
     const readsDuringWork: Books[] = [];
@@ -173,16 +142,11 @@ describe('the coalition books', () => {
     expect(BigInt(after.clawbackDebtPoints as string)).toBe(wallets.debtPoints);
 
     // Closing the period freezes its books; the next period opens with its closing float.
-    const closed = (
-      await gql(`mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id } }`, {
-        id: period.id,
-        at: new Date().toISOString(),
-      })
-    ).closeSettlementPeriod;
+    const closed = dataOf(await closePeriod(period.id, new Date())).closeSettlementPeriod;
     const closedBooks = await books(closed.id);
     expectBalanced(closedBooks);
     const next = await openPeriod();
-    await earn(members[0]!, FRESHMART, 1_000);
+    await earnAt(FRESHMART, members[0]!, 1_000);
     const nextBooks = await books(next.id);
     expectBalanced(nextBooks);
     expect(nextBooks.openingFloatPoints).toBe(closedBooks.closingFloatPoints);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../shared/identity';
 import type { PublishedEvent } from '../../shared/outbox';
@@ -7,6 +6,7 @@ import { countLedgerEvents } from '../../subgraphs/settlement/entries';
 import { calendarStart, type PeriodCalendar } from '../../subgraphs/settlement/periods';
 import { openSettlementDatabase } from '../../subgraphs/settlement/server';
 import { closePeriod } from '../../subgraphs/settlement/statements';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 /**
  * Closing a period early when a later period exists (subgraphs/settlement/periods.ts,
@@ -22,21 +22,15 @@ const DAILY: PeriodCalendar = { length: 'day', timeZone: 'UTC' };
 const OPERATOR: Caller = { kind: 'operator', operatorId: 'early-close-test' };
 const noCatchUp = async () => undefined;
 
-let databaseName: string;
+let database: TestDatabase;
 let dataSource: DataSource;
 let partnerId: string;
 /** Midnight (UTC) `daysBefore` days before today, plus `hours`. */
 let day: (daysBefore: number, hours?: number) => Date;
 
 beforeEach(async () => {
-  databaseName = `coalition_early_close_${Date.now()}_${process.pid}_${randomUUID().slice(0, 8)}`;
-  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  await admin.end();
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${databaseName}`;
-  dataSource = await openSettlementDatabase(url.toString(), 2);
+  database = await createTestDatabase('early_close');
+  dataSource = await openSettlementDatabase(database.url, 2);
   const today = calendarStart(new Date(), DAILY);
   day = (daysBefore, hours = 0) => new Date(today.getTime() - daysBefore * DAY_MS + hours * HOUR_MS);
   // A partner with a contract in force since before the days used (the API refuses back-dated ones).
@@ -54,10 +48,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await dataSource?.destroy();
-  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
 });
 
 let position = 0;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
 import { DEMO_REWARDS } from '../../shared/demo';
-import { eventually, waitUntilPast } from '../support/helpers';
+import { errorCode as code, eventually, OPERATOR, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
+import { BURN, CLOSE, REDEEM, REGISTER_PARTNER, STATEMENTS, partnerInput, settlementOperations } from '../support/settlement';
 
 /**
  * Settlement through the gateway, on a stack of its own (closing periods there disturbs no other
@@ -10,133 +11,50 @@ import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack
  * load, reconciliation, flows, exports and access.
  */
 
-const OPERATOR = 'demo-operator';
 let isolated: IsolatedStack;
 const gql = (query: string, variables: Record<string, unknown> = {}, credential?: string) => isolated.gql(query, variables, credential);
-const code = (response: any) => response.errors?.[0]?.extensions?.code;
+const {
+  registerPartner,
+  setContract,
+  newPartner,
+  enrollAt,
+  earnAt,
+  burnAt,
+  reverse,
+  redeemNewReward,
+  cancelRedemption,
+  openPeriod,
+  closePeriod,
+  statementsOf,
+  readPartner,
+  position,
+  positionReaches,
+} = settlementOperations(gql);
 
 beforeAll(async () => {
   isolated = await startIsolatedStack('settlement');
 }, 120_000);
 afterAll(() => isolated?.stop());
 
-const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id code status } }`;
-const CONTRACT = `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { issuePriceMicrosPerPoint effectiveFrom } }`;
-const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
-const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
-const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`;
-const REVERSE = `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`;
-const PERIODS = `{ settlementPeriods(first: 5) { id status startsAt endsAt } }`;
-const CLOSE = `mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id status endsAt } }`;
 const RECONCILE = `query($id: ID!) { reconciliation(periodId: $id) {
   balanced lines { kind ledgerPoints settlementPoints differencePoints }
   issuedLessReversedMinor redeemedMinor coalitionMarginMinor partnerNetsMinor breakagePoints } }`;
-const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { id pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor
-  pointsRedeemed redeemedAmountMinor netAmountMinor direction lateEvents currency csv json period { id status } } } }`;
-
-/** A partner of its own with a contract chosen to make rounding visible. */
-async function newPartner(issuePriceMicrosPerPoint: number, redemptionValueMicrosPerPoint: number) {
-  const suffix = randomUUID().slice(0, 8);
-  const partner = dataOf(
-    await gql(
-      REGISTER,
-      { input: { code: `test-${suffix}`, name: `Test ${suffix}`, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() } },
-      OPERATOR,
-    ),
-  ).registerPartner;
-  dataOf(
-    await gql(
-      CONTRACT,
-      {
-        input: {
-          partnerId: partner.id,
-          earnRateMilliPointsPerUnit: 1000,
-          issuePriceMicrosPerPoint,
-          redemptionValueMicrosPerPoint,
-          currency: 'EUR',
-          idempotencyKey: randomUUID(),
-        },
-      },
-      OPERATOR,
-    ),
-  );
-  // The partner's own credential does not exist in development mode for new partners: the
-  // operator acts for it (as it may, naming the partner).
-  return partner.id as string;
-}
-
-async function enrollAt(partnerId: string): Promise<string> {
-  return dataOf(
-    await gql(
-      ENROLL,
-      { input: { displayName: 'S', email: `s-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } },
-      OPERATOR,
-    ),
-  ).enrollMember.id;
-}
-
-const earn = async (partnerId: string, memberId: string, purchaseAmountMinor: number) =>
-  dataOf(
-    await gql(
-      EARN,
-      { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'r', idempotencyKey: randomUUID() } },
-      OPERATOR,
-    ),
-  ).earnPoints;
-const burn = async (partnerId: string, memberId: string, points: number) =>
-  dataOf(await gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey: randomUUID() } }, OPERATOR)).burnPoints;
-
-async function openPeriod(): Promise<{ id: string; startsAt: string }> {
-  const periods = dataOf(await gql(PERIODS, {}, OPERATOR)).settlementPeriods;
-  return periods.find((p: { status: string }) => p.status === 'OPEN');
-}
-
-async function statementsOf(partnerId: string) {
-  return dataOf(await gql(STATEMENTS, { id: partnerId }, OPERATOR)).partner.statements;
-}
 
 describe('the partner registry', () => {
   it('lets only the operator register partners and give them contracts, keeping their history', async () => {
-    const input = {
-      code: `reg-${randomUUID().slice(0, 8)}`,
-      name: 'Reg',
-      programName: 'P',
-      category: 'CINEMA',
-      idempotencyKey: randomUUID(),
-    };
-    expect(code(await gql(REGISTER, { input }, 'demo-partner-city-bonus-lumiere'))).toBe('FORBIDDEN');
-    const partner = dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner;
-    expect(dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner.id).toBe(partner.id);
-    expect(code(await gql(REGISTER, { input: { ...input, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT'); // code taken
-    const contract = (overrides: Record<string, unknown>) =>
-      gql(
-        CONTRACT,
-        {
-          input: {
-            partnerId: partner.id,
-            earnRateMilliPointsPerUnit: 1000,
-            issuePriceMicrosPerPoint: 9000,
-            redemptionValueMicrosPerPoint: 7000,
-            currency: 'EUR',
-            idempotencyKey: randomUUID(),
-            ...overrides,
-          },
-        },
-        OPERATOR,
-      );
-    expect((await contract({})).errors).toBeUndefined();
+    const input = partnerInput({ category: 'CINEMA' });
+    expect(code(await gql(REGISTER_PARTNER, { input }, 'demo-partner-city-bonus-lumiere'))).toBe('FORBIDDEN');
+    const partner = dataOf(await gql(REGISTER_PARTNER, { input }, OPERATOR)).registerPartner;
+    expect(dataOf(await gql(REGISTER_PARTNER, { input }, OPERATOR)).registerPartner.id).toBe(partner.id);
+    expect(code(await gql(REGISTER_PARTNER, { input: { ...input, idempotencyKey: randomUUID() } }, OPERATOR))).toBe('BAD_USER_INPUT'); // code taken
+    const contract = (overrides: Record<string, unknown>) => setContract(partner.id, overrides);
+    expect((await contract({ issuePriceMicrosPerPoint: 9000 })).errors).toBeUndefined();
     const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
     expect((await contract({ issuePriceMicrosPerPoint: 9500, effectiveFrom: later })).errors).toBeUndefined();
     expect(code(await contract({ effectiveFrom: new Date(Date.now() - 86_400_000).toISOString() }))).toBe('BAD_USER_INPUT');
     expect(code(await contract({ currency: 'USD' }))).toBe('BAD_USER_INPUT');
     expect(code(await contract({ issuePriceMicrosPerPoint: -1 }))).toBe('BAD_USER_INPUT');
-    const { partner: read } = dataOf(
-      await gql(
-        `query($id: ID!) { partner(id: $id) { contract { issuePriceMicrosPerPoint } contracts { issuePriceMicrosPerPoint } } }`,
-        { id: partner.id },
-        OPERATOR,
-      ),
-    );
+    const read = await readPartner(partner.id, 'contract { issuePriceMicrosPerPoint } contracts { issuePriceMicrosPerPoint }');
     expect(read.contract.issuePriceMicrosPerPoint).toBe(9000); // the future one is not in force yet
     expect(read.contracts.map((c: { issuePriceMicrosPerPoint: number }) => c.issuePriceMicrosPerPoint)).toEqual([9500, 9000]);
   });
@@ -147,47 +65,30 @@ describe('periods and statements', () => {
     // 1.25 cents per point issued, 0.75 cents per point redeemed.
     const partnerId = await newPartner(12_500, 7_500);
     const memberId = await enrollAt(partnerId);
-    const purchase = await earn(partnerId, memberId, 100_600); // 1006 points
+    const purchase = await earnAt(partnerId, memberId, 100_600); // 1006 points
     expect(purchase.points).toBe(1_006);
-    dataOf(
-      await gql(
-        REVERSE,
-        { input: { earnId: purchase.id, refundAmountMinor: 10_000, reference: 'refund', idempotencyKey: randomUUID() } },
-        OPERATOR,
-      ),
-    ); // 100 points
-    await burn(partnerId, memberId, 10); // 7.5 cents each time: rounded per event that would be 8 + 8
-    await burn(partnerId, memberId, 10);
+    await reverse(purchase.id, 10_000); // 100 points
+    await burnAt(partnerId, memberId, 10); // 7.5 cents each time: rounded per event that would be 8 + 8
+    await burnAt(partnerId, memberId, 10);
     const period = await openPeriod();
-    const position = await eventually(
-      async () =>
-        dataOf(
-          await gql(
-            `query($id: ID!) { partner(id: $id) { position { pointsIssued pointsRedeemed period { id } } } }`,
-            { id: partnerId },
-            OPERATOR,
-          ),
-        ).partner.position,
+    const counted = await eventually(
+      () => position(partnerId, 'pointsIssued pointsRedeemed period { id }'),
       (p) => p.pointsRedeemed === '20',
     );
-    expect(position.period.id).toBe(period.id);
+    expect(counted.period.id).toBe(period.id);
 
     // Two redemptions more happen now, but reach settlement only after the period closed: the
     // settlement subgraph is down while they happen, and the ledger while the period closes.
     await isolated.stack.stopService('settlement');
     const dessert = DEMO_REWARDS[0];
-    const redeem = await gql(
-      `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { status } }`,
-      { m: memberId, r: dessert.id, k: randomUUID() },
-      OPERATOR,
-    );
+    const redeem = await gql(REDEEM, { m: memberId, r: dessert.id, k: randomUUID() }, OPERATOR);
     expect(redeem.data?.redeemReward?.status).toBe('ISSUED');
     await isolated.stack.stopService('members');
     await isolated.stack.startService('settlement');
     const closeAt = new Date().toISOString();
-    const closed = dataOf(await gql(CLOSE, { id: period.id, at: closeAt }, OPERATOR)).closeSettlementPeriod;
+    const closed = dataOf(await closePeriod(period.id, closeAt)).closeSettlementPeriod;
     expect(closed).toMatchObject({ id: period.id, status: 'CLOSED', endsAt: closeAt });
-    expect(code(await gql(CLOSE, { id: period.id, at: closeAt }, OPERATOR))).toBe('PERIOD_CLOSED');
+    expect(code(await closePeriod(period.id, closeAt))).toBe('PERIOD_CLOSED');
     await isolated.stack.startService('members');
 
     const [statement] = await statementsOf(partnerId);
@@ -275,9 +176,9 @@ describe('periods and statements', () => {
     const traffic = members.map(async (memberId) => {
       let operations = 0;
       while (running && operations < 200) {
-        await earn(partnerId, memberId, 1_000 + operations);
+        await earnAt(partnerId, memberId, 1_000 + operations);
         earnsDone += 1;
-        if (operations % 3 === 2) await burn(partnerId, memberId, 5);
+        if (operations % 3 === 2) await burnAt(partnerId, memberId, 5);
         operations += 1;
       }
       return operations;
@@ -289,7 +190,7 @@ describe('periods and statements', () => {
         60_000,
       );
     await earnsReach(8); // traffic under way
-    dataOf(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR));
+    dataOf(await closePeriod(period.id, new Date()));
     await earnsReach(earnsDone + 8); // and still arriving after the close
     running = false;
     const operations = (await Promise.all(traffic)).reduce((a, b) => a + b, 0);
@@ -338,8 +239,8 @@ describe('flows and access', () => {
     const issuer = await newPartner(10_000, 8_000);
     const redeemer = await newPartner(10_000, 8_000);
     const memberId = await enrollAt(issuer);
-    await earn(issuer, memberId, 50_000); // 500 points from the issuer
-    await burn(redeemer, memberId, 120);
+    await earnAt(issuer, memberId, 50_000); // 500 points from the issuer
+    await burnAt(redeemer, memberId, 120);
     const period = await openPeriod();
     const flows = await eventually(
       async () =>
@@ -365,46 +266,11 @@ describe('flows and access', () => {
 });
 
 describe('contracts, as an audit found them', () => {
-  const register = async () => {
-    const suffix = randomUUID().slice(0, 8);
-    return dataOf(
-      await gql(
-        REGISTER,
-        {
-          input: {
-            code: `audit-${suffix}`,
-            name: `Audit ${suffix}`,
-            programName: 'Test',
-            category: 'GROCER',
-            idempotencyKey: randomUUID(),
-          },
-        },
-        OPERATOR,
-      ),
-    ).registerPartner.id as string;
-  };
-  const contract = (partnerId: string, overrides: Record<string, unknown>) =>
-    gql(
-      CONTRACT,
-      {
-        input: {
-          partnerId,
-          earnRateMilliPointsPerUnit: 1000,
-          issuePriceMicrosPerPoint: 9000,
-          redemptionValueMicrosPerPoint: 7000,
-          currency: 'EUR',
-          idempotencyKey: randomUUID(),
-          ...overrides,
-        },
-      },
-      OPERATOR,
-    );
-
   it('refuses a second contract with the same effectiveFrom as bad input, not an internal error', async () => {
-    const partnerId = await register();
+    const { id: partnerId } = await registerPartner();
     const effectiveFrom = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    expect((await contract(partnerId, { effectiveFrom })).errors).toBeUndefined();
-    const second = await contract(partnerId, { effectiveFrom, issuePriceMicrosPerPoint: 9100 });
+    expect((await setContract(partnerId, { effectiveFrom })).errors).toBeUndefined();
+    const second = await setContract(partnerId, { effectiveFrom, issuePriceMicrosPerPoint: 9100 });
     expect(code(second)).toBe('BAD_USER_INPUT');
     expect(second.errors?.[0]?.message).toContain('already has a contract taking effect');
   });
@@ -412,83 +278,42 @@ describe('contracts, as an audit found them', () => {
   it('refuses an effectiveFrom even a moment in the past, after events were counted at the old prices', async () => {
     const partnerId = await newPartner(9000, 7000);
     const memberId = await enrollAt(partnerId);
-    await earn(partnerId, memberId, 1000);
-    const position = `query($id: ID!) { partner(id: $id) { position { pointsIssued } } }`;
-    await eventually(
-      async () => dataOf(await gql(position, { id: partnerId }, OPERATOR)).partner.position.pointsIssued,
-      (points) => points === '10',
-    );
-    const moments = await contract(partnerId, { effectiveFrom: new Date(Date.now() - 500).toISOString(), issuePriceMicrosPerPoint: 1 });
+    await earnAt(partnerId, memberId, 1000);
+    await positionReaches(partnerId, { pointsIssued: '10' });
+    const moments = await setContract(partnerId, { effectiveFrom: new Date(Date.now() - 500).toISOString(), issuePriceMicrosPerPoint: 1 });
     expect(code(moments)).toBe('BAD_USER_INPUT');
-    const { partner } = dataOf(
-      await gql(`query($id: ID!) { partner(id: $id) { contracts { issuePriceMicrosPerPoint } } }`, { id: partnerId }, OPERATOR),
-    );
+    const partner = await readPartner(partnerId, 'contracts { issuePriceMicrosPerPoint }');
     expect(partner.contracts).toEqual([{ issuePriceMicrosPerPoint: 9000 }]); // nothing written
   });
 
   it('prices a refund and a cancelled redemption exactly like what they reverse, after the contract changed', async () => {
     const partnerId = await newPartner(9000, 7000);
     const memberId = await enrollAt(partnerId);
-    const earned = await earn(partnerId, memberId, 1000); // 10 points at 9000 micros: 9 cents
-    const reward = dataOf(
-      await gql(
-        `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,
-        {
-          input: {
-            partnerId,
-            title: 'Audit reward',
-            description: 'Redeemed, then cancelled.',
-            kind: 'FREE_ITEM',
-            category: 'audit',
-            pointsCost: 4,
-            idempotencyKey: randomUUID(),
-          },
-        },
-        OPERATOR,
-      ),
-    ).createReward;
-    const redemption = dataOf(
-      await gql(
-        `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`,
-        { m: memberId, r: reward.id, k: randomUUID() },
-        OPERATOR,
-      ),
-    ).redeemReward;
+    const earned = await earnAt(partnerId, memberId, 1000); // 10 points at 9000 micros: 9 cents
+    const redemption = await redeemNewReward(partnerId, memberId, 4);
     expect(redemption.status).toBe('ISSUED'); // 4 points at 7000 micros
-    const POSITION = `query($id: ID!) { partner(id: $id) { position {
-      pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor netAmountMinor } } }`;
-    const position = async () => dataOf(await gql(POSITION, { id: partnerId }, OPERATOR)).partner.position;
-    await eventually(position, (p) => p.pointsIssued === '10' && p.pointsRedeemed === '4');
+    await positionReaches(partnerId, { pointsIssued: '10', pointsRedeemed: '4' });
 
     const newPrices = new Date(Date.now() + 1_500);
-    const changed = await gql(
-      CONTRACT,
-      {
-        input: {
-          partnerId,
-          earnRateMilliPointsPerUnit: 1000,
-          issuePriceMicrosPerPoint: 20_000,
-          redemptionValueMicrosPerPoint: 15_000,
-          currency: 'EUR',
-          effectiveFrom: newPrices.toISOString(),
-          idempotencyKey: randomUUID(),
-        },
-      },
-      OPERATOR,
-    );
+    const changed = await setContract(partnerId, {
+      issuePriceMicrosPerPoint: 20_000,
+      redemptionValueMicrosPerPoint: 15_000,
+      effectiveFrom: newPrices.toISOString(),
+    });
     expect(changed.errors).toBeUndefined();
     await waitUntilPast(newPrices);
 
-    expect(
-      dataOf(await gql(`mutation($id: ID!) { cancelRedemption(redemptionId: $id) { status } }`, { id: redemption.id }, OPERATOR))
-        .cancelRedemption.status,
-    ).toBe('CANCELLED');
-    const refund = { earnId: earned.id, reference: 'audit refund', idempotencyKey: randomUUID() };
-    expect(dataOf(await gql(REVERSE, { input: refund }, OPERATOR)).reverseEarn.pointsReversed).toBe(10);
+    expect(await cancelRedemption(redemption.id)).toBe('CANCELLED');
+    expect((await reverse(earned.id)).pointsReversed).toBe(10); // the whole purchase refunded
 
     // At the new prices the reversal would be 20 cents, and the cancellation would give back 6 cents
     // of a 2.8-cent redemption (redeemed -3).
-    expect(await eventually(position, (p) => p.pointsReversed === '10' && p.pointsRedeemed === '0')).toEqual({
+    const AMOUNTS = 'pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor netAmountMinor';
+    const amounts = await eventually(
+      () => position(partnerId, AMOUNTS),
+      (p) => p.pointsReversed === '10' && p.pointsRedeemed === '0',
+    );
+    expect(amounts).toEqual({
       pointsIssued: '10',
       issuedAmountMinor: '9',
       pointsReversed: '10',
@@ -500,8 +325,8 @@ describe('contracts, as an audit found them', () => {
   });
 
   it('refuses, before writing, a burn worth more than the graph can answer, and answers every burn it commits', async () => {
-    const partnerId = await register();
-    expect((await contract(partnerId, { currency: 'KWD', redemptionValueMicrosPerPoint: 1_000_000 })).errors).toBeUndefined();
+    const { id: partnerId } = await registerPartner();
+    expect((await setContract(partnerId, { currency: 'KWD', redemptionValueMicrosPerPoint: 1_000_000 })).errors).toBeUndefined();
     const memberId = await enrollAt(partnerId);
     dataOf(
       await gql(
@@ -524,21 +349,18 @@ describe('contracts, as an audit found them', () => {
   });
 
   it('accepts only ISO 4217 currencies that have a minor unit', async () => {
-    const partnerId = await register();
-    expect(code(await contract(partnerId, { currency: 'ZZZ' }))).toBe('BAD_USER_INPUT');
-    expect(code(await contract(partnerId, { currency: 'XXX' }))).toBe('BAD_USER_INPUT');
-    expect(code(await contract(partnerId, { currency: 'XAU' }))).toBe('BAD_USER_INPUT');
-    expect((await contract(partnerId, { currency: 'KWD' })).errors).toBeUndefined();
+    const { id: partnerId } = await registerPartner();
+    expect(code(await setContract(partnerId, { currency: 'ZZZ' }))).toBe('BAD_USER_INPUT');
+    expect(code(await setContract(partnerId, { currency: 'XXX' }))).toBe('BAD_USER_INPUT');
+    expect(code(await setContract(partnerId, { currency: 'XAU' }))).toBe('BAD_USER_INPUT');
+    expect((await setContract(partnerId, { currency: 'KWD' })).errors).toBeUndefined();
   });
 
   it('shows the position of a partner whose only contract starts later in that contract’s currency', async () => {
-    const partnerId = await register();
+    const { id: partnerId } = await registerPartner();
     const effectiveFrom = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    expect((await contract(partnerId, { currency: 'JPY', effectiveFrom })).errors).toBeUndefined();
-    const { partner } = dataOf(
-      await gql(`query($id: ID!) { partner(id: $id) { position { currency netAmountMinor } } }`, { id: partnerId }, OPERATOR),
-    );
-    expect(partner.position).toEqual({ currency: 'JPY', netAmountMinor: '0' });
+    expect((await setContract(partnerId, { currency: 'JPY', effectiveFrom })).errors).toBeUndefined();
+    expect(await position(partnerId, 'currency netAmountMinor')).toEqual({ currency: 'JPY', netAmountMinor: '0' });
   });
 
   it('reconciles points whatever the currencies, and money per currency', async () => {
@@ -578,19 +400,19 @@ describe('closing while the ledger does not answer', () => {
     try {
       await relayLock.query('BEGIN');
       await relayLock.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-relay:coalition_ledger_events'))`);
-      earned = await earn(partnerId, memberId, 1000);
+      earned = await earnAt(partnerId, memberId, 1000);
       const period = await openPeriod();
       const members = isolated.stack.pidOf('members');
       process.kill(members, 'SIGSTOP'); // holds connections open without answering: the worst case for a caller
       try {
-        closed = await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR);
+        closed = await closePeriod(period.id, new Date());
       } finally {
         process.kill(members, 'SIGCONT');
       }
       expect(closed.errors).toBeUndefined();
       expect(closed.data.closeSettlementPeriod.status).toBe('CLOSED');
       // Once the ledger answers again, the same request is refused as what it is: the period is closed.
-      expect(code(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR))).toBe('PERIOD_CLOSED');
+      expect(code(await closePeriod(period.id, new Date()))).toBe('PERIOD_CLOSED');
     } finally {
       await relayLock.query('ROLLBACK');
       relayLock.release();
@@ -598,13 +420,11 @@ describe('closing while the ledger does not answer', () => {
     // The earn happened before the close but arrived after it: booked late, in the next period.
     const [statement] = await statementsOf(partnerId);
     expect(statement).toMatchObject({ pointsIssued: '0', lateEvents: 0, period: { id: closed.data.closeSettlementPeriod.id } });
-    const position = await eventually(
-      async () =>
-        dataOf(await gql(`query($id: ID!) { partner(id: $id) { position { pointsIssued lateEvents } } }`, { id: partnerId }, OPERATOR))
-          .partner.position,
+    const late = await eventually(
+      () => position(partnerId, 'pointsIssued lateEvents'),
       (p: { pointsIssued: string }) => p.pointsIssued !== '0',
     );
-    expect(position).toEqual({ pointsIssued: String(earned.points), lateEvents: 1 });
+    expect(late).toEqual({ pointsIssued: String(earned.points), lateEvents: 1 });
     // It still counts for the period it happened in: both sides of that period's reconciliation have it.
     const reconciliation = dataOf(
       await gql(`query($id: ID!) { reconciliation(periodId: $id) { balanced } }`, { id: closed.data.closeSettlementPeriod.id }, OPERATOR),

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
-import { eventually, waitUntilPast } from '../support/helpers';
+import { errorCode as code, OPERATOR, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
+import { settlementOperations, STATEMENT_FIELDS } from '../support/settlement';
 
 /**
  * Traceable statements through the gateway, on a stack of its own (it closes periods): the contract
@@ -11,103 +11,50 @@ import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack
  * hand below, not by the code under test.
  */
 
-const OPERATOR = 'demo-operator';
 const OTHER_PARTNER = 'demo-partner-city-bonus-lumiere';
 let isolated: IsolatedStack;
 const gql = (query: string, variables: Record<string, unknown> = {}, credential?: string) => isolated.gql(query, variables, credential);
-const code = (response: any) => response.errors?.[0]?.extensions?.code;
+const {
+  registerPartner,
+  setContract,
+  enrollAt,
+  earnAt,
+  burnAt,
+  reverse,
+  redeemNewReward,
+  cancelRedemption,
+  openPeriod,
+  closePeriod,
+  statementsOf,
+  readPartner,
+  positionReaches,
+} = settlementOperations(gql);
 
 beforeAll(async () => {
   isolated = await startIsolatedStack('statements');
 }, 120_000);
 afterAll(() => isolated?.stop());
 
-const REGISTER = `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id code } }`;
-const CONTRACT = `mutation($input: SetPartnerContractInput!) { setPartnerContract(input: $input) { id version effectiveFrom } }`;
-const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { id } }`;
-const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
-const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`;
-const REVERSE = `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`;
-const CREATE_REWARD = `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`;
-const REDEEM = `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id status } }`;
-const CANCEL = `mutation($id: ID!) { cancelRedemption(redemptionId: $id) { status } }`;
-const PERIODS = `{ settlementPeriods(first: 5) { id status startsAt endsAt } }`;
-const CLOSE = `mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id status startsAt endsAt } }`;
-const POSITION = `query($id: ID!) { partner(id: $id) { position { pointsIssued pointsReversed pointsRedeemed } } }`;
-const STATEMENT_FIELDS = `id currency pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor
-  netAmountMinor direction lateEvents period { id }
-  contracts { id version effectiveFrom issuePriceMicrosPerPoint redemptionValueMicrosPerPoint }
-  lines { kind contract { id version } eventCount points priceMicrosPerPoint amountMicros }`;
-const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { ${STATEMENT_FIELDS} csv json } } }`;
 const STATEMENT = `query($id: ID!) { settlementStatement(id: $id) { ${STATEMENT_FIELDS} } }`;
 
-async function register(name: string): Promise<{ id: string; code: string }> {
-  const input = { code: `stmt-${randomUUID().slice(0, 8)}`, name, programName: 'Test', category: 'GROCER', idempotencyKey: randomUUID() };
-  return dataOf(await gql(REGISTER, { input }, OPERATOR)).registerPartner;
-}
-
+/** A contract at these prices, one point per euro, in EUR, from `effectiveFrom` (else now). */
 async function contract(
   partnerId: string,
   issuePriceMicrosPerPoint: number,
   redemptionValueMicrosPerPoint: number,
   effectiveFrom?: Date,
 ): Promise<{ id: string; version: number; effectiveFrom: string }> {
-  const input = {
-    partnerId,
-    earnRateMilliPointsPerUnit: 1000, // one point per euro
-    issuePriceMicrosPerPoint,
-    redemptionValueMicrosPerPoint,
-    currency: 'EUR',
-    effectiveFrom: effectiveFrom?.toISOString(),
-    idempotencyKey: randomUUID(),
-  };
-  return dataOf(await gql(CONTRACT, { input }, OPERATOR)).setPartnerContract;
+  const overrides = { issuePriceMicrosPerPoint, redemptionValueMicrosPerPoint, effectiveFrom: effectiveFrom?.toISOString() };
+  return dataOf(await setContract(partnerId, overrides)).setPartnerContract;
 }
 
-const enroll = async (partnerId: string): Promise<string> =>
-  dataOf(
-    await gql(
-      ENROLL,
-      { input: { displayName: 'T', email: `t-${randomUUID()}@example.test`, partnerId, idempotencyKey: randomUUID() } },
-      OPERATOR,
-    ),
-  ).enrollMember.id;
-const earn = async (partnerId: string, memberId: string, purchaseAmountMinor: number): Promise<{ id: string; points: number }> =>
-  dataOf(
-    await gql(
-      EARN,
-      { input: { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'till', idempotencyKey: randomUUID() } },
-      OPERATOR,
-    ),
-  ).earnPoints;
-const burn = async (partnerId: string, memberId: string, points: number) =>
-  dataOf(await gql(BURN, { input: { memberId, partnerId, points, reference: 'pos', idempotencyKey: randomUUID() } }, OPERATOR));
+/** Redeems a new reward of the partner's for the member; the redemption's id. */
 async function redeemReward(partnerId: string, memberId: string, pointsCost: number): Promise<string> {
-  const input = {
-    partnerId,
-    title: 'Statement reward',
-    description: 'Redeemed, then cancelled.',
-    kind: 'FREE_ITEM',
-    category: 'test',
-    pointsCost,
-    idempotencyKey: randomUUID(),
-  };
-  const reward = dataOf(await gql(CREATE_REWARD, { input }, OPERATOR)).createReward;
-  const redemption = dataOf(await gql(REDEEM, { m: memberId, r: reward.id, k: randomUUID() }, OPERATOR)).redeemReward;
+  const redemption = await redeemNewReward(partnerId, memberId, pointsCost);
   expect(redemption.status).toBe('ISSUED');
   return redemption.id;
 }
-const cancel = async (redemptionId: string) =>
-  expect(dataOf(await gql(CANCEL, { id: redemptionId }, OPERATOR)).cancelRedemption.status).toBe('CANCELLED');
-const positionReaches = (partnerId: string, expected: Record<string, string>) =>
-  eventually(
-    async () => dataOf(await gql(POSITION, { id: partnerId }, OPERATOR)).partner.position,
-    (position) => Object.entries(expected).every(([field, value]) => position[field] === value),
-  );
-async function openPeriod(): Promise<{ id: string; startsAt: string }> {
-  return dataOf(await gql(PERIODS, {}, OPERATOR)).settlementPeriods.find((p: { status: string }) => p.status === 'OPEN');
-}
-const statementsOf = async (partnerId: string) => dataOf(await gql(STATEMENTS, { id: partnerId }, OPERATOR)).partner.statements;
+const cancel = async (redemptionId: string) => expect(await cancelRedemption(redemptionId)).toBe('CANCELLED');
 
 // The hostile name a partner might be registered under: a formula, commas and double quotes.
 const HOSTILE_NAME = '=HYPERLINK("x"),"quoted"';
@@ -122,20 +69,20 @@ describe('traceable statements', () => {
   let otherRedemption: string;
 
   it('lists the contract versions and exact line items a statement priced with, adding up to its figures', async () => {
-    partner = await register(HOSTILE_NAME);
+    partner = await registerPartner({ name: HOSTILE_NAME });
     // Prices chosen so that rounding shows: each line's micros are fractions of a cent.
     v1 = await contract(partner.id, 12_345, 6_999);
     expect(v1.version).toBe(1);
-    const memberId = await enroll(partner.id);
-    const firstEarn = await earn(partner.id, memberId, 123_400); // €1234: 1234 points at v1
+    const memberId = await enrollAt(partner.id);
+    const firstEarn = await earnAt(partner.id, memberId, 123_400); // €1234: 1234 points at v1
     expect(firstEarn.points).toBe(1_234);
-    await burn(partner.id, memberId, 101); // at v1
+    await burnAt(partner.id, memberId, 101); // at v1
     const redemption = await redeemReward(partner.id, memberId, 40); // at v1
     // A second partner redeems in this period and has the redemption cancelled in the next.
-    other = await register('@Home Store');
+    other = await registerPartner({ name: '@Home Store' });
     await contract(other.id, 10_000, 7_777);
-    const otherMember = await enroll(other.id);
-    await earn(other.id, otherMember, 1_000); // 10 points
+    const otherMember = await enrollAt(other.id);
+    await earnAt(other.id, otherMember, 1_000); // 10 points
     otherRedemption = await redeemReward(other.id, otherMember, 4);
     await positionReaches(partner.id, { pointsIssued: '1234', pointsRedeemed: '141' });
 
@@ -144,20 +91,16 @@ describe('traceable statements', () => {
     v2 = await contract(partner.id, 9_001, 2_313, newPrices);
     expect(v2.version).toBe(2);
     await waitUntilPast(newPrices);
-    await earn(partner.id, memberId, 56_700); // €567: 567 points at v2
-    const refunded = await gql(
-      REVERSE,
-      { input: { earnId: firstEarn.id, refundAmountMinor: 33_300, reference: 'refund', idempotencyKey: randomUUID() } },
-      OPERATOR,
-    );
-    expect(dataOf(refunded).reverseEarn.pointsReversed).toBe(333); // priced like the earn it reverses: v1
-    await burn(partner.id, memberId, 77); // at v2
+    await earnAt(partner.id, memberId, 56_700); // €567: 567 points at v2
+    const refunded = await reverse(firstEarn.id, 33_300);
+    expect(refunded.pointsReversed).toBe(333); // priced like the earn it reverses: v1
+    await burnAt(partner.id, memberId, 77); // at v2
     await cancel(redemption); // given back at v1, the contract the redemption was priced with
     await positionReaches(partner.id, { pointsIssued: '1801', pointsReversed: '333', pointsRedeemed: '178' });
     await positionReaches(other.id, { pointsIssued: '10', pointsRedeemed: '4' });
 
     const period = await openPeriod();
-    closed = dataOf(await gql(CLOSE, { id: period.id, at: new Date().toISOString() }, OPERATOR)).closeSettlementPeriod;
+    closed = dataOf(await closePeriod(period.id, new Date())).closeSettlementPeriod;
     [statement] = await statementsOf(partner.id);
     expect(statement.period.id).toBe(period.id);
 
@@ -200,8 +143,7 @@ describe('traceable statements', () => {
     expect(statement.lines).toEqual(lines);
 
     // The partner's contract history numbers the same versions.
-    const history = dataOf(await gql(`query($id: ID!) { partner(id: $id) { contracts { id version } } }`, { id: partner.id }, OPERATOR))
-      .partner.contracts;
+    const history = (await readPartner(partner.id, 'contracts { id version }')).contracts;
     expect(history).toEqual([second, first]);
 
     // The JSON export carries the same lines and contracts, 64-bit figures as strings.
@@ -282,7 +224,7 @@ describe('traceable statements', () => {
     await cancel(otherRedemption);
     await positionReaches(other.id, { pointsRedeemed: '-4' });
     const next = await openPeriod();
-    dataOf(await gql(CLOSE, { id: next.id, at: new Date().toISOString() }, OPERATOR));
+    dataOf(await closePeriod(next.id, new Date()));
     const [latest] = await statementsOf(other.id);
     expect(latest).toMatchObject({ period: { id: next.id }, pointsRedeemed: '-4', redeemedAmountMinor: '-3', netAmountMinor: '3' });
     expect(latest.lines).toEqual([

@@ -1,11 +1,11 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../scripts/embeddedPostgres';
 import { seedDemoActivity } from '../../scripts/seedActivity';
 import { freePort, startStack } from '../../scripts/stack';
 import type { TestEnvironment } from './environment';
+import { createTestDatabase } from './testDatabase';
 
 /**
  * Starts what the tests talk to: a real PostgreSQL (the server at DATABASE_URL, in a fresh
@@ -19,20 +19,9 @@ export default async function globalSetup(): Promise<void> {
   const environment: TestEnvironment = { workDir, teardown: [] };
   let databaseUrl: string;
   if (process.env.DATABASE_URL) {
-    const server = new URL(process.env.DATABASE_URL);
-    const database = `coalition_test_${Date.now()}_${process.pid}`;
-    const admin = new Client({ connectionString: server.toString() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    server.pathname = `/${database}`;
-    databaseUrl = server.toString();
-    environment.teardown.push(async () => {
-      const cleanup = new Client({ connectionString: process.env.DATABASE_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
-    });
+    const database = await createTestDatabase('test', process.env.DATABASE_URL);
+    databaseUrl = database.url;
+    environment.teardown.push(database.drop);
   } else {
     const embedded = await startEmbeddedPostgres({
       dataDir: join(workDir, 'postgres'),

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { graphql } from '../../scripts/gatewayClient';
 import { startStack, type Stack } from '../../scripts/stack';
+import { createTestDatabase } from './testDatabase';
 
 /**
  * A whole stack of its own, on its own database of the test server, for tests that stop
@@ -17,17 +18,11 @@ export interface IsolatedStack {
 }
 
 export async function startIsolatedStack(name: string, env: Record<string, string> = {}): Promise<IsolatedStack> {
-  const databaseName = `coalition_${name}_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  await admin.end();
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${databaseName}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 2 });
+  const database = await createTestDatabase(name);
+  const pool = new Pool({ connectionString: database.url, max: 2 });
   // Dropping the database at the end terminates any idle connection still open: not a test failure.
   pool.on('error', () => undefined);
-  const stack = await startStack({ databaseUrl: url.toString(), seedDemo: true, logFile: join(tmpdir(), `${databaseName}.log`), env });
+  const stack = await startStack({ databaseUrl: database.url, seedDemo: true, logFile: join(tmpdir(), `${database.name}.log`), env });
   return {
     stack,
     pool,
@@ -35,10 +30,7 @@ export async function startIsolatedStack(name: string, env: Record<string, strin
     async stop() {
       await stack.stop();
       await pool.end();
-      const cleanup = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }
