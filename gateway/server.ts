@@ -114,6 +114,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     },
   });
   const app = express();
+  // Express announces itself on every response; naming the framework only helps someone looking
+  // for its known flaws. (The subgraphs serve on node:http, which adds no such header.)
+  app.disable('x-powered-by');
   const httpServer = createServer(app);
   let subscriptions: SubscriptionServer | null = null;
   const armor = queryArmor();

@@ -5,6 +5,7 @@ import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodCalendar } from './periods';
 import { coalesced } from '../../shared/coalesce';
+import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 
 const FEED_BATCH_SIZE = 500;
 /** Partner ids per signal, within the bus's message size. */
@@ -31,6 +32,12 @@ export function startLedgerFeed(options: {
 }): LedgerFeed {
   const { dataSource, members, bus, channel, periodCalendar } = options;
   let stopped = false;
+  // Settlement starts before members (the others' seeds refer to its partners), so its first passes
+  // find members not listening yet: those are retried quietly, not logged as faults.
+  const failures = quietUntilPeerAnswers({
+    log: (line) => console.error(line),
+    describe: (error) => `[settlement] ledger feed: ${(error as Error).message}`,
+  });
 
   const pull = async () => {
     for (;;) {
@@ -43,6 +50,7 @@ export function startLedgerFeed(options: {
         }`,
         { after: after.toString(), first: FEED_BATCH_SIZE },
       );
+      failures.answered();
       if (ledgerEvents.length === 0) return;
       const { partnerIds } = await countLedgerEvents(
         dataSource,
@@ -58,13 +66,14 @@ export function startLedgerFeed(options: {
     }
   };
 
-  // Pulls until nothing is left; a failed pass is logged and the next signal or tick tries again.
+  // Pulls until nothing is left; a failed pass is logged (quietly skipped while members has not
+  // answered yet at start-up) and the next signal or tick tries again.
   const feed = coalesced(
     async () => {
       if (!stopped) await pull();
     },
     (error) => {
-      if (!stopped) console.error(`[settlement] ledger feed: ${(error as Error).message}`);
+      if (!stopped) failures.failed(error);
     },
   );
   const run = () => void feed.trigger();

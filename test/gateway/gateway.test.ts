@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { signCaller } from '../../shared/identity';
 import { MAX_SUBGRAPH_BODY_BYTES } from '../../shared/subgraphServer';
+import { MAX_REQUEST_BODY_BYTES } from '../../gateway/server';
 import { ADJUST, availablePoints, enrollMember, errorCode, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
 
 const subgraphUrls = (): Record<string, string> => JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}');
@@ -171,6 +172,51 @@ describe('the subgraphs', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.errors).toBeUndefined();
     expect(await availablePoints(memberId)).toBe(pointsBefore + 5);
+  });
+});
+
+describe('every HTTP response', () => {
+  it('names no framework: no X-Powered-By from the gateway or any subgraph, whatever the route or outcome', async () => {
+    const gateway = new URL(gatewayUrl());
+    const at = (base: string, path: string) => new URL(path, base).toString();
+    const json = { 'content-type': 'application/json' };
+    const requests: [string, RequestInit][] = [
+      [gatewayUrl(), { method: 'POST', headers: json, body: JSON.stringify({ query: '{ partners { id } }' }) }],
+      [
+        gatewayUrl(),
+        { method: 'POST', headers: { ...json, authorization: 'Bearer not-a-real-key' }, body: '{"query":"{ partners { id } }"}' },
+      ],
+      [gatewayUrl(), { method: 'POST', headers: json, body: '{"query": ' }],
+      [
+        gatewayUrl(),
+        { method: 'POST', headers: json, body: JSON.stringify({ query: `{ partners { id } } #${'x'.repeat(MAX_REQUEST_BODY_BYTES)}` }) },
+      ],
+      [gatewayUrl(), { method: 'GET' }],
+      [gatewayUrl(), { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' } }],
+      [at(gateway.origin, '/health'), {}],
+      [at(gateway.origin, '/ready'), {}],
+      [at(gateway.origin, '/wallet/'), {}],
+      [at(gateway.origin, '/exports/statements/not-a-statement.csv'), {}],
+      [at(gateway.origin, '/nowhere'), {}],
+    ];
+    for (const url of Object.values(subgraphUrls()).filter((url) => url !== gatewayUrl())) {
+      requests.push(
+        [url, { method: 'POST', headers: json, body: '{"query":"{ __typename }"}' }],
+        [url, { method: 'POST', headers: json, body: '{"query": ' }],
+        [at(url, '/health'), {}],
+        [at(url, '/ready'), {}],
+        [at(url, '/nowhere'), {}],
+      );
+    }
+    const statuses = new Set<number>();
+    for (const [url, init] of requests) {
+      const response = await fetch(url, init);
+      await response.arrayBuffer();
+      statuses.add(response.status);
+      expect({ url, poweredBy: response.headers.get('x-powered-by') }).toEqual({ url, poweredBy: null });
+    }
+    // Successes and refusals of several kinds were all looked at.
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413]));
   });
 });
 

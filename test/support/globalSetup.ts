@@ -46,5 +46,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.GATEWAY_URL = stack.gatewayUrl;
   process.env.TEST_DATABASE_URL = databaseUrl;
   process.env.TEST_SUBGRAPH_URLS = JSON.stringify(stack.urls);
+  // Tests of what the services print (a quiet start-up) read it.
+  process.env.TEST_STACK_LOG = logFile;
   (globalThis as { __coalitionTest?: TestEnvironment }).__coalitionTest = environment;
 }
