@@ -9,8 +9,12 @@ import { Client, Pool } from 'pg';
  */
 export interface EventBus {
   publish(channel: string, message: string): Promise<void>;
-  /** Calls `onMessage` for each message on `channel` until the returned function is called. */
-  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onMessage` for each message on `channel` until the returned function is called, and
+   * `onGap` (when given) after the bus lost its connection and got it back: messages sent
+   * meanwhile are gone, so a listener that keeps state from them re-reads it.
+   */
+  subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -24,10 +28,49 @@ export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
 /** PostgreSQL NOTIFY payloads must stay below 8000 bytes. */
 const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
 
-/** The default bus: PostgreSQL LISTEN/NOTIFY on the database the subgraphs already share. */
+/** Subscribers of one channel: their messages, and what they do after a gap. */
+class Handlers {
+  private readonly byChannel = new Map<string, Set<{ onMessage: (message: string) => void; onGap?: () => void }>>();
+
+  /** Adds a subscriber; true when it is the channel's first (the bus must start listening). */
+  add(channel: string, onMessage: (message: string) => void, onGap?: () => void): { first: boolean; remove: () => void } {
+    const subscriber = { onMessage, onGap };
+    let set = this.byChannel.get(channel);
+    const first = !set;
+    if (!set) this.byChannel.set(channel, (set = new Set()));
+    set.add(subscriber);
+    return { first, remove: () => set.delete(subscriber) };
+  }
+
+  deliver(channel: string, message: string): void {
+    for (const { onMessage } of this.byChannel.get(channel) ?? []) onMessage(message);
+  }
+
+  gap(): void {
+    for (const set of this.byChannel.values()) for (const { onGap } of set) onGap?.();
+  }
+
+  channels(): string[] {
+    return [...this.byChannel.keys()];
+  }
+
+  clear(): void {
+    this.byChannel.clear();
+  }
+}
+
+/** How long the PostgreSQL listener waits before reconnecting: doubling from the first to the last. */
+const RECONNECT_DELAYS_MS = { first: 100, max: 5_000 };
+
+/**
+ * The default bus: PostgreSQL LISTEN/NOTIFY on the database the subgraphs already share. The
+ * listening connection is re-made after it is lost (a database restart, a failover, a terminated
+ * backend), with backoff, listening again on every channel; subscribers are then told of the gap.
+ */
 export class PostgresEventBus implements EventBus {
-  private listener: Client | null = null;
-  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private listener: Promise<Client> | null = null;
+  private readonly handlers = new Handlers();
+  private closed = false;
   /** One connection is enough to publish: the relay publishes one batch at a time. */
   private readonly publisher: Pool;
 
@@ -42,38 +85,62 @@ export class PostgresEventBus implements EventBus {
     await this.publisher.query('SELECT pg_notify($1, $2)', [channel, message]);
   }
 
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
-    const listener = await this.connectListener();
-    let handlers = this.handlers.get(channel);
-    if (!handlers) {
-      handlers = new Set();
-      this.handlers.set(channel, handlers);
-      await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
-    }
-    handlers.add(onMessage);
-    return async () => {
-      handlers.delete(onMessage);
-    };
+  async subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    const { first, remove } = this.handlers.add(channel, onMessage, onGap);
+    // A first connection that fails is not kept: the next subscriber tries again.
+    const listener = await (this.listener ??= this.connectListener().catch((error: Error) => {
+      this.listener = null;
+      throw error;
+    }));
+    if (first) await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
+    return async () => remove();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const listener = this.listener;
     this.listener = null;
     this.handlers.clear();
-    await Promise.all([listener?.end(), this.publisher.end()]);
+    await Promise.all([listener?.then((client) => client.end()).catch(() => undefined), this.publisher.end()]);
   }
 
+  /** Connects the listener and listens on every channel subscribed so far. */
   private async connectListener(): Promise<Client> {
-    if (this.listener) return this.listener;
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'event-bus-listener' });
-    client.on('notification', ({ channel, payload }) => {
-      for (const handler of this.handlers.get(channel) ?? []) handler(payload ?? '');
-    });
-    // A lost listener connection is not fatal: consumers poll the outbox on a timer as well.
+    client.on('notification', ({ channel, payload }) => this.handlers.deliver(channel, payload ?? ''));
     client.on('error', (error) => console.error(`event bus listener: ${error.message}`));
+    // Lost (not closed by us): listen again on a new connection, and tell subscribers of the gap.
+    // Subscribing meanwhile waits for the new connection.
+    client.on('end', () => {
+      if (!this.closed && !this.reconnecting) this.listener = this.reconnect();
+    });
     await client.connect();
-    this.listener = client;
+    for (const channel of this.handlers.channels()) await client.query(`LISTEN ${quoteIdentifier(channel)}`);
     return client;
+  }
+
+  private reconnecting = false;
+
+  /** Connects again with backoff until it succeeds (or the bus closes); resolves with the new listener. */
+  private async reconnect(): Promise<Client> {
+    this.reconnecting = true;
+    console.error('event bus listener: connection lost; reconnecting');
+    try {
+      for (let delayMs = RECONNECT_DELAYS_MS.first; ; delayMs = Math.min(delayMs * 2, RECONNECT_DELAYS_MS.max)) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+        if (this.closed) throw new Error('the event bus is closed');
+        try {
+          const client = await this.connectListener();
+          console.error('event bus listener: reconnected');
+          this.handlers.gap();
+          return client;
+        } catch (error) {
+          console.error(`event bus listener: reconnecting failed (${(error as Error).message}); retrying`);
+        }
+      }
+    } finally {
+      this.reconnecting = false;
+    }
   }
 }
 
@@ -85,7 +152,7 @@ function quoteIdentifier(name: string): string {
 export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private subscriber: Redis | null = null;
-  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private readonly handlers = new Handlers();
 
   constructor(private readonly url: string) {
     this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -96,24 +163,22 @@ export class RedisEventBus implements EventBus {
     await this.publisher.publish(channel, message);
   }
 
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+  async subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>> {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.url);
-      this.subscriber.on('error', (error) => console.error(`redis bus subscriber: ${error.message}`));
-      this.subscriber.on('message', (from: string, message: string) => {
-        for (const handler of this.handlers.get(from) ?? []) handler(message);
+      const subscriber = new Redis(this.url);
+      this.subscriber = subscriber;
+      subscriber.on('error', (error) => console.error(`redis bus subscriber: ${error.message}`));
+      subscriber.on('message', (from: string, message: string) => this.handlers.deliver(from, message));
+      // ioredis reconnects and subscribes again by itself; every "ready" after the first ends a gap.
+      let readyBefore = false;
+      subscriber.on('ready', () => {
+        if (readyBefore) this.handlers.gap();
+        readyBefore = true;
       });
     }
-    let handlers = this.handlers.get(channel);
-    if (!handlers) {
-      handlers = new Set();
-      this.handlers.set(channel, handlers);
-      await this.subscriber.subscribe(channel);
-    }
-    handlers.add(onMessage);
-    return async () => {
-      handlers.delete(onMessage);
-    };
+    const { first, remove } = this.handlers.add(channel, onMessage, onGap);
+    if (first) await this.subscriber.subscribe(channel);
+    return async () => remove();
   }
 
   async close(): Promise<void> {
@@ -138,8 +203,10 @@ export class NatsEventBus implements EventBus {
     (await this.connect()).publish(channel, this.codec.encode(message));
   }
 
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
-    const subscription = (await this.connect()).subscribe(channel, {
+  async subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>> {
+    const connection = await this.connect();
+    if (onGap) void this.watchReconnects(connection, onGap);
+    const subscription = connection.subscribe(channel, {
       callback: (error, message) => {
         if (!error) onMessage(this.codec.decode(message.data));
       },
@@ -151,6 +218,11 @@ export class NatsEventBus implements EventBus {
     const connection = this.connection;
     this.connection = null;
     if (connection) await (await connection).drain().catch(() => undefined);
+  }
+
+  /** The client reconnects and resubscribes by itself; a reconnect ends a gap. */
+  private async watchReconnects(connection: NatsConnection, onGap: () => void): Promise<void> {
+    for await (const status of connection.status()) if (status.type === 'reconnect') onGap();
   }
 }
 

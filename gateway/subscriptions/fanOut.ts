@@ -31,6 +31,10 @@ class Listeners {
   wake(key: string): void {
     for (const listener of this.byKey.get(key) ?? []) listener();
   }
+
+  wakeAll(): void {
+    for (const key of this.byKey.keys()) this.wake(key);
+  }
 }
 
 /** Follows the ledger's published events and tells subscribers which members had some. */
@@ -57,7 +61,11 @@ export class LedgerWatcher {
 
   private start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.bus.subscribe(LEDGER_EVENTS_CHANNEL, () => this.poll());
+    this.unsubscribe = this.bus.subscribe(
+      LEDGER_EVENTS_CHANNEL,
+      () => this.poll(),
+      () => this.poll(),
+    );
     // The bus is a wake-up call; the timer catches a missed one.
     this.timer = setInterval(() => this.poll(), 1000);
     this.timer.unref();
@@ -107,16 +115,21 @@ export class PositionWatcher {
   constructor(private readonly bus: EventBus) {}
 
   watch(partnerId: string, onChange: () => void): () => void {
-    this.unsubscribe ??= this.bus.subscribe(POSITION_EVENTS_CHANNEL, (message) => {
-      let partnerIds: unknown;
-      try {
-        partnerIds = (JSON.parse(message) as { partnerIds?: unknown }).partnerIds;
-      } catch {
-        return;
-      }
-      if (!Array.isArray(partnerIds)) return;
-      for (const id of partnerIds) this.listeners.wake(String(id));
-    });
+    this.unsubscribe ??= this.bus.subscribe(
+      POSITION_EVENTS_CHANNEL,
+      (message) => {
+        let partnerIds: unknown;
+        try {
+          partnerIds = (JSON.parse(message) as { partnerIds?: unknown }).partnerIds;
+        } catch {
+          return;
+        }
+        if (!Array.isArray(partnerIds)) return;
+        for (const id of partnerIds) this.listeners.wake(String(id));
+      },
+      // Signals sent while the bus was cut off are lost: every watched position is read again.
+      () => this.listeners.wakeAll(),
+    );
     return this.listeners.add(partnerId, onChange);
   }
 

@@ -78,7 +78,7 @@ export function startLedgerFeed(options: {
   );
   const run = () => void feed.trigger();
 
-  const unsubscribe = bus.subscribe(channel, run);
+  const unsubscribe = bus.subscribe(channel, run, run);
   const timer = setInterval(run, options.pollIntervalMs ?? 2000);
   timer.unref();
   run();
