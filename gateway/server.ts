@@ -14,7 +14,7 @@ import { startSubscriptionServer, type SubscriptionServer } from './subscription
 import { mode } from '../shared/config';
 import { callerActor, signCaller, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
-import { keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
+import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
@@ -132,7 +132,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       scopesPlugin(config.supergraphSdl),
       ...trustedDocumentsFromEnvironment(),
       ...PRIVATE_BY_DEFAULT_PLUGINS,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       // Open subscriptions complete cleanly before the server stops.
       { serverWillStart: async () => ({ drainServer: async () => subscriptions?.stop() }) },
       ...publicResponseCache(),

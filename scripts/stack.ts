@@ -2,11 +2,37 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { ServiceReadyMessage } from '../shared/process';
+import { SHUTDOWN_TIMEOUT_MS, type ServiceReadyMessage } from '../shared/process';
 
 const ROOT = join(__dirname, '..');
 const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
+/** A service gets this long to stop gracefully before it is killed: more than its own bound (SHUTDOWN_TIMEOUT_MS). */
+const STOP_TIMEOUT_MS = SHUTDOWN_TIMEOUT_MS + 5_000;
+
+/**
+ * When a service exits without being asked to, the launcher starts it again on the same port after
+ * a wait: `initialBackoffMs`, doubled after each crash in a row up to `maxBackoffMs`, so a service
+ * that cannot start (its database down, a bad setting) is retried without spinning. A service that
+ * had stayed up for `stableAfterMs` before crashing is waited for `initialBackoffMs` again.
+ */
+export interface SupervisionOptions {
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  stableAfterMs: number;
+}
+
+export const DEFAULT_SUPERVISION: SupervisionOptions = { initialBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000 };
+
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The wait before restarting a service that crashed `crashesInARow` times in a row (1 for the first). */
+export function restartBackoffMs(crashesInARow: number, supervision: SupervisionOptions = DEFAULT_SUPERVISION): number {
+  return Math.min(supervision.initialBackoffMs * 2 ** Math.max(0, crashesInARow - 1), supervision.maxBackoffMs);
+}
 
 export type ServiceName = 'members' | 'rewards' | 'settlement' | 'gateway';
 
@@ -29,6 +55,8 @@ export interface StackOptions {
   logFile?: string;
   /** Extra Node options per service, e.g. `--cpu-prof` for the subgraphs. */
   nodeOptions?: Partial<Record<ServiceName, string[]>>;
+  /** Restart timing for crashed services (DEFAULT_SUPERVISION for what is not given). */
+  supervision?: Partial<SupervisionOptions>;
 }
 
 export interface AddGatewayOptions {
@@ -43,13 +71,23 @@ export interface AddGatewayOptions {
 export interface AddedGateway {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  /** SIGTERM, then how the process ended (SIGKILL after STOP_TIMEOUT_MS). */
+  stop(): Promise<ServiceExit>;
 }
 
+/**
+ * The stack's four services, supervised: a service that exits while the stack wants it running (a
+ * crash, a kill from outside) is logged and started again on its port with backoff
+ * (SupervisionOptions). What the stack's own methods stop (stopService, restart, stop) is not a
+ * crash and is not restarted behind the caller's back. Gateways added with addGateway are their
+ * caller's to run and are not restarted.
+ */
 export interface Stack {
   gatewayUrl: string;
   /** Each service's URL: subgraphs' /graphql endpoints and the gateway's. */
   urls: Record<ServiceName, string>;
+  /** Where service output and the launcher's supervision messages go, when a log file was given. */
+  logFile: string | null;
   /**
    * Stops one service (SIGKILL when `crash`) and starts it again on the same port, running
    * `whileDown` in between.
@@ -63,10 +101,14 @@ export interface Stack {
   addGateway(options?: AddGatewayOptions): Promise<AddedGateway>;
   /** The process id of a running service (the benchmark measures the subgraphs' CPU by it). */
   pidOf(service: ServiceName): number;
-  /** Stops one service (SIGKILL when `crash`), leaving the others running. */
-  stopService(service: ServiceName, options?: { crash?: boolean }): Promise<void>;
+  /**
+   * Stops one service (SIGKILL when `crash`), leaving the others running; it stays down until
+   * startService or restart. Resolves with how its process ended (null when it was not running).
+   */
+  stopService(service: ServiceName, options?: { crash?: boolean }): Promise<ServiceExit | null>;
   /** Starts a stopped service again on its port. */
   startService(service: ServiceName): Promise<void>;
+  /** Stops the gateway, then the subgraphs that call the ledger (rewards, settlement), then members. */
   stop(): Promise<void>;
 }
 
@@ -103,24 +145,41 @@ export async function freePorts(host: string, count: number): Promise<number[]> 
   }
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+/** Waits for `child` to exit, killing it after `timeoutMs`, and tells how it ended. */
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<ServiceExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ code, signal });
     });
   });
 }
 
+function describeExit({ code, signal }: ServiceExit): string {
+  return signal ? `killed by ${signal}` : `exit code ${code}`;
+}
+
+/** One of the stack's four services, as the supervisor sees it. */
+interface SupervisedService {
+  /** The current process, from its start (before it is ready) until it exits. */
+  child: ChildProcess | null;
+  /** Whether the stack wants it running: false after stopService, and for good once the stack stops. */
+  wanted: boolean;
+  crashesInARow: number;
+  /** A restart waiting out its backoff. */
+  restartTimer: NodeJS.Timeout | null;
+}
+
 /**
  * Starts the three subgraphs and the gateway, each as its own process (as in production, and so a
- * test can kill one), and resolves once every one reports that it listens. Used by `npm start`
- * and by the tests' global set-up.
+ * test can kill one), and resolves once every one reports that it listens; from then on it
+ * supervises them (see Stack). Used by `npm start` and by the tests' global set-up.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
+  const supervision: SupervisionOptions = { ...DEFAULT_SUPERVISION, ...options.supervision };
   const picked = await freePorts(host, 4);
   const ports: Record<ServiceName, number> = {
     members: picked[0]!,
@@ -136,46 +195,70 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Every process's stdout and stderr pipe into the one log: more than Node's default 10 listeners
   // once gateways are added (a benchmark's competitors), without any leak.
   log?.setMaxListeners(0);
-  const children = new Map<ServiceName, ChildProcess>();
+  const services = Object.fromEntries(
+    (Object.keys(ENTRY_POINTS) as ServiceName[]).map((name) => [
+      name,
+      { child: null, wanted: false, crashesInARow: 0, restartTimer: null } satisfies SupervisedService,
+    ]),
+  ) as Record<ServiceName, SupervisedService>;
+  // Restarts end for good when the stack stops; a service failing its first start fails startStack,
+  // which stops the stack.
+  let stopping = false;
 
-  const launch = (
+  /** The launcher's own messages: beside the services' output in the log file, else on stderr. */
+  const say = (message: string) => {
+    const line = `[stack] ${new Date().toISOString()} ${message}\n`;
+    if (log) {
+      if (!log.writableEnded) log.write(line);
+    } else process.stderr.write(line);
+  };
+
+  /** Forks one service process; `ready` settles when it reports that it listens, or fails to. */
+  const spawn = (
     service: ServiceName,
-    port = ports[service],
-    register: (child: ChildProcess) => void = (child) => children.set(service, child),
-    entryPoint = ENTRY_POINTS[service],
-    extraEnv: Record<string, string> = {},
-    nodeOptions: string[] = options.nodeOptions?.[service] ?? [],
-  ): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const child = fork(join(ROOT, entryPoint), [], {
-        cwd: ROOT,
-        execArgv: ['--import', 'tsx', ...nodeOptions],
-        // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
-        // stops the gateway before the subgraphs and the subgraphs before the database.
-        detached: true,
-        stdio: ['ignore', log ? 'pipe' : 'inherit', log ? 'pipe' : 'inherit', 'ipc'],
-        env: {
-          ...process.env,
-          ...options.env,
-          DATABASE_URL: options.databaseUrl,
-          HOST: host,
-          PORT: String(port),
-          SEED_DEMO: options.seedDemo ? '1' : '0',
-          MEMBERS_URL: urls.members,
-          REWARDS_URL: urls.rewards,
-          SETTLEMENT_URL: urls.settlement,
-          ...extraEnv,
-        },
-      });
-      if (log) {
-        child.stdout?.pipe(log, { end: false });
-        child.stderr?.pipe(log, { end: false });
-      }
-      register(child);
-      const timer = setTimeout(() => reject(new Error(`${service} did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      const onExit = (code: number | null) => {
+    port: number,
+    entryPoint: string,
+    extraEnv: Record<string, string>,
+    nodeOptions: string[],
+  ): { child: ChildProcess; ready: Promise<void> } => {
+    const child = fork(join(ROOT, entryPoint), [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx', ...nodeOptions],
+      // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which then
+      // stops the gateway before the subgraphs and the subgraphs before the database.
+      detached: true,
+      stdio: ['ignore', log ? 'pipe' : 'inherit', log ? 'pipe' : 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        ...options.env,
+        DATABASE_URL: options.databaseUrl,
+        HOST: host,
+        PORT: String(port),
+        SEED_DEMO: options.seedDemo ? '1' : '0',
+        MEMBERS_URL: urls.members,
+        REWARDS_URL: urls.rewards,
+        SETTLEMENT_URL: urls.settlement,
+        ...extraEnv,
+      },
+    });
+    if (log) {
+      child.stdout?.pipe(log, { end: false });
+      child.stderr?.pipe(log, { end: false });
+    }
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Hung before listening: killed, so that it cannot hold the port (a supervised service is
+        // then restarted like any crashed one).
+        child.kill('SIGKILL');
+        reject(new Error(`${service} did not start within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         clearTimeout(timer);
-        reject(new Error(`${service} exited with code ${code} before it was ready${options.logFile ? `; see ${options.logFile}` : ''}`));
+        reject(
+          new Error(
+            `${service} exited (${describeExit({ code, signal })}) before it was ready${options.logFile ? `; see ${options.logFile}` : ''}`,
+          ),
+        );
       };
       child.once('exit', onExit);
       child.on('message', (message: ServiceReadyMessage) => {
@@ -185,18 +268,70 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         resolve();
       });
     });
+    return { child, ready };
+  };
 
-  const stopService = async (service: ServiceName, signal: NodeJS.Signals) => {
-    const child = children.get(service);
-    if (!child) return;
+  /** Starts one of the four services on its port, watched: an exit the stack did not ask for is a crash. */
+  const launch = async (service: ServiceName): Promise<void> => {
+    const state = services[service];
+    state.wanted = true;
+    // Started by hand (startService, restart) while a crash restart waited: that restart is this one.
+    if (state.restartTimer) {
+      clearTimeout(state.restartTimer);
+      state.restartTimer = null;
+    }
+    const { child, ready } = spawn(service, ports[service], ENTRY_POINTS[service], {}, options.nodeOptions?.[service] ?? []);
+    state.child = child;
+    let readyAtMs: number | null = null;
+    child.once('exit', (code, signal) => {
+      if (state.child === child) state.child = null;
+      if (stopping || !state.wanted || state.child !== null) return;
+      const upMs = readyAtMs === null ? 0 : Date.now() - readyAtMs;
+      if (upMs >= supervision.stableAfterMs) state.crashesInARow = 0;
+      state.crashesInARow += 1;
+      const delayMs = restartBackoffMs(state.crashesInARow, supervision);
+      say(
+        `${service} (pid ${child.pid}) exited unexpectedly (${describeExit({ code, signal })}) after ${upMs} ms ` +
+          `${readyAtMs === null ? 'starting' : 'up'}; restarting it on port ${ports[service]} in ${delayMs} ms ` +
+          `(crash ${state.crashesInARow} in a row)`,
+      );
+      state.restartTimer = setTimeout(() => {
+        state.restartTimer = null;
+        if (stopping || !state.wanted || state.child) return;
+        launch(service).then(
+          () => say(`${service} restarted (pid ${services[service].child?.pid}), ready on ${urls[service]}`),
+          // Its exit has already scheduled the next attempt (unless a stop asked for it).
+          (error: Error) => say(`${service} restart failed: ${error.message}`),
+        );
+      }, delayMs);
+    });
+    await ready;
+    readyAtMs = Date.now();
+  };
+
+  const stopService = async (service: ServiceName, signal: NodeJS.Signals): Promise<ServiceExit | null> => {
+    const state = services[service];
+    state.wanted = false;
+    if (state.restartTimer) {
+      clearTimeout(state.restartTimer);
+      state.restartTimer = null;
+    }
+    const child = state.child;
+    if (!child) return null;
     child.kill(signal);
-    await waitForExit(child, STOP_TIMEOUT_MS);
-    children.delete(service);
+    const exit = await waitForExit(child, STOP_TIMEOUT_MS);
+    if (state.child === child) state.child = null;
+    return exit;
   };
 
   const stop = async () => {
+    stopping = true;
+    // Callers before callees: the gateway drains its requests while the subgraphs still answer
+    // them; rewards' recovery and settlement's ledger feed finish their runs while the ledger
+    // (members) still answers them.
     await stopService('gateway', 'SIGTERM');
-    await Promise.all((['members', 'rewards', 'settlement'] as const).map((s) => stopService(s, 'SIGTERM')));
+    await Promise.all((['rewards', 'settlement'] as const).map((s) => stopService(s, 'SIGTERM')));
+    await stopService('members', 'SIGTERM');
     await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
   };
 
@@ -213,33 +348,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     gatewayUrl: urls.gateway,
     urls,
+    logFile: options.logFile ?? null,
     async addGateway(gatewayOptions = {}) {
       const port = await freePort(host);
-      let child: ChildProcess | null = null;
-      await launch(
+      const { child, ready } = spawn(
         'gateway',
         port,
-        (c) => {
-          child = c;
-        },
-        gatewayOptions.entryPoint,
-        gatewayOptions.env,
-        gatewayOptions.nodeOptions,
+        gatewayOptions.entryPoint ?? ENTRY_POINTS.gateway,
+        gatewayOptions.env ?? {},
+        gatewayOptions.nodeOptions ?? options.nodeOptions?.gateway ?? [],
       );
-      const pid = (child as ChildProcess | null)?.pid;
-      if (pid === undefined) throw new Error('the added gateway process has no pid');
+      await ready;
+      if (child.pid === undefined) throw new Error('the added gateway process has no pid');
       return {
         url: `http://${host}:${port}/graphql`,
-        pid,
+        pid: child.pid,
         async stop() {
-          if (!child) return;
           child.kill('SIGTERM');
-          await waitForExit(child, STOP_TIMEOUT_MS);
+          return waitForExit(child, STOP_TIMEOUT_MS);
         },
       };
     },
     pidOf(service) {
-      const pid = children.get(service)?.pid;
+      const pid = services[service].child?.pid;
       if (pid === undefined) throw new Error(`${service} is not running`);
       return pid;
     },

@@ -52,7 +52,7 @@ Try:
     -H 'authorization: Bearer demo-partner-${partner.code}' \\
     -d '{"query":"{ member(id: \\"${member.id}\\") { displayName balance { availablePoints } tier { level } enrolledVia { name contract { earnRateMilliPointsPerUnit } position { pointsIssued issuedAmountMinor direction } } } }"}'
 
-Ctrl-C stops everything.`);
+A service that crashes is logged and restarted. Ctrl-C stops everything.`);
 }
 
 main().catch((error) => {

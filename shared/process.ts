@@ -1,4 +1,4 @@
-import type { RunningServer } from './subgraphServer';
+import { DRAIN_TIMEOUT_MS, type RunningServer } from './subgraphServer';
 
 export interface ServiceReadyMessage {
   type: 'ready';
@@ -7,8 +7,19 @@ export interface ServiceReadyMessage {
 }
 
 /**
+ * The longest a graceful stop may take: the drain of in-flight requests (DRAIN_TIMEOUT_MS), then
+ * the workers' runs in progress, the bus and the pools. Past it the process exits with 1 rather than
+ * hang; a launcher or orchestrator should allow a little more before it kills (scripts/stack.ts
+ * waits 25 s; README, "Deploying", sets Kubernetes' grace period to 30 s).
+ */
+export const SHUTDOWN_TIMEOUT_MS = DRAIN_TIMEOUT_MS + 10_000;
+
+/**
  * Runs one service as its own process: starts it, tells a parent launcher (over IPC, when there
- * is one) the URL it listens on, and stops it cleanly on SIGINT or SIGTERM.
+ * is one) the URL it listens on, and stops it gracefully on SIGINT or SIGTERM: no new connections,
+ * requests in flight finished (at most DRAIN_TIMEOUT_MS), subscriptions closed with 1001 (the
+ * gateway), background workers stopped after their run in progress, bus and pools closed; then
+ * exit code 0 (1 when stopping failed or took longer than SHUTDOWN_TIMEOUT_MS).
  */
 export function runService(service: string, start: () => Promise<RunningServer>): void {
   let running: RunningServer | null = null;
@@ -16,9 +27,16 @@ export function runService(service: string, start: () => Promise<RunningServer>)
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[${service}] ${signal}: stopping`);
+    const startedMs = Date.now();
+    console.log(`[${service}] ${signal}: stopping (no new connections; requests in flight get up to ${DRAIN_TIMEOUT_MS} ms)`);
+    const deadline = setTimeout(() => {
+      console.error(`[${service}] did not stop within ${SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
     try {
       await running?.stop();
+      console.log(`[${service}] stopped in ${Date.now() - startedMs} ms`);
       process.exit(0);
     } catch (error) {
       console.error(`[${service}] failed to stop cleanly`, error);

@@ -17,6 +17,13 @@ import { readJsonBody, RequestBodyError } from './requestBody';
 import { statementCount, withStatementCount } from './statementCount';
 import { CALLER_HEADER, SIGNATURE_HEADER, verifyCaller, type Caller } from './identity';
 
+/**
+ * On shutdown, requests in flight get this long to finish (the gateway's and each subgraph's);
+ * whatever is still open then is cut. The launcher and an orchestrator wait longer than this
+ * before killing a process (shared/process.ts, SHUTDOWN_TIMEOUT_MS).
+ */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
 /** Request bodies above this size are refused before parsing; subgraphs take only gateway calls. */
 export const MAX_SUBGRAPH_BODY_BYTES = 1_000_000;
 
@@ -104,7 +111,7 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
     plugins: [
       ...PRIVATE_BY_DEFAULT_PLUGINS,
       ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       ...(development ? [reportStatementCount] : []),
     ],
   });

@@ -106,7 +106,9 @@ export async function startBenchEnvironment(serverUrl: string | undefined, profi
       addCompetitor: async (entryPoint, options) => {
         const added = await stack.addGateway({ entryPoint, ...options });
         // Before the stack: stack.stop() knows only its own services.
-        cleanup.push(() => added.stop());
+        cleanup.push(async () => {
+          await added.stop();
+        });
         return added;
       },
       logFile,

@@ -2,6 +2,7 @@ import { openSubgraphDatabase } from '../../shared/database';
 import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startRelay } from '../../shared/outbox';
+import { startPeriodic } from '../../shared/periodic';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
 import type { MembersContext } from './context';
@@ -60,12 +61,9 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     config: config.ledger,
     onEventsAppended: relay.nudge,
   };
-  const maintenance = setInterval(() => {
-    runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }).catch((error: Error) =>
-      console.error(`[members] ledger maintenance: ${error.message}`),
-    );
-  }, config.maintenanceIntervalMs);
-  maintenance.unref();
+  const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>
+    runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }),
+  );
   const server = await startSubgraphServer<MembersContext>({
     name: 'members',
     sdl: subgraphSdl('members'),
@@ -79,8 +77,10 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   return {
     url: server.url,
     async stop() {
-      clearInterval(maintenance);
-      await server.stop();
+      // Requests in flight finish while the maintenance run in progress does; then the relay's pass in
+      // progress (an event it leaves unpublished is published by the next relay to run: the outbox
+      // is the record); then the bus and the pool close.
+      await Promise.all([server.stop(), maintenance.stop()]);
       await relay.stop();
       await config.bus.close();
       await dataSource.destroy();

@@ -2,6 +2,7 @@ import { openSubgraphDatabase } from '../../shared/database';
 import { REWARD_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startRelay } from '../../shared/outbox';
+import { startPeriodic } from '../../shared/periodic';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
 import type { MemberStandings } from './catalog';
@@ -77,8 +78,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => console.error(`[rewards] recovery: ${error.message}`));
   // At start-up first: whatever a crash left half done is finished before new work piles up.
   await runRecovery();
-  const recovery = setInterval(runRecovery, config.recoveryIntervalMs);
-  recovery.unref();
+  const recovery = startPeriodic('[rewards] recovery', config.recoveryIntervalMs, () => recover(rewards, config.recoveryMinAgeMs));
   const server = await startSubgraphServer<RewardsContext>({
     name: 'rewards',
     sdl: subgraphSdl('rewards'),
@@ -92,8 +92,10 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
   return {
     url: server.url,
     async stop() {
-      clearInterval(recovery);
-      await server.stop();
+      // Requests in flight finish while the recovery run in progress does; then the relay's pass in
+      // progress (an event it leaves unpublished is published by the next relay to run: the outbox
+      // is the record); then the bus and the pool close.
+      await Promise.all([server.stop(), recovery.stop()]);
       await relay.stop();
       await config.bus.close();
       await dataSource.destroy();
