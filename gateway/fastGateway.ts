@@ -21,6 +21,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import { intEnv, mode } from '../shared/config';
+import type { CallSigner } from '../shared/identity';
 import { EntityCache } from './entityCache';
 import { executePlan } from './planExecutor';
 import { ResultShaper } from './resultShaper';
@@ -34,10 +35,11 @@ export interface FastGatewayOptions<Context> {
   /** Where each subgraph of the supergraph listens; a subgraph not named here uses its routing URL. */
   subgraphUrls: Record<string, string>;
   /**
-   * Per request: the headers every subgraph call carries, the caller scope in-flight sharing keys
-   * on, and the partition of public entities the caller may share with others (null for none).
+   * Per request: the signer of its subgraph calls (each call is signed for its subgraph and body),
+   * the caller scope in-flight sharing keys on, and the partition of public entities the caller may
+   * share with others (null for none).
    */
-  identify(context: Context): { headers: Record<string, string>; shareKey: string; cachePartition: string | null };
+  identify(context: Context): { sign: CallSigner; shareKey: string; cachePartition: string | null };
   /** Every subgraph answer, for request-level bookkeeping (development diagnostics). */
   onSubgraphResult?(context: Context, result: SubgraphResult): void;
 }
@@ -54,9 +56,10 @@ interface PreparedOperation {
  * rules (compiled per operation, gateway/resultShaper.ts), so answers are @apollo/gateway's answers,
  * with the work around them made cheap. Per distinct operation, the federation operation, its plan
  * and its shaper are built once and kept (keyed by the query's hash and the operation name: a plan
- * depends on nothing else). Per request, the caller is signed once, plans run without tracing, and
- * subgraph calls go over keep-alive pools with identical queries of the same caller shared while
- * in flight (gateway/subgraphFetcher.ts). Identical whole queries of one caller in flight at once
+ * depends on nothing else). Per request, the caller header is built once (each subgraph call adds
+ * one HMAC over its subgraph and body hash), plans run without tracing, and subgraph calls go over
+ * keep-alive pools with identical queries of the same caller shared while in flight
+ * (gateway/subgraphFetcher.ts). Identical whole queries of one caller in flight at once
  * run once, and public entities come from a cache while their hints allow (gateway/entityCache.ts).
  * Neither outlives a write: a mutation relayed to a subgraph ends both for what was asked before it.
  */
@@ -170,7 +173,7 @@ export class FastGateway<Context> implements GatewayInterface {
     requestContext: GatewayGraphQLRequestContext<Context>,
     prepared: PreparedOperation,
     variables: Record<string, unknown>,
-    { headers, shareKey, cachePartition }: ReturnType<FastGatewayOptions<Context>['identify']>,
+    { sign, shareKey, cachePartition }: ReturnType<FastGatewayOptions<Context>['identify']>,
     onResult: (result: SubgraphResult) => void,
   ): Promise<GatewayExecutionResult> {
     const { data: unshaped, errors } = await executePlan(prepared.plan, {
@@ -178,7 +181,7 @@ export class FastGateway<Context> implements GatewayInterface {
       operation: prepared.operation,
       variables,
       fetchers: this.fetchers,
-      headers,
+      sign,
       shareKey,
       entityCache: this.entityCache,
       cachePartition,

@@ -1,6 +1,7 @@
 import { ERRORS, errorCodeDef, type Operation } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { evaluateCondition } from '@apollo/query-planner';
+import { createHash, type Hash } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 // Apollo's own merge and rewrite rules, so results are shaped exactly as @apollo/gateway shapes
 // them (they are not in its public index; the version is pinned in package.json).
@@ -8,7 +9,8 @@ import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import type { EntityCache } from './entityCache';
-import type { SubgraphFetcher, SubgraphResult } from './subgraphFetcher';
+import type { CallSigner } from '../shared/identity';
+import type { SubgraphFetcher, SubgraphRequestBody, SubgraphResult } from './subgraphFetcher';
 
 /**
  * Runs a federated query plan, node by node, with the semantics of @apollo/gateway's
@@ -31,8 +33,8 @@ export interface PlanExecution {
   operation: Operation;
   variables: Record<string, unknown>;
   fetchers: Map<string, SubgraphFetcher>;
-  /** The caller's signed identity headers, computed once per request. */
-  headers: Record<string, string>;
+  /** Signs each subgraph call for its subgraph and body; the caller part is built once per request. */
+  sign: CallSigner;
   /** The caller's scope for sharing identical in-flight queries. */
   shareKey: string;
   /** Called with every subgraph answer (cache hints, development diagnostics), and every entity cache hit's hint. */
@@ -82,16 +84,27 @@ async function executeNode(execution: PlanExecution, errors: GraphQLError[], nod
   }
 }
 
-/** Per fetch node, the constant start of its request body: the operation text and name. */
-const bodyPrefixes = new WeakMap<FetchNode, string>();
+/**
+ * Per fetch node, the constant start of its request body (the operation text and name) and that
+ * start already hashed: a call's body hash (for its signature) then costs only its variables.
+ */
+const bodyPrefixes = new WeakMap<FetchNode, { text: string; hashed: Hash }>();
 
-function requestBody(fetch: FetchNode, variables: Data): string {
+function requestBody(fetch: FetchNode, variables: Data): SubgraphRequestBody {
   let prefix = bodyPrefixes.get(fetch);
   if (prefix === undefined) {
-    prefix = `{"query":${JSON.stringify(fetch.operation)}${fetch.operationName ? `,"operationName":${JSON.stringify(fetch.operationName)}` : ''},"variables":`;
+    const text = `{"query":${JSON.stringify(fetch.operation)}${fetch.operationName ? `,"operationName":${JSON.stringify(fetch.operationName)}` : ''},"variables":`;
+    prefix = { text, hashed: createHash('sha256').update(text) };
     bodyPrefixes.set(fetch, prefix);
   }
-  return `${prefix}${JSON.stringify(variables)}}`;
+  const { text, hashed } = prefix;
+  const variablesJson = JSON.stringify(variables);
+  // The bytes sent are the UTF-8 of the whole text, which is the UTF-8 of its parts in order: JSON
+  // text never splits a surrogate pair between them (JSON.stringify escapes lone surrogates).
+  return {
+    text: `${text}${variablesJson}}`,
+    sha256: () => hashed.copy().update(variablesJson).update('}').digest('base64url'),
+  };
 }
 
 async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fetch: FetchNode, cursor: Cursor): Promise<void> {
@@ -116,7 +129,7 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     const sharing = isQuery ? `${execution.shareKey}\n${execution.entityCache.generation(fetch.serviceName)}` : null;
     let result: SubgraphResult;
     try {
-      result = await fetcher.send(requestBody(fetch, vars), execution.headers, sharing);
+      result = await fetcher.send(requestBody(fetch, vars), execution.sign, sharing);
     } finally {
       if (!isQuery) execution.entityCache.invalidate(fetch.serviceName);
     }

@@ -12,7 +12,7 @@ import type { EventBus } from '../shared/eventBus';
 import { SubgraphClient } from '../shared/internalClient';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/server';
 import { mode } from '../shared/config';
-import { callerActor, signCaller, type Caller } from '../shared/identity';
+import { callerActor, callSigner, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
 import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { GatewayContext } from './context';
@@ -100,7 +100,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     supergraphSdl: config.supergraphSdl,
     subgraphUrls: config.subgraphUrls,
     identify: ({ caller }) => ({
-      headers: signCaller(caller, config.secret),
+      // The caller header once per request; each subgraph call is then signed for its subgraph and
+      // its body (docs/DESIGN.md, "Callers"), so a captured call cannot be re-aimed or re-filled.
+      sign: callSigner(caller, config.secret),
       // Identical queries in flight are shared per actor (shared/identity.ts), so two API keys of one
       // partner share too. That is safe: what differs between them is their scopes, which the scopes
       // plugin checks per request before execution, and no subgraph answers by scope.

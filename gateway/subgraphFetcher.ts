@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
 import { intEnv } from '../shared/config';
+import type { CallSigner } from '../shared/identity';
 
 /** Connections kept open to each subgraph: enough for the gateway's concurrency on two cores. */
 const CONNECTIONS_PER_SUBGRAPH = intEnv('GATEWAY_SUBGRAPH_CONNECTIONS', 64);
@@ -18,6 +19,16 @@ export interface SubgraphResult {
   cacheHint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' };
 }
 
+/**
+ * A request body as sent, and the SHA-256 of its bytes for the call's signature. The hash is asked
+ * for only when the body is really sent (not when the call joins an identical one in flight), and
+ * its builder may hash the body's constant start once (gateway/planExecutor.ts).
+ */
+export interface SubgraphRequestBody {
+  text: string;
+  sha256(): string;
+}
+
 interface RawAnswer {
   status: number;
   body: string;
@@ -26,8 +37,9 @@ interface RawAnswer {
 
 /**
  * Sends the gateway's subgraph operations: one keep-alive connection pool per subgraph (undici),
- * request bodies assembled from pre-serialised parts, and identical queries that are in flight at
- * the same time for the same caller sent once. Sharing is safe only within one caller's scope (the
+ * request bodies assembled from pre-serialised parts, each call signed for this subgraph and its
+ * body (shared/identity.ts), and identical queries that are in flight at the same time for the
+ * same caller sent once. Sharing is safe only within one caller's scope (the
  * subgraphs answer per caller) and only for queries (a mutation runs once per request); each
  * sharer parses its own copy of the answer, because the executor merges answers in place.
  */
@@ -51,18 +63,18 @@ export class SubgraphFetcher {
   }
 
   /**
-   * Sends `body` (a GraphQL request as JSON) with the caller's signed headers. `shareKey` names the
-   * caller's scope when the operation is a query that may be shared with identical ones in flight.
+   * Sends `body` (a GraphQL request as JSON) signed by `sign`, the caller's signer. `shareKey` names
+   * the caller's scope when the operation is a query that may be shared with identical ones in flight.
    */
-  async send(body: string, headers: Record<string, string>, shareKey: string | null): Promise<SubgraphResult> {
+  async send(body: SubgraphRequestBody, sign: CallSigner, shareKey: string | null): Promise<SubgraphResult> {
     let answer: RawAnswer;
     if (shareKey === null) {
-      answer = await this.post(body, headers);
+      answer = await this.post(body, sign);
     } else {
-      const key = `${shareKey}\n${body}`;
+      const key = `${shareKey}\n${body.text}`;
       let pending = this.inFlight.get(key);
       if (!pending) {
-        pending = this.post(body, headers).finally(() => this.inFlight.delete(key));
+        pending = this.post(body, sign).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, pending);
       }
       answer = await pending;
@@ -74,13 +86,13 @@ export class SubgraphFetcher {
     return this.pool.close();
   }
 
-  private async post(body: string, headers: Record<string, string>): Promise<RawAnswer> {
+  private async post(body: SubgraphRequestBody, sign: CallSigner): Promise<RawAnswer> {
     try {
       const response = await this.pool.request({
         path: this.path,
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
-        body,
+        headers: { ...sign(this.serviceName, body.sha256()), 'content-type': 'application/json', accept: 'application/json' },
+        body: body.text,
       });
       const cacheControl = response.headers['cache-control'];
       return {

@@ -1,18 +1,19 @@
 import { DomainError, ERROR_CODES, type ErrorCode } from './errors';
-import { signCaller } from './identity';
+import { signCall } from './identity';
 
 /** An internal call that takes longer than this fails with UPSTREAM_UNAVAILABLE. */
 export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
 
 /**
  * Calls another subgraph's internal (@inaccessible) operations directly, as a `service` caller
- * signed with the shared secret. Domain errors come back with their code; a subgraph that does not
- * answer gives UPSTREAM_UNAVAILABLE, and the caller decides whether the write is safe to retry
- * (every internal write carries an idempotency key, so it is).
+ * signed with the shared secret for that subgraph and that body, as the gateway signs its calls.
+ * Domain errors come back with their code; a subgraph that does not answer gives
+ * UPSTREAM_UNAVAILABLE, and the caller decides whether the write is safe to retry (every internal
+ * write carries an idempotency key, so it is).
  */
 export class SubgraphClient {
   constructor(
-    /** The subgraph called, named in errors instead of its address. */
+    /** The subgraph called, by its name in the supergraph: its calls are signed for it, and errors name it (not its address). */
     private readonly target: string,
     private readonly url: string,
     private readonly service: string,
@@ -21,14 +22,15 @@ export class SubgraphClient {
 
   async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     let response: Response;
+    const requestBody = JSON.stringify({ query, variables });
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...signCaller({ kind: 'service', service: this.service }, this.secret),
+          ...signCall({ kind: 'service', service: this.service }, this.secret, this.target, requestBody),
         },
-        body: JSON.stringify({ query, variables }),
+        body: requestBody,
         signal: AbortSignal.timeout(INTERNAL_CALL_TIMEOUT_MS),
       });
     } catch (error) {

@@ -13,9 +13,9 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { withDeclaredEntityHints } from './cacheHints';
 import { mode } from './config';
 import { DomainError } from './errors';
-import { readJsonBody, RequestBodyError } from './requestBody';
+import { readJsonBody, RequestBodyError, type JsonBody } from './requestBody';
 import { statementCount, withStatementCount } from './statementCount';
-import { CALLER_HEADER, SIGNATURE_HEADER, verifyCaller, type Caller } from './identity';
+import { CALLER_HEADER, SIGNATURE_HEADER, verifyCall, type Caller } from './identity';
 
 /**
  * On shutdown, requests in flight get this long to finish (the gateway's and each subgraph's);
@@ -117,22 +117,12 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
   });
   await apollo.start();
 
-  const context = async (headers: HeaderMap): Promise<Context> => {
-    const caller = verifyCaller(headers.get(CALLER_HEADER), headers.get(SIGNATURE_HEADER), options.secret);
-    if (!caller) {
-      throw new GraphQLError('This subgraph accepts only calls signed by the coalition gateway', {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-      });
-    }
-    return options.createContext(caller);
-  };
-
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
     const searchStart = url.indexOf('?');
     const path = searchStart === -1 ? url : url.slice(0, searchStart);
     if (path === '/graphql') {
-      let body: unknown;
+      let body: JsonBody | undefined;
       try {
         body = request.method === 'POST' ? await readJsonBody(request, MAX_SUBGRAPH_BODY_BYTES) : undefined;
       } catch (error) {
@@ -144,14 +134,34 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
         return;
       }
       const headers = headerMapOf(request);
+      // The signature covers this subgraph's own name and the bytes just read, so a captured header
+      // sent with another body or to another subgraph fails here, before Apollo parses anything.
+      // A request with no JSON body (a GET) has nothing a signature covers and is refused too.
+      const caller = verifyCall(
+        headers.get(CALLER_HEADER),
+        headers.get(SIGNATURE_HEADER),
+        { subgraph: options.name, body: body?.bytes },
+        options.secret,
+      );
+      if (!caller) {
+        sendJson(response, 401, {
+          errors: [
+            {
+              message: 'This subgraph accepts only calls the coalition gateway signed for it and for this request body',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        });
+        return;
+      }
       const answer = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
           method: request.method!.toUpperCase(),
           headers,
           search: searchStart === -1 ? '' : url.slice(searchStart),
-          body,
+          body: body?.value,
         },
-        context: () => context(headers),
+        context: async () => options.createContext(caller),
       });
       await sendHttpGraphQLResponse(response, answer);
       return;

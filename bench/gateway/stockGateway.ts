@@ -7,7 +7,7 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createAuthenticator } from '../../gateway/credentials';
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
-import { signCaller, type Caller } from '../../shared/identity';
+import { bodySha256, CALLER_HEADER, callerHeaderValue, callSignature, SIGNATURE_HEADER, type Caller } from '../../shared/identity';
 import { SubgraphClient } from '../../shared/internalClient';
 import { runService } from '../../shared/process';
 import { SUPERGRAPH_PATH } from '../../shared/supergraph';
@@ -17,7 +17,8 @@ import { SUPERGRAPH_PATH } from '../../shared/supergraph';
  * (standalone), default settings, on the committed supergraph. It has only what any deployment on
  * these subgraphs must have: subgraph URLs, and the caller, established from the Authorization
  * header exactly as our gateway does, signed into every subgraph call (the subgraphs refuse
- * unsigned calls). It signs per request, as signatures expire (SIGNATURE_MAX_AGE_MS).
+ * unsigned calls). It signs per subgraph call, for that subgraph and body, as the subgraphs demand
+ * (shared/identity.ts).
  */
 interface StockContext {
   caller: Caller;
@@ -31,16 +32,29 @@ const subgraphUrls: Record<string, string> = {
 };
 
 class SignedCallerDataSource extends RemoteGraphQLDataSource<StockContext> {
+  constructor(subgraph: string, url: string | undefined) {
+    super(url === undefined ? {} : { url });
+    // RemoteGraphQLDataSource serialises the body after willSendRequest, so the signature, which
+    // covers the body, is added on the way out, around its own default fetcher.
+    const send = this.fetcher;
+    this.fetcher = (input, init) => {
+      const callerHeader = init?.headers?.[CALLER_HEADER];
+      if (!init || callerHeader === undefined || init.body === undefined) return send(input, init);
+      const signature = callSignature(secret, subgraph, bodySha256(init.body), callerHeader);
+      return send(input, { ...init, headers: { ...init.headers, [SIGNATURE_HEADER]: signature } });
+    };
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<StockContext>): void {
     const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
-    for (const [name, value] of Object.entries(signCaller(caller, secret))) request.http?.headers.set(name, value);
+    request.http?.headers.set(CALLER_HEADER, callerHeaderValue(caller));
   }
 }
 
 runService('stock-gateway', async () => {
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new SignedCallerDataSource({ url: subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => new SignedCallerDataSource(name, subgraphUrls[name] ?? url),
   });
   const server = new ApolloServer<StockContext>({ gateway, plugins: [ApolloServerPluginUsageReportingDisabled()] });
   const authenticate = createAuthenticator(new SubgraphClient('settlement', subgraphUrls.settlement!, 'gateway', secret));

@@ -15,7 +15,7 @@ const REPLAY_BATCH = 100;
  * event is resolved by running the subscriber's selection as `memberEvent(memberId, sequence)`.
  */
 export async function balanceChanged(
-  { args, caller, operation, field }: SubscriptionRequest,
+  { args, caller, operation, field, backlog }: SubscriptionRequest,
   run: RunOperation,
   watcher: LedgerWatcher,
 ): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
@@ -46,7 +46,7 @@ export async function balanceChanged(
     },
     { __memberId: 'ID!', __sequence: 'Int!' },
   );
-  const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
+  const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching(), backlog);
   // Reads the member's events after the last delivered, oldest first, until there are none.
   const reader = coalesced(
     async () => {

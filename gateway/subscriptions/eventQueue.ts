@@ -1,10 +1,25 @@
+/**
+ * What a connection's queues hold for a subscriber that is behind: results resolved but not yet
+ * taken by graphql-ws, in bytes (server.ts closes a slow consumer on it, with the socket's own
+ * unsent bytes).
+ */
+export interface Backlog {
+  add(bytes: number): void;
+  remove(bytes: number): void;
+}
+
 /** A queue the subscription's async iterator reads; `close` ends it. */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
+  /** The size of each queued item, as JSON, when a backlog counts them. */
+  private readonly itemBytes: number[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private done = false;
 
-  constructor(private readonly onClose: () => void) {}
+  constructor(
+    private readonly onClose: () => void,
+    private readonly backlog?: Backlog,
+  ) {}
 
   push(item: T): void {
     if (this.done) return;
@@ -12,7 +27,17 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       const resolve = this.waiting;
       this.waiting = null;
       resolve({ value: item, done: false });
-    } else this.items.push(item);
+      return;
+    }
+    // graphql-ws takes the next result only once it has handed the last one to the socket, so a
+    // stalled reader leaves results here, not in the socket. Only items that wait are measured,
+    // so a subscriber that keeps up costs no serialisation.
+    this.items.push(item);
+    if (this.backlog) {
+      const bytes = Buffer.byteLength(JSON.stringify(item) ?? '');
+      this.itemBytes.push(bytes);
+      this.backlog.add(bytes);
+    }
   }
 
   close(): void {
@@ -24,16 +49,23 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.items.length > 0) {
+      const item = this.items.shift()!;
+      if (this.backlog) this.backlog.remove(this.itemBytes.shift() ?? 0);
+      return Promise.resolve({ value: item, done: false });
+    }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
   }
 
+  /** The consumer leaves (the subscription completed, or its socket closed): what waits is dropped. */
   return(): Promise<IteratorResult<T>> {
     this.close();
+    this.items.length = 0;
+    this.backlog?.remove(this.itemBytes.reduce((sum, bytes) => sum + bytes, 0));
+    this.itemBytes.length = 0;
     return Promise.resolve({ value: undefined, done: true });
   }
 

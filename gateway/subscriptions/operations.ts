@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Caller } from '../../shared/identity';
+import type { Backlog } from './eventQueue';
 
 /**
  * What a subscription runs through the gateway: an operation with the subscriber's identity, on
@@ -21,12 +22,16 @@ export type RunOperation = (
   operationName?: string,
 ) => Promise<ExecutionResult>;
 
-/** One subscription as the streams receive it: its request, the subscriber, and its single root field. */
+/**
+ * One subscription as the streams receive it: its request, the subscriber, its single root field,
+ * and its connection's backlog, which its queue reports waiting results to.
+ */
 export interface SubscriptionRequest {
   args: ExecutionArgs;
   caller: Caller;
   operation: OperationDefinitionNode;
   field: FieldNode;
+  backlog: Backlog;
 }
 
 export function errorResult(message: string, code: string): ExecutionResult {

@@ -10,7 +10,7 @@ import { argumentOf, errorResult, rootFieldQuery, type RunOperation, type Subscr
  * matters, so changes signalled while a read runs make one read more, not one each.
  */
 export async function positionChanged(
-  { args, caller, operation, field }: SubscriptionRequest,
+  { args, caller, operation, field, backlog }: SubscriptionRequest,
   run: RunOperation,
   positions: PositionWatcher,
 ): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
@@ -41,7 +41,7 @@ export async function positionChanged(
   // Access first: a refused subscription gets its error and nothing streams.
   const first = await read();
   if (first.errors?.length) return { errors: first.errors } as ExecutionResult;
-  const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching());
+  const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching(), backlog);
   const reader = coalesced(
     async () => queue.push(await read()),
     (error) => queue.push(errorResult(`The position stream failed: ${(error as Error).message}`, 'UPSTREAM_UNAVAILABLE')),

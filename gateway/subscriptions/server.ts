@@ -19,6 +19,7 @@ import type { SubgraphClient } from '../../shared/internalClient';
 import type { GatewayContext } from '../context';
 import { environmentTrustedDocuments, trustedDocumentFor } from '../trustedDocuments';
 import { balanceChanged } from './balanceChanged';
+import type { Backlog } from './eventQueue';
 import { LedgerWatcher, PositionWatcher } from './fanOut';
 import {
   CallerConnections,
@@ -52,6 +53,10 @@ interface ConnectionState {
   /** The key CallerConnections counted this connection under, once admitted. */
   callerKey?: string;
   subscriptions: number;
+  /** Bytes of results its subscriptions' queues hold, not yet taken by graphql-ws (eventQueue.ts). */
+  queuedBytes: number;
+  /** What those queues report to. */
+  backlog?: Backlog;
 }
 
 export interface SubscriptionServer {
@@ -78,10 +83,33 @@ export function startSubscriptionServer(options: {
   const stateOf = (socket: WebSocket) => {
     let state = states.get(socket);
     if (!state) {
-      state = { subscriptions: 0 };
+      state = { subscriptions: 0, queuedBytes: 0 };
       states.set(socket, state);
     }
     return state;
+  };
+  /**
+   * A slow consumer is closed once what the gateway holds for it unsent passes MAX_BUFFERED_BYTES:
+   * bytes in the socket (at most one message per subscription, as graphql-ws waits for each send)
+   * plus results its subscriptions resolved that wait in their queues. Checked when a result is
+   * queued for it and before each message goes out.
+   */
+  const closeIfSlow = (socket: WebSocket, state: ConnectionState): void => {
+    if (socket.readyState !== socket.OPEN || socket.bufferedAmount + state.queuedBytes <= MAX_BUFFERED_BYTES) return;
+    socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
+  };
+  const backlogOf = (socket: WebSocket): Backlog => {
+    const state = stateOf(socket);
+    state.backlog ??= {
+      add: (bytes) => {
+        state.queuedBytes += bytes;
+        closeIfSlow(socket, state);
+      },
+      remove: (bytes) => {
+        state.queuedBytes -= bytes;
+      },
+    };
+    return state.backlog;
   };
 
   const run: RunOperation = async (document, variables, caller, operationName) => {
@@ -145,9 +173,7 @@ export function startSubscriptionServer(options: {
         stateOf(ctx.extra.socket).subscriptions -= 1;
       },
       onNext: (ctx) => {
-        if (ctx.extra.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          ctx.extra.socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
-        }
+        closeIfSlow(ctx.extra.socket, stateOf(ctx.extra.socket));
       },
       // Queries and mutations sent over the socket take the HTTP path, with the same rules.
       execute: (args) => {
@@ -156,14 +182,15 @@ export function startSubscriptionServer(options: {
         return run(args.document, (args.variableValues ?? {}) as Record<string, unknown>, caller, operation?.name?.value);
       },
       subscribe: (args) => {
-        const caller = stateOf((args.contextValue as { socket: WebSocket }).socket).caller!;
+        const socket = (args.contextValue as { socket: WebSocket }).socket;
+        const caller = stateOf(socket).caller!;
         const operation = args.document.definitions.find(
           (d): d is OperationDefinitionNode =>
             d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
         );
         const field = operation?.selectionSet.selections[0];
         if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');
-        const request = { args, caller, operation, field };
+        const request = { args, caller, operation, field, backlog: backlogOf(socket) };
         if (field.name.value === 'balanceChanged') return balanceChanged(request, run, watcher);
         if (field.name.value === 'partnerPositionChanged') return positionChanged(request, run, positions);
         return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');

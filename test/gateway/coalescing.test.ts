@@ -57,7 +57,7 @@ beforeAll(async () => {
     gateway: new FastGateway<{ caller: string }>({
       supergraphSdl: composed.supergraphSdl,
       subgraphUrls: { counter: url },
-      identify: ({ caller }) => ({ headers: { 'x-caller': caller }, shareKey: caller, cachePartition: null }),
+      identify: ({ caller }) => ({ sign: () => ({ 'x-caller': caller }), shareKey: caller, cachePartition: null }),
     }),
   });
   servers.push(gateway);

@@ -1,20 +1,37 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { graphql } from '../../scripts/gatewayClient';
+import { freePort } from '../../scripts/stack';
 import { DEMO_PARTNERS } from '../../shared/demo';
-import { signCaller } from '../../shared/identity';
+import { CALLER_HEADER, SIGNATURE_HEADER, signCall } from '../../shared/identity';
 import { MAX_SUBGRAPH_BODY_BYTES } from '../../shared/subgraphServer';
 import { MAX_REQUEST_BODY_BYTES } from '../../gateway/server';
-import { ADJUST, availablePoints, enrollMember, errorCode, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
+import {
+  ADJUST,
+  availablePoints,
+  DEVELOPMENT_GATEWAY_SECRET,
+  enrollMember,
+  errorCode,
+  gatewayUrl,
+  gql,
+  OPERATOR,
+  partner,
+} from '../support/helpers';
 
 const subgraphUrls = (): Record<string, string> => JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}');
 
-async function postTo(url: string, query: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+type SubgraphAnswer = { data?: any; errors?: { extensions?: { code?: string } }[] };
+
+/** Posts `body` as it is (no re-serialisation: signatures cover the exact bytes) with `headers`. */
+async function postBody(url: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, body: (await response.json()) as SubgraphAnswer };
 }
+
+const queryBody = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
 describe('the gateway', () => {
   it('caches public catalog answers for anonymous callers only, as long as the subgraphs allow', async () => {
@@ -98,36 +115,59 @@ describe('the gateway', () => {
 describe('the subgraphs', () => {
   it.each(['members', 'rewards', 'settlement'])('%s refuses a call that the gateway did not sign', async (name) => {
     const url = subgraphUrls()[name]!;
-    const unsigned = await postTo(url, '{ __typename }');
+    const body = queryBody('{ __typename }');
+    const unsigned = await postBody(url, body);
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const forged = await postTo(
+    const forged = await postBody(
       url,
-      '{ __typename }',
-      signCaller({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!'),
+      body,
+      signCall({ kind: 'operator', operatorId: 'mallory' }, 'a-guessed-secret-that-is-long-enough!', name, body),
     );
     expect(forged.status).toBe(401);
 
     // A signed header altered after signing (the caller swapped) fails too.
-    const signed = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production');
+    const signed = signCall({ kind: 'anonymous' }, DEVELOPMENT_GATEWAY_SECRET, name, body);
     const tampered = {
       ...signed,
-      'x-coalition-caller': Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString(
+      [CALLER_HEADER]: Buffer.from(JSON.stringify({ caller: { kind: 'operator', operatorId: 'x' }, issuedAtMs: Date.now() })).toString(
         'base64url',
       ),
     };
-    expect((await postTo(url, '{ __typename }', tampered)).status).toBe(401);
+    expect((await postBody(url, body, tampered)).status).toBe(401);
+
+    // Signed for this body but for another subgraph, or for this subgraph but another body: refused,
+    // though `{ __typename }` is valid everywhere (it is the signature that fails, not the query).
+    const other = name === 'members' ? 'rewards' : 'members';
+    expect((await postBody(url, body, signCall({ kind: 'anonymous' }, DEVELOPMENT_GATEWAY_SECRET, other, body))).status).toBe(401);
+    const otherBody = queryBody('{ __typename }', { unused: 1 });
+    expect((await postBody(url, otherBody, signed)).status).toBe(401);
 
     // The same request, properly signed, goes through: the refusals above are about the signature.
-    const accepted = await postTo(url, '{ __typename }', signed);
+    const accepted = await postBody(url, body, signed);
     expect(accepted.status).toBe(200);
+    expect(accepted.body.data).toEqual({ __typename: 'Query' });
   });
 
   it('refuses a stale signature', async () => {
     const url = subgraphUrls().members!;
-    const old = signCaller({ kind: 'anonymous' }, 'coalition-development-secret-do-not-use-in-production', Date.now() - 60 * 60 * 1000);
-    expect((await postTo(url, '{ __typename }', old)).status).toBe(401);
+    const body = queryBody('{ __typename }');
+    const old = signCall({ kind: 'anonymous' }, DEVELOPMENT_GATEWAY_SECRET, 'members', body, Date.now() - 60 * 60 * 1000);
+    const stale = await postBody(url, body, old);
+    expect(stale.status).toBe(401);
+    expect(stale.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // From the future, past the allowance, likewise.
+    const ahead = signCall({ kind: 'anonymous' }, DEVELOPMENT_GATEWAY_SECRET, 'members', body, Date.now() + 60 * 60 * 1000);
+    expect((await postBody(url, body, ahead)).status).toBe(401);
+  });
+
+  it('refuses a GET, which has no body for a signature to cover', async () => {
+    const url = new URL(subgraphUrls().members!);
+    url.searchParams.set('query', '{ __typename }');
+    const signed = signCall({ kind: 'operator', operatorId: 'get-test' }, DEVELOPMENT_GATEWAY_SECRET, 'members', '');
+    const response = await fetch(url, { headers: { ...signed, 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(401);
   });
 
   it('refuses a body over MAX_SUBGRAPH_BODY_BYTES with 413 without acting on it, and malformed JSON with 400', async () => {
@@ -143,7 +183,13 @@ describe('the subgraphs', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...signCaller({ kind: 'operator', operatorId: 'body-limit-test' }, 'coalition-development-secret-do-not-use-in-production'),
+          // Signed for the body when there is one to sign: the size refusals come before the signature check.
+          ...signCall(
+            { kind: 'operator', operatorId: 'body-limit-test' },
+            DEVELOPMENT_GATEWAY_SECRET,
+            'members',
+            typeof body === 'string' ? body : '',
+          ),
         },
         body,
         ...{ duplex: 'half' }, // required by fetch for a streamed body; not yet in Node's RequestInit type
@@ -217,6 +263,110 @@ describe('every HTTP response', () => {
     }
     // Successes and refusals of several kinds were all looked at.
     expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413]));
+  });
+});
+
+describe('a call captured between the gateway and a subgraph', () => {
+  // A gateway process of its own, whose calls to members pass through a recorder, as an eavesdropper
+  // on the internal network would see them. Its other subgraphs, and members behind the recorder,
+  // are the suite's own.
+  let gateway: ChildProcess | null = null;
+  let recorder: Server | null = null;
+  let recordingGatewayUrl = '';
+  const captured: { headers: IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    const members = subgraphUrls().members!;
+    recorder = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        captured.push({ headers: request.headers, body: bytes.toString('utf8') });
+        const relayed: Record<string, string> = { 'content-type': 'application/json' };
+        for (const name of [CALLER_HEADER, SIGNATURE_HEADER]) {
+          const value = request.headers[name];
+          if (typeof value === 'string') relayed[name] = value;
+        }
+        fetch(members, { method: 'POST', headers: relayed, body: bytes })
+          .then(async (answer) => {
+            response.statusCode = answer.status;
+            for (const name of ['content-type', 'cache-control']) {
+              const value = answer.headers.get(name);
+              if (value) response.setHeader(name, value);
+            }
+            response.end(await answer.text());
+          })
+          .catch(() => response.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => recorder!.listen(0, '127.0.0.1', resolve));
+    const recorderPort = (recorder.address() as AddressInfo).port;
+    const port = await freePort('127.0.0.1');
+    // No DATABASE_URL and no EVENT_BUS: no event bus, hence no subscriptions, which this test needs not.
+    const { DATABASE_URL: _database, EVENT_BUS: _bus, ...environment } = process.env;
+    gateway = fork(join(__dirname, '..', '..', 'gateway', 'main.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        ...environment,
+        PORT: String(port),
+        MEMBERS_URL: `http://127.0.0.1:${recorderPort}/graphql`,
+        REWARDS_URL: subgraphUrls().rewards!,
+        SETTLEMENT_URL: subgraphUrls().settlement!,
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      gateway!.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+      gateway!.on('message', (message: { type?: string }) => message.type === 'ready' && resolve());
+    });
+    recordingGatewayUrl = `http://127.0.0.1:${port}/graphql`;
+  }, 60_000);
+
+  afterAll(async () => {
+    if (gateway && gateway.exitCode === null) {
+      const exited = new Promise((resolve) => gateway!.once('exit', resolve));
+      gateway.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise((resolve) => (recorder ? recorder.close(resolve) : resolve(undefined)));
+  });
+
+  it('is served as sent, and refused with another body or at another subgraph, with nothing executed', async () => {
+    const memberId = await enrollMember(partner(0).credential);
+    const pointsBefore = await availablePoints(memberId);
+    const through = await graphql(
+      recordingGatewayUrl,
+      'query CapturedBalance($id: ID!) { member(id: $id) { balance { availablePoints } } }',
+      { id: memberId },
+      OPERATOR,
+    );
+    expect(through.errors).toBeUndefined();
+    const call = captured.find((c) => c.body.includes('CapturedBalance'));
+    expect(call).toBeDefined();
+    const headers = { [CALLER_HEADER]: String(call!.headers[CALLER_HEADER]), [SIGNATURE_HEADER]: String(call!.headers[SIGNATURE_HEADER]) };
+
+    // The genuine request, replayed as captured (within the signature's 5 minutes): served.
+    const genuine = await postBody(subgraphUrls().members!, call!.body, headers);
+    expect(genuine.status).toBe(200);
+    expect(genuine.body.data).toEqual({ member: { balance: { availablePoints: pointsBefore } } });
+
+    // The operator's captured header with a body of the eavesdropper's choosing: refused, not run.
+    const grant = JSON.stringify({
+      query: ADJUST,
+      variables: { input: { memberId, points: 1_000, reason: 'replayed header', idempotencyKey: randomUUID() } },
+    });
+    const rewritten = await postBody(subgraphUrls().members!, grant, headers);
+    expect(rewritten.status).toBe(401);
+    expect(rewritten.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await availablePoints(memberId)).toBe(pointsBefore);
+
+    // The captured call, header and body unchanged, sent to another subgraph: refused.
+    for (const other of ['rewards', 'settlement']) {
+      const redirected = await postBody(subgraphUrls()[other]!, call!.body, headers);
+      expect(redirected.status).toBe(401);
+      expect(redirected.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
   });
 });
 

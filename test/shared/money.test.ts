@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { checkSettlementCurrency, currencyExponent, divideHalfEven, pointsToMinor } from '../../shared/money';
 import { pointsForPurchase } from '../../subgraphs/members/earning';
 import { tierFor } from '../../subgraphs/members/tiers';
-import { signCaller, verifyCaller } from '../../shared/identity';
+import { bodySha256, CALLER_HEADER, callSigner, SIGNATURE_HEADER, signCall, verifyCall } from '../../shared/identity';
 
 describe('money arithmetic', () => {
   it('rounds half to even', () => {
@@ -44,12 +45,33 @@ describe('earn arithmetic and tiers', () => {
 
 describe('caller signatures', () => {
   const secret = 'x'.repeat(40);
-  it('verifies what it signed and nothing else', () => {
-    const headers = signCaller({ kind: 'member', memberId: 'm1' }, secret);
-    const [value, signature] = Object.values(headers);
-    expect(verifyCaller(value, signature, secret)).toEqual({ kind: 'member', memberId: 'm1' });
-    expect(verifyCaller(value, signature, 'y'.repeat(40))).toBeNull();
-    expect(verifyCaller(value, undefined, secret)).toBeNull();
-    expect(verifyCaller(value, signature, secret, Date.now() + 10 * 60 * 1000)).toBeNull();
+  const body = '{"query":"{ me { id } }","variables":{}}';
+  const member = { kind: 'member', memberId: 'm1' } as const;
+  const at = (subgraph: string, bytes: string) => ({ subgraph, body: Buffer.from(bytes) });
+
+  it('verifies what it signed, for the subgraph and the body it was signed for, and nothing else', () => {
+    const headers = signCall(member, secret, 'members', body);
+    const value = headers[CALLER_HEADER];
+    const signature = headers[SIGNATURE_HEADER];
+    expect(verifyCall(value, signature, at('members', body), secret)).toEqual(member);
+    expect(verifyCall(value, signature, at('members', body), 'y'.repeat(40))).toBeNull();
+    expect(verifyCall(value, undefined, at('members', body), secret)).toBeNull();
+    expect(verifyCall(value, signature, { subgraph: 'members', body: undefined }, secret)).toBeNull();
+    expect(verifyCall(value, signature, at('rewards', body), secret)).toBeNull();
+    expect(verifyCall(value, signature, at('members', body.replace('me', 'mE')), secret)).toBeNull();
+    expect(verifyCall(value, signature, at('members', `${body} `), secret)).toBeNull();
+    expect(verifyCall(value, signature, at('members', body), secret, Date.now() + 10 * 60 * 1000)).toBeNull();
+    expect(verifyCall(value, signature, at('members', body), secret, Date.now() - 10 * 60 * 1000)).toBeNull();
+  });
+
+  it('signs the UTF-8 bytes sent, however the body was put together', () => {
+    const text = '{"query":"{ x }","variables":{"name":"Chloé 🎬"}}';
+    // The gateway hashes a body in parts (the operation once, the variables per call): the same hash.
+    const inParts = createHash('sha256').update('{"query":"{ x }","variables":').copy().update('{"name":"Chloé 🎬"}').update('}');
+    expect(inParts.digest('base64url')).toBe(bodySha256(text));
+    const nowMs = Date.now();
+    const headers = callSigner(member, secret, nowMs)('members', bodySha256(text));
+    expect(headers).toEqual(signCall(member, secret, 'members', Buffer.from(text, 'utf8'), nowMs));
+    expect(verifyCall(headers[CALLER_HEADER], headers[SIGNATURE_HEADER], at('members', text), secret)).toEqual(member);
   });
 });

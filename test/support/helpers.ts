@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { dataOf, graphql, type GraphQLResponse } from '../../scripts/gatewayClient';
-import { signCaller } from '../../shared/identity';
+import { signCall } from '../../shared/identity';
 
 export { dataOf };
 
@@ -94,9 +94,13 @@ export async function availablePoints(memberId: string): Promise<number> {
   return member.balance.availablePoints;
 }
 
+/** The secret the test stack's gateway and subgraphs share (development mode's fixed one). */
+export const DEVELOPMENT_GATEWAY_SECRET = 'coalition-development-secret-do-not-use-in-production';
+
 /**
- * Calls a subgraph's internal operation directly, signed as a coalition service, the way the
- * rewards subgraph calls the ledger. Only for internal (@inaccessible) operations.
+ * Calls a subgraph's internal operation directly, signed as a coalition service for that subgraph
+ * and that body, the way the rewards subgraph calls the ledger. Only for internal (@inaccessible)
+ * operations.
  */
 export async function internalCall<T = any>(
   subgraph: 'members' | 'rewards' | 'settlement',
@@ -104,13 +108,14 @@ export async function internalCall<T = any>(
   variables: Record<string, unknown> = {},
 ) {
   const urls = JSON.parse(process.env.TEST_SUBGRAPH_URLS ?? '{}') as Record<string, string>;
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(urls[subgraph]!, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...signCaller({ kind: 'service', service: 'rewards' }, 'coalition-development-secret-do-not-use-in-production'),
+      ...signCall({ kind: 'service', service: 'rewards' }, DEVELOPMENT_GATEWAY_SECRET, subgraph, body),
     },
-    body: JSON.stringify({ query, variables }),
+    body,
   });
   return {
     status: response.status,
