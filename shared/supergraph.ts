@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, printSchema } from 'graphql';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
 export const SUPERGRAPH_PATH = join(SCHEMA_DIR, 'supergraph.graphql');
@@ -35,4 +36,15 @@ export function composeSupergraph(): string {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }
   return result.supergraphSdl;
+}
+
+/**
+ * The public API schema of a supergraph, as SDL: what clients may query and nothing else. Elements
+ * marked @inaccessible (the internal operations one subgraph calls on another) and federation's
+ * machinery (join__/link__ types, _entities, _service, directive definitions) are left out, as the
+ * gateway leaves them out of what it serves. This is the third-party contract, published at
+ * GET /schema.graphql; by default the committed supergraph's.
+ */
+export function publicApiSchemaSdl(supergraphSdl: string = readFileSync(SUPERGRAPH_PATH, 'utf8')): string {
+  return printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema());
 }
