@@ -17,9 +17,12 @@ import { FastGateway } from './fastGateway';
 import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
+import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
+import { introspectionEnabled, requestErrorStatusPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
+import { publicApiSchemaSdl } from '../shared/supergraph';
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -129,7 +132,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     allowBatchedHttpRequests: false,
+    introspection: introspectionEnabled(),
     plugins: [
+      requestErrorStatusPlugin<GatewayContext>(),
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),
       ...trustedDocumentsFromEnvironment(),
@@ -210,6 +215,23 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       .set('Content-Disposition', `attachment; filename="statement-${statementId}.${format}"`)
       .send(body.data.settlementStatement[format]);
   });
+  // The published contract: the public API schema (no @inaccessible parts), served whether or not
+  // introspection is on, since it is the same schema the schema/ directory publishes. Printed on the
+  // first download (a tenth of a second, once), not at start-up, which every replica would pay.
+  let publicSdl: string | null = null;
+  app.get('/schema.graphql', (_req, res) => {
+    publicSdl ??= publicApiSchemaSdl(config.supergraphSdl);
+    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="schema.graphql"').send(publicSdl);
+  });
+  if (explorerEnabled()) {
+    const explorer = explorerHandlers({
+      endpointPath: '/graphql',
+      schemaPath: '/schema.graphql',
+      demoCredentials: mode() === 'development',
+    });
+    app.get('/graphql', explorer.page);
+    app.get(`${EXPLORER_ASSETS_PATH}/*file`, explorer.assets);
+  }
   app.use(
     '/graphql',
     corsPolicy(),

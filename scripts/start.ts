@@ -48,6 +48,8 @@ Demo credentials (development mode only), sent as "Authorization: Bearer <creden
   members:  ${DEMO_MEMBERS.map((m) => `demo-member-${m.handle}  (id ${m.id})`).join('\n            ')}
 
 Try:
+  the explorer: open ${stack.gatewayUrl} in a browser (GraphiQL; pick a demo caller at the top right)
+  the schema:   ${stack.gatewayUrl.replace('/graphql', '/schema.graphql')}
   curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
     -H 'authorization: Bearer demo-partner-${partner.code}' \\
     -d '{"query":"{ member(id: \\"${member.id}\\") { displayName balance { availablePoints } tier { level } enrolledVia { name contract { earnRateMilliPointsPerUnit } position { pointsIssued issuedAmountMinor direction } } } }"}'

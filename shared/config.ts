@@ -35,3 +35,14 @@ export function intEnv(name: string, fallback: number): number {
   if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
   return value;
 }
+
+/** A switch: `1` or `true` turns it on, `0` or `false` off, unset or empty leaves `fallback`. */
+export function booleanEnv(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  // A typo must not silently leave introspection or the explorer on (or off) in production.
+  throw new Error(`${name} must be 1, true, 0 or false, got "${raw}"`);
+}

@@ -52,9 +52,12 @@ async function rss(): Promise<number> {
 describe('hostile input', () => {
   it('gets clear errors for malformed, deep, wide, aliased and mistyped requests, and the gateway stays up', async () => {
     const before = await rss();
+    // A document that does not parse: a GraphQL error, 200 as application/json (what fetch's */*
+    // gets), 400 as application/graphql-response+json (GraphQL over HTTP).
     const malformed = await post({ query: '{ member(id: ' });
-    expect({ status: malformed.status, body: malformed.text }).toMatchObject({ status: 400 });
+    expect({ status: malformed.status, body: malformed.text }).toMatchObject({ status: 200 });
     expect(malformed.json.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await post({ query: '{ member(id: ' }, { accept: 'application/graphql-response+json' })).status).toBe(400);
 
     const deep = await post({ query: nested(8) });
     expect(deep.json.errors[0].message).toMatch(/depth/i);
