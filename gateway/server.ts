@@ -64,6 +64,30 @@ function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedE
 }
 
 /**
+ * A body the gateway could not read (malformed JSON, over MAX_REQUEST_BODY_BYTES, an unsupported
+ * encoding) answers as a GraphQL error in JSON, with the reader's status and code, instead of
+ * Express's default HTML page, which in development carries the stack trace. Anything else is
+ * logged and masked.
+ */
+function requestBodyErrors(error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (res.headersSent) return next(error);
+  const { status, type } = (error ?? {}) as { status?: number; type?: string };
+  const known: Record<string, [status: number, message: string]> = {
+    'entity.parse.failed': [400, 'The request body is not valid JSON'],
+    'entity.too.large': [413, `The request body is over ${MAX_REQUEST_BODY_BYTES} bytes`],
+    'encoding.unsupported': [415, 'The request body has an unsupported content encoding'],
+    'charset.unsupported': [415, 'The request body has an unsupported charset'],
+  };
+  const readable = type ? known[type] : undefined;
+  const [statusCode, message]: [number, string] =
+    readable ?? (status && status >= 400 && status < 500 ? [status, 'The request body could not be read'] : [500, 'Internal server error']);
+  if (statusCode === 500) console.error(`[gateway] request failed: ${(error as Error)?.message ?? String(error)}`);
+  res
+    .status(statusCode)
+    .json({ errors: [{ message, extensions: { code: statusCode === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+}
+
+/**
  * Whole responses of public data are cached for anonymous callers (the public catalog), for as long
  * as the subgraphs' cache hints allow (the shortest in the response; none if any part carries no
  * hint). Answers to identified callers are never shared: their cache policy is made PRIVATE, which
@@ -239,6 +263,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => ({ caller: await authenticate(req.headers), sqlStatements: 0 }) }),
   );
+  app.use(requestBodyErrors);
 
   keepConnectionsAlive(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

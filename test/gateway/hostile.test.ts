@@ -77,12 +77,16 @@ describe('hostile input', () => {
 
     const oversized = await post({ query: `{ partners { id } } # ${'x'.repeat(200_000)}` });
     expect(oversized.status).toBe(413);
+    expect(oversized.json.errors[0].extensions.code).toBe('BAD_REQUEST');
 
     const batched = await post([{ query: '{ partners { id } }' }, { query: '{ partners { id } }' }]);
     expect(batched.status).toBe(400);
 
     const notJson = await post('this is not json');
     expect(notJson.status).toBe(400);
+    // A GraphQL error in JSON, not a framework's HTML page with a stack trace.
+    expect(notJson.json.errors[0]).toEqual({ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } });
+    expect(notJson.text).not.toMatch(/node_modules|<html|at [A-Za-z.]+ \(/i);
 
     // A hundred more hostile requests, then the gateway still answers and its memory is bounded.
     for (let i = 0; i < 25; i += 1) {
