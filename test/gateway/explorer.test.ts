@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_MEMBERS, DEMO_PARTNERS } from '../../shared/demo';
+import { chromiumAvailable, launchChromium } from '../support/chromium';
 import { gatewayUrl } from '../support/helpers';
 
 /**
@@ -13,12 +13,7 @@ import { gatewayUrl } from '../support/helpers';
  * playwright-core, as the wallet page test does) with every request that would leave the machine
  * blocked and recorded. In production: test/gateway/graphqlOverHttp.test.ts.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI (.ci/run installs Debian's chromium) must run the browser test; a developer machine without
-// Chromium skips it with a notice rather than failing `npm test`.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs Debian's chromium`);
-if (!available) console.warn(`explorer browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const available = chromiumAvailable('explorer browser test');
 
 /** What a browser sends when its address bar opens a URL. */
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -106,19 +101,7 @@ describe('the explorer over HTTP', () => {
 (available ? describe : describe.skip)('the explorer in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
 

@@ -1,37 +1,20 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DEMO_MEMBERS } from '../../shared/demo';
+import { chromiumAvailable, launchChromium } from '../support/chromium';
 import { dataOf, gatewayUrl, gql, partner } from '../support/helpers';
 
 /**
  * The member wallet page in a real browser (Debian's Chromium, driven by playwright-core): it signs
  * in with a member credential, shows the balance and history, and follows them live over graphql-ws.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI (.ci/run installs Debian's chromium) must run this test; a developer machine without Chromium
-// skips it with a notice rather than failing `npm test`.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs Debian's chromium`);
-if (!available) console.warn(`wallet page test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const available = chromiumAvailable('wallet page test');
 
 (available ? describe : describe.skip)('the wallet page', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
 
