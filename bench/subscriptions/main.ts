@@ -23,13 +23,17 @@ interface Options {
   /** Longest wait for the last events to arrive after the last earn. */
   drainSeconds: number;
   jsonPath: string | null;
+  /** Path prefix for the gateway's heap snapshots around opening the subscriptions, or null. */
+  heapSnapshots: string | null;
   smoke: boolean;
 }
 
 const USAGE = `usage: npm run bench:subscriptions -- [--subscribers 1000] [--members 500] [--rate 20]
-                        [--duration 20] [--warmup 5] [--drain 10] [--json FILE] [--smoke]
+                        [--duration 20] [--warmup 5] [--drain 10] [--json FILE] [--heap-snapshots PREFIX] [--smoke]
   --subscribers: graphql-ws connections, one subscription each, as member frontends open them;
                  subscriber i watches member i mod --members.
+  --heap-snapshots PREFIX: the gateway's heap snapshots before and after opening the subscriptions,
+                 PREFIX-before.heapsnapshot and PREFIX-after.heapsnapshot (for finding what one holds).
   --rate: earns per second, posted open loop (on schedule, not after the previous answer).
   --smoke: 20 subscribers over 10 members, 5 earns/s for 2 s after 1 s of warm-up: the check the test
            suite runs. Options given with it still apply.
@@ -47,6 +51,7 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string' },
       drain: { type: 'string' },
       json: { type: 'string' },
+      'heap-snapshots': { type: 'string' },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -73,6 +78,7 @@ function parseOptions(argv: string[]): Options {
     warmupSeconds: number('warmup', values.warmup, smoke ? 1 : 5, 0),
     drainSeconds: number('drain', values.drain, 10, 1),
     jsonPath: values.json ?? null,
+    heapSnapshots: values['heap-snapshots'] ?? null,
     smoke,
   };
 }
@@ -129,8 +135,9 @@ async function main(): Promise<void> {
       },
       nodeOptions: ['--expose-gc'],
     });
-    const heapUsedBytes = async () => {
-      const probe = (await (await fetch(`http://127.0.0.1:${heapPort}/`)).json()) as { heapUsedBytes: number; collected: boolean };
+    const heapUsedBytes = async (snapshotPath?: string) => {
+      const query = snapshotPath ? `?snapshot=${encodeURIComponent(snapshotPath)}` : '';
+      const probe = (await (await fetch(`http://127.0.0.1:${heapPort}/${query}`)).json()) as { heapUsedBytes: number; collected: boolean };
       if (!probe.collected) throw new Error('the gateway runs without --expose-gc: its heap figure would count garbage');
       return probe.heapUsedBytes;
     };
@@ -253,11 +260,11 @@ async function main(): Promise<void> {
     const warm = Math.min(WARM_SUBSCRIBERS, options.subscribers - 1);
     for (let i = 0; i < warm; i++) subscribers.push(open(i));
     await prime(subscribers);
-    const heapBeforeBytes = await heapUsedBytes();
+    const heapBeforeBytes = await heapUsedBytes(options.heapSnapshots ? `${options.heapSnapshots}-before.heapsnapshot` : undefined);
     console.log(`[bench] opening ${options.subscribers} subscriptions over ${options.members} members`);
     for (let i = warm; i < options.subscribers; i++) subscribers.push(open(i));
     await prime(subscribers);
-    const heapAfterBytes = await heapUsedBytes();
+    const heapAfterBytes = await heapUsedBytes(options.heapSnapshots ? `${options.heapSnapshots}-after.heapsnapshot` : undefined);
     const heapKbPerIdleSubscription = (heapAfterBytes - heapBeforeBytes) / 1024 / (options.subscribers - warm);
 
     // 3. The same earns with everyone subscribed: delivered events, their latency and their cost.

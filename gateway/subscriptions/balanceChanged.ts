@@ -2,10 +2,12 @@ import { Kind, parse, type ExecutionResult } from 'graphql';
 import { coalesced } from '../../shared/coalesce';
 import { EventQueue } from './eventQueue';
 import type { LedgerWatcher } from './fanOut';
-import { argumentOf, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
+import { argumentOf, derivedQuery, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
 
 /** Sequences read per page while catching up (a reconnect's replay, or a burst of events). */
 const REPLAY_BATCH = 100;
+const LAST_SEQUENCE = parse('query($m: ID!) { lastMemberEventSequence(memberId: $m) }');
+const EVENTS_AFTER = parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }');
 
 /**
  * The stream of one `balanceChanged(memberId, afterSequence)` subscription. The watcher only says
@@ -30,32 +32,30 @@ export async function balanceChanged(
   const memberId = String(argument('memberId'));
   const afterSequence = argument('afterSequence') as number | undefined;
   // Access, and where to start: the same rule as memberEvent, checked before anything streams.
-  const start = await run(parse('query($m: ID!) { lastMemberEventSequence(memberId: $m) }'), { m: memberId }, caller);
+  const start = await run(LAST_SEQUENCE, { m: memberId }, caller);
   if (start.errors?.length) return { errors: start.errors } as ExecutionResult;
   let last = afterSequence ?? (start.data as { lastMemberEventSequence: number }).lastMemberEventSequence;
   if (!Number.isInteger(last) || last < 0) return errorResult('afterSequence must be 0 or more', 'BAD_USER_INPUT');
 
-  const perEvent = rootFieldQuery(
-    args.document,
-    operation,
-    field,
-    {
-      ...field,
-      name: { kind: Kind.NAME, value: 'memberEvent' },
-      arguments: [argumentOf('memberId', '__memberId'), argumentOf('sequence', '__sequence')],
-    },
-    { __memberId: 'ID!', __sequence: 'Int!' },
+  const perEvent = derivedQuery(args.document, `memberEvent:${args.operationName ?? ''}`, () =>
+    rootFieldQuery(
+      args.document,
+      operation,
+      field,
+      {
+        ...field,
+        name: { kind: Kind.NAME, value: 'memberEvent' },
+        arguments: [argumentOf('memberId', '__memberId'), argumentOf('sequence', '__sequence')],
+      },
+      { __memberId: 'ID!', __sequence: 'Int!' },
+    ),
   );
   const queue: EventQueue<ExecutionResult> = new EventQueue(() => stopWatching(), backlog);
   // Reads the member's events after the last delivered, oldest first, until there are none.
   const reader = coalesced(
     async () => {
       for (;;) {
-        const page = await run(
-          parse('query($m: ID!, $a: Int!, $f: Int) { memberEvents(memberId: $m, afterSequence: $a, first: $f) { sequence } }'),
-          { m: memberId, a: last, f: REPLAY_BATCH },
-          caller,
-        );
+        const page = await run(EVENTS_AFTER, { m: memberId, a: last, f: REPLAY_BATCH }, caller);
         if (page.errors?.length) {
           queue.push({ errors: page.errors });
           queue.close();
