@@ -17,6 +17,7 @@ import {
   type LedgerConfig,
   type LedgerDeps,
 } from './ledger';
+import { resolveMemberReference, type MemberReference } from './identifiers';
 import { issuanceAccount, lockMember, memberAccount, pendingAccount, post } from './postings';
 import { refreshTier, tierRule } from './tiers';
 
@@ -28,7 +29,9 @@ import { refreshTier, tierRule } from './tiers';
 export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
 
 export interface EarnInput {
-  memberId: string;
+  /** The member, by id; or by `member` (a card number, a phone number, a checkout token...). */
+  memberId?: string | null;
+  member?: MemberReference | null;
   partnerId?: string | null;
   purchaseAmountMinor: number;
   currency: string;
@@ -68,7 +71,9 @@ interface EarnRow {
 
 export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
   const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
-  const memberId = checkId(input.memberId, 'memberId');
+  // A card alone is enough to earn: points coming in need no proof that the member is present. A
+  // checkout token only names the member here; it stays usable for a spend.
+  const { memberId } = await resolveMemberReference(deps, input, caller.kind === 'partner' ? partnerId : null);
   if (
     !Number.isSafeInteger(input.purchaseAmountMinor) ||
     input.purchaseAmountMinor < 1 ||
