@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signToken } from '../../gateway/credentials';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import type { GraphQLResponse } from '../../scripts/gatewayClient';
-import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers';
+import { checkoutToken, dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers';
 import { subscribe, wsClient } from '../support/subscriptionClient';
 
 /**
@@ -411,18 +411,10 @@ beforeAll(async () => {
     ).enrollMember.id;
   }
   callers.member = await signToken('member', member.id, 600);
-  const checkoutToken = async (memberId: string, partnerId?: string) =>
-    dataOf(
-      await gql(
-        `mutation($input: CreateCheckoutTokenInput!) { createCheckoutToken(input: $input) { token } }`,
-        { input: { memberId, partnerId } },
-        OPERATOR,
-      ),
-    ).createCheckoutToken.token as string;
-  fixtures.gifteeToken = await checkoutToken(giftee.id);
+  fixtures.gifteeToken = (await checkoutToken(giftee.id)).token;
   for (const use of ['burn', 'redeem'] as const) {
     for (const caller of ['ownPartner', 'otherPartner'] as const) {
-      fixtures.freshmartTokens[use][caller] = await checkoutToken(member.id, freshmart.id);
+      fixtures.freshmartTokens[use][caller] = (await checkoutToken(member.id, { partnerId: freshmart.id })).token;
     }
   }
   const pendingUntil = new Date(Date.now() + 24 * 3600_000).toISOString();

@@ -30,9 +30,6 @@ const cinema = partner(3);
 
 const CARD = `query($id: ID!) { member(id: $id) { cardNumber phoneNumber phoneNumberVerified } }`;
 const LOOKUP = `query($kind: MemberIdentifierKind!, $value: String!) { memberByIdentifier(kind: $kind, value: $value) { id displayName email cardNumber } }`;
-const TOKEN = `mutation($input: CreateCheckoutTokenInput!) {
-  createCheckoutToken(input: $input) { token expiresAt maxPoints qrCodeSvg member { id } partner { id } }
-}`;
 const BURN = `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor transfer { kind points member { id } } } }`;
 const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { points member { id } } }`;
 const REISSUE = `mutation($m: ID!, $k: String!) { reissueCard(memberId: $m, idempotencyKey: $k) { cardNumber } }`;
@@ -41,12 +38,6 @@ const VERIFY_PHONE = `mutation($m: ID!) { verifyPhoneNumber(memberId: $m) { phon
 
 async function cardOf(memberId: string): Promise<string> {
   return dataOf(await gql(CARD, { id: memberId }, OPERATOR)).member.cardNumber;
-}
-
-/** A checkout token as the member's app gets it, with the member's own token. */
-async function checkoutToken(memberId: string, bind: { partnerId?: string; maxPoints?: number } = {}) {
-  const memberCredential = await signToken('member', memberId, 600);
-  return dataOf(await gql(TOKEN, { input: { memberId, ...bind } }, memberCredential)).createCheckoutToken;
 }
 
 const burnInput = (fields: Record<string, unknown>) => ({
@@ -189,8 +180,10 @@ describe('checkout tokens', () => {
     expect(rows[0].token_hash).not.toContain(made.token);
     // Nobody else makes one for the member.
     const input = { input: { memberId } };
-    expect(errorCode(await gql(TOKEN, input, trattoria.credential))).toBe('FORBIDDEN');
-    expect(errorCode(await gql(TOKEN, input, await signToken('member', await enrollMember(trattoria.credential), 60)))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(CREATE_CHECKOUT_TOKEN, input, trattoria.credential))).toBe('FORBIDDEN');
+    expect(
+      errorCode(await gql(CREATE_CHECKOUT_TOKEN, input, await signToken('member', await enrollMember(trattoria.credential), 60))),
+    ).toBe('FORBIDDEN');
   });
 
   it('a partner burns only with the token, once; the retry of the burn gets its first answer, a replay is refused', async () => {
