@@ -4,7 +4,9 @@ import { luhnCheckDigit } from '../../subgraphs/members/identifiers';
 import {
   adjust,
   availablePoints,
+  checkoutToken,
   closeDatabase,
+  CREATE_CHECKOUT_TOKEN,
   database,
   dataOf,
   enrollMember,
