@@ -27,6 +27,7 @@ import { adjustPoints, burnPoints, transferPoints } from './spending';
 import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
+import { setExcludedCategories } from './basket';
 import { createCheckoutToken } from './checkout';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
@@ -115,6 +116,7 @@ export const resolvers: Resolvers = {
       const burn = await burnPoints(ledger, caller, input);
       return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
     },
+    setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
     reissueCard: async (_root, args, { caller, ledger, loaders }) => {
       await reissueCard(ledger, caller, args);

@@ -111,6 +111,23 @@ export type BalanceSnapshot = {
   reservedPoints: Scalars['Int']['output'];
 };
 
+/** One line of a receipt. */
+export type BasketLineInput = {
+  /**
+   * The article's category, such as `TOBACCO`, `LOTTERY` or `GIFT-CARD`: 1 to 40 letters, digits,
+   * dashes or underscores, read case-insensitively. Decides whether the line earns.
+   */
+  categoryCode: Scalars['String']['input'];
+  /** What the line costs, in minor units, after any discount: 0 to quantity x unitPriceMinor. */
+  lineAmountMinor: Scalars['Int']['input'];
+  /** How many: 1 to 10000. */
+  quantity: Scalars['Int']['input'];
+  /** The article's stock-keeping unit: 1 to 64 characters. */
+  sku: Scalars['String']['input'];
+  /** Price of one, in minor units: 0 to 100000000. */
+  unitPriceMinor: Scalars['Int']['input'];
+};
+
 /** Points a member spends at a partner's point of sale. */
 export type BurnPointsInput = {
   /**
@@ -173,11 +190,19 @@ export type CreateCheckoutTokenInput = {
 export type EarnPointsInput = {
   /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
   currency: Scalars['String']['input'];
+  /** The receipt or invoice number: 1 to 64 characters. */
+  documentNumber?: InputMaybe<Scalars['String']['input']>;
   /**
    * Key that makes a retry safe: the same key with the same input returns the first result; the
    * same key with other input fails with IDEMPOTENCY_CONFLICT. 1 to 128 printable ASCII characters.
    */
   idempotencyKey: Scalars['String']['input'];
+  /**
+   * The basket, 1 to 200 lines whose amounts add up to purchaseAmountMinor exactly. With lines,
+   * points are computed per line, each rounded down to a whole point, and lines in an excluded
+   * category (setExcludedCategories) earn nothing; a refund then returns lines (ReverseEarnInput.returnedLines).
+   */
+  lines?: InputMaybe<Array<BasketLineInput>>;
   /**
    * The member who made the purchase, by card number, phone number, email or checkout token (a card
    * alone is enough to earn; a token only names the member here and stays usable). Give this or
@@ -201,6 +226,8 @@ export type EarnPointsInput = {
   purchaseAmountMinor: Scalars['Int']['input'];
   /** The partner's reference for the purchase, such as a receipt number: 1 to 200 characters. */
   reference: Scalars['String']['input'];
+  /** The partner's store (location) where the purchase was made: 1 to 64 characters. */
+  storeId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What a refund took back. */
@@ -563,6 +590,13 @@ export type Mutation = {
    */
   runLedgerMaintenance: LedgerMaintenanceRun;
   /**
+   * Set the categories whose lines earn no points (tobacco, lottery, gift cards...), replacing the
+   * list; purchases posted afterwards follow it. A partner sets its own (partnerId omitted or
+   * itself); the operator a partner's, or with partnerId omitted the coalition's, which applies at
+   * every partner. At most 100 codes. Returns the list as stored.
+   */
+  setExcludedCategories: Array<Scalars['String']['output']>;
+  /**
    * Record the member's phone number, unverified (it finds the member at a till only once verified).
    * Setting the number it has changes nothing. Callable by the member itself and the operator.
    */
@@ -664,6 +698,13 @@ export type MutationReverseEarnArgs = {
 export type MutationRevokeConsentArgs = {
   memberId: Scalars['ID']['input'];
   partnerId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetExcludedCategoriesArgs = {
+  categoryCodes: Array<Scalars['String']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -967,6 +1008,12 @@ export type ReverseEarnInput = {
    * purchase. Refunds add up; together they may not exceed the purchase.
    */
   refundAmountMinor?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * For a purchase posted with lines: the numbers of the lines returned (1 for the first line given),
+   * each taking back exactly the points it earned. A line is returned once; a purchase with lines is
+   * refunded by lines only (omit both fields to return every line not yet returned).
+   */
+  returnedLines?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
 /** Confirms or cancels a pending earn. */
@@ -1174,6 +1221,7 @@ export type ResolversTypes = {
   Balance: ResolverTypeWrapper<Balance>;
   BalanceEvent: ResolverTypeWrapper<MemberEventRow>;
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
+  BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
@@ -1225,6 +1273,7 @@ export type ResolversParentTypes = {
   Balance: Balance;
   BalanceEvent: MemberEventRow;
   BalanceSnapshot: BalanceSnapshot;
+  BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
   CheckoutToken: IssuedCheckoutToken;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
@@ -1431,6 +1480,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
+  setExcludedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationSetExcludedCategoriesArgs, 'categoryCodes'>>;
   setPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPhoneNumberArgs, 'memberId' | 'phoneNumber'>>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
   verifyPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyPhoneNumberArgs, 'memberId'>>;
