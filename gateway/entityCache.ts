@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FetchNode } from '@apollo/query-planner';
 import { LRUCache } from 'lru-cache';
 import { intEnv } from '../shared/config';
+import { GATEWAY_WRITES_CHANNEL, type EventBus } from '../shared/eventBus';
 
 /** Entities kept per subgraph (an LRU: many distinct entities evict, never grow the heap). */
 const ENTRIES_PER_SUBGRAPH = intEnv('GATEWAY_ENTITY_CACHE_ENTRIES', 10_000);
@@ -29,8 +30,8 @@ export interface CachedEntity {
  *
  * A mutation relayed to a subgraph drops that subgraph's entities and bumps its generation: answers
  * of fetches sent before then are not stored, and in-flight sharing (subgraphFetcher.ts) does not
- * join them, so a caller reads its own writes through this gateway. Other gateway replicas' caches
- * drop them when their hint runs out.
+ * join them, so a caller reads its own writes through this gateway. Once the subgraph has answered
+ * the mutation, `onWrite` tells the other replicas (shareWrites, below), which do the same.
  */
 export class EntityCache {
   private readonly entries = new Map<string, LRUCache<string, Entry>>();
@@ -51,11 +52,25 @@ export class EntityCache {
     return this.writesRelayed;
   }
 
+  /** Told of every mutation this replica relayed, once its subgraph answered (or failed to). */
+  onWrite: ((serviceName: string) => void) | null = null;
+
   /** A mutation reached `serviceName`: what was cached from it, or fetched before now, may be stale. */
   invalidate(serviceName: string): void {
     this.writesRelayed += 1;
     this.generations.set(serviceName, this.generation(serviceName) + 1);
     this.entries.get(serviceName)?.clear();
+  }
+
+  /** A mutation this replica relayed to `serviceName` has been answered: invalidated here and beyond. */
+  wrote(serviceName: string): void {
+    this.invalidate(serviceName);
+    this.onWrite?.(serviceName);
+  }
+
+  /** Every subgraph's entities may be stale (invalidations may have been missed). */
+  invalidateAll(): void {
+    for (const serviceName of new Set([...this.entries.keys(), ...this.generations.keys()])) this.invalidate(serviceName);
   }
 
   /**
@@ -91,5 +106,44 @@ export class EntityCache {
       this.entries.set(serviceName, entries);
     }
     entries.set(key, { json: JSON.stringify(entity), expiresAtMs: nowMs + maxAgeSeconds * 1000 });
+  }
+}
+
+/** Longest subgraph name an invalidation message may carry; anything longer is not ours. */
+const MAX_SUBGRAPH_NAME_LENGTH = 100;
+
+/**
+ * Makes every gateway replica on `bus` drop what it cached from a subgraph when any of them relays
+ * a mutation to it: each replica publishes its writes on GATEWAY_WRITES_CHANNEL and invalidates on
+ * the others'. The bus only wakes (shared/eventBus.ts): a message lost while a replica's bus
+ * connection was down is made up for by dropping everything once it is back (`onGap`). Nothing
+ * here stops the gateway: a publish that fails is logged, and the other replicas' copies live out
+ * their hint's max-age, as before. Returns the function that stops listening.
+ */
+export async function shareWrites(cache: EntityCache, bus: EventBus): Promise<() => Promise<void>> {
+  // Its own messages come back to a replica: it already invalidated for them.
+  const replica = randomUUID();
+  cache.onWrite = (subgraph) => {
+    bus.publish(GATEWAY_WRITES_CHANNEL, JSON.stringify({ replica, subgraph })).catch((error: Error) => {
+      console.error(`[gateway] could not tell other replicas of a write to ${subgraph}: ${error.message}`);
+    });
+  };
+  return bus.subscribe(
+    GATEWAY_WRITES_CHANNEL,
+    (message) => {
+      const write = parseWrite(message);
+      if (write && write.replica !== replica) cache.invalidate(write.subgraph);
+    },
+    () => cache.invalidateAll(),
+  );
+}
+
+function parseWrite(message: string): { replica: string; subgraph: string } | null {
+  try {
+    const { replica, subgraph } = JSON.parse(message) as Record<string, unknown>;
+    if (typeof replica !== 'string' || typeof subgraph !== 'string' || subgraph.length > MAX_SUBGRAPH_NAME_LENGTH) return null;
+    return { replica, subgraph };
+  } catch {
+    return null;
   }
 }

@@ -24,6 +24,8 @@ export const LEDGER_EVENTS_CHANNEL = 'coalition_ledger_events';
 export const POSITION_EVENTS_CHANNEL = 'coalition_position_events';
 /** Channel the rewards outbox relay signals (redemption issued, used, cancelled, expired, failed). */
 export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
+/** Channel gateway replicas tell each other on which subgraph they relayed a mutation (`{ replica, subgraph }`). */
+export const GATEWAY_WRITES_CHANNEL = 'coalition_gateway_writes';
 
 /** PostgreSQL NOTIFY payloads must stay below 8000 bytes. */
 const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
