@@ -112,15 +112,19 @@ export class EntityCache {
 /** Longest subgraph name an invalidation message may carry; anything longer is not ours. */
 const MAX_SUBGRAPH_NAME_LENGTH = 100;
 
+/** How long to wait before subscribing again after the bus refused: doubling from the first to the last. */
+const SUBSCRIBE_RETRY_MS = { first: 1_000, max: 30_000 };
+
 /**
  * Makes every gateway replica on `bus` drop what it cached from a subgraph when any of them relays
  * a mutation to it: each replica publishes its writes on GATEWAY_WRITES_CHANNEL and invalidates on
- * the others'. The bus only wakes (shared/eventBus.ts): a message lost while a replica's bus
- * connection was down is made up for by dropping everything once it is back (`onGap`). Nothing
- * here stops the gateway: a publish that fails is logged, and the other replicas' copies live out
- * their hint's max-age, as before. Returns the function that stops listening.
+ * the others'. The bus only wakes (shared/eventBus.ts), so whenever messages may have been missed
+ * (the bus connection came back, or subscribing succeeded only after failing) everything cached is
+ * dropped once. Nothing here stops the gateway: a publish that fails is logged, a subscription the
+ * bus refuses is tried again with backoff, and meanwhile other replicas' copies live out their
+ * hint's max-age, as with no bus. Returns the function that stops listening.
  */
-export async function shareWrites(cache: EntityCache, bus: EventBus): Promise<() => Promise<void>> {
+export function shareWrites(cache: EntityCache, bus: EventBus): () => Promise<void> {
   // Its own messages come back to a replica: it already invalidated for them.
   const replica = randomUUID();
   cache.onWrite = (subgraph) => {
@@ -128,14 +132,35 @@ export async function shareWrites(cache: EntityCache, bus: EventBus): Promise<()
       console.error(`[gateway] could not tell other replicas of a write to ${subgraph}: ${error.message}`);
     });
   };
-  return bus.subscribe(
-    GATEWAY_WRITES_CHANNEL,
-    (message) => {
-      const write = parseWrite(message);
-      if (write && write.replica !== replica) cache.invalidate(write.subgraph);
-    },
-    () => cache.invalidateAll(),
-  );
+  let unsubscribe: (() => Promise<void>) | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const subscribe = async (delayMs: number, afterFailure: boolean): Promise<void> => {
+    try {
+      const stop = await bus.subscribe(
+        GATEWAY_WRITES_CHANNEL,
+        (message) => {
+          const write = parseWrite(message);
+          if (write && write.replica !== replica) cache.invalidate(write.subgraph);
+        },
+        () => cache.invalidateAll(),
+      );
+      if (stopped) return void (await stop());
+      unsubscribe = stop;
+      if (afterFailure) cache.invalidateAll();
+    } catch (error) {
+      console.error(`[gateway] not listening for other replicas' writes yet (${(error as Error).message}); retrying`);
+      if (stopped) return;
+      retry = setTimeout(() => void subscribe(Math.min(delayMs * 2, SUBSCRIBE_RETRY_MS.max), true), delayMs);
+      retry.unref();
+    }
+  };
+  void subscribe(SUBSCRIBE_RETRY_MS.first, false);
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await unsubscribe?.();
+  };
 }
 
 function parseWrite(message: string): { replica: string; subgraph: string } | null {

@@ -131,15 +131,9 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const entityCache = new EntityCache();
-  // Not awaited: a bus that is not reachable yet must not hold up start-up (or shutdown); until it
-  // is, other replicas' copies live out their max-age.
-  let stopSharingWrites: (() => Promise<void>) | null = null;
-  if (config.bus) {
-    shareWrites(entityCache, config.bus).then(
-      (stop) => (stopSharingWrites = stop),
-      (error: Error) => console.error(`[gateway] not listening for other replicas' writes: ${error.message}`),
-    );
-  }
+  // Other replicas' writes, over the bus; listening starts in the background, so a bus not
+  // reachable yet holds up neither start-up nor shutdown.
+  const stopSharingWrites = config.bus ? shareWrites(entityCache, config.bus) : null;
   const gateway = new FastGateway<GatewayContext>({
     entityCache,
     supergraphSdl: config.supergraphSdl,

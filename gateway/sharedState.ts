@@ -4,11 +4,12 @@ import { MemoryStore, type IncrementResponse, type Options as RateLimitOptions, 
 import { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import { intEnv } from '../shared/config';
+import { closeRedis } from '../shared/eventBus';
 
 /**
  * What gateway replicas share through Redis when REDIS_URL is set: the request-rate counters and
  * the public response cache. Without REDIS_URL each replica keeps both in its own memory, as a
- * single gateway does (docs/DESIGN.md, "Scale-out").
+ * single gateway does (docs/DESIGN.md, "Gateway replicas").
  *
  * Redis is an optimisation and a coordination point here, never a dependency the gateway cannot
  * answer without. Every command fails fast when Redis is not connected (no offline queue) and
@@ -64,9 +65,7 @@ export function connectSharedState(url: string, prefix: string, timeoutMs: numbe
   return {
     rateLimitStore: () => new ReplicatedRateLimitStore(link, `${prefix}rate:`),
     responseCache: () => new TieredResponseCache(link, `${prefix}response:`),
-    async close() {
-      await client.quit().catch(() => client.disconnect());
-    },
+    close: () => closeRedis(client),
   };
 }
 

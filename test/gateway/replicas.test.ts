@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/stack';
 import { dataOf, graphql } from '../../scripts/gatewayClient';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { startGatewayProcess } from '../support/gatewayProcess';
-import { eventually } from '../support/helpers';
+import { createRewardThrough, eventually } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 
 /**
@@ -53,32 +54,7 @@ const titleIn = (response: any, rewardId: string) =>
 const readTitle = async (url: string, rewardId: string, who?: string) =>
   titleIn(await graphql(url, PARTNER_REWARDS, { id: freshmart.id }, who), rewardId);
 
-async function createReward(url: string, title: string): Promise<string> {
-  const created = await graphql<any>(
-    url,
-    `
-      mutation ($input: CreateRewardInput!) {
-        createReward(input: $input) {
-          id
-        }
-      }
-    `,
-    {
-      input: {
-        partnerId: freshmart.id,
-        title,
-        description: 'A basket of seasonal fruit',
-        kind: 'FREE_ITEM',
-        category: 'grocery',
-        pointsCost: 400,
-        stock: 20,
-        idempotencyKey: randomUUID(),
-      },
-    },
-    OPERATOR,
-  );
-  return dataOf(created).createReward.id;
-}
+const createReward = (url: string, title: string) => createRewardThrough(url, freshmart.id, title);
 
 const post = (url: string, credential: string) =>
   fetch(url, {
@@ -143,14 +119,16 @@ describe('gateway replicas sharing state through Redis', () => {
 });
 
 describe('a gateway whose Redis is down', () => {
-  it('answers reads and writes, and limits requests per replica meanwhile', async () => {
-    const deadPort = await freePort('127.0.0.1');
+  it('answers reads and writes, limits requests per replica meanwhile, and shares them once Redis is up', async () => {
+    const redisPort = await freePort('127.0.0.1');
     const gateway = await startGatewayProcess({
       EVENT_BUS: 'redis',
-      REDIS_URL: `redis://127.0.0.1:${deadPort}`,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      GATEWAY_REDIS_PREFIX: PREFIX,
       GATEWAY_RATE_LIMIT: '3',
       GATEWAY_RATE_WINDOW_MS: '60000',
     });
+    let server: ChildProcess | null = null;
     try {
       // The public catalog (the response cache's path) and a federated read as the operator.
       for (let i = 0; i < 2; i += 1) {
@@ -180,8 +158,28 @@ describe('a gateway whose Redis is down', () => {
       const statuses = [await post(gateway.url, OPERATOR), await post(gateway.url, OPERATOR)].map((r) => r.status);
       expect(statuses).toEqual([429, 429]);
       expect((await post(gateway.url, 'demo-member-dan')).status).toBe(200);
+
+      // Redis comes up: the gateway reconnects by itself and counts there again.
+      server = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      const local = new Redis(`redis://127.0.0.1:${redisPort}`, { lazyConnect: true, retryStrategy: () => 200 });
+      try {
+        const keys = await eventually(
+          async () => {
+            await post(gateway.url, 'demo-member-ava');
+            return local.keys(`${PREFIX}rate:*`).catch(() => [] as string[]);
+          },
+          (found) => found.length > 0,
+          20_000,
+        );
+        expect(keys.length).toBeGreaterThan(0);
+      } finally {
+        local.disconnect();
+      }
     } finally {
       await gateway.stop();
+      server?.kill('SIGTERM');
     }
   });
 });
