@@ -58,6 +58,16 @@ export class EntityCache {
   /** A mutation reached `serviceName`: what was cached from it, or fetched before now, may be stale. */
   invalidate(serviceName: string): void {
     this.writesRelayed += 1;
+    this.forget(serviceName);
+  }
+
+  /**
+   * Another replica relayed a mutation to `serviceName`: its entities are dropped, and fetches from
+   * it in flight are not stored. Identical whole queries in flight may still be joined (`writes`
+   * does not move): that rule is for a caller's own writes, which go through its replica, and the
+   * writes of every other replica would otherwise keep splitting them.
+   */
+  forget(serviceName: string): void {
     this.generations.set(serviceName, this.generation(serviceName) + 1);
     this.entries.get(serviceName)?.clear();
   }
@@ -70,7 +80,7 @@ export class EntityCache {
 
   /** Every subgraph's entities may be stale (invalidations may have been missed). */
   invalidateAll(): void {
-    for (const serviceName of new Set([...this.entries.keys(), ...this.generations.keys()])) this.invalidate(serviceName);
+    for (const serviceName of new Set([...this.entries.keys(), ...this.generations.keys()])) this.forget(serviceName);
   }
 
   /**
@@ -141,7 +151,7 @@ export function shareWrites(cache: EntityCache, bus: EventBus): () => Promise<vo
         GATEWAY_WRITES_CHANNEL,
         (message) => {
           const write = parseWrite(message);
-          if (write && write.replica !== replica) cache.invalidate(write.subgraph);
+          if (write && write.replica !== replica) cache.forget(write.subgraph);
         },
         () => cache.invalidateAll(),
       );
