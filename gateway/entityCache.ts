@@ -119,9 +119,6 @@ export class EntityCache {
   }
 }
 
-/** Longest subgraph name an invalidation message may carry; anything longer is not ours. */
-const MAX_SUBGRAPH_NAME_LENGTH = 100;
-
 /** How long to wait before subscribing again after the bus refused: doubling from the first to the last. */
 const SUBSCRIBE_RETRY_MS = { first: 1_000, max: 30_000 };
 
@@ -132,9 +129,11 @@ const SUBSCRIBE_RETRY_MS = { first: 1_000, max: 30_000 };
  * (the bus connection came back, or subscribing succeeded only after failing) everything cached is
  * dropped once. Nothing here stops the gateway: a publish that fails is logged, a subscription the
  * bus refuses is tried again with backoff, and meanwhile other replicas' copies live out their
- * hint's max-age, as with no bus. Returns the function that stops listening.
+ * hint's max-age, as with no bus. A message naming a subgraph not in `subgraphs` (another
+ * supergraph's, during a rolling deployment) is ignored. Returns the function that stops listening.
  */
-export function shareWrites(cache: EntityCache, bus: EventBus): () => Promise<void> {
+export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readonly string[]): () => Promise<void> {
+  const known = new Set(subgraphs);
   // Its own messages come back to a replica: it already invalidated for them.
   const replica = randomUUID();
   cache.onWrite = (subgraph) => {
@@ -151,7 +150,7 @@ export function shareWrites(cache: EntityCache, bus: EventBus): () => Promise<vo
         GATEWAY_WRITES_CHANNEL,
         (message) => {
           const write = parseWrite(message);
-          if (write && write.replica !== replica) cache.forget(write.subgraph);
+          if (write && write.replica !== replica && known.has(write.subgraph)) cache.forget(write.subgraph);
         },
         () => cache.invalidateAll(),
       );
@@ -176,7 +175,7 @@ export function shareWrites(cache: EntityCache, bus: EventBus): () => Promise<vo
 function parseWrite(message: string): { replica: string; subgraph: string } | null {
   try {
     const { replica, subgraph } = JSON.parse(message) as Record<string, unknown>;
-    if (typeof replica !== 'string' || typeof subgraph !== 'string' || subgraph.length > MAX_SUBGRAPH_NAME_LENGTH) return null;
+    if (typeof replica !== 'string' || typeof subgraph !== 'string') return null;
     return { replica, subgraph };
   } catch {
     return null;

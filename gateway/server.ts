@@ -131,9 +131,6 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
   const entityCache = new EntityCache();
-  // Other replicas' writes, over the bus; listening starts in the background, so a bus not
-  // reachable yet holds up neither start-up nor shutdown.
-  const stopSharingWrites = config.bus ? shareWrites(entityCache, config.bus) : null;
   const gateway = new FastGateway<GatewayContext>({
     entityCache,
     supergraphSdl: config.supergraphSdl,
@@ -154,6 +151,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       if (typeof statements === 'number') context.sqlStatements += statements;
     },
   });
+  // Other replicas' writes, over the bus; listening starts in the background, so a bus not
+  // reachable yet holds up neither start-up nor shutdown.
+  const stopSharingWrites = config.bus ? shareWrites(entityCache, config.bus, Object.keys(gateway.subgraphUrls())) : null;
   const app = express();
   // Express announces itself on every response; naming the framework only helps someone looking
   // for its known flaws. (The subgraphs serve on node:http, which adds no such header.)
