@@ -20,7 +20,7 @@ import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, typ
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
-import { introspectionEnabled, requestErrorStatusPlugin } from './graphqlOverHttp';
+import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
@@ -171,6 +171,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     introspection: introspectionEnabled(),
     plugins: [
       requestErrorStatusPlugin<GatewayContext>(),
+      subscriptionsOverWebSocketPlugin<GatewayContext>(),
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),
       ...trustedDocumentsFromEnvironment(),
