@@ -30,6 +30,34 @@ export const partner = (index: number) => {
 };
 export const OPERATOR = 'demo-operator';
 
+/** Creates a reward of `partnerId` (400 points, 20 in stock) through the gateway at `url`; returns its id. */
+export async function createRewardThrough(url: string, partnerId: string, title: string, credential = OPERATOR): Promise<string> {
+  const created = await graphql<{ createReward: { id: string } }>(
+    url,
+    `
+      mutation ($input: CreateRewardInput!) {
+        createReward(input: $input) {
+          id
+        }
+      }
+    `,
+    {
+      input: {
+        partnerId,
+        title,
+        description: 'A basket of seasonal fruit',
+        kind: 'FREE_ITEM',
+        category: 'grocery',
+        pointsCost: 400,
+        stock: 20,
+        idempotencyKey: randomUUID(),
+      },
+    },
+    credential,
+  );
+  return dataOf(created).createReward.id;
+}
+
 let pool: Pool | null = null;
 
 /**
