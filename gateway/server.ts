@@ -21,6 +21,7 @@ import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explo
 import { introspectionEnabled, requestErrorStatusPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
+import { requestMetricsPlugin } from './metrics';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 import { publicApiSchemaSdl } from '../shared/supergraph';
 
@@ -158,6 +159,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     allowBatchedHttpRequests: false,
     introspection: introspectionEnabled(),
     plugins: [
+      requestMetricsPlugin<GatewayContext>(),
       requestErrorStatusPlugin<GatewayContext>(),
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),

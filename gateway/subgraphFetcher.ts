@@ -2,6 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
 import { intEnv } from '../shared/config';
 import type { CallSigner } from '../shared/identity';
+import { injectTraceHeaders } from '../shared/tracing';
+import { gatewayMetrics } from './metrics';
 
 /** Connections kept open to each subgraph: enough for the gateway's concurrency on two cores. */
 const CONNECTIONS_PER_SUBGRAPH = intEnv('GATEWAY_SUBGRAPH_CONNECTIONS', 64);
@@ -87,20 +89,30 @@ export class SubgraphFetcher {
   }
 
   private async post(body: SubgraphRequestBody, sign: CallSigner): Promise<RawAnswer> {
+    const startedNs = process.hrtime.bigint();
     try {
       const response = await this.pool.request({
         path: this.path,
         method: 'POST',
-        headers: { ...sign(this.serviceName, body.sha256()), 'content-type': 'application/json', accept: 'application/json' },
+        // `traceparent` (when tracing is on) is outside what the signature covers: it steers only
+        // which trace the subgraph's spans join, never what the call may do.
+        headers: injectTraceHeaders({
+          ...sign(this.serviceName, body.sha256()),
+          'content-type': 'application/json',
+          accept: 'application/json',
+        }),
         body: body.text,
       });
       const cacheControl = response.headers['cache-control'];
-      return {
+      const answer = {
         status: response.statusCode,
         body: await response.body.text(),
         cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl,
       };
+      gatewayMetrics.subgraphFetchDuration.observe({ subgraph: this.serviceName }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+      return answer;
     } catch (error) {
+      gatewayMetrics.subgraphFetchFailures.inc({ subgraph: this.serviceName });
       throw this.unavailable(error);
     }
   }

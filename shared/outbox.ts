@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { coalesced } from './coalesce';
 import type { EventBus } from './eventBus';
+import { observeGauge } from './metrics';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { currentTraceparent, inSpan, linkTo } from './tracing';
 
 /**
  * The transactional outbox (docs/DESIGN.md, ledger invariant 6). A write appends its events to
@@ -32,6 +35,13 @@ export const OUTBOX_TABLE_SQL = `
   CREATE INDEX outbox_events_transfer ON outbox_events (transfer_id);
   CREATE SEQUENCE outbox_position;`;
 
+/**
+ * The W3C `traceparent` of the write that appended an event (null when tracing was off), so the
+ * relay's span links back to the request that caused the event (shared/tracing.ts). Added after
+ * the table, by each subgraph's migration 1768200000000.
+ */
+export const OUTBOX_TRACEPARENT_SQL = 'ALTER TABLE outbox_events ADD COLUMN traceparent text';
+
 export interface NewEvent {
   type: string;
   memberId: string;
@@ -55,8 +65,9 @@ export interface PublishedEvent {
 export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<string> {
   const id = randomUUID();
   await manager.query(
-    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload)],
+    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload, traceparent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload), currentTraceparent()],
   );
   return id;
 }
@@ -110,16 +121,72 @@ export async function publishPending(dataSource: DataSource, bus: EventBus, chan
          ) pending
        ), numbered AS (
          UPDATE outbox_events e SET position = batch.position
-           FROM batch WHERE e.id = batch.id RETURNING e.position
+           FROM batch WHERE e.id = batch.id RETURNING e.position, e.traceparent
        )
-       SELECT count(*)::int AS published, max(position)::text AS last_position FROM numbered`,
+       SELECT count(*)::int AS published, max(position)::text AS last_position,
+              array_agg(DISTINCT traceparent) FILTER (WHERE traceparent IS NOT NULL) AS traceparents
+         FROM numbered`,
       [RELAY_BATCH_SIZE],
-    )) as { published: number; last_position: string | null }[];
-    return row?.published ? { published: row.published, position: row.last_position } : null;
+    )) as { published: number; last_position: string | null; traceparents: string[] | null }[];
+    return row?.published ? { published: row.published, position: row.last_position, traceparents: row.traceparents ?? [] } : null;
   });
   if (!lastPosition) return 0;
-  await bus.publish(channel, JSON.stringify({ position: lastPosition.position }));
+  await traceRelay(channel, lastPosition, () => bus.publish(channel, JSON.stringify({ position: lastPosition.position })));
   return lastPosition.published;
+}
+
+/**
+ * A span for a batch the relay published, linked to the writes that appended its events (their
+ * stored traceparents): a trace of an earn shows that its event went out, and when. The relay runs
+ * on its own timer and serves many requests at once, so it links rather than joins their traces.
+ * The SDK keeps at most 128 links per span (OTEL_SPAN_LINK_COUNT_LIMIT); a batch holds up to 500.
+ */
+async function traceRelay(
+  channel: string,
+  batch: { published: number; position: string | null; traceparents: string[] },
+  signal: () => Promise<void>,
+) {
+  if (batch.traceparents.length === 0) return signal();
+  const links = batch.traceparents.map(linkTo).filter((link) => link !== null);
+  return inSpan(
+    'outbox.relay publish',
+    {
+      'messaging.destination.name': channel,
+      'messaging.batch.message_count': batch.published,
+      'coalition.outbox.last_position': batch.position ?? '',
+    },
+    signal,
+    links,
+  );
+}
+
+/**
+ * The outbox's lag, read when metrics are scraped: events committed but not yet numbered by the
+ * relay, and the age of the oldest of them (0 when none). Both stay near zero while the relay
+ * keeps up; growth means the relay is failing or behind. Served by a partial index.
+ */
+function observeOutboxLag(dataSource: DataSource): () => void {
+  let pending: Promise<{ events: number; oldestAgeSeconds: number }> | null = null;
+  // One query per scrape for both gauges.
+  const read = () =>
+    (pending ??= dataSource
+      .query(
+        `SELECT count(*)::int AS events, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(occurred_at)), 0)::float8 AS age
+           FROM outbox_events WHERE position IS NULL`,
+      )
+      .then(([row]: { events: number; age: number }[]) => ({ events: row?.events ?? 0, oldestAgeSeconds: row?.age ?? 0 }))
+      .finally(() => setImmediate(() => (pending = null))));
+  const removers = [
+    observeGauge(
+      { name: 'coalition_outbox_unrelayed_events', help: 'Outbox events committed but not yet relayed' },
+      async () => (await read()).events,
+    ),
+    observeGauge(
+      { name: 'coalition_outbox_oldest_unrelayed_age_seconds', help: 'Age of the oldest outbox event not yet relayed (0 when none)' },
+      async () => (await read()).oldestAgeSeconds,
+    ),
+  ];
+  return () => removers.forEach((remove) => remove());
 }
 
 export interface Relay {
@@ -145,7 +212,10 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
       if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
     },
   );
-  const run = () => void relay.trigger();
+  // Nudged from within a request, the relay still starts outside its trace: a batch carries many
+  // requests' events, and links to each of them instead (traceRelay).
+  const run = () => context.with(ROOT_CONTEXT, () => void relay.trigger());
+  const unobserve = observeOutboxLag(dataSource);
   const timer = setInterval(run, intervalMs);
   timer.unref();
   run();
@@ -154,6 +224,7 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
     async stop() {
       stopped = true;
       clearInterval(timer);
+      unobserve();
       await relay.settled();
     },
   };

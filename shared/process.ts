@@ -1,9 +1,14 @@
 import { DRAIN_TIMEOUT_MS, type RunningServer } from './subgraphServer';
+import { stopTracing } from './tracing';
+import { startMetricsServer, type MetricsServer } from './metrics';
+import { intEnv } from './config';
 
 export interface ServiceReadyMessage {
   type: 'ready';
   service: string;
   url: string;
+  /** Where its /metrics is served, when METRICS_PORT asked for it. */
+  metricsUrl?: string;
 }
 
 /**
@@ -23,6 +28,7 @@ export const SHUTDOWN_TIMEOUT_MS = DRAIN_TIMEOUT_MS + 10_000;
  */
 export function runService(service: string, start: () => Promise<RunningServer>): void {
   let running: RunningServer | null = null;
+  let metrics: MetricsServer | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -36,6 +42,9 @@ export function runService(service: string, start: () => Promise<RunningServer>)
     deadline.unref();
     try {
       await running?.stop();
+      await metrics?.stop();
+      // The last spans (this stop's requests included) are sent before the process goes.
+      await stopTracing();
       console.log(`[${service}] stopped in ${Date.now() - startedMs} ms`);
       process.exit(0);
     } catch (error) {
@@ -48,11 +57,19 @@ export function runService(service: string, start: () => Promise<RunningServer>)
   // A launcher that dies must not leave orphans behind.
   process.on('disconnect', () => void stop('launcher gone'));
 
-  start().then(
+  const started = async () => {
+    running = await start();
+    // Metrics on a listener of their own, only when asked for (shared/metrics.ts); 0 picks a free port.
+    const metricsPort = process.env.METRICS_PORT ? intEnv('METRICS_PORT', 0) : null;
+    if (metricsPort !== null) {
+      metrics = await startMetricsServer(process.env.METRICS_HOST || process.env.HOST || '127.0.0.1', metricsPort);
+    }
+    return running;
+  };
+  started().then(
     (server) => {
-      running = server;
-      console.log(`[${service}] listening on ${server.url}`);
-      process.send?.({ type: 'ready', service, url: server.url } satisfies ServiceReadyMessage);
+      console.log(`[${service}] listening on ${server.url}${metrics ? `; metrics on ${metrics.url}` : ''}`);
+      process.send?.({ type: 'ready', service, url: server.url, metricsUrl: metrics?.url } satisfies ServiceReadyMessage);
     },
     (error) => {
       console.error(`[${service}] failed to start`, error);

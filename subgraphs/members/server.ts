@@ -12,6 +12,7 @@ import { runMaintenance } from './maintenance';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
+import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -49,7 +50,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'members',
     entities: MEMBERS_ENTITIES,
-    migrations: [Ledger1764000000000, MembersAuditLog1765000000001],
+    migrations: [Ledger1764000000000, MembersAuditLog1765000000001, MembersOutboxTraceparent1768200000000],
     poolMax: config.poolMax,
     applicationName: 'members',
   });

@@ -13,6 +13,7 @@ import { REWARDS_ENTITIES } from './entities';
 import { createRewardsLoaders } from './loaders';
 import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
 import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
+import { RewardsOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
 
@@ -66,7 +67,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'rewards',
     entities: REWARDS_ENTITIES,
-    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001],
+    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001, RewardsOutboxTraceparent1768200000000],
     poolMax: config.poolMax,
     applicationName: 'rewards',
   });

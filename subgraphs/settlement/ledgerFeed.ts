@@ -6,6 +6,7 @@ import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodCalendar } from './periods';
 import { coalesced } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
+import { observeGauge } from '../../shared/metrics';
 
 const FEED_BATCH_SIZE = 500;
 /** Partner ids per signal, within the bus's message size. */
@@ -39,9 +40,29 @@ export function startLedgerFeed(options: {
     describe: (error) => `[settlement] ledger feed: ${(error as Error).message}`,
   });
 
+  // The feed's lag for operators (shared/metrics.ts): how far it has counted, and how long ago a
+  // pass last found nothing left to read. A healthy feed is caught up every poll (2 s); a feed that
+  // fails or falls behind shows here long before a reconciliation does.
+  let checkpointPosition = 0;
+  let caughtUpAtMs = Date.now();
+  const unobserve = [
+    observeGauge(
+      { name: 'coalition_settlement_feed_checkpoint_position', help: "The ledger event position settlement's feed has counted up to" },
+      () => checkpointPosition,
+    ),
+    observeGauge(
+      {
+        name: 'coalition_settlement_feed_seconds_since_caught_up',
+        help: "Seconds since settlement's ledger feed last read everything the ledger had published",
+      },
+      () => (Date.now() - caughtUpAtMs) / 1000,
+    ),
+  ];
+
   const pull = async () => {
     for (;;) {
       const after = await ledgerCheckpoint(dataSource);
+      checkpointPosition = Number(after);
       const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
         `query LedgerEvents($after: Long!, $first: Int!) {
           ledgerEvents(afterPosition: $after, first: $first) {
@@ -51,7 +72,10 @@ export function startLedgerFeed(options: {
         { after: after.toString(), first: FEED_BATCH_SIZE },
       );
       failures.answered();
-      if (ledgerEvents.length === 0) return;
+      if (ledgerEvents.length === 0) {
+        caughtUpAtMs = Date.now();
+        return;
+      }
       const { partnerIds } = await countLedgerEvents(
         dataSource,
         ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
@@ -62,7 +86,11 @@ export function startLedgerFeed(options: {
       for (let i = 0; i < ids.length; i += POSITION_SIGNAL_BATCH) {
         await bus.publish(POSITION_EVENTS_CHANNEL, JSON.stringify({ partnerIds: ids.slice(i, i + POSITION_SIGNAL_BATCH) }));
       }
-      if (ledgerEvents.length < FEED_BATCH_SIZE) return;
+      checkpointPosition = Number(ledgerEvents[ledgerEvents.length - 1]!.position);
+      if (ledgerEvents.length < FEED_BATCH_SIZE) {
+        caughtUpAtMs = Date.now();
+        return;
+      }
     }
   };
 
@@ -93,6 +121,7 @@ export function startLedgerFeed(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const remove of unobserve) remove();
       await (
         await unsubscribe
       )();
