@@ -4,6 +4,9 @@ import { intEnv } from '../shared/config';
 import type { CallSigner } from '../shared/identity';
 import { injectTraceHeaders } from '../shared/tracing';
 import { gatewayMetrics } from './metrics';
+import { createLogger } from '../shared/logger';
+
+const log = createLogger('subgraph fetcher');
 
 /** Connections kept open to each subgraph: enough for the gateway's concurrency on two cores. */
 const CONNECTIONS_PER_SUBGRAPH = intEnv('GATEWAY_SUBGRAPH_CONNECTIONS', 64);
@@ -135,7 +138,7 @@ export class SubgraphFetcher {
 
   private unavailable(cause: unknown): GraphQLError {
     // Internal addresses stay in the log, not in the answer.
-    console.error(`[gateway] subgraph ${this.serviceName} failed: ${(cause as Error).message ?? cause}`);
+    log.error({ err: cause, subgraph: this.serviceName }, 'subgraph call failed');
     return new GraphQLError('A service of the coalition graph did not answer; retry with the same idempotency key', {
       extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.serviceName },
     });

@@ -5,6 +5,9 @@ import type { EventBus } from './eventBus';
 import { observeGauge } from './metrics';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { currentTraceparent, inSpan, linkTo } from './tracing';
+import { createLogger } from './logger';
+
+const log = createLogger('outbox relay');
 
 /**
  * The transactional outbox (docs/DESIGN.md, ledger invariant 6). A write appends its events to
@@ -209,7 +212,7 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
       }
     },
     (error) => {
-      if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
+      if (!stopped) log.error({ err: error, channel }, 'outbox relay failed');
     },
   );
   // Nudged from within a request, the relay still starts outside its trace: a batch carries many

@@ -1,7 +1,8 @@
 import { DRAIN_TIMEOUT_MS, type RunningServer } from './subgraphServer';
 import { stopTracing } from './tracing';
 import { startMetricsServer, type MetricsServer } from './metrics';
-import { intEnv } from './config';
+import { intEnv, mode } from './config';
+import { createLogger, nameLogService } from './logger';
 
 export interface ServiceReadyMessage {
   type: 'ready';
@@ -27,6 +28,8 @@ export const SHUTDOWN_TIMEOUT_MS = DRAIN_TIMEOUT_MS + 10_000;
  * exit code 0 (1 when stopping failed or took longer than SHUTDOWN_TIMEOUT_MS).
  */
 export function runService(service: string, start: () => Promise<RunningServer>): void {
+  nameLogService(service);
+  const log = createLogger('process');
   let running: RunningServer | null = null;
   let metrics: MetricsServer | null = null;
   let stopping = false;
@@ -34,9 +37,9 @@ export function runService(service: string, start: () => Promise<RunningServer>)
     if (stopping) return;
     stopping = true;
     const startedMs = Date.now();
-    console.log(`[${service}] ${signal}: stopping (no new connections; requests in flight get up to ${DRAIN_TIMEOUT_MS} ms)`);
+    log.info({ signal, drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'stopping: no new connections; requests in flight may finish');
     const deadline = setTimeout(() => {
-      console.error(`[${service}] did not stop within ${SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
+      log.error({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }, 'did not stop in time; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
@@ -45,10 +48,10 @@ export function runService(service: string, start: () => Promise<RunningServer>)
       await metrics?.stop();
       // The last spans (this stop's requests included) are sent before the process goes.
       await stopTracing();
-      console.log(`[${service}] stopped in ${Date.now() - startedMs} ms`);
+      log.info({ durationMs: Date.now() - startedMs }, 'stopped');
       process.exit(0);
     } catch (error) {
-      console.error(`[${service}] failed to stop cleanly`, error);
+      log.error({ err: error }, 'failed to stop cleanly');
       process.exit(1);
     }
   };
@@ -68,11 +71,13 @@ export function runService(service: string, start: () => Promise<RunningServer>)
   };
   started().then(
     (server) => {
-      console.log(`[${service}] listening on ${server.url}${metrics ? `; metrics on ${metrics.url}` : ''}`);
+      log.info({ url: server.url, metricsUrl: metrics?.url }, 'listening');
+      // A line for the person running `npm start` (and the start-up test reading the stack's log).
+      if (mode() === 'development') process.stdout.write(`[${service}] listening on ${server.url}\n`);
       process.send?.({ type: 'ready', service, url: server.url, metricsUrl: metrics?.url } satisfies ServiceReadyMessage);
     },
     (error) => {
-      console.error(`[${service}] failed to start`, error);
+      log.fatal({ err: error }, 'failed to start');
       process.exit(1);
     },
   );

@@ -16,6 +16,9 @@ import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLo
 import { RewardsOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('redemption recovery');
 
 export interface RewardsConfig {
   databaseUrl: string;
@@ -76,7 +79,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
   const members = membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret));
   const rewards: RewardsDeps = { dataSource, ledger: members, standings: members, onEventsAppended: relay.nudge };
   const runRecovery = () =>
-    recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => console.error(`[rewards] recovery: ${error.message}`));
+    recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => log.error({ err: error }, 'redemption recovery failed'));
   // At start-up first: whatever a crash left half done is finished before new work piles up.
   await runRecovery();
   const recovery = startPeriodic('[rewards] recovery', config.recoveryIntervalMs, () => recover(rewards, config.recoveryMinAgeMs));

@@ -7,6 +7,9 @@ import type { PeriodCalendar } from './periods';
 import { coalesced } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 import { observeGauge } from '../../shared/metrics';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('ledger feed');
 
 const FEED_BATCH_SIZE = 500;
 /** Partner ids per signal, within the bus's message size. */
@@ -36,7 +39,7 @@ export function startLedgerFeed(options: {
   // Settlement starts before members (the others' seeds refer to its partners), so its first passes
   // find members not listening yet: those are retried quietly, not logged as faults.
   const failures = quietUntilPeerAnswers({
-    log: (line) => console.error(line),
+    log: (line) => log.error(line),
     describe: (error) => `[settlement] ledger feed: ${(error as Error).message}`,
   });
 

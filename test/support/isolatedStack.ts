@@ -26,7 +26,10 @@ export async function startIsolatedStack(
   const pool = new Pool({ connectionString: database.url, max: 2 });
   // Dropping the database at the end terminates any idle connection still open: not a test failure.
   pool.on('error', () => undefined);
-  const stack = await startStack({ databaseUrl: database.url, seedDemo: true, logFile: join(tmpdir(), `${database.name}.log`),
+  const stack = await startStack({
+    databaseUrl: database.url,
+    seedDemo: true,
+    logFile: join(tmpdir(), `${database.name}.log`),
     env,
     metrics: options.metrics,
   });
