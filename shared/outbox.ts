@@ -62,6 +62,8 @@ export interface PublishedEvent {
   payload: Record<string, unknown>;
   occurredAt: Date;
   position: string;
+  /** The appending write's trace context (OUTBOX_TRACEPARENT_SQL), null when it was not traced. */
+  traceparent?: string | null;
 }
 
 /** Appends an event inside the caller's transaction. */
@@ -83,6 +85,7 @@ interface EventRow {
   payload: Record<string, unknown>;
   occurred_at: Date;
   position: string;
+  traceparent: string | null;
 }
 
 const toPublished = (row: EventRow): PublishedEvent => ({
@@ -93,6 +96,7 @@ const toPublished = (row: EventRow): PublishedEvent => ({
   payload: row.payload,
   occurredAt: row.occurred_at,
   position: row.position,
+  traceparent: row.traceparent,
 });
 
 /** Published events after `afterPosition`, oldest first: how consumers catch up. */
@@ -100,7 +104,7 @@ export async function eventsAfter(manager: EntityManager, afterPosition: bigint,
   const rows: EventRow[] = await manager.query(
     // Ordered by the bigint column, not the text alias (which would put "10" before "9" and make a
     // consumer's checkpoint jump past events: the bug that once lost settlement two earns).
-    `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position
+    `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position, traceparent
        FROM outbox_events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     [afterPosition.toString(), limit],
   );

@@ -7,6 +7,7 @@ import type { PeriodCalendar } from './periods';
 import { coalesced } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 import { observeGauge } from '../../shared/metrics';
+import { inSpan, linkTo } from '../../shared/tracing';
 import { createLogger } from '../../shared/logger';
 
 const log = createLogger('ledger feed');
@@ -69,7 +70,7 @@ export function startLedgerFeed(options: {
       const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
         `query LedgerEvents($after: Long!, $first: Int!) {
           ledgerEvents(afterPosition: $after, first: $first) {
-            position id type memberId memberSequence payload occurredAt
+            position id type memberId memberSequence payload occurredAt traceparent
           }
         }`,
         { after: after.toString(), first: FEED_BATCH_SIZE },
@@ -79,10 +80,19 @@ export function startLedgerFeed(options: {
         caughtUpAtMs = Date.now();
         return;
       }
-      const { partnerIds } = await countLedgerEvents(
-        dataSource,
-        ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
-        periodCalendar,
+      // Counting a batch links to the writes whose events it counts (shared/outbox.ts): the trace of
+      // an earn shows settlement booking it. Recorded only when some write was traced.
+      const links = [...new Set(ledgerEvents.map((event) => event.traceparent))].map(linkTo).filter((link) => link !== null);
+      const { partnerIds } = await inSpan(
+        'ledger feed count',
+        { 'messaging.batch.message_count': ledgerEvents.length, 'coalition.outbox.last_position': ledgerEvents.at(-1)!.position },
+        () =>
+          countLedgerEvents(
+            dataSource,
+            ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
+            periodCalendar,
+          ),
+        links,
       );
       // Live positions: tell subscribers (through the gateway) which partners' positions moved.
       const ids = [...partnerIds];

@@ -122,7 +122,7 @@ async function memberWithReward(): Promise<{ memberId: string; rewardId: string;
 }
 
 describe('tracing', () => {
-  test('one redemption is one trace: gateway operation, plan fetch, rewards and its SQL, the call to members, the outbox relay linked', async () => {
+  test('one redemption is one trace: gateway operation, plan fetch, rewards and its SQL, the call to members; the outbox relay and the settlement feed linked', async () => {
     const { memberId, rewardId } = await memberWithReward();
     const redeemed = dataOf(await isolated.gql(REDEEM, { m: memberId, r: rewardId, k: randomUUID() }, OPERATOR));
     expect(redeemed.redeemReward.status).toBe('ISSUED');
@@ -134,6 +134,10 @@ describe('tracing', () => {
     expect(operationSpan).toBeDefined();
     const traceId = operationSpan!.traceId;
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
+    const feedLinked = () =>
+      receiver.spans.find(
+        (s) => s.service === 'coalition-settlement' && s.name === 'ledger feed count' && s.links?.some((l) => l.traceId === traceId),
+      );
     const relayLinked = () =>
       receiver.spans.find(
         (s) => s.service === 'coalition-members' && s.name === 'outbox.relay publish' && s.links?.some((l) => l.traceId === traceId),
@@ -144,6 +148,7 @@ describe('tracing', () => {
       spans.some((s) => s.service === 'coalition-members' && s.kind === SPAN_KIND_SERVER),
       spans.some((s) => s.service === 'coalition-members' && s.scope.includes('pg')),
       relayLinked() !== undefined,
+      feedLinked() !== undefined,
     ];
     await eventually(
       async () => hops(inTrace()),
@@ -176,6 +181,11 @@ describe('tracing', () => {
     const relay = relayLinked()!;
     const linked = relay.links!.filter((l) => l.traceId === traceId).map((l) => l.spanId);
     expect(spans.some((s) => linked.includes(s.spanId))).toBe(true);
+
+    // Settlement's feed counted the redemption's ledger events in a span linked to this trace too.
+    expect(feedLinked()!.links!.some((l) => l.traceId === traceId && linked.concat(spans.map((s) => s.spanId)).includes(l.spanId))).toBe(
+      true,
+    );
 
     // No SQL parameters, and no variables, leave the processes (they hold member data).
     const exported = JSON.stringify(spans);
