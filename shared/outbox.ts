@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { coalesced } from './coalesce';
 import type { EventBus } from './eventBus';
 import { observeGauge } from './metrics';
@@ -39,11 +39,24 @@ export const OUTBOX_TABLE_SQL = `
   CREATE SEQUENCE outbox_position;`;
 
 /**
- * The W3C `traceparent` of the write that appended an event (null when tracing was off), so the
- * relay's span links back to the request that caused the event (shared/tracing.ts). Added after
- * the table, by each subgraph's migration 1768200000000.
+ * The migration (1768200000000) that gives outbox_events a `traceparent` column: the W3C trace
+ * context of the write that appended the event (null when tracing was off), so the relay's and the
+ * consumers' spans link back to the request that caused it (shared/tracing.ts). One class per
+ * subgraph with an outbox, named after it, as TypeORM records migrations by name.
  */
-export const OUTBOX_TRACEPARENT_SQL = 'ALTER TABLE outbox_events ADD COLUMN traceparent text';
+export function outboxTraceparentMigration(subgraph: string): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = `${subgraph}OutboxTraceparent1768200000000`;
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query('ALTER TABLE outbox_events ADD COLUMN traceparent text');
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query('ALTER TABLE outbox_events DROP COLUMN traceparent');
+    }
+  };
+}
 
 export interface NewEvent {
   type: string;
