@@ -75,7 +75,7 @@ export interface PublishedEvent {
   payload: Record<string, unknown>;
   occurredAt: Date;
   position: string;
-  /** The appending write's trace context (OUTBOX_TRACEPARENT_SQL), null when it was not traced. */
+  /** The appending write's trace context (outboxTraceparentMigration), null when it was not traced. */
   traceparent?: string | null;
 }
 

@@ -54,7 +54,7 @@ export function startTracing(service: string, { startsTraces }: { startsTraces: 
   if (shutdown || !tracingConfigured()) return;
   // Loaded here rather than imported: without tracing configured the SDK stays out of the process.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOffSampler, SamplingDecision } =
+  const { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, AlwaysOffSampler, SamplingDecision } =
     require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
@@ -67,7 +67,7 @@ export function startTracing(service: string, { startsTraces }: { startsTraces: 
   // gateway samples every request.) Either way a span linked to a recorded trace is recorded: the
   // outbox relay's, which starts no trace of its own but reports on the writes it links to.
   const parentBased = new ParentBasedSampler({
-    root: startsTraces ? { shouldSample: () => ({ decision: SamplingDecision.RECORD_AND_SAMPLED }) } : new AlwaysOffSampler(),
+    root: startsTraces ? new AlwaysOnSampler() : new AlwaysOffSampler(),
   });
   const sampler: import('@opentelemetry/sdk-trace-node').Sampler = {
     shouldSample: (parent, traceId, name, kind, attributes, links) =>
@@ -94,8 +94,8 @@ export function startTracing(service: string, { startsTraces }: { startsTraces: 
         // Health probes and scrapes every few seconds would drown the traces that matter.
         ignoreIncomingRequestHook: (request) => /^\/(health|ready|metrics)\b/.test(request.url ?? ''),
       }),
-      // SQL only inside a traced request or a traced background step (the outbox relay): idle
-      // polling loops would otherwise each start a trace of their own every second.
+      // SQL only inside a traced request or a traced background step (settlement's feed counting a
+      // batch linked to traced writes): idle polling loops would otherwise each trace every second.
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
