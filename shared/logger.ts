@@ -44,8 +44,23 @@ export function nameLogService(service: string): void {
   serviceName = service;
 }
 
-/** The process's root logger, on stdout; `destination` is for tests that read what it writes. */
-export function buildLogger(destination?: DestinationStream): Logger {
+/**
+ * Where lines go: errors and worse on stderr, the rest on stdout, as the services' console lines
+ * went before; each line to one of them. Written synchronously: the services log little (start,
+ * stop, failures), and a process exiting on a fatal error must not lose its last line.
+ */
+function standardStreams(): DestinationStream {
+  return pino.multistream(
+    [
+      { level: 'trace', stream: pino.destination({ dest: 1, sync: true }) },
+      { level: 'error', stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
+  );
+}
+
+/** The process's root logger (standardStreams); `destination` is for tests that read what it writes. */
+export function buildLogger(destination: DestinationStream = standardStreams()): Logger {
   return pino(
     {
       level: process.env.LOG_LEVEL || 'info',

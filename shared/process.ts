@@ -78,6 +78,8 @@ export function runService(service: string, start: () => Promise<RunningServer>)
     },
     (error) => {
       log.fatal({ err: error }, 'failed to start');
+      // In words too, for the person who ran `npm start` or the process by hand.
+      if (mode() === 'development') process.stderr.write(`[${service}] failed to start: ${(error as Error)?.message ?? String(error)}\n`);
       process.exit(1);
     },
   );
