@@ -18,7 +18,7 @@ import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, typ
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
-import { introspectionEnabled, requestErrorStatusPlugin } from './graphqlOverHttp';
+import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
 import { requestMetricsPlugin } from './metrics';
@@ -164,6 +164,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     plugins: [
       requestMetricsPlugin<GatewayContext>(),
       requestErrorStatusPlugin<GatewayContext>(),
+      subscriptionsOverWebSocketPlugin<GatewayContext>(),
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),
       ...trustedDocumentsFromEnvironment(),

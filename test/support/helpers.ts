@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { dataOf, graphql, type GraphQLResponse } from '../../scripts/gatewayClient';
 import { signCall } from '../../shared/identity';
+import { signToken } from '../../gateway/credentials';
 
 export { dataOf };
 
@@ -149,4 +150,27 @@ export async function adjust(memberId: string, points: number, expiresAt?: Date)
       OPERATOR,
     ),
   ).adjustPoints.id;
+}
+
+export const CREATE_CHECKOUT_TOKEN = `mutation($input: CreateCheckoutTokenInput!) {
+  createCheckoutToken(input: $input) { token expiresAt maxPoints qrCodeSvg member { id } partner { id } }
+}`;
+
+/**
+ * A checkout token as the member's app gets it (with the member's own token): what a partner must
+ * present to spend the member's points. `bind` limits it to one partner and a most points.
+ */
+export async function checkoutToken(
+  memberId: string,
+  bind: { partnerId?: string; maxPoints?: number } = {},
+): Promise<{
+  token: string;
+  expiresAt: string;
+  maxPoints: number | null;
+  qrCodeSvg: string;
+  member: { id: string };
+  partner: { id: string } | null;
+}> {
+  const memberCredential = await signToken('member', memberId, 600);
+  return dataOf(await gql(CREATE_CHECKOUT_TOKEN, { input: { memberId, ...bind } }, memberCredential)).createCheckoutToken;
 }
