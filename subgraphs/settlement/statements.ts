@@ -10,6 +10,9 @@ import { checkId } from '../../shared/validation';
 import type { ContractRow } from './entities';
 import type { EntryKind } from './entries';
 import { endPeriodEarly, lockPeriods, periodById, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('statements');
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
@@ -211,7 +214,8 @@ export async function closePeriod(
     ),
     delay(CLOSE_CATCH_UP_TIMEOUT_MS, `the ledger did not answer within ${CLOSE_CATCH_UP_TIMEOUT_MS} ms`, { ref: false }),
   ]);
-  if (caughtUp !== 'caught up') console.error(`[settlement] closing without catching up: ${caughtUp}; what it missed is booked late`);
+  if (caughtUp !== 'caught up')
+    log.warn({ reason: caughtUp }, 'closing a period without catching the ledger feed up; what it missed is booked late');
   await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
     const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [

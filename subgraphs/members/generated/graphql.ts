@@ -282,6 +282,11 @@ export type LedgerEvent = {
    * publication may skip a number); consumers resume after the last one they applied.
    */
   position: Scalars['Long']['output'];
+  /**
+   * The W3C trace context of the write that recorded the event, when it was traced; a consumer's
+   * span links to it. Null when tracing was off.
+   */
+  traceparent: Maybe<Scalars['String']['output']>;
   /** Event type: `balance.changed` or `tier.changed`. */
   type: Scalars['String']['output'];
 };
@@ -1374,6 +1379,7 @@ export type LedgerEventResolvers<ContextType = MembersContext, ParentType extend
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  traceparent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
