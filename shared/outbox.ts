@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { coalesced } from './coalesce';
+import { badInput } from './errors';
 import type { EventBus } from './eventBus';
 
 /**
@@ -81,8 +82,15 @@ const toPublished = (row: EventRow): PublishedEvent => ({
   position: row.position,
 });
 
+/** The most events one read of an internal feed returns. */
+export const MAX_EVENTS_PER_READ = 1000;
+
 /** Published events after `afterPosition`, oldest first: how consumers catch up. */
 export async function eventsAfter(manager: EntityManager, afterPosition: bigint, limit: number): Promise<PublishedEvent[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
+  }
+  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
   const rows: EventRow[] = await manager.query(
     // Ordered by the bigint column, not the text alias (which would put "10" before "9" and make a
     // consumer's checkpoint jump past events: the bug that once lost settlement two earns).

@@ -13,8 +13,6 @@ import { qualifyingPoints, tierFor, type TierLevel } from './tiers';
  * checkpoint; LEDGER.md, "Event flow") and the totals it reconciles against.
  */
 
-export const MAX_EVENTS_PER_READ = 1000;
-
 /** A member's spendable points and tier, for another subgraph (the catalog's affordability filter). */
 export async function memberStanding(
   deps: LedgerDeps,
@@ -104,9 +102,5 @@ export async function ledgerEventsAfter(
   first: number,
 ): Promise<PublishedEvent[]> {
   requireService(caller, 'ledgerEvents');
-  if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PER_READ) {
-    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
-  }
-  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
   return eventsAfter(dataSource.manager, afterPosition, first);
 }

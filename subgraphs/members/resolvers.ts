@@ -201,5 +201,7 @@ export const resolvers: Resolvers = {
   },
   LedgerEvent: {
     payload: (event) => JSON.stringify(event.payload),
+    memberEnrolledViaPartnerId: async (event, _args, { loaders }) =>
+      (await loaders.member.load(event.memberId))?.enrolledViaPartnerId ?? null,
   },
 };

@@ -194,6 +194,8 @@ export type LedgerEvent = {
   __typename?: 'LedgerEvent';
   /** Identifier of the event, unique across the ledger. */
   id: Scalars['ID']['output'];
+  /** The partner the member enrolled through (null when the operator enrolled it): who hears of its tier changes. */
+  memberEnrolledViaPartnerId: Maybe<Scalars['ID']['output']>;
   /** The member the event concerns. */
   memberId: Scalars['ID']['output'];
   /** Sequence of this event among the member's events, from 1 with no gaps. */
@@ -1132,6 +1134,7 @@ export type EarnReversalResolvers<ContextType = MembersContext, ParentType exten
 
 export type LedgerEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerEvent'] = ResolversParentTypes['LedgerEvent']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberEnrolledViaPartnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   memberSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
