@@ -101,7 +101,7 @@ export function webhookOfLedgerEvent(event: LedgerFeedEvent): NewWebhookEvent | 
       type: 'tier.changed',
       // A tier is the member's standing in the coalition: the partner it enrolled through hears of it.
       partnerId: event.memberEnrolledViaPartnerId,
-      data: { memberId: event.memberId, fromTier: from, toTier: to, qualifyingPoints },
+      data: { memberId: event.memberId, partnerId: event.memberEnrolledViaPartnerId, fromTier: from, toTier: to, qualifyingPoints },
     };
   }
   const { kind, partnerId, transferId, points } = ledgerEvent.payload;
