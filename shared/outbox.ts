@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { coalesced } from './coalesce';
+import { startPasses } from './coalesce';
 import { badInput } from './errors';
 import type { EventBus } from './eventBus';
 
@@ -141,28 +141,14 @@ export interface Relay {
  * replica, or left behind by a crash, are published within that interval).
  */
 export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
-  let stopped = false;
-  const relay = coalesced(
-    async () => {
-      if (stopped) return;
+  const relay = startPasses({
+    async work() {
       while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
         /* drain */
       }
     },
-    (error) => {
-      if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
-    },
-  );
-  const run = () => void relay.trigger();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  run();
-  return {
-    nudge: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await relay.settled();
-    },
-  };
+    onError: (error) => console.error(`outbox relay: ${(error as Error).message}`),
+    intervalMs,
+  });
+  return { nudge: () => void relay.trigger(), stop: () => relay.stop() };
 }

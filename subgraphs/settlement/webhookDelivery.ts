@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Agent, request } from 'undici';
 import { recordAudit } from '../../shared/audit';
-import { coalesced } from '../../shared/coalesce';
+import { startPasses } from '../../shared/coalesce';
 import { badInput, DomainError, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../shared/pagination';
@@ -243,8 +243,8 @@ export function startWebhookWorker(dataSource: DataSource, settings: WebhookSett
     const secrets = await signingSecrets(dataSource.manager, settings, delivery.endpoint_id);
     await settle(dataSource, settings, delivery, await attempt(delivery, secrets, settings, agent));
   };
-  const worker = coalesced(
-    async () => {
+  const worker = startPasses({
+    async work() {
       while (!stopped && inFlight.size < MAX_IN_FLIGHT) {
         const claimed = await claim(dataSource, settings, MAX_IN_FLIGHT - inFlight.size);
         for (const delivery of claimed) {
@@ -253,27 +253,22 @@ export function startWebhookWorker(dataSource: DataSource, settings: WebhookSett
             .finally(() => {
               inFlight.delete(running);
               // A finished attempt may release the member's next delivery or a concurrency slot.
-              if (!stopped) run();
+              if (!stopped) nudge();
             });
           inFlight.add(running);
         }
         if (claimed.length === 0) return;
       }
     },
-    (error) => {
-      if (!stopped) console.error(`[settlement] webhook worker: ${(error as Error).message}`);
-    },
-  );
-  const run = () => void worker.trigger();
-  const timer = setInterval(run, settings.pollIntervalMs);
-  timer.unref();
-  run();
+    onError: (error) => console.error(`[settlement] webhook worker: ${(error as Error).message}`),
+    intervalMs: settings.pollIntervalMs,
+  });
+  const nudge = () => void worker.trigger();
   return {
-    nudge: run,
+    nudge,
     async stop() {
       stopped = true;
-      clearInterval(timer);
-      await worker.settled();
+      await worker.stop();
       // Attempts in flight finish (each within its timeout); their outcomes are recorded.
       await Promise.all(inFlight);
       await agent.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { coalesced } from '../../shared/coalesce';
+import { startPasses } from '../../shared/coalesce';
 import { assertInvariant } from '../../shared/errors';
 import type { EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
@@ -187,7 +187,6 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
   onEnqueued(): void;
 }): WebhookFanOut {
   const { dataSource, bus, source } = options;
-  let stopped = false;
   const failures = quietUntilPeerAnswers({
     log: (line) => console.error(line),
     describe: (error) => `[settlement] webhooks from ${source.feed}: ${(error as Error).message}`,
@@ -226,31 +225,18 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
       if (events.length < FAN_OUT_BATCH_SIZE) return;
     }
   };
-  const fanOut = coalesced(
-    async () => {
-      if (!stopped) await pull();
-    },
-    (error) => {
-      if (!stopped) failures.failed(error);
-    },
-  );
-  const run = () => void fanOut.trigger();
-  const unsubscribe = bus.subscribe(source.channel, run, run);
-  const timer = setInterval(run, options.pollIntervalMs);
-  timer.unref();
-  run();
+  const fanOut = startPasses({
+    work: pull,
+    onError: (error) => failures.failed(error),
+    intervalMs: options.pollIntervalMs,
+    bus,
+    channel: source.channel,
+  });
   return {
     async catchUp() {
       const failure = await fanOut.trigger();
       if (failure) throw failure;
     },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await (
-        await unsubscribe
-      )();
-      await fanOut.settled();
-    },
+    stop: () => fanOut.stop(),
   };
 }
