@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Agent, request } from 'undici';
+import { partnerScope } from '../../shared/access';
 import { recordAudit } from '../../shared/audit';
 import { startPasses } from '../../shared/coalesce';
 import { badInput, DomainError, notFound } from '../../shared/errors';
@@ -312,13 +313,20 @@ const REPLAY_SQL = `UPDATE webhook_deliveries SET status = 'PENDING', next_attem
 
 /** Sends one delivery again (the same event, the same webhook-id). Replaying one still pending changes nothing. */
 export async function replayDelivery(dataSource: DataSource, caller: Caller, deliveryIdInput: string): Promise<DeliveryRow> {
+  // Callers who may replay nothing at all learn it first (UNAUTHENTICATED, FORBIDDEN).
+  partnerScope(caller, 'replay webhook deliveries');
   const deliveryId = checkId(deliveryIdInput, 'deliveryId');
   return dataSource.transaction(async (manager) => {
     const [row] = (await manager.query('SELECT endpoint_id FROM webhook_deliveries WHERE id = $1 FOR UPDATE', [deliveryId])) as {
       endpoint_id: string;
     }[];
-    // Someone else's delivery looks like no delivery at all.
-    const endpoint = row && (await endpointFor(manager, caller, row.endpoint_id, 'replay webhook deliveries').catch(() => null));
+    // Another partner's delivery looks like no delivery at all.
+    const endpoint =
+      row &&
+      (await endpointFor(manager, caller, row.endpoint_id, 'replay webhook deliveries').catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+        throw error;
+      }));
     if (!endpoint) throw notFound(`No webhook delivery with id ${deliveryId}`);
     await manager.query(`${REPLAY_SQL} WHERE id = $1 AND status <> 'PENDING'`, [deliveryId]);
     await recordAudit(manager, { actor: callerActor(caller), action: 'replayWebhookDelivery', target: deliveryId, details: {} });

@@ -147,6 +147,13 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    // Partners and the operator get through to NOT_FOUND (another partner's delivery looks like none at all).
+    name: 'replay a webhook delivery',
+    query: `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`,
+    variables: () => ({ id: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
     name: 'list the coalition webhook endpoints',
     query: `{ coalitionWebhookEndpoints { id } }`,
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
