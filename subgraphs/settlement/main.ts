@@ -48,6 +48,8 @@ function webhookSettings(): WebhookSettings {
     concurrencyPerEndpoint: boundedEnv('WEBHOOK_CONCURRENCY_PER_ENDPOINT', 4, 1, 32),
     disableAfterFailures: boundedEnv('WEBHOOK_DISABLE_AFTER_FAILURES', 100, 1, 100_000),
     pollIntervalMs: boundedEnv('WEBHOOK_POLL_INTERVAL_MS', 1_000, 50, 60_000),
+    expiryNoticeDays: boundedEnv('WEBHOOK_EXPIRY_NOTICE_DAYS', 30, 1, 365),
+    expiryScanIntervalMs: boundedEnv('WEBHOOK_EXPIRY_SCAN_INTERVAL_MS', 3_600_000, 100, day),
   };
 }
 

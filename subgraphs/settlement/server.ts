@@ -20,7 +20,7 @@ import { Webhooks1768400000000 } from './migrations/1768400000000-Webhooks';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
 import { startWebhookWorker } from './webhookDelivery';
-import { startWebhookFanOut, webhookOfLedgerEvent, webhookOfRewardEvent, type LedgerFeedEvent } from './webhookEvents';
+import { startExpiryNotices, startWebhookFanOut, webhookOfLedgerEvent, webhookOfRewardEvent, type LedgerFeedEvent } from './webhookEvents';
 import type { WebhookSettings } from './webhooks';
 
 export interface SettlementConfig {
@@ -103,6 +103,13 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
         channel: REWARD_EVENTS_CHANNEL,
         map: webhookOfRewardEvent,
       },
+    }),
+    startExpiryNotices({
+      dataSource,
+      members,
+      noticeDays: config.webhooks.expiryNoticeDays,
+      intervalMs: config.webhooks.expiryScanIntervalMs,
+      onEnqueued: webhookWorker.nudge,
     }),
   ];
   const feed = startLedgerFeed({

@@ -240,3 +240,97 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
     stop: () => fanOut.stop(),
   };
 }
+
+const EXPIRY_PAGE_SIZE = 1000;
+
+interface ExpiringLot {
+  lotId: string;
+  memberId: string;
+  memberEnrolledViaPartnerId: string | null;
+  points: number;
+  expiresAt: string;
+}
+
+/**
+ * "Points expiring soon": every `intervalMs`, when some enabled endpoint wants `points.expiring`,
+ * asks the ledger for the lots with points left that expire within `noticeDays` and belong to
+ * members of the partners that want them (or all, for a coalition endpoint), and announces each
+ * lot once (`source_key` per lot, checked a page at a time) to the partner its member enrolled
+ * through. A lot is announced whenever it is first seen inside the window: when time brings it
+ * there, or at once when it was created inside it.
+ */
+export function startExpiryNotices(options: {
+  dataSource: DataSource;
+  members: SubgraphClient;
+  noticeDays: number;
+  intervalMs: number;
+  onEnqueued(): void;
+}): WebhookFanOut {
+  const { dataSource, members } = options;
+  const failures = quietUntilPeerAnswers({
+    log: (line) => console.error(line),
+    describe: (error) => `[settlement] expiry notices: ${(error as Error).message}`,
+  });
+  const scan = async () => {
+    const subscribers = (await dataSource.query(
+      `SELECT DISTINCT partner_id FROM webhook_endpoints WHERE status = 'ENABLED' AND 'points.expiring' = ANY (event_types)`,
+    )) as { partner_id: string | null }[];
+    if (subscribers.length === 0) return;
+    const partnerIds = subscribers.some((s) => s.partner_id === null) ? null : subscribers.map((s) => s.partner_id!);
+    const nowMs = Date.now();
+    const window = { from: new Date(nowMs).toISOString(), to: new Date(nowMs + options.noticeDays * 24 * 3600 * 1000).toISOString() };
+    let after: ExpiringLot | null = null;
+    for (;;) {
+      const page: { expiringLots: ExpiringLot[] } = await members.request<{ expiringLots: ExpiringLot[] }>(
+        `query Expiring($from: DateTime!, $to: DateTime!, $afterAt: DateTime, $afterId: ID, $partners: [ID!], $first: Int!) {
+          expiringLots(from: $from, to: $to, afterExpiresAt: $afterAt, afterLotId: $afterId, enrolledViaPartnerIds: $partners, first: $first) {
+            lotId memberId memberEnrolledViaPartnerId points expiresAt
+          }
+        }`,
+        { ...window, afterAt: after?.expiresAt ?? null, afterId: after?.lotId ?? null, partners: partnerIds, first: EXPIRY_PAGE_SIZE },
+      );
+      failures.answered();
+      const lots = page.expiringLots;
+      const enqueued = await dataSource.transaction(async (manager) => {
+        const known = new Set(
+          (
+            (await manager.query(`SELECT source_key FROM webhook_events WHERE source_key = ANY ($1::text[])`, [
+              lots.map((lot) => `expiring:${lot.lotId}`),
+            ])) as { source_key: string }[]
+          ).map((row) => row.source_key),
+        );
+        let count = 0;
+        for (const lot of lots) {
+          if (known.has(`expiring:${lot.lotId}`)) continue;
+          const event = await enqueueWebhookEvent(manager, {
+            sourceKey: `expiring:${lot.lotId}`,
+            type: 'points.expiring',
+            partnerId: lot.memberEnrolledViaPartnerId,
+            memberId: lot.memberId,
+            occurredAt: new Date(),
+            data: {
+              memberId: lot.memberId,
+              partnerId: lot.memberEnrolledViaPartnerId,
+              lotId: lot.lotId,
+              points: lot.points,
+              expiresAt: lot.expiresAt,
+            },
+          });
+          if (event) count += 1;
+        }
+        return count;
+      });
+      if (enqueued > 0) options.onEnqueued();
+      if (lots.length < EXPIRY_PAGE_SIZE) return;
+      after = lots.at(-1)!;
+    }
+  };
+  const notices = startPasses({ work: scan, onError: (error) => failures.failed(error), intervalMs: options.intervalMs });
+  return {
+    async catchUp() {
+      const failure = await notices.trigger();
+      if (failure) throw failure;
+    },
+    stop: () => notices.stop(),
+  };
+}

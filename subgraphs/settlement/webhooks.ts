@@ -28,6 +28,7 @@ export const WEBHOOK_EVENT_TYPES = {
   REDEMPTION_CANCELLED: 'redemption.cancelled',
   REDEMPTION_EXPIRED: 'redemption.expired',
   TIER_CHANGED: 'tier.changed',
+  POINTS_EXPIRING: 'points.expiring',
   STATEMENT_FROZEN: 'statement.frozen',
   API_KEY_REVOKED: 'api_key.revoked',
 } as const;
@@ -57,6 +58,10 @@ export interface WebhookSettings {
   disableAfterFailures: number;
   /** How often the worker looks for due deliveries and the fan-out for new events. */
   pollIntervalMs: number;
+  /** Points expiring within this many days are announced (once per lot). */
+  expiryNoticeDays: number;
+  /** How often lots are scanned for that. */
+  expiryScanIntervalMs: number;
 }
 
 export const WEBHOOK_LIMITS = {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -83,6 +84,7 @@ beforeAll(async () => {
     WEBHOOK_POLL_INTERVAL_MS: '100',
     WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER_FAILURES),
     WEBHOOK_MAX_ENDPOINTS_PER_PARTNER: '3',
+    WEBHOOK_EXPIRY_SCAN_INTERVAL_MS: '300',
   });
   ops = settlementOperations(isolated.gql);
 }, 120_000);
@@ -396,6 +398,49 @@ describe('webhooks', () => {
     expect(
       dataOf(await isolated.gql(`query($id: ID!) { webhookEndpoint(id: $id) { partner { id } } }`, { id: endpointB.id }, OPERATOR)),
     ).toEqual({ webhookEndpoint: { partner: { id: partnerB.id } } });
+  }, 60_000);
+
+  it('announces points expiring soon once per lot, to the partner the member enrolled through', async () => {
+    const partnerId = await ops.newPartner(9000, 7000);
+    await createEndpoint('/expiring', ['POINTS_EXPIRING'], partnerId);
+    const memberId = await ops.enrollAt(partnerId);
+    const dayMs = 24 * 3600 * 1000;
+    const grant = async (points: number, expiresAt: Date) =>
+      dataOf(
+        await isolated.gql(
+          `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+          { input: { memberId, points, reason: 'expiry notice test', expiresAt: expiresAt.toISOString(), idempotencyKey: randomUUID() } },
+          OPERATOR,
+        ),
+      );
+    const soon = new Date(Date.now() + 5 * dayMs);
+    await grant(40, soon);
+    await grant(70, new Date(Date.now() + 60 * dayMs)); // beyond the 30-day notice
+    const [first] = await eventually(
+      async () => at('/expiring'),
+      (list) => list.length >= 1,
+    );
+    expect(first!.json).toMatchObject({
+      type: 'points.expiring',
+      data: { memberId, partnerId, points: 40, expiresAt: soon.toISOString(), lotId: expect.any(String) },
+    });
+    // A later lot inside the window is announced at the next scan; by then the first has been
+    // seen by several scans and announced only once, and the far one not at all.
+    await grant(15, new Date(Date.now() + 10 * dayMs));
+    await eventually(
+      async () => at('/expiring'),
+      (list) => list.some((r) => r.json.data.points === 15),
+    );
+    await eventually(
+      async () => null,
+      () => false,
+      1_000,
+    ); // a few more scans
+    expect(
+      at('/expiring')
+        .map((r) => r.json.data.points)
+        .sort(),
+    ).toEqual([15, 40]);
   }, 60_000);
 
   it('refuses bad input and enforces the endpoint limit per partner', async () => {

@@ -186,6 +186,21 @@ export type EnrollMemberInput = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Points of one lot that expire soon. Not part of the public graph: settlement announces them to partners. */
+export type ExpiringLot = {
+  __typename?: 'ExpiringLot';
+  /** When they expire. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The lot. */
+  lotId: Scalars['ID']['output'];
+  /** The partner the member enrolled through (null when the operator enrolled it). */
+  memberEnrolledViaPartnerId: Maybe<Scalars['ID']['output']>;
+  /** The member who holds it. */
+  memberId: Scalars['ID']['output'];
+  /** Points of the lot not yet spent. */
+  points: Scalars['Int']['output'];
+};
+
 /**
  * A ledger event from the members outbox, in publication order. Not part of the public graph: the
  * settlement subgraph reads these to catch up after downtime.
@@ -630,6 +645,8 @@ export type PointsReservation = {
 /** Reads of members and their points. */
 export type Query = {
   __typename?: 'Query';
+  /** Lots with points left that expire in [from, to), by expiry then id. Internal: callable by subgraphs only. */
+  expiringLots: Array<ExpiringLot>;
   /**
    * The sequence number of a member's latest event (0 before the first), for whoever may watch the
    * member.
@@ -676,6 +693,17 @@ export type Query = {
    * subgraphs only.
    */
   membersAuditLog: Array<MembersAuditEntry>;
+};
+
+
+/** Reads of members and their points. */
+export type QueryExpiringLotsArgs = {
+  afterExpiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  afterLotId?: InputMaybe<Scalars['ID']['input']>;
+  enrolledViaPartnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  first: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -1009,6 +1037,7 @@ export type ResolversTypes = {
   EarnPointsInput: EarnPointsInput;
   EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
   EnrollMemberInput: EnrollMemberInput;
+  ExpiringLot: ResolverTypeWrapper<ExpiringLot>;
   LedgerEvent: ResolverTypeWrapper<PublishedEvent>;
   LedgerFloat: ResolverTypeWrapper<LedgerFloat>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
@@ -1056,6 +1085,7 @@ export type ResolversParentTypes = {
   EarnPointsInput: EarnPointsInput;
   EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
   EnrollMemberInput: EnrollMemberInput;
+  ExpiringLot: ExpiringLot;
   LedgerEvent: PublishedEvent;
   LedgerFloat: LedgerFloat;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
@@ -1130,6 +1160,14 @@ export type EarnReversalResolvers<ContextType = MembersContext, ParentType exten
   pointsClawedBack?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsReversed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   transfers?: Resolver<Array<ResolversTypes['LedgerTransfer']>, ParentType, ContextType>;
+};
+
+export type ExpiringLotResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ExpiringLot'] = ResolversParentTypes['ExpiringLot']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lotId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberEnrolledViaPartnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type LedgerEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerEvent'] = ResolversParentTypes['LedgerEvent']> = {
@@ -1276,6 +1314,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
   ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
@@ -1308,6 +1347,7 @@ export type Resolvers<ContextType = MembersContext> = {
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
+  ExpiringLot?: ExpiringLotResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
   LedgerFloat?: LedgerFloatResolvers<ContextType>;
   LedgerMaintenanceRun?: LedgerMaintenanceRunResolvers<ContextType>;

@@ -1042,6 +1042,8 @@ export type WebhookEventType =
   | 'EARN_VOIDED'
   /** (`points.earned`) A member earned points at the partner. */
   | 'POINTS_EARNED'
+  /** (`points.expiring`) Points of a member who enrolled through the partner expire within 30 days (by default); once per lot. */
+  | 'POINTS_EXPIRING'
   /** (`redemption.cancelled`) A redemption was cancelled and its points given back. */
   | 'REDEMPTION_CANCELLED'
   /** (`redemption.expired`) A voucher expired unused. */
