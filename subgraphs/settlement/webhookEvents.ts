@@ -273,7 +273,7 @@ export function startExpiryNotices(options: {
   });
   const scan = async () => {
     const subscribers = (await dataSource.query(
-      `SELECT DISTINCT partner_id FROM webhook_endpoints WHERE status = 'ENABLED' AND 'points.expiring' = ANY (event_types)`,
+      `SELECT DISTINCT partner_id FROM webhook_endpoints WHERE status = 'ENABLED' AND event_types @> ARRAY['points.expiring']`,
     )) as { partner_id: string | null }[];
     if (subscribers.length === 0) return;
     const partnerIds = subscribers.some((s) => s.partner_id === null) ? null : subscribers.map((s) => s.partner_id!);
