@@ -30,6 +30,7 @@ const config: CodegenConfig = {
         BalanceEvent: '../reads#MemberEventRow',
         Partner: '../resolvers#PartnerRef',
         MembersAuditEntry: '../../../shared/audit#AuditRecord',
+        CheckoutToken: '../checkout#IssuedCheckoutToken',
       },
       '../context#MembersContext',
     ),

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FetchNode } from '@apollo/query-planner';
 import { LRUCache } from 'lru-cache';
 import { intEnv } from '../shared/config';
+import { GATEWAY_WRITES_CHANNEL, type EventBus } from '../shared/eventBus';
 
 /** Entities kept per subgraph (an LRU: many distinct entities evict, never grow the heap). */
 const ENTRIES_PER_SUBGRAPH = intEnv('GATEWAY_ENTITY_CACHE_ENTRIES', 10_000);
@@ -29,8 +30,8 @@ export interface CachedEntity {
  *
  * A mutation relayed to a subgraph drops that subgraph's entities and bumps its generation: answers
  * of fetches sent before then are not stored, and in-flight sharing (subgraphFetcher.ts) does not
- * join them, so a caller reads its own writes through this gateway. Other gateway replicas' caches
- * drop them when their hint runs out.
+ * join them, so a caller reads its own writes through this gateway. Once the subgraph has answered
+ * the mutation, `onWrite` tells the other replicas (shareWrites, below), which do the same.
  */
 export class EntityCache {
   private readonly entries = new Map<string, LRUCache<string, Entry>>();
@@ -51,11 +52,35 @@ export class EntityCache {
     return this.writesRelayed;
   }
 
+  /** Told of every mutation this replica relayed, once its subgraph answered (or failed to). */
+  onWrite: ((serviceName: string) => void) | null = null;
+
   /** A mutation reached `serviceName`: what was cached from it, or fetched before now, may be stale. */
   invalidate(serviceName: string): void {
     this.writesRelayed += 1;
+    this.forget(serviceName);
+  }
+
+  /**
+   * Another replica relayed a mutation to `serviceName`: its entities are dropped, and fetches from
+   * it in flight are not stored. Identical whole queries in flight may still be joined (`writes`
+   * does not move): that rule is for a caller's own writes, which go through its replica, and the
+   * writes of every other replica would otherwise keep splitting them.
+   */
+  forget(serviceName: string): void {
     this.generations.set(serviceName, this.generation(serviceName) + 1);
     this.entries.get(serviceName)?.clear();
+  }
+
+  /** A mutation this replica relayed to `serviceName` has been answered: invalidated here and beyond. */
+  wrote(serviceName: string): void {
+    this.invalidate(serviceName);
+    this.onWrite?.(serviceName);
+  }
+
+  /** Every subgraph's entities may be stale (invalidations may have been missed). */
+  invalidateAll(): void {
+    for (const serviceName of new Set([...this.entries.keys(), ...this.generations.keys()])) this.forget(serviceName);
   }
 
   /**
@@ -91,5 +116,68 @@ export class EntityCache {
       this.entries.set(serviceName, entries);
     }
     entries.set(key, { json: JSON.stringify(entity), expiresAtMs: nowMs + maxAgeSeconds * 1000 });
+  }
+}
+
+/** How long to wait before subscribing again after the bus refused: doubling from the first to the last. */
+const SUBSCRIBE_RETRY_MS = { first: 1_000, max: 30_000 };
+
+/**
+ * Makes every gateway replica on `bus` drop what it cached from a subgraph when any of them relays
+ * a mutation to it: each replica publishes its writes on GATEWAY_WRITES_CHANNEL and invalidates on
+ * the others'. The bus only wakes (shared/eventBus.ts), so whenever messages may have been missed
+ * (the bus connection came back, or subscribing succeeded only after failing) everything cached is
+ * dropped once. Nothing here stops the gateway: a publish that fails is logged, a subscription the
+ * bus refuses is tried again with backoff, and meanwhile other replicas' copies live out their
+ * hint's max-age, as with no bus. A message naming a subgraph not in `subgraphs` (another
+ * supergraph's, during a rolling deployment) is ignored. Returns the function that stops listening.
+ */
+export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readonly string[]): () => Promise<void> {
+  const known = new Set(subgraphs);
+  // Its own messages come back to a replica: it already invalidated for them.
+  const replica = randomUUID();
+  cache.onWrite = (subgraph) => {
+    bus.publish(GATEWAY_WRITES_CHANNEL, JSON.stringify({ replica, subgraph })).catch((error: Error) => {
+      console.error(`[gateway] could not tell other replicas of a write to ${subgraph}: ${error.message}`);
+    });
+  };
+  let unsubscribe: (() => Promise<void>) | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const subscribe = async (delayMs: number, afterFailure: boolean): Promise<void> => {
+    try {
+      const stop = await bus.subscribe(
+        GATEWAY_WRITES_CHANNEL,
+        (message) => {
+          const write = parseWrite(message);
+          if (write && write.replica !== replica && known.has(write.subgraph)) cache.forget(write.subgraph);
+        },
+        () => cache.invalidateAll(),
+      );
+      if (stopped) return void (await stop());
+      unsubscribe = stop;
+      if (afterFailure) cache.invalidateAll();
+    } catch (error) {
+      console.error(`[gateway] not listening for other replicas' writes yet (${(error as Error).message}); retrying`);
+      if (stopped) return;
+      retry = setTimeout(() => void subscribe(Math.min(delayMs * 2, SUBSCRIBE_RETRY_MS.max), true), delayMs);
+      retry.unref();
+    }
+  };
+  void subscribe(SUBSCRIBE_RETRY_MS.first, false);
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await unsubscribe?.();
+  };
+}
+
+function parseWrite(message: string): { replica: string; subgraph: string } | null {
+  try {
+    const { replica, subgraph } = JSON.parse(message) as Record<string, unknown>;
+    if (typeof replica !== 'string' || typeof subgraph !== 'string') return null;
+    return { replica, subgraph };
+  } catch {
+    return null;
   }
 }

@@ -42,6 +42,8 @@ export interface FastGatewayOptions<Context> {
   identify(context: Context): { sign: CallSigner; shareKey: string; cachePartition: string | null };
   /** Every subgraph answer, for request-level bookkeeping (development diagnostics). */
   onSubgraphResult?(context: Context, result: SubgraphResult): void;
+  /** The public entity cache (one of its own when not given; the server shares its writes with other replicas). */
+  entityCache?: EntityCache;
 }
 
 /** What is computed once per distinct operation: Apollo's plan, the operation, its result shaper. */
@@ -72,11 +74,12 @@ export class FastGateway<Context> implements GatewayInterface {
   private readonly fetchers = new Map<string, SubgraphFetcher>();
   private readonly urls: Record<string, string> = {};
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
-  private readonly entityCache = new EntityCache();
+  private readonly entityCache: EntityCache;
   /** Queries running now, by caller scope, writes relayed so far, operation and variables. */
   private readonly running = new Map<string, Promise<{ response: GatewayExecutionResult; results: SubgraphResult[] }>>();
 
   constructor(private readonly options: FastGatewayOptions<Context>) {
+    this.entityCache = options.entityCache ?? new EntityCache();
     const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: mode() !== 'production' });
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.federationApiSchema = supergraph.apiSchema();

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import Negotiator from 'negotiator';
 import { booleanEnv, mode } from '../shared/config';
 
@@ -62,6 +63,27 @@ export function requestErrorStatusPlugin<Context extends object>(): ApolloServer
           response.http.status = 200;
           // Fixed here, so the status and the media type Apollo Server then writes cannot disagree.
           response.http.headers.set('content-type', APPLICATION_JSON);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A subscription sent as an HTTP request: refused before planning with 400 and BAD_REQUEST, saying
+ * where subscriptions are served. The executor plans queries and mutations only, so without this a
+ * client's wrong transport surfaced as an INTERNAL_SERVER_ERROR, a fault of ours that is none.
+ */
+export function subscriptionsOverWebSocketPlugin<Context extends object>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
+          throw new GraphQLError(
+            'Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) at this URL, not over HTTP requests',
+            { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+          );
         },
       };
     },

@@ -5,6 +5,7 @@ import { eventBusFromEnvironment, type EventBus } from '../shared/eventBus';
 import { runService } from '../shared/process';
 import { SUPERGRAPH_PATH } from '../shared/supergraph';
 import { startGateway } from './server';
+import { sharedStateFromEnvironment } from './sharedState';
 
 /**
  * Subgraph URLs by name: SUBGRAPH_URLS ("name=url,name=url", for any supergraph) and, for the
@@ -41,5 +42,6 @@ runService('gateway', () =>
     supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: subgraphUrlsFromEnvironment(),
     bus: busFromEnvironment(),
+    sharedState: sharedStateFromEnvironment(),
   }),
 );

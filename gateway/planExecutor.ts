@@ -131,7 +131,8 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     try {
       result = await fetcher.send(requestBody(fetch, vars), execution.sign, sharing);
     } finally {
-      if (!isQuery) execution.entityCache.invalidate(fetch.serviceName);
+      // Again once answered (what was fetched meanwhile may predate the write), here and on every replica.
+      if (!isQuery) execution.entityCache.wrote(fetch.serviceName);
     }
     execution.onResult(result);
     if (result.errors) {

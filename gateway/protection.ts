@@ -1,7 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { intEnv, mode } from '../shared/config';
 
 /**
@@ -35,8 +35,10 @@ export function queryArmor() {
 /**
  * Requests per caller per window: the credential when there is one (so one partner's burst does not
  * slow another), else the client address. Over the limit: 429 with Retry-After and a GraphQL error.
+ * Counted in this replica's memory, or in `store` (gateway/sharedState.ts: Redis, shared by every
+ * replica, so the limit holds for the caller's total across them).
  */
-export function rateLimiter(): RequestHandler {
+export function rateLimiter(store?: Store): RequestHandler {
   const windowMs = intEnv('GATEWAY_RATE_WINDOW_MS', 10_000);
   const limit = intEnv('GATEWAY_RATE_LIMIT', 5_000);
   return rateLimit({
@@ -44,6 +46,7 @@ export function rateLimiter(): RequestHandler {
     limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    ...(store ? { store } : {}),
     keyGenerator: (req) => req.get('authorization') ?? `address:${ipKeyGenerator(req.ip ?? '')}`,
     handler: (_req, res) => {
       res.setHeader('Retry-After', String(Math.ceil(windowMs / 1000)));

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -14,15 +15,17 @@ import { startSubscriptionServer, type SubscriptionServer } from './subscription
 import { mode } from '../shared/config';
 import { callerActor, callSigner, type Caller } from '../shared/identity';
 import { FastGateway } from './fastGateway';
+import { EntityCache, shareWrites } from './entityCache';
 import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, type RunningServer } from '../shared/subgraphServer';
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
-import { introspectionEnabled, requestErrorStatusPlugin } from './graphqlOverHttp';
+import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 import { publicApiSchemaSdl } from '../shared/supergraph';
+import type { SharedState } from './sharedState';
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -43,6 +46,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   /** The event bus subscriptions are woken by (none: no subscriptions). */
   bus: EventBus | null;
+  /** Rate-limit counters and the response cache shared with other replicas (none: this process's memory). */
+  sharedState: SharedState | null;
 }
 
 /**
@@ -93,7 +98,7 @@ function requestBodyErrors(error: unknown, _req: express.Request, res: express.R
  * hint). Answers to identified callers are never shared: their cache policy is made PRIVATE, which
  * this cache does not store (no session id) and which tells HTTP caches to keep them to the caller.
  */
-function publicResponseCache(): ApolloServerPlugin<GatewayContext>[] {
+function publicResponseCache(cache: KeyValueCache<string> | undefined): ApolloServerPlugin<GatewayContext>[] {
   const anonymous = (context: GatewayContext) => context.caller.kind === 'anonymous';
   return [
     {
@@ -102,6 +107,8 @@ function publicResponseCache(): ApolloServerPlugin<GatewayContext>[] {
       },
     },
     responseCachePlugin<GatewayContext>({
+      // Undefined: Apollo Server's own in-memory cache.
+      cache,
       sessionId: async () => null,
       shouldReadFromCache: async ({ contextValue }) => anonymous(contextValue),
       shouldWriteToCache: async ({ contextValue }) => anonymous(contextValue),
@@ -123,7 +130,9 @@ const reportStatementCount: ApolloServerPlugin<GatewayContext> = {
 };
 
 export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+  const entityCache = new EntityCache();
   const gateway = new FastGateway<GatewayContext>({
+    entityCache,
     supergraphSdl: config.supergraphSdl,
     subgraphUrls: config.subgraphUrls,
     identify: ({ caller }) => ({
@@ -142,6 +151,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       if (typeof statements === 'number') context.sqlStatements += statements;
     },
   });
+  // Other replicas' writes, over the bus; listening starts in the background, so a bus not
+  // reachable yet holds up neither start-up nor shutdown.
+  const stopSharingWrites = config.bus ? shareWrites(entityCache, config.bus, Object.keys(gateway.subgraphUrls())) : null;
   const app = express();
   // Express announces itself on every response; naming the framework only helps someone looking
   // for its known flaws. (The subgraphs serve on node:http, which adds no such header.)
@@ -159,6 +171,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     introspection: introspectionEnabled(),
     plugins: [
       requestErrorStatusPlugin<GatewayContext>(),
+      subscriptionsOverWebSocketPlugin<GatewayContext>(),
       ...armor.plugins,
       scopesPlugin(config.supergraphSdl),
       ...trustedDocumentsFromEnvironment(),
@@ -166,7 +179,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       // Open subscriptions complete cleanly before the server stops.
       { serverWillStart: async () => ({ drainServer: async () => subscriptions?.stop() }) },
-      ...publicResponseCache(),
+      ...publicResponseCache(config.sharedState?.responseCache()),
       ...(mode() === 'development' ? [reportStatementCount] : []),
     ],
   });
@@ -259,7 +272,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(
     '/graphql',
     corsPolicy(),
-    rateLimiter(),
+    rateLimiter(config.sharedState?.rateLimitStore()),
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
     expressMiddleware(apollo, { context: async ({ req }) => ({ caller: await authenticate(req.headers), sqlStatements: 0 }) }),
   );
@@ -272,7 +285,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     url: `http://${config.host}:${port}/graphql`,
     async stop() {
       await apollo.stop();
-      await config.bus?.close();
+      await stopSharingWrites?.();
+      await Promise.all([config.bus?.close(), config.sharedState?.close()]);
     },
   };
 }

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
-import { committedSupergraphSdl, composeSupergraph, publicApiSchemaSdl, RELEASED_SCHEMA_PATH, SCHEMA_DIR } from '../shared/supergraph';
+import { committedSupergraphSdl, publicApiSchemaSdl, RELEASED_SCHEMA_PATH, SCHEMA_DIR } from '../shared/supergraph';
+import { composeSupergraph } from './composition';
 
 export const SCHEMA_CHANGELOG_PATH = join(SCHEMA_DIR, 'CHANGELOG.md');
 

@@ -48,6 +48,26 @@ export function requireMemberItselfOrOperator(caller: Caller, memberId: string, 
 }
 
 /**
+ * Spending a member's points (a burn, a redemption): the member itself, the operator, or a partner
+ * presenting the member's checkout token, since a partner key alone could spend anyone's points.
+ * Returns the token the partner presented, which the ledger must check and use in the spend's own
+ * transaction (subgraphs/members/checkout.ts), or null when the caller needs none.
+ */
+export function requireMemberPresent(
+  caller: Caller,
+  memberId: string,
+  checkoutToken: string | null | undefined,
+  action: string,
+): string | null {
+  if (caller.kind === 'partner') {
+    if (!checkoutToken) throw forbidden(`A partner may ${action} only with the member's checkout token (the member present at the till)`);
+    return checkoutToken;
+  }
+  requireMemberItselfOrOperator(caller, memberId, action);
+  return null;
+}
+
+/**
  * The partner itself or the operator: what belongs to one partner (its keys, its rewards, its
  * earns, its contract and statements). `services` lets subgraphs in too, for reads they make on a
  * caller's behalf.

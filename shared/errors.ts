@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'PERIOD_CLOSED',
   'LIMIT_EXCEEDED',
   'UPSTREAM_UNAVAILABLE',
+  'CARD_BLOCKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

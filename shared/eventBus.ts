@@ -12,7 +12,8 @@ export interface EventBus {
   /**
    * Calls `onMessage` for each message on `channel` until the returned function is called, and
    * `onGap` (when given) after the bus lost its connection and got it back: messages sent
-   * meanwhile are gone, so a listener that keeps state from them re-reads it.
+   * meanwhile are gone, so a listener that keeps state from them re-reads it. When it rejects,
+   * nothing was subscribed: call it again to retry.
    */
   subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -24,6 +25,8 @@ export const LEDGER_EVENTS_CHANNEL = 'coalition_ledger_events';
 export const POSITION_EVENTS_CHANNEL = 'coalition_position_events';
 /** Channel the rewards outbox relay signals (redemption issued, used, cancelled, expired, failed). */
 export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
+/** Channel gateway replicas tell each other on which subgraph they relayed a mutation (`{ replica, subgraph }`). */
+export const GATEWAY_WRITES_CHANNEL = 'coalition_gateway_writes';
 
 /** PostgreSQL NOTIFY payloads must stay below 8000 bytes. */
 const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
@@ -39,7 +42,14 @@ class Handlers {
     const first = !set;
     if (!set) this.byChannel.set(channel, (set = new Set()));
     set.add(subscriber);
-    return { first, remove: () => set.delete(subscriber) };
+    return {
+      first,
+      // A channel left with no subscriber is forgotten: the next one to come is its first again.
+      remove: () => {
+        set.delete(subscriber);
+        if (set.size === 0 && this.byChannel.get(channel) === set) this.byChannel.delete(channel);
+      },
+    };
   }
 
   deliver(channel: string, message: string): void {
@@ -87,12 +97,18 @@ export class PostgresEventBus implements EventBus {
 
   async subscribe(channel: string, onMessage: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>> {
     const { first, remove } = this.handlers.add(channel, onMessage, onGap);
-    // A first connection that fails is not kept: the next subscriber tries again.
-    const listener = await (this.listener ??= this.connectListener().catch((error: Error) => {
-      this.listener = null;
+    try {
+      // A first connection that fails is not kept: the next subscriber tries again.
+      const listener = await (this.listener ??= this.connectListener().catch((error: Error) => {
+        this.listener = null;
+        throw error;
+      }));
+      if (first) await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
+    } catch (error) {
+      // A subscription that failed is forgotten: subscribing again is how to retry it.
+      remove();
       throw error;
-    }));
-    if (first) await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
+    }
     return async () => remove();
   }
 
@@ -177,14 +193,33 @@ export class RedisEventBus implements EventBus {
       });
     }
     const { first, remove } = this.handlers.add(channel, onMessage, onGap);
-    if (first) await this.subscriber.subscribe(channel);
+    if (first) {
+      // ioredis subscribes again after a reconnect only to channels it once subscribed: a failed
+      // first subscription is forgotten, so that subscribing again tries again.
+      await this.subscriber.subscribe(channel).catch((error: Error) => {
+        remove();
+        throw error;
+      });
+    }
     return async () => remove();
   }
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.all([this.publisher.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+    await Promise.all([closeRedis(this.publisher), this.subscriber && closeRedis(this.subscriber)]);
   }
+}
+
+/**
+ * Closes a connection: QUIT when connected; otherwise dropped at once, since a QUIT queued for a
+ * Redis that is down would hold up a process's shutdown until the client gives up retrying.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  await client.quit().catch(() => client.disconnect());
 }
 
 /** NATS core subjects, for many gateway replicas (docs/DESIGN.md, "Real time"). */

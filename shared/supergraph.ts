@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
-import { parse, printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
 export const SUPERGRAPH_PATH = join(SCHEMA_DIR, 'supergraph.graphql');
@@ -20,24 +19,6 @@ export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 
 export function subgraphSdl(name: SubgraphName): string {
   return readFileSync(join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
-}
-
-/**
- * Composes the subgraph SDL files into supergraph SDL. Throws with every composition error listed,
- * so a broken contract never reaches the gateway.
- */
-export function composeSupergraph(): string {
-  const result = composeServices(
-    SUBGRAPHS.map(({ name, defaultUrl }) => ({
-      name,
-      url: defaultUrl,
-      typeDefs: parse(subgraphSdl(name)),
-    })),
-  );
-  if (result.errors) {
-    throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
-  }
-  return result.supergraphSdl;
 }
 
 /** The supergraph as committed: what the gateway serves (`npm run compose` writes it). */

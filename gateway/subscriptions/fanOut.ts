@@ -13,12 +13,15 @@ import type { SubgraphClient } from '../../shared/internalClient';
 
 const FEED_BATCH = 500;
 
-/** Listeners by key (a member, a partner); a key whose last listener leaves is forgotten. */
-class Listeners {
-  private readonly byKey = new Map<string, Set<() => void>>();
+/**
+ * Listeners by key (a member, a partner); a key whose last listener leaves is forgotten. A wake-up
+ * may carry what the waker knows (the member's highest event sequence published).
+ */
+class Listeners<Known = void> {
+  private readonly byKey = new Map<string, Set<(known?: Known) => void>>();
 
   /** Adds a listener; returns the function that removes it. */
-  add(key: string, listener: () => void): () => void {
+  add(key: string, listener: (known?: Known) => void): () => void {
     const set = this.byKey.get(key) ?? new Set();
     set.add(listener);
     this.byKey.set(key, set);
@@ -28,8 +31,8 @@ class Listeners {
     };
   }
 
-  wake(key: string): void {
-    for (const listener of this.byKey.get(key) ?? []) listener();
+  wake(key: string, known?: Known): void {
+    for (const listener of this.byKey.get(key) ?? []) listener(known);
   }
 
   wakeAll(): void {
@@ -37,10 +40,15 @@ class Listeners {
   }
 }
 
-/** Follows the ledger's published events and tells subscribers which members had some. */
+/**
+ * Follows the ledger's published events and tells subscribers which members had some, with each
+ * member's highest sequence among them. A member's sequence is gap-free and committed in order, and
+ * an event is published only after its commit, so every sequence up to that one can be read: the
+ * streams read those events directly instead of first asking which there are.
+ */
 export class LedgerWatcher {
   private position: bigint | null = null;
-  private readonly listeners = new Listeners();
+  private readonly listeners = new Listeners<number>();
   private readonly reader = coalesced(
     () => this.readNewEvents(),
     (error) => console.error(`[gateway] ledger watcher: ${(error as Error).message}`),
@@ -53,8 +61,11 @@ export class LedgerWatcher {
     private readonly bus: EventBus,
   ) {}
 
-  /** Registers interest in a member; returns the function that ends it. */
-  watch(memberId: string, onEvents: () => void): () => void {
+  /**
+   * Registers interest in a member; returns the function that ends it. `onEvents` gets the member's
+   * highest published sequence when the watcher read it from the feed.
+   */
+  watch(memberId: string, onEvents: (highestSequence?: number) => void): () => void {
     this.start();
     return this.listeners.add(memberId, onEvents);
   }
@@ -83,17 +94,17 @@ export class LedgerWatcher {
     }
     for (;;) {
       const after: bigint = this.position;
-      const page: { ledgerEvents: { position: string; memberId: string }[] } = await this.members.request(
-        'query($after: Long!, $first: Int!) { ledgerEvents(afterPosition: $after, first: $first) { position memberId } }',
+      const page: { ledgerEvents: { position: string; memberId: string; memberSequence: number }[] } = await this.members.request(
+        'query($after: Long!, $first: Int!) { ledgerEvents(afterPosition: $after, first: $first) { position memberId memberSequence } }',
         { after: after.toString(), first: FEED_BATCH },
       );
       const { ledgerEvents } = page;
-      const touched = new Set<string>();
+      const highestSequences = new Map<string, number>();
       for (const event of ledgerEvents) {
         this.position = BigInt(event.position);
-        touched.add(event.memberId);
+        highestSequences.set(event.memberId, Math.max(highestSequences.get(event.memberId) ?? 0, event.memberSequence));
       }
-      for (const memberId of touched) this.listeners.wake(memberId);
+      for (const [memberId, highest] of highestSequences) this.listeners.wake(memberId, highest);
       if (ledgerEvents.length < FEED_BATCH) return;
     }
   }

@@ -46,6 +46,23 @@ export function argumentOf(name: string, variableName: string) {
   };
 }
 
+/** The queries derived from each subscription document, by what they were derived for. */
+const derivedQueries = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+
+/**
+ * A query derived from a subscription document, built once per document and `key` (the stream and
+ * the operation name) and shared by every subscription of that document: server.ts parses each
+ * distinct subscription text once, so a thousand subscribers of one frontend hold one copy, and the
+ * printed text it is run as (server.ts) is made once too.
+ */
+export function derivedQuery(document: DocumentNode, key: string, build: () => DocumentNode): DocumentNode {
+  let byKey = derivedQueries.get(document);
+  if (!byKey) derivedQueries.set(document, (byKey = new Map()));
+  let query = byKey.get(key);
+  if (!query) byKey.set(key, (query = build()));
+  return query;
+}
+
 /**
  * The subscription operation turned into a query whose root field is `replacement` (carrying the
  * subscriber's selection), under the same response key, with variables `extraVariables` added.

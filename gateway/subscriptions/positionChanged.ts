@@ -2,7 +2,7 @@ import { Kind, type ExecutionResult } from 'graphql';
 import { coalesced } from '../../shared/coalesce';
 import { EventQueue } from './eventQueue';
 import type { PositionWatcher } from './fanOut';
-import { argumentOf, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
+import { argumentOf, derivedQuery, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
 
 /**
  * The stream of one `partnerPositionChanged(partnerId)` subscription: the position now, then after
@@ -18,20 +18,22 @@ export async function positionChanged(
   const node = field.arguments?.find((a) => a.name.value === 'partnerId')?.value;
   const partnerId = node?.kind === Kind.VARIABLE ? String(variables[node.name.value]) : node?.kind === Kind.STRING ? node.value : '';
   const key = field.alias?.value ?? field.name.value;
-  const perChange = rootFieldQuery(
-    args.document,
-    operation,
-    field,
-    {
-      kind: Kind.FIELD,
-      name: { kind: Kind.NAME, value: 'partner' },
-      arguments: [argumentOf('id', '__partnerId')],
-      selectionSet: {
-        kind: Kind.SELECTION_SET,
-        selections: [{ ...field, alias: undefined, name: { kind: Kind.NAME, value: 'position' }, arguments: [] }],
+  const perChange = derivedQuery(args.document, `partner:${args.operationName ?? ''}`, () =>
+    rootFieldQuery(
+      args.document,
+      operation,
+      field,
+      {
+        kind: Kind.FIELD,
+        name: { kind: Kind.NAME, value: 'partner' },
+        arguments: [argumentOf('id', '__partnerId')],
+        selectionSet: {
+          kind: Kind.SELECTION_SET,
+          selections: [{ ...field, alias: undefined, name: { kind: Kind.NAME, value: 'position' }, arguments: [] }],
+        },
       },
-    },
-    { __partnerId: 'ID!' },
+      { __partnerId: 'ID!' },
+    ),
   );
   const read = async (): Promise<ExecutionResult> => {
     const result = await run(perChange, { ...variables, __partnerId: partnerId }, caller, args.operationName ?? undefined);

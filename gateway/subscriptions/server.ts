@@ -3,15 +3,18 @@ import type { ApolloServer } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
+  parse,
   print,
   specifiedRules,
   validate,
+  type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../../shared/eventBus';
 import type { Caller } from '../../shared/identity';
@@ -58,6 +61,14 @@ interface ConnectionState {
   /** What those queues report to. */
   backlog?: Backlog;
 }
+
+/**
+ * Distinct subscription texts kept parsed. Frontends send the same few documents, so each is parsed
+ * and validated once and its one syntax tree is shared by all its subscriptions (with the queries
+ * derived from it, operations.ts), instead of a copy per subscription; the bound keeps a caller
+ * sending endless variants from growing the cache.
+ */
+const SUBSCRIPTION_DOCUMENTS = 500;
 
 export interface SubscriptionServer {
   stop(): Promise<void>;
@@ -112,9 +123,32 @@ export function startSubscriptionServer(options: {
     return state.backlog;
   };
 
+  const documents = new LRUCache<string, DocumentNode>({ max: SUBSCRIPTION_DOCUMENTS });
+  const parseOnce = (source: string): DocumentNode => {
+    let document = documents.get(source);
+    if (!document) documents.set(source, (document = parse(source)));
+    return document;
+  };
+  // Per schema (a new supergraph gets a new one) and document: the verdict of GraphQL's rules and ours.
+  const validated = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+  const validateOnce = (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
+    let bySchema = validated.get(schema);
+    if (!bySchema) validated.set(schema, (bySchema = new WeakMap()));
+    let errors = bySchema.get(document);
+    if (!errors) bySchema.set(document, (errors = validate(schema, document, [...specifiedRules, ...options.validationRules])));
+    return errors;
+  };
+  // The text each document runs as: the streams' documents are shared and fixed, so printed once.
+  const printed = new WeakMap<DocumentNode, string>();
+  const printOnce = (document: DocumentNode): string => {
+    let text = printed.get(document);
+    if (text === undefined) printed.set(document, (text = print(document)));
+    return text;
+  };
+
   const run: RunOperation = async (document, variables, caller, operationName) => {
     const response = await apollo.executeOperation(
-      { query: print(document), variables, operationName },
+      { query: printOnce(document), variables, operationName },
       { contextValue: { caller, sqlStatements: 0 } },
     );
     if (response.body.kind !== 'single') return errorResult('Incremental delivery is not supported here', 'BAD_USER_INPUT');
@@ -129,7 +163,8 @@ export function startSubscriptionServer(options: {
   const server = useServer<{ authorization?: string; Authorization?: string }>(
     {
       schema: () => options.schema(),
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules]),
+      parse: (source) => parseOnce(typeof source === 'string' ? source : source.body),
+      validate: (schema, document) => [...validateOnce(schema, document)],
       onConnect: async (ctx) => {
         const state = stateOf(ctx.extra.socket);
         try {

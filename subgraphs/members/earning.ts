@@ -17,6 +17,8 @@ import {
   type LedgerConfig,
   type LedgerDeps,
 } from './ledger';
+import { checkBasket, hasLines, priceBasket, returnLines, storeBasket, type BasketLineInput } from './basket';
+import { resolveMemberReference, type MemberReference } from './identifiers';
 import { issuanceAccount, lockMember, memberAccount, pendingAccount, post } from './postings';
 import { refreshTier, tierRule } from './tiers';
 
@@ -28,14 +30,24 @@ import { refreshTier, tierRule } from './tiers';
 export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
 
 export interface EarnInput {
-  memberId: string;
+  /** The member, by id; or by `member` (a card number, a phone number, a checkout token...). */
+  memberId?: string | null;
+  member?: MemberReference | null;
   partnerId?: string | null;
   purchaseAmountMinor: number;
   currency: string;
   reference: string;
   pendingUntil?: Date | string | null;
+  /** The basket (basket.ts): lines that add up to the purchase amount; points are then per eligible line. */
+  lines?: readonly BasketLineInput[] | null;
+  /** The receipt or invoice number, and the store (location) of the partner. */
+  documentNumber?: string | null;
+  storeId?: string | null;
   idempotencyKey: string;
 }
+
+/** Longest document number or store id. */
+export const MAX_DOCUMENT_FIELD_LENGTH = 64;
 
 /**
  * Points for a purchase: amount x earn rate x tier multiplier, rounded down to a whole point
@@ -68,7 +80,9 @@ interface EarnRow {
 
 export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
   const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
-  const memberId = checkId(input.memberId, 'memberId');
+  // A card alone is enough to earn: points coming in need no proof that the member is present. A
+  // checkout token only names the member here; it stays usable for a spend.
+  const { memberId } = await resolveMemberReference(deps, input, caller.kind === 'partner' ? partnerId : null);
   if (
     !Number.isSafeInteger(input.purchaseAmountMinor) ||
     input.purchaseAmountMinor < 1 ||
@@ -78,6 +92,9 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   }
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const pendingUntil = input.pendingUntil ? checkInstant(input.pendingUntil, 'pendingUntil') : null;
+  const lines = input.lines ? checkBasket(input.lines, input.purchaseAmountMinor) : null;
+  const documentNumber = input.documentNumber ? checkText(input.documentNumber, 'documentNumber', MAX_DOCUMENT_FIELD_LENGTH) : null;
+  const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
   if (input.currency !== terms.currency) {
@@ -91,6 +108,10 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     currency: input.currency,
     reference,
     pendingUntil: pendingUntil?.toISOString() ?? null,
+    // Only when given: a request from before baskets existed keeps its hash, so its retry still answers.
+    ...(lines ? { lines } : {}),
+    ...(documentNumber ? { documentNumber } : {}),
+    ...(storeId ? { storeId } : {}),
   };
   const { transferId } = await writeIdempotent(
     deps,
@@ -100,8 +121,17 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
       const { earnMultiplierPermille } = tierRule(await refreshTier(manager, member));
-      const points = pointsForPurchase(input.purchaseAmountMinor, terms.earnRateMilliPointsPerUnit, earnMultiplierPermille, terms.currency);
-      if (points < 1) throw badInput('The purchase is too small to earn a whole point');
+      const priced = lines ? await priceBasket(manager, lines, terms, earnMultiplierPermille) : null;
+      const points = priced
+        ? priced.reduce((sum, line) => sum + line.points, 0)
+        : pointsForPurchase(input.purchaseAmountMinor, terms.earnRateMilliPointsPerUnit, earnMultiplierPermille, terms.currency);
+      if (points < 1) {
+        throw badInput(
+          priced
+            ? 'The purchase earns no whole point: its eligible lines are too small, or every line is in an excluded category'
+            : 'The purchase is too small to earn a whole point',
+        );
+      }
       if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
       const pending = pendingUntil !== null;
       const { transferId: id, lotId } = await post(manager, {
@@ -115,16 +145,65 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         lotExpiresAt: lotExpiry(deps.config),
       });
       await manager.query(
-        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9)`,
-        [id, memberId, partnerId, points, input.purchaseAmountMinor, terms.currency, pending ? 'PENDING' : 'POSTED', pendingUntil, lotId],
+        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,
+                            document_number, store_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)`,
+        [
+          id,
+          memberId,
+          partnerId,
+          points,
+          input.purchaseAmountMinor,
+          terms.currency,
+          pending ? 'PENDING' : 'POSTED',
+          pendingUntil,
+          lotId,
+          documentNumber,
+          storeId,
+        ],
       );
+      if (priced) await storeBasket(manager, id, priced);
       if (!pending) await refreshTier(manager, member);
       await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
       return { transferId: id };
     },
   );
   return transferId;
+}
+
+/**
+ * A refund of a purchase without lines: after refunds totalling R of a purchase P that earned E,
+ * floor(E x R / P) points have been taken back in all.
+ */
+function amountRefund(earn: EarnRow, refundAmountMinor: number | null, returnedLines: readonly number[] | null) {
+  if (returnedLines) throw badInput('The purchase was posted without lines; refund it by refundAmountMinor');
+  const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
+  const refund = refundAmountMinor ?? refundable;
+  if (refund < 1 || refund > refundable)
+    throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
+  const reversedTotal = Number((BigInt(earn.points) * BigInt(earn.refunded_amount_minor + refund)) / BigInt(earn.purchase_amount_minor));
+  return { refund, toTakeBack: reversedTotal - earn.reversed_points };
+}
+
+/** A return of lines: each takes back exactly the points it earned. Without lines named, every line not yet returned. */
+async function lineRefund(
+  manager: EntityManager,
+  earn: EarnRow,
+  refundAmountMinor: number | null,
+  returnedLines: readonly number[] | null,
+) {
+  if (refundAmountMinor !== null) throw badInput('The purchase was posted with lines; refund it by returnedLines');
+  let lineNumbers = returnedLines;
+  if (!lineNumbers) {
+    const rows = (await manager.query(
+      'SELECT line_number FROM earn_lines WHERE earn_id = $1 AND returned_at IS NULL ORDER BY line_number',
+      [earn.transfer_id],
+    )) as { line_number: number }[];
+    if (rows.length === 0) throw badInput('Every line of the purchase was already returned');
+    lineNumbers = rows.map((r) => r.line_number);
+  }
+  const returned = await returnLines(manager, earn.transfer_id, lineNumbers);
+  return { refund: returned.amountMinor, toTakeBack: returned.points };
 }
 
 async function lockEarn(manager: EntityManager, earnId: string): Promise<{ earn: EarnRow; member: MemberRow }> {
@@ -239,6 +318,8 @@ export async function voidPendingEarn(deps: LedgerDeps, caller: Caller, input: S
 export interface ReverseInput {
   earnId: string;
   refundAmountMinor?: number | null;
+  /** For a purchase posted with lines: the line numbers returned (1 for the first line given). */
+  returnedLines?: readonly number[] | null;
   reference: string;
   idempotencyKey: string;
 }
@@ -263,19 +344,19 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
     if (!Number.isSafeInteger(input.refundAmountMinor) || input.refundAmountMinor < 1)
       throw badInput('refundAmountMinor must be a positive whole number');
   }
-  const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference };
+  const returnedLines = input.returnedLines ?? null;
+  if (returnedLines && input.refundAmountMinor != null) throw badInput('Refund by returnedLines or by refundAmountMinor, not both');
+  const request = { earnId, refundAmountMinor: input.refundAmountMinor ?? null, reference, ...(returnedLines ? { returnedLines } : {}) };
   return writeIdempotent(deps, { scope: `reverseEarn:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     const { earn, member } = await lockEarn(manager, earnId);
     requirePartnerItselfOrOperator(caller, earn.partner_id, 'refund purchases');
     if (earn.status === 'PENDING') throw badInput('The earn is still pending; cancel it with voidPendingEarn instead');
     if (earn.status === 'VOIDED') throw badInput('The earn was voided; there is nothing to refund');
-    const refundable = earn.purchase_amount_minor - earn.refunded_amount_minor;
-    const refund = input.refundAmountMinor ?? refundable;
-    if (refund < 1 || refund > refundable)
-      throw badInput(`The refund must be between 1 and ${refundable} minor units (what remains of the purchase)`);
+    const { refund, toTakeBack } = (await hasLines(manager, earnId))
+      ? await lineRefund(manager, earn, input.refundAmountMinor ?? null, returnedLines)
+      : amountRefund(earn, input.refundAmountMinor ?? null, returnedLines);
     const refundedTotal = earn.refunded_amount_minor + refund;
-    const reversedTotal = Number((BigInt(earn.points) * BigInt(refundedTotal)) / BigInt(earn.purchase_amount_minor));
-    const toTakeBack = reversedTotal - earn.reversed_points;
+    const reversedTotal = earn.reversed_points + toTakeBack;
     await manager.query('UPDATE earns SET refunded_amount_minor = $2, reversed_points = $3 WHERE transfer_id = $1', [
       earnId,
       refundedTotal,

@@ -5,6 +5,7 @@ import { badInput, forbidden } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { checkText } from '../../shared/validation';
+import { ensureCard } from './identifiers';
 import type { LedgerDeps } from './ledger';
 
 /** Enrollment: a member joins the coalition through a partner (or the operator names one). */
@@ -39,6 +40,7 @@ export async function enrollMember(deps: LedgerDeps, caller: Caller, input: Enro
         [memberId, displayName, email, partnerId],
       );
       if (inserted.length === 0) throw badInput(`A member with email ${email} is already enrolled`);
+      await ensureCard(manager, memberId);
       await auditOperatorAction(manager, caller, 'enrollMember', memberId, { partnerId });
       return { memberId };
     },

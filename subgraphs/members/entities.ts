@@ -14,6 +14,13 @@ export class MemberRow {
   @Column({ type: 'text' })
   email!: string;
 
+  /** The member's phone number in E.164; a lookup key only once verified (identifiers.ts). */
+  @Column({ name: 'phone_e164', type: 'text', nullable: true })
+  phoneE164!: string | null;
+
+  @Column({ name: 'phone_verified_at', type: 'timestamptz', nullable: true })
+  phoneVerifiedAt!: Date | null;
+
   @Column({ name: 'enrolled_via_partner_id', type: 'uuid' })
   enrolledViaPartnerId!: string;
 

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../shared/errors';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
+import type { CheckoutConfig } from './checkout';
 
 /**
  * The members domain core, common part: what every ledger operation shares (its dependencies,
@@ -62,6 +63,8 @@ export interface LedgerDeps {
   dataSource: DataSource;
   partners: PartnerDirectory;
   config: LedgerConfig;
+  /** Checkout tokens' lifetime and the failed-attempt limit (checkout.ts). */
+  checkout: CheckoutConfig;
   /** Called after a commit that appended outbox events. */
   onEventsAppended(): void;
 }

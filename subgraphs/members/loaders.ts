@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
+import { activeCardsOf } from './identifiers';
 import {
   balancesFor,
   consentsOf,
@@ -26,6 +27,8 @@ export interface MembersLoaders {
   /** Partners each member consented to. */
   consents: DataLoader<string, Set<string>>;
   transactions: DataLoader<{ parent: string; options: TransactionFilter }, MemberTransaction[], string>;
+  /** Each member's active coalition card number. */
+  activeCard: DataLoader<string, string | null>;
 }
 
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
@@ -37,5 +40,6 @@ export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
     reservation: byIdLoader(dataSource, ReservationRow),
     consents: new DataLoader((memberIds) => consentsOf(dataSource, memberIds)),
     transactions: perParentLoader((memberIds, filter) => transactionsFor(dataSource, memberIds, filter)),
+    activeCard: new DataLoader((memberIds) => activeCardsOf(dataSource, memberIds)),
   };
 }

@@ -1,6 +1,7 @@
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
 import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';
+import { DEFAULT_CHECKOUT_CONFIG } from './checkout';
 import { DEFAULT_LEDGER_CONFIG } from './ledger';
 import { startMembersSubgraph } from './server';
 
@@ -18,6 +19,11 @@ runService('members', () =>
       pointsLifetimeMonths: intEnv('LEDGER_POINTS_LIFETIME_MONTHS', DEFAULT_LEDGER_CONFIG.pointsLifetimeMonths),
       transferDailyLimitPoints: intEnv('LEDGER_TRANSFER_DAILY_LIMIT_POINTS', DEFAULT_LEDGER_CONFIG.transferDailyLimitPoints),
       reservationTimeoutMs: intEnv('LEDGER_RESERVATION_TIMEOUT_MS', DEFAULT_LEDGER_CONFIG.reservationTimeoutMs),
+    },
+    checkout: {
+      tokenTtlMs: intEnv('CHECKOUT_TOKEN_TTL_SECONDS', DEFAULT_CHECKOUT_CONFIG.tokenTtlMs / 1000) * 1000,
+      maxFailedAttempts: intEnv('CHECKOUT_MAX_FAILED_ATTEMPTS', DEFAULT_CHECKOUT_CONFIG.maxFailedAttempts),
+      failureWindowMs: intEnv('CHECKOUT_FAILURE_WINDOW_SECONDS', DEFAULT_CHECKOUT_CONFIG.failureWindowMs / 1000) * 1000,
     },
     maintenanceIntervalMs: intEnv('LEDGER_MAINTENANCE_INTERVAL_MS', 60_000),
   }),

@@ -302,13 +302,17 @@ export async function visibleDisplayName(
     : pseudonymFor(pseudonymSecret, member.id, caller);
 }
 
-/** The member's email for this caller, or null where it may not see personal data. */
-export async function visibleEmail(
+/**
+ * A piece of the member's personal data (its email, card, phone) for this caller, or null where it
+ * may not see personal data. `value` is read only when it may.
+ */
+export async function visiblePersonalData<T>(
   caller: Caller,
   member: MemberRow,
   consentedPartnerIds: () => Promise<ReadonlySet<string>>,
-): Promise<string | null> {
-  return (await canSeePersonalData(caller, member, consentedPartnerIds)) ? member.email : null;
+  value: () => T | Promise<T>,
+): Promise<T | null> {
+  return (await canSeePersonalData(caller, member, consentedPartnerIds)) ? value() : null;
 }
 
 /** Per partner, a stable pseudonym of a member: an HMAC, so it cannot be reversed or matched across partners. */

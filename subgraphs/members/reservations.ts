@@ -4,6 +4,7 @@ import { requireService } from '../../shared/access';
 import { badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
+import { useCheckoutToken } from './checkout';
 import { ReservationRow } from './entities';
 import { checkPoints, MAX_REFERENCE_LENGTH, write, writeIdempotent, type LedgerDeps } from './ledger';
 import { lockMember, memberAccount, post, redemptionAccount, reservedAccount, type LotTake } from './postings';
@@ -25,6 +26,12 @@ export interface ReserveInput {
   reference: string;
   timeoutSeconds?: number | null;
   minTier?: TierLevel | null;
+  /**
+   * The member's checkout token, when a partner redeems for the member at its till: used with the
+   * hold, in its transaction. Not part of the request's identity, so a retry of the saga's step
+   * under the same key gets the first outcome even though the token is used by then.
+   */
+  checkoutToken?: string | null;
   idempotencyKey: string;
 }
 
@@ -49,6 +56,15 @@ export async function reservePoints(deps: LedgerDeps, caller: Caller, input: Res
     { scope: `reservePoints:${service}`, key: input.idempotencyKey, request },
     async (manager) => {
       const member = await lockMember(manager, memberId);
+      if (input.checkoutToken) {
+        await useCheckoutToken(deps, manager, {
+          token: input.checkoutToken,
+          memberId,
+          partnerId,
+          points: input.points,
+          usedFor: reference,
+        });
+      }
       if (minTier) {
         const held = await refreshTier(manager, member);
         if (TIERS.findIndex((t) => t.level === held) < TIERS.findIndex((t) => t.level === minTier)) {

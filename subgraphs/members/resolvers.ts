@@ -18,7 +18,7 @@ import {
   readableMember,
   transactionPartnerScope,
   visibleDisplayName,
-  visibleEmail,
+  visiblePersonalData,
   watchableMember,
   type MemberTransaction,
 } from './reads';
@@ -27,6 +27,9 @@ import { adjustPoints, burnPoints, transferPoints } from './spending';
 import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
+import { setExcludedCategories } from './basket';
+import { createCheckoutToken } from './checkout';
+import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
 export interface PartnerRef {
@@ -80,6 +83,10 @@ export const resolvers: Resolvers = {
         points: t.points,
       })),
     ledgerFloat: (_root, { uptoPosition, before }, { caller, ledger }) => ledgerFloat(ledger.dataSource, caller, uptoPosition, before),
+    memberByIdentifier: async (_root, { kind, value }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await memberByIdentifier(ledger, caller, kind, value))),
+    resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
+      (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
@@ -110,6 +117,16 @@ export const resolvers: Resolvers = {
       const burn = await burnPoints(ledger, caller, input);
       return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
     },
+    setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
+    createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
+    reissueCard: async (_root, args, { caller, ledger, loaders }) => {
+      await reissueCard(ledger, caller, args);
+      return present(await loaders.member.load(checkId(args.memberId, 'memberId')));
+    },
+    setPhoneNumber: async (_root, args, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await setPhoneNumber(ledger, caller, args))),
+    verifyPhoneNumber: async (_root, { memberId }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await verifyPhoneNumber(ledger, caller, memberId))),
     grantConsent: async (_root, { memberId, partnerId }, { caller, ledger, loaders }) =>
       present(await loaders.member.load(await setConsent(ledger, caller, { memberId, partnerId, granted: true }))),
     revokeConsent: async (_root, { memberId, partnerId }, { caller, ledger, loaders }) =>
@@ -131,7 +148,36 @@ export const resolvers: Resolvers = {
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
     displayName: (member, _args, { caller, loaders, pseudonymSecret }) =>
       visibleDisplayName(caller, member, () => loaders.consents.load(member.id), pseudonymSecret),
-    email: (member, _args, { caller, loaders }) => visibleEmail(caller, member, () => loaders.consents.load(member.id)),
+    email: (member, _args, { caller, loaders }) =>
+      visiblePersonalData(
+        caller,
+        member,
+        () => loaders.consents.load(member.id),
+        () => member.email,
+      ),
+    cardNumber: (member, _args, { caller, loaders }) =>
+      visiblePersonalData(
+        caller,
+        member,
+        () => loaders.consents.load(member.id),
+        () => loaders.activeCard.load(member.id),
+      ),
+    phoneNumber: (member, _args, { caller, loaders }) =>
+      visiblePersonalData(
+        caller,
+        member,
+        () => loaders.consents.load(member.id),
+        () => member.phoneE164,
+      ),
+    phoneNumberVerified: async (member, _args, { caller, loaders }) =>
+      member.phoneE164 === null
+        ? null
+        : visiblePersonalData(
+            caller,
+            member,
+            () => loaders.consents.load(member.id),
+            () => member.phoneVerifiedAt !== null,
+          ),
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) =>
       (await memberConsents(caller, member.id, () => loaders.consents.load(member.id))).map((id) => ({ id })),
@@ -165,6 +211,10 @@ export const resolvers: Resolvers = {
       const limit = pageSize(first);
       return toConnection(await listMembers(ledger.dataSource, caller, partner.id, limit, decodeCursor(after, 2)), limit, memberCursor);
     },
+  },
+  CheckoutToken: {
+    member: async (token, _args, { loaders }) => present(await loaders.member.load(token.memberId)),
+    partner: (token) => (token.partnerId ? { id: token.partnerId } : null),
   },
   MembersAuditEntry: {
     details: (entry) => JSON.stringify(entry.details),

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { DEMO_MEMBERS } from '../../shared/demo';
+import { ensureCard } from './identifiers';
 
 /**
- * Seeds the demo members on first start (their accounts open with their first transfer). Idempotent: rows that exist
+ * Seeds the demo members on first start, each with a coalition card (their accounts open with their first transfer). Idempotent: rows that exist
  * stay as they are. Their points come from earns posted through the gateway (scripts/seedActivity.ts),
  * so every demo point went through the ledger like any other.
  */
@@ -13,6 +14,7 @@ export async function seedDemoMembers(dataSource: DataSource): Promise<void> {
         `INSERT INTO members (id, display_name, email, enrolled_via_partner_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [member.id, member.displayName, member.email, member.enrolledVia],
       );
+      await ensureCard(manager, member.id);
     }
   });
 }

@@ -5,6 +5,7 @@ import { startRelay } from '../../shared/outbox';
 import { startPeriodic } from '../../shared/periodic';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
+import { checkCheckoutConfig, type CheckoutConfig } from './checkout';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
 import { type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
@@ -12,6 +13,8 @@ import { runMaintenance } from './maintenance';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
+import { PointOfSale1768100000000 } from './migrations/1768100000000-PointOfSale';
+import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -25,6 +28,7 @@ export interface MembersConfig {
   settlementUrl: string;
   bus: EventBus;
   ledger: LedgerConfig;
+  checkout: CheckoutConfig;
   /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
   maintenanceIntervalMs: number;
 }
@@ -49,7 +53,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'members',
     entities: MEMBERS_ENTITIES,
-    migrations: [Ledger1764000000000, MembersAuditLog1765000000001],
+    migrations: [Ledger1764000000000, MembersAuditLog1765000000001, PointOfSale1768100000000, BasketLines1768100000001],
     poolMax: config.poolMax,
     applicationName: 'members',
   });
@@ -59,6 +63,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     dataSource,
     partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
     config: config.ledger,
+    checkout: checkCheckoutConfig(config.checkout),
     onEventsAppended: relay.nudge,
   };
   const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>

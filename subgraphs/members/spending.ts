@@ -1,4 +1,4 @@
-import { actingPartner, requireMemberItselfOrOperator, requireOperator } from '../../shared/access';
+import { actingPartner, requireMemberItselfOrOperator, requireMemberPresent, requireOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { badInput, DomainError, forbidden } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
@@ -15,6 +15,8 @@ import {
   writeIdempotent,
   type LedgerDeps,
 } from './ledger';
+import { useCheckoutToken } from './checkout';
+import { resolveMemberReference, type MemberReference } from './identifiers';
 import { adjustmentAccount, lockMember, lockMembers, memberAccount, post, redemptionAccount } from './postings';
 
 /**
@@ -31,24 +33,36 @@ export const MAX_ADJUSTMENT_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000;
 export const MAX_BURN_VALUE_MINOR = 2_147_483_647n;
 
 export interface BurnInput {
-  memberId: string;
+  /** The member, by id; or by `member`. */
+  memberId?: string | null;
+  member?: MemberReference | null;
   partnerId?: string | null;
   points: number;
   reference: string;
+  /** The member's checkout token, which a partner must present (unless `member` names the member by it). */
+  checkoutToken?: string | null;
   idempotencyKey: string;
 }
 
-/** Spends points at a partner without a catalog reward; resolves with the transfer and its money value. */
+/**
+ * Spends points at a partner without a catalog reward; resolves with the transfer and its money
+ * value. A partner needs the member present: its checkout token, used in the burn's transaction.
+ */
 export async function burnPoints(
   deps: LedgerDeps,
   caller: Caller,
   input: BurnInput,
 ): Promise<{ transferId: string; valueMinor: number; currency: string }> {
-  const memberId = checkId(input.memberId, 'memberId');
+  requireSignedIn(caller, 'spend points');
+  const resolved = await resolveMemberReference(deps, input, caller.kind === 'partner' ? caller.partnerId : null);
+  const memberId = resolved.memberId;
+  if (resolved.checkoutToken && input.checkoutToken && resolved.checkoutToken !== input.checkoutToken) {
+    throw badInput('The member is named by one checkout token and checkoutToken gives another');
+  }
+  const checkoutToken = requireMemberPresent(caller, memberId, resolved.checkoutToken ?? input.checkoutToken, 'spend its points');
   let partnerId: string;
   if (caller.kind === 'member') {
     // A member pays with its own points, naming where; a partner takes them at its point of sale.
-    requireMemberItselfOrOperator(caller, memberId, 'spend its points');
     if (!input.partnerId) throw badInput('partnerId is required when a member pays with points');
     partnerId = checkId(input.partnerId, 'partnerId');
   } else {
@@ -67,6 +81,8 @@ export async function burnPoints(
   const request = { memberId, partnerId, points: input.points, reference };
   return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     await lockMember(manager, memberId);
+    if (checkoutToken)
+      await useCheckoutToken(deps, manager, { token: checkoutToken, memberId, partnerId, points: input.points, usedFor: 'burnPoints' });
     const { transferId } = await post(manager, {
       kind: 'BURN',
       from: memberAccount(memberId),

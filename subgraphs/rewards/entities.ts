@@ -92,6 +92,13 @@ export class RedemptionRow {
   @Column({ name: 'voucher_expires_at', type: 'timestamptz', nullable: true })
   voucherExpiresAt!: Date | null;
 
+  /**
+   * The member's checkout token of a redemption a partner made at its till, kept only until the
+   * ledger answered the hold (it is single-use and lives two minutes at most).
+   */
+  @Column({ name: 'checkout_token', type: 'text', nullable: true })
+  checkoutToken!: string | null;
+
   /** The members ledger's hold on the points, once it answered. */
   @Column({ name: 'ledger_reservation_id', type: 'uuid', nullable: true })
   ledgerReservationId!: string | null;

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { partnerScope, requireMemberItselfOrOperator } from '../../shared/access';
-import { assertInvariant, badInput, DomainError, ERROR_CODES, notFound, type ErrorCode } from '../../shared/errors';
+import { partnerScope, requireMemberItselfOrOperator, requireMemberPresent, requireSignedIn } from '../../shared/access';
+import { assertInvariant, badInput, DomainError, ERROR_CODES, forbidden, notFound, type ErrorCode } from '../../shared/errors';
 import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
@@ -31,8 +31,12 @@ export interface PointsLedger {
     points: number;
     reference: string;
     minTier: TierLevel;
+    /** The member's checkout token, when a partner redeems at its till: the ledger checks and uses it with the hold. */
+    checkoutToken?: string | null;
     idempotencyKey: string;
   }): Promise<string>;
+  /** The member a till's reference names (a card number, a checkout token...); `partnerId` is the partner presenting it. */
+  resolveMember(reference: MemberReference, partnerId: string | null): Promise<string>;
   /** Spends held points; posting twice is a no-op. Resolves with the ledger's REDEEM transfer id. */
   post(reservationId: string): Promise<string>;
   /** Gives spent points back; refunding twice is a no-op. */
@@ -96,10 +100,36 @@ async function recordEvent(
 // ---------------------------------------------------------------------------------------------
 // Redeeming
 
+/** How a till names a member (the members subgraph's MemberReferenceInput): exactly one field. */
+export interface MemberReference {
+  id?: string | null;
+  cardNumber?: string | null;
+  phoneNumber?: string | null;
+  email?: string | null;
+  checkoutToken?: string | null;
+}
+
 export interface RedeemInput {
-  memberId: string;
+  memberId?: string | null;
+  member?: MemberReference | null;
   rewardId: string;
+  /** The member's checkout token, which a partner must present. */
+  checkoutToken?: string | null;
   idempotencyKey: string;
+}
+
+/** The member an input names, by memberId or a reference the ledger resolves; and the token the reference gave, if any. */
+async function redeemingMember(
+  deps: RedemptionDeps,
+  caller: Caller,
+  input: RedeemInput,
+): Promise<{ memberId: string; token: string | null }> {
+  if ((input.memberId ? 1 : 0) + (input.member ? 1 : 0) !== 1) throw badInput('Name the member by exactly one of memberId and member');
+  if (input.memberId) return { memberId: checkId(input.memberId, 'memberId'), token: null };
+  const reference = input.member!;
+  const partnerId = caller.kind === 'partner' ? caller.partnerId : null;
+  const memberId = checkId(await deps.ledger.resolveMember(reference, partnerId), 'memberId');
+  return { memberId, token: reference.checkoutToken ?? null };
 }
 
 /**
@@ -111,13 +141,20 @@ export interface RedeemInput {
  * recovery completes the redemption later.
  */
 export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: RedeemInput): Promise<string> {
-  const memberId = checkId(input.memberId, 'memberId');
+  requireSignedIn(caller, 'redeem rewards');
   const rewardId = checkId(input.rewardId, 'rewardId');
-  requireMemberItselfOrOperator(caller, memberId, 'redeem its points');
+  const named = await redeemingMember(deps, caller, input);
+  const memberId = named.memberId;
+  if (named.token && input.checkoutToken && named.token !== input.checkoutToken) {
+    throw badInput('The member is named by one checkout token and checkoutToken gives another');
+  }
+  const checkoutToken = requireMemberPresent(caller, memberId, named.token ?? input.checkoutToken, 'redeem its points');
+  // A partner's redemptions have keys of their own: its key never answers with the member's redemption.
+  const scope = caller.kind === 'partner' ? `redeemReward:${memberId}:partner:${caller.partnerId}` : `redeemReward:${memberId}`;
 
   const { redemptionId } = await idempotentTransaction(
     deps.dataSource,
-    { scope: `redeemReward:${memberId}`, key: input.idempotencyKey, request: { memberId, rewardId } },
+    { scope, key: input.idempotencyKey, request: { memberId, rewardId } },
     async (manager) => {
       const reward = await manager
         .getRepository(RewardRow)
@@ -126,6 +163,9 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
         .where('r.id = :rewardId', { rewardId })
         .getOne();
       if (!reward) throw notFound(`No reward with id ${rewardId}`);
+      if (caller.kind === 'partner' && reward.partnerId !== caller.partnerId) {
+        throw forbidden('A partner may redeem only its own rewards at its till');
+      }
       const now = Date.now();
       if (reward.status !== 'ACTIVE') throw badInput('This reward was retired');
       if (reward.validFrom && reward.validFrom.getTime() > now) throw badInput('This reward cannot be redeemed yet');
@@ -144,8 +184,9 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
       ]);
       const redemptionId = randomUUID();
       await manager.query(
-        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status) VALUES ($1, $2, $3, $4, $5, 'PENDING')`,
-        [redemptionId, memberId, rewardId, reward.partnerId, reward.pointsCost],
+        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status, checkout_token)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6)`,
+        [redemptionId, memberId, rewardId, reward.partnerId, reward.pointsCost, checkoutToken],
       );
       await auditOperatorAction(manager, caller, 'redeemReward', redemptionId, { memberId, rewardId, pointsCost: reward.pointsCost });
       return { redemptionId };
@@ -185,9 +226,14 @@ async function complete(deps: RedemptionDeps, redemption: RedemptionRow): Promis
       points: redemption.pointsSpent,
       reference: `redemption:${redemption.id}`,
       minTier: reward.minTier,
+      checkoutToken: redemption.checkoutToken,
       idempotencyKey: `redemption:${redemption.id}`,
     });
-    await deps.dataSource.query('UPDATE redemptions SET ledger_reservation_id = $2 WHERE id = $1', [redemption.id, reservationId]);
+    // The ledger has used the token: the row need not keep it.
+    await deps.dataSource.query('UPDATE redemptions SET ledger_reservation_id = $2, checkout_token = NULL WHERE id = $1', [
+      redemption.id,
+      reservationId,
+    ]);
     transferId = await deps.ledger.post(reservationId);
   } catch (error) {
     // The ledger said no (not enough points, tier too low, no such member, the hold was voided):
@@ -234,7 +280,8 @@ async function settle(
 ): Promise<boolean> {
   const changed = await deps.dataSource.transaction(async (manager) => {
     const [[row]] = (await manager.query(
-      `UPDATE redemptions SET status = $3, failure_code = coalesce($4, failure_code), failure_message = coalesce($5, failure_message), settled_at = now()
+      `UPDATE redemptions SET status = $3, failure_code = coalesce($4, failure_code), failure_message = coalesce($5, failure_message), settled_at = now(),
+              checkout_token = NULL
         WHERE id = $1 AND status = $2 RETURNING reward_id`,
       [redemption.id, from, to, options.failureCode ?? null, options.failureMessage ?? null],
     )) as [{ reward_id: string }[], number];

@@ -13,6 +13,7 @@ import { REWARDS_ENTITIES } from './entities';
 import { createRewardsLoaders } from './loaders';
 import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
 import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
+import { RewardsCheckoutToken1768100000000 } from './migrations/1768100000000-CheckoutToken';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
 
@@ -41,6 +42,13 @@ function membersLedger(client: SubgraphClient): PointsLedger & MemberStandings {
       );
       return data.reservePoints.id;
     },
+    async resolveMember(reference, partnerId) {
+      const data = await client.request<{ resolveMemberReference: string }>(
+        `query Resolve($reference: MemberReferenceInput!, $partnerId: ID) { resolveMemberReference(reference: $reference, partnerId: $partnerId) }`,
+        { reference, partnerId },
+      );
+      return data.resolveMemberReference;
+    },
     async post(reservationId) {
       const data = await client.request<{ postReservation: { redeemTransferId: string } }>(
         `mutation Post($id: ID!) { postReservation(reservationId: $id) { redeemTransferId } }`,
@@ -66,7 +74,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'rewards',
     entities: REWARDS_ENTITIES,
-    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001],
+    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001, RewardsCheckoutToken1768100000000],
     poolMax: config.poolMax,
     applicationName: 'rewards',
   });

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { DEMO_PARTNERS } from '../../shared/demo';
-import { dataOf } from '../support/helpers';
+import { createRewardThrough, dataOf } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 
 /**
@@ -22,21 +21,7 @@ const gql = (query: string, variables: Record<string, unknown> = {}, who: string
 const PARTNER_REWARDS = `query($id: ID!) { partner(id: $id) { name rewards(first: 100) { edges { node { id title } } } } }`;
 const PARTNER_STOCK = `query($id: ID!) { partner(id: $id) { rewards(first: 100) { edges { node { id stockRemaining } } } } }`;
 
-async function createReward(title: string): Promise<string> {
-  const created = await gql(`mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`, {
-    input: {
-      partnerId: freshmart.id,
-      title,
-      description: 'A basket of seasonal fruit',
-      kind: 'FREE_ITEM',
-      category: 'grocery',
-      pointsCost: 400,
-      stock: 20,
-      idempotencyKey: randomUUID(),
-    },
-  });
-  return dataOf(created).createReward.id;
-}
+const createReward = (title: string) => createRewardThrough(isolated.stack.gatewayUrl, freshmart.id, title);
 
 const titleIn = (response: any, rewardId: string) =>
   dataOf<any>(response).partner.rewards.edges.find((edge: any) => edge.node.id === rewardId)?.node.title;

@@ -82,6 +82,12 @@ describe('hostile input', () => {
     const batched = await post([{ query: '{ partners { id } }' }, { query: '{ partners { id } }' }]);
     expect(batched.status).toBe(400);
 
+    // A subscription over HTTP: the client's wrong transport, named, not an internal error.
+    const overHttp = await post({ query: 'subscription { balanceChanged(memberId: "m") { sequence } }' });
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(overHttp.json.errors[0].message).toMatch(/WebSocket/);
+
     const notJson = await post('this is not json');
     expect(notJson.status).toBe(400);
     // A GraphQL error in JSON, not a framework's HTML page with a stack trace.

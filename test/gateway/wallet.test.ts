@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { DEMO_MEMBERS } from '../../shared/demo';
 import { chromiumAvailable, launchChromium } from '../support/chromium';
-import { dataOf, gatewayUrl, gql, partner } from '../support/helpers';
+import { signToken } from '../../gateway/credentials';
+import { adjust, dataOf, enrollMember, errorCode, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
 
 /**
  * The member wallet page in a real browser (Debian's Chromium, driven by playwright-core): it signs
@@ -54,6 +55,37 @@ const available = chromiumAvailable('wallet page test');
     expect(firstRow).toContain('Lumière Cinemas');
     await page.screenshot({ path: require('node:path').join(require('node:os').tmpdir(), 'wallet.png') });
     await page.close();
+  });
+
+  it("shows the member's card number and a QR code for checkout that a till can pay with", async () => {
+    const memberId = await enrollMember(partner(0).credential);
+    const { member } = dataOf(await gql(`query($id: ID!) { member(id: $id) { cardNumber } }`, { id: memberId }, OPERATOR));
+    const page = await browser.newPage();
+    await page.goto(gatewayUrl().replace(/\/graphql$/, '/wallet/'));
+    await page.fill('#credential', await signToken('member', memberId, 600));
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#wallet:not([hidden])');
+    expect((await page.textContent('#card'))?.replace(/ /g, '')).toBe(member.cardNumber);
+
+    await page.click('#checkout');
+    await page.waitForSelector('#checkout-code:not([hidden]) #checkout-qr svg');
+    const token = (await page.textContent('#checkout-token'))!.replace(/ /g, '');
+    expect(token).toMatch(/^[0-9A-Z]{16}$/);
+    // The QR code is drawn: an SVG with paths, not an empty box.
+    expect(await page.locator('#checkout-qr svg path').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: require('node:path').join(require('node:os').tmpdir(), 'wallet-checkout.png') });
+    await page.close();
+
+    // What the page shows is a working token: the till burns with it, once.
+    await adjust(memberId, 500);
+    const burn = (key: string) =>
+      gql(
+        `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { transfer { points } } }`,
+        { input: { member: { checkoutToken: token }, points: 200, reference: 'wallet till', idempotencyKey: key } },
+        partner(0).credential,
+      );
+    expect(dataOf(await burn(randomUUID())).burnPoints.transfer.points).toBe(200);
+    expect(errorCode(await burn(randomUUID()))).toBe('FORBIDDEN');
   });
 
   it('explains a credential that is not a member', async () => {

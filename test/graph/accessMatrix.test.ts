@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signToken } from '../../gateway/credentials';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import type { GraphQLResponse } from '../../scripts/gatewayClient';
-import { dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers';
+import { checkoutToken, dataOf, errorCode, gatewayUrl, gql, OPERATOR } from '../support/helpers';
 import { subscribe, wsClient } from '../support/subscriptionClient';
 
 /**
@@ -35,14 +35,24 @@ type Expectation = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'HIDDEN';
 interface Case {
   name: string;
   query: string;
-  variables?: () => Record<string, unknown>;
+  /** The case's variables, for the caller about to run it. */
+  variables?: (caller: CallerName) => Record<string, unknown>;
   expect: Record<CallerName, Expectation>;
   /** For value-level protection: the outcome of a response without access errors. */
   outcome?: (response: GraphQLResponse<any>) => Expectation;
 }
 
 /** Things the cases act on, made once through the gateway before the matrix runs. */
-const fixtures = { pendingEarnId: '', rewardId: '', apiKeyId: '', periodId: '' };
+const fixtures = {
+  pendingEarnId: '',
+  rewardId: '',
+  apiKeyId: '',
+  periodId: '',
+  /** A checkout token of the giftee: the wrong member's token for the matrix's member. */
+  gifteeToken: '',
+  /** Per case and partner caller, its own checkout token of the member, made for FreshMart only. */
+  freshmartTokens: { burn: {}, redeem: {} } as Record<'burn' | 'redeem', Partial<Record<CallerName, string>>>,
+};
 const noSuchId = '00000000-0000-4000-8000-00000000dead';
 
 const key = () => randomUUID();
@@ -262,10 +272,33 @@ const cases: Case[] = [
   },
   {
     name: "pay with the member's points",
-    // No partnerId: a partner takes points at its own till; the member and the operator must name one.
+    // No partnerId: a partner takes points at its own till; the member and the operator must name
+    // one. A partner key alone may not spend a member's points: it needs the member's checkout token.
     query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
     variables: () => ({ input: { memberId: member.id, points: 1, reference: 'matrix', idempotencyKey: key() } }),
-    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "pay with the member's points, presenting another member's checkout token",
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: () => ({
+      input: { memberId: member.id, checkoutToken: fixtures.gifteeToken, points: 1, reference: 'matrix', idempotencyKey: key() },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "pay with the member's points, presenting its checkout token made for FreshMart",
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: (caller) => ({
+      input: {
+        memberId: member.id,
+        checkoutToken: fixtures.freshmartTokens.burn[caller] ?? null,
+        points: 1,
+        reference: 'matrix',
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
     name: 'grant consent for the member',
@@ -285,6 +318,19 @@ const cases: Case[] = [
     query: `mutation($m: ID!, $r: ID!, $k: String!) { redeemReward(memberId: $m, rewardId: $r, idempotencyKey: $k) { id } }`,
     variables: () => ({ m: member.id, r: noSuchId, k: key() }),
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "redeem FreshMart's reward for the member, presenting another member's checkout token",
+    // The member lacks the points: a caller let through gets INSUFFICIENT_POINTS, nothing spent.
+    query: `mutation($m: ID!, $r: ID!, $t: String, $k: String!) { redeemReward(memberId: $m, rewardId: $r, checkoutToken: $t, idempotencyKey: $k) { id } }`,
+    variables: () => ({ m: member.id, r: fixtures.rewardId, t: fixtures.gifteeToken, k: key() }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "redeem FreshMart's reward for the member, presenting its checkout token made for FreshMart",
+    query: `mutation($m: ID!, $r: ID!, $t: String, $k: String!) { redeemReward(memberId: $m, rewardId: $r, checkoutToken: $t, idempotencyKey: $k) { id } }`,
+    variables: (caller) => ({ m: member.id, r: fixtures.rewardId, t: fixtures.freshmartTokens.redeem[caller] ?? null, k: key() }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
     name: 'accept a voucher',
@@ -390,6 +436,12 @@ beforeAll(async () => {
     ).enrollMember.id;
   }
   callers.member = await signToken('member', member.id, 600);
+  fixtures.gifteeToken = (await checkoutToken(giftee.id)).token;
+  for (const use of ['burn', 'redeem'] as const) {
+    for (const caller of ['ownPartner', 'otherPartner'] as const) {
+      fixtures.freshmartTokens[use][caller] = (await checkoutToken(member.id, { partnerId: freshmart.id })).token;
+    }
+  }
   const pendingUntil = new Date(Date.now() + 24 * 3600_000).toISOString();
   fixtures.pendingEarnId = dataOf(
     await gql(
@@ -438,7 +490,7 @@ describe('the access matrix', () => {
   it.each(cases.flatMap((c) => (Object.keys(callers) as CallerName[]).map((caller) => [c.name, caller, c] as const)))(
     '%s as %s',
     async (_name, caller, c) => {
-      const response = await gql(c.query, c.variables?.() ?? {}, callers[caller]);
+      const response = await gql(c.query, c.variables?.(caller) ?? {}, callers[caller]);
       const code = errorCode(response);
       const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : (c.outcome?.(response) ?? 'allow');
       expect(outcome).toBe(c.expect[caller]);
@@ -450,7 +502,7 @@ describe('the access matrix', () => {
     async (_name, caller, c) => {
       const client = wsClient(gatewayUrl(), callers[caller]);
       try {
-        const message = await subscribe(client, c.query, c.variables?.() ?? {}).next();
+        const message = await subscribe(client, c.query, c.variables?.(caller) ?? {}).next();
         const code = message.errors?.[0]?.extensions?.code;
         const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? code : message.data ? 'allow' : `error ${code}`;
         expect(outcome).toBe(c.expect[caller]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
   adjust,
+  checkoutToken,
   closeDatabase,
   database,
   dataOf,
@@ -273,16 +274,33 @@ describe('burnPoints', () => {
   it("spends points at the point of sale and prices them at the partner's redemption value, rounded half to even", async () => {
     const pulsefit = partner(2); // 6500 micros a point: 0.65 cents
     const memberId = await memberWithPoints(1_000);
-    const burn = async (points: number) =>
-      dataOf(await gql(BURN, { input: { memberId, points, reference: 'front desk', idempotencyKey: randomUUID() } }, pulsefit.credential))
-        .burnPoints;
+    // Each payment at the front desk with the member there: a checkout token of its own.
+    const burn = async (points: number) => {
+      const { token } = await checkoutToken(memberId);
+      const input = { memberId, checkoutToken: token, points, reference: 'front desk', idempotencyKey: randomUUID() };
+      return dataOf(await gql(BURN, { input }, pulsefit.credential)).burnPoints;
+    };
     expect(await burn(400)).toEqual({ valueMinor: 260, currency: 'EUR', transfer: { kind: 'BURN', points: 400 } });
     expect((await burn(10)).valueMinor).toBe(6); // 6.5 -> 6 (even)
     expect((await burn(30)).valueMinor).toBe(20); // 19.5 -> 20 (even)
     expect((await burn(1)).valueMinor).toBe(1); // 0.65 -> 1
     expect((await wallet(memberId)).balance.availablePoints).toBe(559);
     expect(
-      errorCode(await gql(BURN, { input: { memberId, points: 560, reference: 't', idempotencyKey: randomUUID() } }, pulsefit.credential)),
+      errorCode(
+        await gql(
+          BURN,
+          {
+            input: {
+              memberId,
+              checkoutToken: (await checkoutToken(memberId)).token,
+              points: 560,
+              reference: 't',
+              idempotencyKey: randomUUID(),
+            },
+          },
+          pulsefit.credential,
+        ),
+      ),
     ).toBe('INSUFFICIENT_POINTS');
     expect(errorCode(await gql(BURN, { input: { memberId, points: 1, reference: 't', idempotencyKey: randomUUID() } }))).toBe(
       'UNAUTHENTICATED',

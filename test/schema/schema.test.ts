@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, type DocumentNode } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { composeSupergraph, SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdl } from '../../shared/supergraph';
+import { composeSupergraph } from '../../scripts/composition';
+import { SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdl } from '../../shared/supergraph';
 
 describe('the schema contract', () => {
   it('composes without errors, and the committed supergraph is the fresh composition', () => {

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { dataOf, graphql, type GraphQLResponse } from '../../scripts/gatewayClient';
 import { signCall } from '../../shared/identity';
+import { signToken } from '../../gateway/credentials';
 
 export { dataOf };
 
@@ -28,6 +29,34 @@ export const partner = (index: number) => {
   return { ...row, credential: `demo-partner-${row.code}` };
 };
 export const OPERATOR = 'demo-operator';
+
+/** Creates a reward of `partnerId` (400 points, 20 in stock) through the gateway at `url`; returns its id. */
+export async function createRewardThrough(url: string, partnerId: string, title: string, credential = OPERATOR): Promise<string> {
+  const created = await graphql<{ createReward: { id: string } }>(
+    url,
+    `
+      mutation ($input: CreateRewardInput!) {
+        createReward(input: $input) {
+          id
+        }
+      }
+    `,
+    {
+      input: {
+        partnerId,
+        title,
+        description: 'A basket of seasonal fruit',
+        kind: 'FREE_ITEM',
+        category: 'grocery',
+        pointsCost: 400,
+        stock: 20,
+        idempotencyKey: randomUUID(),
+      },
+    },
+    credential,
+  );
+  return dataOf(created).createReward.id;
+}
 
 let pool: Pool | null = null;
 
@@ -149,4 +178,27 @@ export async function adjust(memberId: string, points: number, expiresAt?: Date)
       OPERATOR,
     ),
   ).adjustPoints.id;
+}
+
+export const CREATE_CHECKOUT_TOKEN = `mutation($input: CreateCheckoutTokenInput!) {
+  createCheckoutToken(input: $input) { token expiresAt maxPoints qrCodeSvg member { id } partner { id } }
+}`;
+
+/**
+ * A checkout token as the member's app gets it (with the member's own token): what a partner must
+ * present to spend the member's points. `bind` limits it to one partner and a most points.
+ */
+export async function checkoutToken(
+  memberId: string,
+  bind: { partnerId?: string; maxPoints?: number } = {},
+): Promise<{
+  token: string;
+  expiresAt: string;
+  maxPoints: number | null;
+  qrCodeSvg: string;
+  member: { id: string };
+  partner: { id: string } | null;
+}> {
+  const memberCredential = await signToken('member', memberId, 600);
+  return dataOf(await gql(CREATE_CHECKOUT_TOKEN, { input: { memberId, ...bind } }, memberCredential)).createCheckoutToken;
 }

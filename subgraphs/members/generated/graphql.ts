@@ -4,6 +4,7 @@ import type { PublishedEvent } from '../../../shared/outbox';
 import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
+import type { IssuedCheckoutToken } from '../checkout';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -110,12 +111,37 @@ export type BalanceSnapshot = {
   reservedPoints: Scalars['Int']['output'];
 };
 
+/** One line of a receipt. */
+export type BasketLineInput = {
+  /**
+   * The article's category, such as `TOBACCO`, `LOTTERY` or `GIFT-CARD`: 1 to 40 letters, digits,
+   * dashes or underscores, read case-insensitively. Decides whether the line earns.
+   */
+  categoryCode: Scalars['String']['input'];
+  /** What the line costs, in minor units, after any discount: 0 to quantity x unitPriceMinor. */
+  lineAmountMinor: Scalars['Int']['input'];
+  /** How many: 1 to 10000. */
+  quantity: Scalars['Int']['input'];
+  /** The article's stock-keeping unit: 1 to 64 characters. */
+  sku: Scalars['String']['input'];
+  /** Price of one, in minor units: 0 to 100000000. */
+  unitPriceMinor: Scalars['Int']['input'];
+};
+
 /** Points a member spends at a partner's point of sale. */
 export type BurnPointsInput = {
+  /**
+   * The member's checkout token (createCheckoutToken), which a partner must present: the member is
+   * at the till and agrees. Not needed when `member` names the member by its token; members paying
+   * themselves and the operator need none.
+   */
+  checkoutToken?: InputMaybe<Scalars['String']['input']>;
   /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
   idempotencyKey: Scalars['String']['input'];
-  /** The member who pays with points. */
-  memberId: Scalars['ID']['input'];
+  /** The member who pays with points, by a reference (a card number, a checkout token...). Give this or `memberId`, not both. */
+  member?: InputMaybe<MemberReferenceInput>;
+  /** The member who pays with points, by id. Give this or `member`, not both. */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * The partner where the points are spent. A partner caller may omit it (its own point of sale) and
    * may not name another partner; the operator must give it.
@@ -127,17 +153,64 @@ export type BurnPointsInput = {
   reference: Scalars['String']['input'];
 };
 
+/**
+ * A short-lived, single-use token: the member present at the till. A partner presents it with
+ * burnPoints or redeemReward; it is used by the first spend it authorizes.
+ */
+export type CheckoutToken = {
+  __typename?: 'CheckoutToken';
+  /** When the token stops working (60 to 120 seconds after it was made; 90 by default). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The most points it lets a partner spend, or null for no bound. */
+  maxPoints: Maybe<Scalars['Int']['output']>;
+  /** The member it belongs to. */
+  member: Member;
+  /** The only partner that may use it, or null for any partner. */
+  partner: Maybe<Partner>;
+  /** The token as a QR code: an SVG document, to show in the member's app. */
+  qrCodeSvg: Scalars['String']['output'];
+  /**
+   * The token: 16 characters of Crockford base32, the content of the QR code and what a till without
+   * a camera types in. Shown once; the coalition keeps only its hash.
+   */
+  token: Scalars['String']['output'];
+};
+
+/** What a member asks for at checkout: the token its app shows. */
+export type CreateCheckoutTokenInput = {
+  /** The most points the token lets a partner spend, 1 to 10000000; no bound when omitted. */
+  maxPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** The member whose points the token lets a partner spend. */
+  memberId: Scalars['ID']['input'];
+  /** Only this partner may use the token; any partner when omitted. */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A purchase at a partner that earns points. */
 export type EarnPointsInput = {
   /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
   currency: Scalars['String']['input'];
+  /** The receipt or invoice number: 1 to 64 characters. */
+  documentNumber?: InputMaybe<Scalars['String']['input']>;
   /**
    * Key that makes a retry safe: the same key with the same input returns the first result; the
    * same key with other input fails with IDEMPOTENCY_CONFLICT. 1 to 128 printable ASCII characters.
    */
   idempotencyKey: Scalars['String']['input'];
-  /** The member who made the purchase. */
-  memberId: Scalars['ID']['input'];
+  /**
+   * The basket, 1 to 200 lines whose amounts add up to purchaseAmountMinor exactly. With lines,
+   * points are computed per line, each rounded down to a whole point, and lines in an excluded
+   * category (setExcludedCategories) earn nothing; a refund then returns lines (ReverseEarnInput.returnedLines).
+   */
+  lines?: InputMaybe<Array<BasketLineInput>>;
+  /**
+   * The member who made the purchase, by card number, phone number, email or checkout token (a card
+   * alone is enough to earn; a token only names the member here and stays usable). Give this or
+   * `memberId`, not both.
+   */
+  member?: InputMaybe<MemberReferenceInput>;
+  /** The member who made the purchase, by id. Give this or `member`, not both. */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * The partner where the purchase was made. A partner caller may omit it (it posts its own
    * purchases) and may not name another partner; the operator must give it.
@@ -153,6 +226,8 @@ export type EarnPointsInput = {
   purchaseAmountMinor: Scalars['Int']['input'];
   /** The partner's reference for the purchase, such as a receipt number: 1 to 200 characters. */
   reference: Scalars['String']['input'];
+  /** The partner's store (location) where the purchase was made: 1 to 64 characters. */
+  storeId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What a refund took back. */
@@ -301,6 +376,11 @@ export type Member = {
   __typename?: 'Member';
   /** The member's points balance, read from the ledger (the only source of truth for balances). */
   balance: Balance;
+  /**
+   * The member's coalition card number (16 digits, the last a Luhn check digit), the one card every
+   * partner accepts; null for partners that may not see personal data (see displayName).
+   */
+  cardNumber: Maybe<Scalars['String']['output']>;
   /** Partners the member allows to see its name and email. For the member and the operator. */
   consents: Array<Partner>;
   /**
@@ -319,6 +399,16 @@ export type Member = {
   enrolledVia: Partner;
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
+  /**
+   * The member's phone number in E.164 (`+4930901820`), verified or not; null when it has none and
+   * for partners that may not see personal data (see displayName).
+   */
+  phoneNumber: Maybe<Scalars['String']['output']>;
+  /**
+   * Whether the phone number is verified: only a verified number finds the member at a till. Null
+   * when phoneNumber is.
+   */
+  phoneNumberVerified: Maybe<Scalars['Boolean']['output']>;
   /**
    * A stable identifier of the member that reveals nothing: the same for one partner every time,
    * different for each partner, so partners cannot match their customers with each other's.
@@ -368,6 +458,34 @@ export type MemberEventType =
   | 'BALANCE_CHANGED'
   /** The member's tier changed. */
   | 'TIER_CHANGED';
+
+/** Which identifier memberByIdentifier looks a member up by. */
+export type MemberIdentifierKind =
+  /** A coalition card number. */
+  | 'CARD_NUMBER'
+  /** A live checkout token meant for the calling partner (looking it up does not use it). */
+  | 'CHECKOUT_TOKEN'
+  /** An email address. */
+  | 'EMAIL'
+  /** A verified phone number, in international notation. */
+  | 'PHONE_NUMBER';
+
+/**
+ * How a partner's till names a member: exactly one of the fields. A checkout token names its member
+ * and, where points are spent, is the member's consent to spend them.
+ */
+export type MemberReferenceInput = {
+  /** The member's coalition card number; spaces and dashes are ignored. A blocked card fails with CARD_BLOCKED. */
+  cardNumber?: InputMaybe<Scalars['String']['input']>;
+  /** A checkout token from the member's app (the content of its QR code, or the code typed in). */
+  checkoutToken?: InputMaybe<Scalars['String']['input']>;
+  /** The member's email address, compared case-insensitively. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The member's id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** The member's verified phone number, in international notation (`+4930901820`). */
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** A member's spendable points and tier, for another subgraph. Not part of the public graph. */
 export type MemberStanding = {
@@ -429,12 +547,18 @@ export type Mutation = {
    */
   adjustPoints: LedgerTransfer;
   /**
-   * Pay with points at a partner's point of sale, without a catalog reward. Callable by the partner
-   * (its own point of sale), the member itself and the operator. Fails with INSUFFICIENT_POINTS.
+   * Pay with points at a partner's point of sale, without a catalog reward. Callable by the member
+   * itself, the operator, and the partner (its own point of sale) presenting the member's checkout
+   * token, which the burn uses; a partner without one is FORBIDDEN. Fails with INSUFFICIENT_POINTS.
    */
   burnPoints: PointsBurn;
   /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
   confirmPendingEarn: LedgerTransfer;
+  /**
+   * Make a checkout token for the member's app to show at a till (createCheckoutToken's answer is
+   * the only time the token is shown). Callable by the member itself and the operator.
+   */
+  createCheckoutToken: CheckoutToken;
   /**
    * Turn a purchase into points at the partner's earn rate times the member's tier multiplier,
    * rounded down to whole points; spendable at once, or pending until `pendingUntil`. Callable by
@@ -458,6 +582,11 @@ export type Mutation = {
    */
   refundReservation: PointsReservation;
   /**
+   * Replace a lost card: the old number is blocked (lookups of it fail with CARD_BLOCKED) and a new
+   * one issued. Callable by the member itself and the operator.
+   */
+  reissueCard: Member;
+  /**
    * Hold a member's points for a redemption. Internal: callable by subgraphs only. Fails with
    * INSUFFICIENT_POINTS when the available points do not cover it.
    */
@@ -478,11 +607,29 @@ export type Mutation = {
    */
   runLedgerMaintenance: LedgerMaintenanceRun;
   /**
+   * Set the categories whose lines earn no points (tobacco, lottery, gift cards...), replacing the
+   * list; purchases posted afterwards follow it. A partner sets its own (partnerId omitted or
+   * itself); the operator a partner's, or with partnerId omitted the coalition's, which applies at
+   * every partner. At most 100 codes. Returns the list as stored.
+   */
+  setExcludedCategories: Array<Scalars['String']['output']>;
+  /**
+   * Record the member's phone number, unverified (it finds the member at a till only once verified).
+   * Setting the number it has changes nothing. Callable by the member itself and the operator.
+   */
+  setPhoneNumber: Member;
+  /**
    * Give points to another member. Callable by the giving member and the operator. Fails with
    * INSUFFICIENT_POINTS when the giver's available points do not cover it, and with LIMIT_EXCEEDED
    * past the daily transfer limit or when the receiver would hold more than 2147483647 points.
    */
   transferPoints: LedgerTransfer;
+  /**
+   * Mark the member's phone number verified, after checking it out of band (there is no text-message
+   * delivery yet). Callable by the operator only. Fails with BAD_USER_INPUT when another member
+   * verified the same number.
+   */
+  verifyPhoneNumber: Member;
   /** Cancel a pending earn (the booking was cancelled). Callable by the partner of the earn and the operator. */
   voidPendingEarn: LedgerTransfer;
   /** Return reserved points to the member. Internal. Voiding a voided reservation returns it unchanged. */
@@ -505,6 +652,12 @@ export type MutationBurnPointsArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationConfirmPendingEarnArgs = {
   input: SettlePendingEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationCreateCheckoutTokenArgs = {
+  input: CreateCheckoutTokenInput;
 };
 
 
@@ -540,6 +693,13 @@ export type MutationRefundReservationArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationReissueCardArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  memberId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationReservePointsArgs = {
   input: ReservePointsInput;
 };
@@ -559,8 +719,28 @@ export type MutationRevokeConsentArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetExcludedCategoriesArgs = {
+  categoryCodes: Array<Scalars['String']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetPhoneNumberArgs = {
+  memberId: Scalars['ID']['input'];
+  phoneNumber: Scalars['String']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationTransferPointsArgs = {
   input: TransferPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationVerifyPhoneNumberArgs = {
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -675,6 +855,15 @@ export type Query = {
    */
   member: Member;
   /**
+   * A member at a partner's till, by card number, verified phone number, email or checkout token,
+   * with what that partner may see of it (personal data only where the member enrolled through it
+   * or consented to it). For partners and the operator. Fails with NOT_FOUND for an unknown
+   * identifier, CARD_BLOCKED for a card that was reissued, and FORBIDDEN for a token that is
+   * unknown, used, expired or meant for another partner (refused tokens count towards the
+   * partner's lockout, LIMIT_EXCEEDED).
+   */
+  memberByIdentifier: Member;
+  /**
    * One of a member's events by its sequence number, for whoever may watch the member (the member
    * itself, the partner it enrolled through, the operator). Fails with NOT_FOUND when there is none.
    */
@@ -693,6 +882,11 @@ export type Query = {
    * subgraphs only.
    */
   membersAuditLog: Array<MembersAuditEntry>;
+  /**
+   * The member a reference names, for another subgraph. `partnerId` is the partner presenting it,
+   * whom an unknown checkout token counts against. Internal: callable by subgraphs only.
+   */
+  resolveMemberReference: Scalars['ID']['output'];
 };
 
 
@@ -742,6 +936,13 @@ export type QueryMemberArgs = {
 
 
 /** Reads of members and their points. */
+export type QueryMemberByIdentifierArgs = {
+  kind: MemberIdentifierKind;
+  value: Scalars['String']['input'];
+};
+
+
+/** Reads of members and their points. */
 export type QueryMemberEventArgs = {
   memberId: Scalars['ID']['input'];
   sequence: Scalars['Int']['input'];
@@ -780,6 +981,13 @@ export type QueryMembersAuditLogArgs = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+
+/** Reads of members and their points. */
+export type QueryResolveMemberReferenceArgs = {
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  reference: MemberReferenceInput;
+};
+
 /** Where a reservation stands. Not part of the public graph. */
 export type ReservationStatus =
   /** The points were spent. */
@@ -796,6 +1004,11 @@ export type ReservationStatus =
  * public graph.
  */
 export type ReservePointsInput = {
+  /**
+   * The member's checkout token, when a partner redeems for the member: checked and used with the
+   * hold. Not part of the request's identity for its idempotency key.
+   */
+  checkoutToken?: InputMaybe<Scalars['String']['input']>;
   /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
   idempotencyKey: Scalars['String']['input'];
   /** The member whose points are held. */
@@ -825,6 +1038,12 @@ export type ReverseEarnInput = {
    * purchase. Refunds add up; together they may not exceed the purchase.
    */
   refundAmountMinor?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * For a purchase posted with lines: the numbers of the lines returned (1 for the first line given),
+   * each taking back exactly the points it earned. A line is returned once; a purchase with lines is
+   * refunded by lines only (omit both fields to return every line not yet returned).
+   */
+  returnedLines?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
 /** Confirms or cancels a pending earn. */
@@ -1032,7 +1251,10 @@ export type ResolversTypes = {
   Balance: ResolverTypeWrapper<Balance>;
   BalanceEvent: ResolverTypeWrapper<MemberEventRow>;
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
+  BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
+  CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
   EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
@@ -1049,6 +1271,8 @@ export type ResolversTypes = {
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   MemberEventType: MemberEventType;
+  MemberIdentifierKind: MemberIdentifierKind;
+  MemberReferenceInput: MemberReferenceInput;
   MemberStanding: ResolverTypeWrapper<MemberStanding>;
   MemberTransactionConnection: ResolverTypeWrapper<Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversTypes['MemberTransactionEdge']> }>;
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
@@ -1080,7 +1304,10 @@ export type ResolversParentTypes = {
   Balance: Balance;
   BalanceEvent: MemberEventRow;
   BalanceSnapshot: BalanceSnapshot;
+  BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CheckoutToken: IssuedCheckoutToken;
+  CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
   EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
@@ -1096,6 +1323,7 @@ export type ResolversParentTypes = {
   Member: MemberRow;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
+  MemberReferenceInput: MemberReferenceInput;
   MemberStanding: MemberStanding;
   MemberTransactionConnection: Omit<MemberTransactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberTransactionEdge']> };
   MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
@@ -1149,6 +1377,15 @@ export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType ex
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CheckoutTokenResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CheckoutToken'] = ResolversParentTypes['CheckoutToken']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
+  qrCodeSvg?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1218,12 +1455,15 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MemberResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
   balance?: Resolver<ResolversTypes['Balance'], ParentType, ContextType>;
+  cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enrolledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enrolledVia?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phoneNumberVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   pseudonym?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
   transactions?: Resolver<ResolversTypes['MemberTransactionConnection'], ParentType, ContextType, RequireFields<MemberTransactionsArgs, 'first'>>;
@@ -1270,16 +1510,21 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
+  createCheckoutToken?: Resolver<ResolversTypes['CheckoutToken'], ParentType, ContextType, RequireFields<MutationCreateCheckoutTokenArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
   grantConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'memberId' | 'partnerId'>>;
   postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
   refundReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationRefundReservationArgs, 'reservationId'>>;
+  reissueCard?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReissueCardArgs, 'idempotencyKey' | 'memberId'>>;
   reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
+  setExcludedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationSetExcludedCategoriesArgs, 'categoryCodes'>>;
+  setPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPhoneNumberArgs, 'memberId' | 'phoneNumber'>>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
+  verifyPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyPhoneNumberArgs, 'memberId'>>;
   voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;
   voidReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationVoidReservationArgs, 'reservationId'>>;
 };
@@ -1322,11 +1567,13 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  memberByIdentifier?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<QueryMemberByIdentifierArgs, 'kind' | 'value'>>;
   memberEvent?: Resolver<ResolversTypes['BalanceEvent'], ParentType, ContextType, RequireFields<QueryMemberEventArgs, 'memberId' | 'sequence'>>;
   memberEvents?: Resolver<Array<ResolversTypes['BalanceEvent']>, ParentType, ContextType, RequireFields<QueryMemberEventsArgs, 'afterSequence' | 'first' | 'memberId'>>;
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
   membersAuditLog?: Resolver<Array<ResolversTypes['MembersAuditEntry']>, ParentType, ContextType, RequireFields<QueryMembersAuditLogArgs, 'first'>>;
+  resolveMemberReference?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<QueryResolveMemberReferenceArgs, 'reference'>>;
 };
 
 export type SubscriptionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1345,6 +1592,7 @@ export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
+  CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
   ExpiringLot?: ExpiringLotResolvers<ContextType>;

@@ -108,6 +108,23 @@ export type MemberRedemptionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * How a partner's till names a member: exactly one of the fields. A checkout token names its member
+ * and, where points are spent, is the member's consent to spend them.
+ */
+export type MemberReferenceInput = {
+  /** The member's coalition card number; spaces and dashes are ignored. A blocked card fails with CARD_BLOCKED. */
+  cardNumber?: InputMaybe<Scalars['String']['input']>;
+  /** A checkout token from the member's app (the content of its QR code, or the code typed in). */
+  checkoutToken?: InputMaybe<Scalars['String']['input']>;
+  /** The member's email address, compared case-insensitively. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The member's id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** The member's verified phone number, in international notation (`+4930901820`). */
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Redemptions and catalog management. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -125,8 +142,10 @@ export type Mutation = {
   createReward: Reward;
   /**
    * Redeem a reward for a member: holds one unit of stock, spends the points through the members
-   * ledger (reserve, then post), and issues a voucher code. Callable by the member itself and by the
-   * operator. Fails with OUT_OF_STOCK, INSUFFICIENT_POINTS, LIMIT_EXCEEDED (the per-member limit),
+   * ledger (reserve, then post), and issues a voucher code. Callable by the member itself, the
+   * operator, and a partner redeeming its own reward at its till with the member's checkout token
+   * (without one: FORBIDDEN; a token refused by the ledger fails the redemption with FORBIDDEN,
+   * nothing spent). Fails with OUT_OF_STOCK, INSUFFICIENT_POINTS, LIMIT_EXCEEDED (the per-member limit),
    * FORBIDDEN (tier too low) or BAD_USER_INPUT (retired or outside its validity), changing nothing.
    * If the ledger cannot be reached it fails with UPSTREAM_UNAVAILABLE and completes by itself later;
    * a retry with the same key returns the outcome.
@@ -165,8 +184,10 @@ export type MutationCreateRewardArgs = {
 
 /** Redemptions and catalog management. */
 export type MutationRedeemRewardArgs = {
+  checkoutToken?: InputMaybe<Scalars['String']['input']>;
   idempotencyKey: Scalars['String']['input'];
-  memberId: Scalars['ID']['input'];
+  member?: InputMaybe<MemberReferenceInput>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
   rewardId: Scalars['ID']['input'];
 };
 
@@ -613,6 +634,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
+  MemberReferenceInput: MemberReferenceInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -645,6 +667,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
   Member: MemberRef;
+  MemberReferenceInput: MemberReferenceInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -694,7 +717,7 @@ export type MutationResolvers<ContextType = RewardsContext, ParentType extends R
   adjustRewardStock?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationAdjustRewardStockArgs, 'input'>>;
   cancelRedemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'redemptionId'>>;
   createReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationCreateRewardArgs, 'input'>>;
-  redeemReward?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'idempotencyKey' | 'memberId' | 'rewardId'>>;
+  redeemReward?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'idempotencyKey' | 'rewardId'>>;
   retireReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationRetireRewardArgs, 'rewardId'>>;
   updateReward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<MutationUpdateRewardArgs, 'input'>>;
   useVoucher?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationUseVoucherArgs, 'voucherCode'>>;
