@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { coalesced } from './coalesce';
+import { startPasses } from './coalesce';
+import { badInput } from './errors';
 import type { EventBus } from './eventBus';
 import { observeGauge } from './metrics';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
@@ -112,8 +113,15 @@ const toPublished = (row: EventRow): PublishedEvent => ({
   traceparent: row.traceparent,
 });
 
+/** The most events one read of an internal feed returns. */
+export const MAX_EVENTS_PER_READ = 1000;
+
 /** Published events after `afterPosition`, oldest first: how consumers catch up. */
 export async function eventsAfter(manager: EntityManager, afterPosition: bigint, limit: number): Promise<PublishedEvent[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
+  }
+  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
   const rows: EventRow[] = await manager.query(
     // Ordered by the bigint column, not the text alias (which would put "10" before "9" and make a
     // consumer's checkpoint jump past events: the bug that once lost settlement two earns).
@@ -220,32 +228,23 @@ export interface Relay {
  * replica, or left behind by a crash, are published within that interval).
  */
 export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
-  let stopped = false;
-  const relay = coalesced(
-    async () => {
-      if (stopped) return;
+  const relay = startPasses({
+    async work() {
       while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
         /* drain */
       }
     },
-    (error) => {
-      if (!stopped) log.error({ err: error, channel }, 'outbox relay failed');
-    },
-  );
-  // Nudged from within a request, the relay still starts outside its trace: a batch carries many
-  // requests' events, and links to each of them instead (traceRelay).
-  const run = () => context.with(ROOT_CONTEXT, () => void relay.trigger());
+    onError: (error) => log.error({ err: error, channel }, 'outbox relay failed'),
+    intervalMs,
+  });
   const unobserve = observeOutboxLag(dataSource);
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  run();
   return {
-    nudge: run,
+    // Nudged from within a request, the relay still starts outside its trace: a batch carries many
+    // requests' events, and links to each of them instead (traceRelay).
+    nudge: () => context.with(ROOT_CONTEXT, () => void relay.trigger()),
     async stop() {
-      stopped = true;
-      clearInterval(timer);
       unobserve();
-      await relay.settled();
+      await relay.stop();
     },
   };
 }

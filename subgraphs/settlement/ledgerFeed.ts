@@ -4,7 +4,7 @@ import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodCalendar } from './periods';
-import { coalesced } from '../../shared/coalesce';
+import { startPasses } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 import { observeGauge } from '../../shared/metrics';
 import { inSpan, linkTo } from '../../shared/tracing';
@@ -36,7 +36,6 @@ export function startLedgerFeed(options: {
   pollIntervalMs?: number;
 }): LedgerFeed {
   const { dataSource, members, bus, channel, periodCalendar } = options;
-  let stopped = false;
   // Settlement starts before members (the others' seeds refer to its partners), so its first passes
   // find members not listening yet: those are retried quietly, not logged as faults.
   const failures = quietUntilPeerAnswers({
@@ -109,20 +108,13 @@ export function startLedgerFeed(options: {
 
   // Pulls until nothing is left; a failed pass is logged (quietly skipped while members has not
   // answered yet at start-up) and the next signal or tick tries again.
-  const feed = coalesced(
-    async () => {
-      if (!stopped) await pull();
-    },
-    (error) => {
-      if (!stopped) failures.failed(error);
-    },
-  );
-  const run = () => void feed.trigger();
-
-  const unsubscribe = bus.subscribe(channel, run, run);
-  const timer = setInterval(run, options.pollIntervalMs ?? 2000);
-  timer.unref();
-  run();
+  const feed = startPasses({
+    work: pull,
+    onError: (error) => failures.failed(error),
+    intervalMs: options.pollIntervalMs ?? 2000,
+    bus,
+    channel,
+  });
 
   return {
     async catchUp() {
@@ -132,13 +124,8 @@ export function startLedgerFeed(options: {
       if (failure) throw failure;
     },
     async stop() {
-      stopped = true;
-      clearInterval(timer);
       for (const remove of unobserve) remove();
-      await (
-        await unsubscribe
-      )();
-      await feed.settled();
+      await feed.stop();
     },
   };
 }

@@ -10,6 +10,8 @@ import { checkId } from '../../shared/validation';
 import type { ContractRow } from './entities';
 import type { EntryKind } from './entries';
 import { endPeriodEarly, lockPeriods, periodById, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
+import { enqueueWebhookEvent } from './webhookEvents';
+
 import { createLogger } from '../../shared/logger';
 
 const log = createLogger('statements');
@@ -357,6 +359,22 @@ async function freezeStatements(manager: EntityManager, periodId: string): Promi
         account.lateEvents,
       ],
     )) as { id: string }[];
+    // The partner's systems hear of it in the same transaction: a frozen statement is announced once.
+    await enqueueWebhookEvent(manager, {
+      sourceKey: `statement:${statement!.id}`,
+      type: 'statement.frozen',
+      partnerId: account.partnerId,
+      memberId: null,
+      occurredAt: new Date(),
+      data: {
+        statementId: statement!.id,
+        periodId,
+        partnerId: account.partnerId,
+        currency: account.currency,
+        netAmountMinor: String(account.netAmountMinor),
+        direction: account.direction,
+      },
+    });
     if (own.length === 0) continue;
     await manager.query(
       `INSERT INTO settlement_statement_lines (statement_id, kind, contract_id, event_count, points, price_micros_per_point, amount_micros)
