@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { partnerScope } from '../../shared/access';
 import { recordAudit } from '../../shared/audit';
 import { startPasses } from '../../shared/coalesce';
+import { observeGauge } from '../../shared/metrics';
 import { badInput, DomainError, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../shared/pagination';
@@ -235,6 +236,39 @@ export interface WebhookWorker {
  * fall due on their own; another replica's enqueues are found by the timer). Attempts run
  * concurrently, at most `concurrencyPerEndpoint` per endpoint.
  */
+/**
+ * The delivery queue for operators (shared/metrics.ts): deliveries waiting (first attempts and
+ * retries alike), the age of the oldest, and attempts this process has in flight. A partner's
+ * endpoint that is down shows as a growing, ageing queue long before its deliveries are dead-lettered.
+ */
+function observeWebhookQueue(dataSource: DataSource, attemptsInFlight: () => number): () => void {
+  let pending: Promise<{ deliveries: number; oldestAgeSeconds: number }> | null = null;
+  // One query per scrape for both gauges, on the partial index of waiting deliveries.
+  const read = () =>
+    (pending ??= dataSource
+      .query(
+        `SELECT count(*)::int AS deliveries, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+           FROM webhook_deliveries WHERE status = 'PENDING'`,
+      )
+      .then(([row]: { deliveries: number; age: number }[]) => ({ deliveries: row?.deliveries ?? 0, oldestAgeSeconds: row?.age ?? 0 }))
+      .finally(() => setImmediate(() => (pending = null))));
+  const removers = [
+    observeGauge(
+      { name: 'coalition_webhook_deliveries_pending', help: 'Webhook deliveries not yet delivered or dead-lettered' },
+      async () => (await read()).deliveries,
+    ),
+    observeGauge(
+      { name: 'coalition_webhook_oldest_pending_age_seconds', help: 'Age of the oldest webhook delivery still waiting (0 when none)' },
+      async () => (await read()).oldestAgeSeconds,
+    ),
+    observeGauge(
+      { name: 'coalition_webhook_attempts_in_flight', help: 'Webhook delivery attempts this process is making now' },
+      attemptsInFlight,
+    ),
+  ];
+  return () => removers.forEach((remove) => remove());
+}
+
 export function startWebhookWorker(dataSource: DataSource, settings: WebhookSettings): WebhookWorker {
   let stopped = false;
   const agent = new Agent({
@@ -268,10 +302,12 @@ export function startWebhookWorker(dataSource: DataSource, settings: WebhookSett
     intervalMs: settings.pollIntervalMs,
   });
   const nudge = () => void worker.trigger();
+  const unobserve = observeWebhookQueue(dataSource, () => inFlight.size);
   return {
     nudge,
     async stop() {
       stopped = true;
+      unobserve();
       await worker.stop();
       // Attempts in flight finish (each within its timeout); their outcomes are recorded.
       await Promise.all(inFlight);

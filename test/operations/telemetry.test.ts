@@ -269,6 +269,35 @@ describe('metrics', () => {
     expect(sample(settlement, 'coalition_settlement_feed_seconds_since_caught_up')).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
+  test('the webhook queue gauges count deliveries an endpoint has not taken yet', async () => {
+    const { metricsUrls } = isolated.stack;
+    const { memberId, partnerId } = await memberWithReward();
+    // An endpoint where nothing listens (development allows loopback): its deliveries wait for retries.
+    const { port } = await new Promise<AddressInfo>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address() as AddressInfo;
+        probe.close(() => resolve(address));
+      });
+    });
+    dataOf(
+      await isolated.gql(
+        `mutation MetricsEndpoint($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }`,
+        { input: { partnerId, url: `http://127.0.0.1:${port}/hooks`, eventTypes: ['POINTS_EARNED'] } },
+        OPERATOR,
+      ),
+    );
+    await settlementOperations(isolated.gql).earnAt(partnerId, memberId, 500);
+    const waiting = await eventually(
+      () => scrape(metricsUrls.settlement),
+      (text) =>
+        (sample(text, 'coalition_webhook_deliveries_pending') ?? 0) >= 1 &&
+        (sample(text, 'coalition_webhook_oldest_pending_age_seconds') ?? 0) > 0,
+    );
+    expect(sample(waiting, 'coalition_webhook_deliveries_pending')).toBeGreaterThanOrEqual(1);
+    expect(sample(waiting, 'coalition_webhook_oldest_pending_age_seconds')).toBeGreaterThan(0);
+    expect(sample(waiting, 'coalition_webhook_attempts_in_flight')).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
   test('open subscriptions and connections, and the events delivered to them', async () => {
     const gateway = isolated.stack.metricsUrls.gateway;
     const { memberId, partnerId } = await memberWithReward();
