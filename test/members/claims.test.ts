@@ -46,7 +46,9 @@ async function asMember(memberId: string): Promise<string> {
 }
 
 async function earnTransfers(memberId: string): Promise<number> {
-  const { rows } = await database().query(`SELECT count(*)::int AS n FROM members.transfers WHERE member_id = $1 AND kind = 'EARN'`, [memberId]);
+  const { rows } = await database().query(`SELECT count(*)::int AS n FROM members.transfers WHERE member_id = $1 AND kind = 'EARN'`, [
+    memberId,
+  ]);
   return rows[0].n;
 }
 
@@ -55,7 +57,13 @@ describe('claiming missing points', () => {
     const memberId = await enrollMember(trattoria.credential);
     const before = await availablePoints(memberId);
     const claim = dataOf(await gql(CLAIM, receipt(memberId), await asMember(memberId))).claimMissingPoints;
-    expect(claim).toMatchObject({ status: 'PENDING', earn: null, decidedAt: null, member: { id: memberId }, partner: { id: trattoria.id } });
+    expect(claim).toMatchObject({
+      status: 'PENDING',
+      earn: null,
+      decidedAt: null,
+      member: { id: memberId },
+      partner: { id: trattoria.id },
+    });
     expect(await availablePoints(memberId)).toBe(before);
 
     const confirmed = dataOf(await gql(CONFIRM, { c: claim.id }, trattoria.credential)).confirmPurchaseClaim;
@@ -68,7 +76,9 @@ describe('claiming missing points', () => {
     expect(again.earn.id).toBe(confirmed.earn.id);
     expect(await availablePoints(memberId)).toBe(before + confirmed.earn.points);
     // The earn carries the receipt, so the receipt cannot be claimed again through a till earn either.
-    const { rows } = await database().query('SELECT document_number, store_id FROM members.earns WHERE transfer_id = $1', [confirmed.earn.id]);
+    const { rows } = await database().query('SELECT document_number, store_id FROM members.earns WHERE transfer_id = $1', [
+      confirmed.earn.id,
+    ]);
     expect(rows[0]).toEqual({ document_number: claim.documentNumber, store_id: 'store-7' });
   });
 
