@@ -170,6 +170,7 @@ export async function confirmClaim(deps: LedgerDeps, caller: Caller, claimIdInpu
       reference: `claim ${claim.documentNumber}`,
       documentNumber: claim.documentNumber,
       storeId: claim.storeId,
+      purchasedAt: claim.purchasedAt,
       idempotencyKey: `claim:${claimId}`,
     });
   } catch (error) {

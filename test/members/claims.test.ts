@@ -75,6 +75,11 @@ describe('claiming missing points', () => {
     const again = dataOf(await gql(CONFIRM, { c: claim.id }, OPERATOR)).confirmPurchaseClaim;
     expect(again.earn.id).toBe(confirmed.earn.id);
     expect(await availablePoints(memberId)).toBe(before + confirmed.earn.points);
+    // The points live as long as if the card had been shown: 36 months from the purchase, not from now.
+    const { rows: lots } = await database().query('SELECT expires_at FROM members.lots WHERE source_transfer_id = $1', [confirmed.earn.id]);
+    const expected = new Date(claim.purchasedAt);
+    expected.setUTCMonth(expected.getUTCMonth() + 36);
+    expect(lots[0].expires_at.toISOString()).toBe(expected.toISOString());
     // The earn carries the receipt, so the receipt cannot be claimed again through a till earn either.
     const { rows } = await database().query('SELECT document_number, store_id FROM members.earns WHERE transfer_id = $1', [
       confirmed.earn.id,
