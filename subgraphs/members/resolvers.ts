@@ -127,7 +127,12 @@ export const resolvers: Resolvers = {
       present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
     burnPoints: async (_root, { input }, { caller, ledger, loaders }) => {
       const burn = await burnPoints(ledger, caller, input);
-      return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
+      return {
+        transfer: present(await loaders.transfer.load(burn.transferId)),
+        valueMinor: burn.valueMinor,
+        currency: burn.currency,
+        cash: burn.cash,
+      };
     },
     setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),

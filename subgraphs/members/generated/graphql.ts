@@ -132,6 +132,12 @@ export type BasketLineInput = {
 /** Points a member spends at a partner's point of sale. */
 export type BurnPointsInput = {
   /**
+   * Points + cash: the part of the price the member pays in money at the till, in the partner's
+   * currency. Recorded with the burn for the partner; the coalition moves no money and settlement
+   * counts only the points.
+   */
+  cash?: InputMaybe<CashPartInput>;
+  /**
    * The member's checkout token (createCheckoutToken), which a partner must present: the member is
    * at the till and agrees. Not needed when `member` names the member by its token; members paying
    * themselves and the operator need none.
@@ -152,6 +158,23 @@ export type BurnPointsInput = {
   points: Scalars['Int']['input'];
   /** The partner's reference, such as a receipt number: 1 to 200 characters. */
   reference: Scalars['String']['input'];
+};
+
+/** The money part of a points + cash payment, as recorded for the partner. */
+export type CashPart = {
+  __typename?: 'CashPart';
+  /** The amount, in minor units of the currency. */
+  amountMinor: Scalars['Int']['output'];
+  /** ISO 4217 code of the amount. */
+  currency: Scalars['String']['output'];
+};
+
+/** The money part of a points + cash payment. */
+export type CashPartInput = {
+  /** The amount, in minor units of the currency: 1 to 100000000. */
+  amountMinor: Scalars['Int']['input'];
+  /** ISO 4217 code; must be the currency of the partner's contract. */
+  currency: Scalars['String']['input'];
 };
 
 /**
@@ -834,6 +857,8 @@ export type PartnerMembersArgs = {
 /** Points spent at a point of sale, and what they are worth. */
 export type PointsBurn = {
   __typename?: 'PointsBurn';
+  /** The money the member paid beside the points (points + cash), or null for points alone. */
+  cash: Maybe<CashPart>;
   /** ISO 4217 code of `valueMinor`. */
   currency: Scalars['String']['output'];
   /** The BURN transfer. */
@@ -1356,6 +1381,8 @@ export type ResolversTypes = {
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CashPart: ResolverTypeWrapper<CashPart>;
+  CashPartInput: CashPartInput;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
   ClaimMissingPointsInput: ClaimMissingPointsInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
@@ -1413,6 +1440,8 @@ export type ResolversParentTypes = {
   BalanceSnapshot: BalanceSnapshot;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CashPart: CashPart;
+  CashPartInput: CashPartInput;
   CheckoutToken: IssuedCheckoutToken;
   ClaimMissingPointsInput: ClaimMissingPointsInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
@@ -1487,6 +1516,11 @@ export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType ex
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CashPartResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CashPart'] = ResolversParentTypes['CashPart']> = {
+  amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CheckoutTokenResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CheckoutToken'] = ResolversParentTypes['CheckoutToken']> = {
@@ -1645,6 +1679,7 @@ export type PartnerResolvers<ContextType = MembersContext, ParentType extends Re
 };
 
 export type PointsBurnResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsBurn'] = ResolversParentTypes['PointsBurn']> = {
+  cash?: Resolver<Maybe<ResolversTypes['CashPart']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   transfer?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType>;
   valueMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1722,6 +1757,7 @@ export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
+  CashPart?: CashPartResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
