@@ -17,6 +17,7 @@ import { PointOfSale1768100000000 } from './migrations/1768100000000-PointOfSale
 import { BurnCashParts1768500000001 } from './migrations/1768500000001-BurnCashParts';
 import { PurchaseClaims1768500000000 } from './migrations/1768500000000-PurchaseClaims';
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
+import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -60,6 +61,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       MembersAuditLog1765000000001,
       PointOfSale1768100000000,
       BasketLines1768100000001,
+      MembersOutboxTraceparent1768200000000,
       PurchaseClaims1768500000000,
       BurnCashParts1768500000001,
     ],
