@@ -48,6 +48,19 @@ export function requireMemberItselfOrOperator(caller: Caller, memberId: string, 
 }
 
 /**
+ * A claim of missing points (a receipt the member forgot to identify): the member for itself, the
+ * partner of the receipt for any member, or the operator. Confirming or rejecting it is the
+ * partner's alone (requirePartnerItselfOrOperator): a member cannot vouch for its own receipt.
+ */
+export function requireClaimant(caller: Caller, memberId: string, partnerId: string, action: string): void {
+  if (caller.kind === 'operator') return;
+  if (caller.kind === 'member' && caller.memberId === memberId) return;
+  if (caller.kind === 'partner' && caller.partnerId === partnerId) return;
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the member or the partner to ${action}`);
+  throw forbidden(`Only the member itself, the partner of the receipt and the operator may ${action}`);
+}
+
+/**
  * Spending a member's points (a burn, a redemption): the member itself, the operator, or a partner
  * presenting the member's checkout token, since a partner key alone could spend anyone's points.
  * Returns the token the partner presented, which the ledger must check and use in the spend's own

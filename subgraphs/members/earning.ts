@@ -43,6 +43,12 @@ export interface EarnInput {
   /** The receipt or invoice number, and the store (location) of the partner. */
   documentNumber?: string | null;
   storeId?: string | null;
+  /**
+   * When the purchase was made, if before now: a confirmed claim of missing points (claims.ts). Its
+   * lot's lifetime then runs from the purchase, as it would have had the card been shown. Not part
+   * of the public input: a till earns as of now.
+   */
+  purchasedAt?: Date | null;
   idempotencyKey: string;
 }
 
@@ -112,6 +118,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     ...(lines ? { lines } : {}),
     ...(documentNumber ? { documentNumber } : {}),
     ...(storeId ? { storeId } : {}),
+    ...(input.purchasedAt ? { purchasedAt: input.purchasedAt.toISOString() } : {}),
   };
   const { transferId } = await writeIdempotent(
     deps,
@@ -142,7 +149,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         partnerId,
         reference,
         createdBy: callerActor(caller),
-        lotExpiresAt: lotExpiry(deps.config),
+        lotExpiresAt: lotExpiry(deps.config, input.purchasedAt ?? new Date()),
       });
       await manager.query(
         `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,

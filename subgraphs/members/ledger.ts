@@ -38,12 +38,15 @@ export interface LedgerConfig {
   transferDailyLimitPoints: number;
   /** A reservation not posted or voided within this time is released by maintenance. */
   reservationTimeoutMs: number;
+  /** How old a purchase may be when its missing points are claimed (claims.ts). */
+  claimWindowDays: number;
 }
 
 export const DEFAULT_LEDGER_CONFIG: LedgerConfig = {
   pointsLifetimeMonths: 36,
   transferDailyLimitPoints: 10_000,
   reservationTimeoutMs: 15 * 60 * 1000,
+  claimWindowDays: 14,
 };
 
 export interface PartnerTerms {

@@ -20,6 +20,7 @@ runService('members', () =>
       pointsLifetimeMonths: intEnv('LEDGER_POINTS_LIFETIME_MONTHS', DEFAULT_LEDGER_CONFIG.pointsLifetimeMonths),
       transferDailyLimitPoints: intEnv('LEDGER_TRANSFER_DAILY_LIMIT_POINTS', DEFAULT_LEDGER_CONFIG.transferDailyLimitPoints),
       reservationTimeoutMs: intEnv('LEDGER_RESERVATION_TIMEOUT_MS', DEFAULT_LEDGER_CONFIG.reservationTimeoutMs),
+      claimWindowDays: intEnv('CLAIM_WINDOW_DAYS', DEFAULT_LEDGER_CONFIG.claimWindowDays),
     },
     checkout: {
       tokenTtlMs: intEnv('CHECKOUT_TOKEN_TTL_SECONDS', DEFAULT_CHECKOUT_CONFIG.tokenTtlMs / 1000) * 1000,

@@ -29,6 +29,7 @@ import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
 import { createCheckoutToken } from './checkout';
+import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
@@ -37,6 +38,7 @@ export interface PartnerRef {
 }
 
 const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
+const claimCursor = (c: ClaimRow) => [c.createdAt.toISOString(), c.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
@@ -90,6 +92,17 @@ export const resolvers: Resolvers = {
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
+    purchaseClaims: async (_root, { memberId, partnerId, status, first, after }, { caller, ledger }) => {
+      const limit = pageSize(first);
+      const filter = {
+        memberId: memberId ?? null,
+        partnerId: partnerId ?? null,
+        status: status ?? null,
+        limit,
+        after: decodeCursor(after, 2),
+      };
+      return toConnection(await listClaims(ledger, caller, filter), limit, claimCursor);
+    },
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
       ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
@@ -115,10 +128,18 @@ export const resolvers: Resolvers = {
       present(await loaders.transfer.load(await transferPoints(ledger, caller, input))),
     burnPoints: async (_root, { input }, { caller, ledger, loaders }) => {
       const burn = await burnPoints(ledger, caller, input);
-      return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
+      return {
+        transfer: present(await loaders.transfer.load(burn.transferId)),
+        valueMinor: burn.valueMinor,
+        currency: burn.currency,
+        cash: burn.cash,
+      };
     },
     setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
+    claimMissingPoints: (_root, { input }, { caller, ledger }) => submitClaim(ledger, caller, input),
+    confirmPurchaseClaim: (_root, { claimId }, { caller, ledger }) => confirmClaim(ledger, caller, claimId),
+    rejectPurchaseClaim: (_root, { claimId, reason }, { caller, ledger }) => rejectClaim(ledger, caller, claimId, reason),
     reissueCard: async (_root, args, { caller, ledger, loaders }) => {
       await reissueCard(ledger, caller, args);
       return present(await loaders.member.load(checkId(args.memberId, 'memberId')));
@@ -215,6 +236,11 @@ export const resolvers: Resolvers = {
   CheckoutToken: {
     member: async (token, _args, { loaders }) => present(await loaders.member.load(token.memberId)),
     partner: (token) => (token.partnerId ? { id: token.partnerId } : null),
+  },
+  PurchaseClaim: {
+    member: async (claim, _args, { loaders }) => present(await loaders.member.load(claim.memberId)),
+    partner: (claim) => ({ id: claim.partnerId }),
+    earn: (claim, _args, { loaders }) => (claim.earnTransferId ? loaders.transfer.load(claim.earnTransferId) : null),
   },
   MembersAuditEntry: {
     details: (entry) => JSON.stringify(entry.details),

@@ -14,6 +14,8 @@ import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { PointOfSale1768100000000 } from './migrations/1768100000000-PointOfSale';
+import { BurnCashParts1768500000001 } from './migrations/1768500000001-BurnCashParts';
+import { PurchaseClaims1768500000000 } from './migrations/1768500000000-PurchaseClaims';
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
@@ -60,6 +62,8 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PointOfSale1768100000000,
       BasketLines1768100000001,
       MembersOutboxTraceparent1768200000000,
+      PurchaseClaims1768500000000,
+      BurnCashParts1768500000001,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',

@@ -10,6 +10,7 @@ import {
   checkPoints,
   lotExpiry,
   MAX_POINTS_PER_TRANSFER,
+  MAX_PURCHASE_AMOUNT_MINOR,
   MAX_REASON_LENGTH,
   MAX_REFERENCE_LENGTH,
   writeIdempotent,
@@ -41,7 +42,26 @@ export interface BurnInput {
   reference: string;
   /** The member's checkout token, which a partner must present (unless `member` names the member by it). */
   checkoutToken?: string | null;
+  /** Points + cash: the part of the price the member pays in money, at the till. */
+  cash?: CashPart | null;
   idempotencyKey: string;
+}
+
+/** Money paid beside points: recorded for the partner, never moved or priced by the coalition. */
+export interface CashPart {
+  amountMinor: number;
+  currency: string;
+}
+
+/** The cash part of a points + cash payment, checked against the partner's currency. */
+export function checkCashPart(cash: CashPart, partnerCurrency: string): CashPart {
+  if (!Number.isSafeInteger(cash.amountMinor) || cash.amountMinor < 1 || cash.amountMinor > MAX_PURCHASE_AMOUNT_MINOR) {
+    throw badInput(`cash.amountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
+  }
+  if (cash.currency !== partnerCurrency) {
+    throw badInput(`The partner's contract is in ${partnerCurrency}; the cash part is in ${cash.currency}`);
+  }
+  return { amountMinor: cash.amountMinor, currency: cash.currency };
 }
 
 /**
@@ -52,7 +72,7 @@ export async function burnPoints(
   deps: LedgerDeps,
   caller: Caller,
   input: BurnInput,
-): Promise<{ transferId: string; valueMinor: number; currency: string }> {
+): Promise<{ transferId: string; valueMinor: number; currency: string; cash: CashPart | null }> {
   requireSignedIn(caller, 'spend points');
   const resolved = await resolveMemberReference(deps, input, caller.kind === 'partner' ? caller.partnerId : null);
   const memberId = resolved.memberId;
@@ -78,7 +98,9 @@ export async function burnPoints(
       `The points are worth ${valueMinor} minor units of ${terms.currency}; a burn may be worth at most ${MAX_BURN_VALUE_MINOR}`,
     );
   }
-  const request = { memberId, partnerId, points: input.points, reference };
+  const cash = input.cash ? checkCashPart(input.cash, terms.currency) : null;
+  // Only when given: a retry of a burn from before points + cash keeps its hash.
+  const request = { memberId, partnerId, points: input.points, reference, ...(cash ? { cash } : {}) };
   return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     await lockMember(manager, memberId);
     if (checkoutToken)
@@ -92,8 +114,15 @@ export async function burnPoints(
       reference,
       createdBy: callerActor(caller),
     });
-    await auditOperatorAction(manager, caller, 'burnPoints', transferId, { memberId, partnerId, points: input.points });
-    return { transferId, valueMinor: Number(valueMinor), currency: terms.currency };
+    if (cash) {
+      await manager.query('INSERT INTO burn_cash_parts (transfer_id, amount_minor, currency) VALUES ($1, $2, $3)', [
+        transferId,
+        cash.amountMinor,
+        cash.currency,
+      ]);
+    }
+    await auditOperatorAction(manager, caller, 'burnPoints', transferId, { memberId, partnerId, points: input.points, cash });
+    return { transferId, valueMinor: Number(valueMinor), currency: terms.currency, cash };
   });
 }
 

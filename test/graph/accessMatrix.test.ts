@@ -45,6 +45,9 @@ interface Case {
 /** Things the cases act on, made once through the gateway before the matrix runs. */
 const fixtures = {
   pendingEarnId: '',
+  /** Two pending claims of the member at FreshMart: one the matrix confirms, one it rejects. */
+  claimToConfirmId: '',
+  claimToRejectId: '',
   rewardId: '',
   apiKeyId: '',
   periodId: '',
@@ -56,6 +59,15 @@ const fixtures = {
 const noSuchId = '00000000-0000-4000-8000-00000000dead';
 
 const key = () => randomUUID();
+/** A receipt of the member at FreshMart from yesterday. */
+const claimInput = (documentNumber: string) => ({
+  memberId: member.id,
+  partnerId: freshmart.id,
+  documentNumber,
+  purchaseAmountMinor: 5_000,
+  currency: 'EUR',
+  purchasedAt: new Date(Date.now() - 24 * 3600_000).toISOString(),
+});
 const cases: Case[] = [
   {
     name: "read a member's balance",
@@ -259,6 +271,38 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    name: 'claim missing points of the member at FreshMart',
+    // A partner attaches receipts only at itself; the member and the operator name the partner.
+    query: `mutation($input: ClaimMissingPointsInput!) { claimMissingPoints(input: $input) { id } }`,
+    variables: () => ({ input: claimInput(`matrix-${key()}`) }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "confirm the member's claim at FreshMart",
+    query: `mutation($c: ID!) { confirmPurchaseClaim(claimId: $c) { status } }`,
+    variables: () => ({ c: fixtures.claimToConfirmId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "reject the member's claim at FreshMart",
+    query: `mutation($c: ID!) { rejectPurchaseClaim(claimId: $c, reason: "matrix") { status } }`,
+    variables: () => ({ c: fixtures.claimToRejectId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "list the member's purchase claims",
+    // Another partner is allowed through but sees only claims made at it.
+    query: `query($m: ID!) { purchaseClaims(memberId: $m) { edges { node { id } } } }`,
+    variables: () => ({ m: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "list FreshMart's purchase claims",
+    query: `query($p: ID!) { purchaseClaims(partnerId: $p) { edges { node { id } } } }`,
+    variables: () => ({ p: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
     name: "void FreshMart's pending earn",
     query: `mutation($input: SettlePendingEarnInput!) { voidPendingEarn(input: $input) { id } }`,
     variables: () => ({ input: { earnId: fixtures.pendingEarnId, idempotencyKey: key() } }),
@@ -459,6 +503,15 @@ beforeAll(async () => {
       callers.ownPartner,
     ),
   ).earnPoints.id;
+  for (const fixture of ['claimToConfirmId', 'claimToRejectId'] as const) {
+    fixtures[fixture] = dataOf(
+      await gql(
+        `mutation($input: ClaimMissingPointsInput!) { claimMissingPoints(input: $input) { id } }`,
+        { input: claimInput(`matrix-${key()}`) },
+        callers.member,
+      ),
+    ).claimMissingPoints.id;
+  }
   fixtures.rewardId = dataOf(
     await gql(
       `mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }`,

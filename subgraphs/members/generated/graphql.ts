@@ -5,6 +5,7 @@ import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
+import type { ClaimRow } from '../claims';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -131,6 +132,12 @@ export type BasketLineInput = {
 /** Points a member spends at a partner's point of sale. */
 export type BurnPointsInput = {
   /**
+   * Points + cash: the part of the price the member pays in money at the till, in the partner's
+   * currency. Recorded with the burn for the partner; the coalition moves no money and settlement
+   * counts only the points.
+   */
+  cash?: InputMaybe<CashPartInput>;
+  /**
    * The member's checkout token (createCheckoutToken), which a partner must present: the member is
    * at the till and agrees. Not needed when `member` names the member by its token; members paying
    * themselves and the operator need none.
@@ -151,6 +158,23 @@ export type BurnPointsInput = {
   points: Scalars['Int']['input'];
   /** The partner's reference, such as a receipt number: 1 to 200 characters. */
   reference: Scalars['String']['input'];
+};
+
+/** The money part of a points + cash payment, as recorded for the partner. */
+export type CashPart = {
+  __typename?: 'CashPart';
+  /** The amount, in minor units of the currency. */
+  amountMinor: Scalars['Int']['output'];
+  /** ISO 4217 code of the amount. */
+  currency: Scalars['String']['output'];
+};
+
+/** The money part of a points + cash payment. */
+export type CashPartInput = {
+  /** The amount, in minor units of the currency: 1 to 100000000. */
+  amountMinor: Scalars['Int']['input'];
+  /** ISO 4217 code; must be the currency of the partner's contract. */
+  currency: Scalars['String']['input'];
 };
 
 /**
@@ -174,6 +198,27 @@ export type CheckoutToken = {
    * a camera types in. Shown once; the coalition keeps only its hash.
    */
   token: Scalars['String']['output'];
+};
+
+/** A receipt attached for a purchase the member forgot to identify at the till. */
+export type ClaimMissingPointsInput = {
+  /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
+  currency: Scalars['String']['input'];
+  /** The receipt or invoice number, 1 to 64 characters: a partner's receipt is claimed once. */
+  documentNumber: Scalars['String']['input'];
+  /** The member who made the purchase. */
+  memberId: Scalars['ID']['input'];
+  /**
+   * The partner where the purchase was made. A partner caller may omit it (it attaches its own
+   * receipts) and may not name another partner; the member and the operator must give it.
+   */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Amount spent, in minor units of the currency: 1 to 100000000. */
+  purchaseAmountMinor: Scalars['Int']['input'];
+  /** When the purchase was made: not in the future, and within the claim window (14 days by default). */
+  purchasedAt: Scalars['DateTime']['input'];
+  /** The partner's store (location) where the purchase was made: 1 to 64 characters. */
+  storeId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What a member asks for at checkout: the token its app shows. */
@@ -557,8 +602,21 @@ export type Mutation = {
    * token, which the burn uses; a partner without one is FORBIDDEN. Fails with INSUFFICIENT_POINTS.
    */
   burnPoints: PointsBurn;
+  /**
+   * Claim the points of a purchase the member forgot to identify, by its receipt, within the claim
+   * window (14 days by default). Callable by the member itself, the partner of the receipt and the
+   * operator. Sending the same receipt again for the same member and purchase returns the first
+   * claim; a receipt claimed otherwise before, or one that already earned, fails with BAD_USER_INPUT.
+   */
+  claimMissingPoints: PurchaseClaim;
   /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
   confirmPendingEarn: LedgerTransfer;
+  /**
+   * Confirm a pending claim: the purchase earns as it would have at the till (earnPoints). Callable
+   * by the partner of the receipt and the operator; confirming it again returns it unchanged, and
+   * concurrent confirmations earn once.
+   */
+  confirmPurchaseClaim: PurchaseClaim;
   /**
    * Make a checkout token for the member's app to show at a till (createCheckoutToken's answer is
    * the only time the token is shown). Callable by the member itself and the operator.
@@ -591,6 +649,11 @@ export type Mutation = {
    * one issued. Callable by the member itself and the operator.
    */
   reissueCard: Member;
+  /**
+   * Reject a pending claim; the receipt stays claimed. Callable by the partner of the receipt and
+   * the operator. A confirmed claim cannot be rejected (refund its earn with reverseEarn instead).
+   */
+  rejectPurchaseClaim: PurchaseClaim;
   /**
    * Hold a member's points for a redemption. Internal: callable by subgraphs only. Fails with
    * INSUFFICIENT_POINTS when the available points do not cover it.
@@ -655,8 +718,20 @@ export type MutationBurnPointsArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationClaimMissingPointsArgs = {
+  input: ClaimMissingPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationConfirmPendingEarnArgs = {
   input: SettlePendingEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationConfirmPurchaseClaimArgs = {
+  claimId: Scalars['ID']['input'];
 };
 
 
@@ -701,6 +776,13 @@ export type MutationRefundReservationArgs = {
 export type MutationReissueCardArgs = {
   idempotencyKey: Scalars['String']['input'];
   memberId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationRejectPurchaseClaimArgs = {
+  claimId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -797,6 +879,8 @@ export type PartnerMembersArgs = {
 /** Points spent at a point of sale, and what they are worth. */
 export type PointsBurn = {
   __typename?: 'PointsBurn';
+  /** The money the member paid beside the points (points + cash), or null for points alone. */
+  cash: Maybe<CashPart>;
   /** ISO 4217 code of `valueMinor`. */
   currency: Scalars['String']['output'];
   /** The BURN transfer. */
@@ -826,6 +910,64 @@ export type PointsReservation = {
   /** Where the reservation stands. */
   status: ReservationStatus;
 };
+
+/** A claim of missing points: a receipt the member forgot to identify, for its partner to confirm. */
+export type PurchaseClaim = {
+  __typename?: 'PurchaseClaim';
+  /** When the claim was made. */
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 code of the purchase currency. */
+  currency: Scalars['String']['output'];
+  /** When the partner confirmed or rejected it; null while pending. */
+  decidedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The receipt or invoice number. */
+  documentNumber: Scalars['String']['output'];
+  /** The EARN transfer of a confirmed claim; null until it earned. */
+  earn: Maybe<LedgerTransfer>;
+  /** The claim's id. */
+  id: Scalars['ID']['output'];
+  /** The member the points are claimed for. */
+  member: Member;
+  /** The partner of the receipt, who confirms or rejects the claim. */
+  partner: Partner;
+  /** Amount spent, in minor units of the currency. */
+  purchaseAmountMinor: Scalars['Int']['output'];
+  /** When the purchase was made. */
+  purchasedAt: Scalars['DateTime']['output'];
+  /** Why the partner rejected the claim; null unless rejected. */
+  rejectionReason: Maybe<Scalars['String']['output']>;
+  /** Where the claim stands. */
+  status: PurchaseClaimStatus;
+  /** The store (location) of the purchase, when given. */
+  storeId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of purchase claims. */
+export type PurchaseClaimConnection = {
+  __typename?: 'PurchaseClaimConnection';
+  /** The claims on this page, each with its cursor. */
+  edges: Array<PurchaseClaimEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** A purchase claim on a page, with its cursor. */
+export type PurchaseClaimEdge = {
+  __typename?: 'PurchaseClaimEdge';
+  /** Opaque cursor of this claim in the list. */
+  cursor: Scalars['String']['output'];
+  /** The claim. */
+  node: PurchaseClaim;
+};
+
+/** Where a claim of missing points stands. */
+export type PurchaseClaimStatus =
+  /** Confirmed by the partner: the purchase earned its points. */
+  | 'CONFIRMED'
+  /** Waiting for the partner of the receipt to confirm or reject it. */
+  | 'PENDING'
+  /** Rejected by the partner; the receipt stays claimed. */
+  | 'REJECTED';
 
 /** Reads of members and their points. */
 export type Query = {
@@ -887,6 +1029,12 @@ export type Query = {
    * subgraphs only.
    */
   membersAuditLog: Array<MembersAuditEntry>;
+  /**
+   * Claims of missing points, newest first: a member's (`memberId`; the member itself, the operator,
+   * or a partner for the claims at it) or a partner's (`partnerId`; the partner itself and the
+   * operator). A member caller may omit both for its own.
+   */
+  purchaseClaims: PurchaseClaimConnection;
   /**
    * The member a reference names, for another subgraph. `partnerId` is the partner presenting it,
    * whom an unknown checkout token counts against. Internal: callable by subgraphs only.
@@ -984,6 +1132,16 @@ export type QueryMembersAuditLogArgs = {
   first: Scalars['Int']['input'];
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Reads of members and their points. */
+export type QueryPurchaseClaimsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<PurchaseClaimStatus>;
 };
 
 
@@ -1258,7 +1416,10 @@ export type ResolversTypes = {
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CashPart: ResolverTypeWrapper<CashPart>;
+  CashPartInput: CashPartInput;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
+  ClaimMissingPointsInput: ClaimMissingPointsInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
@@ -1288,6 +1449,10 @@ export type ResolversTypes = {
   PointsBurn: ResolverTypeWrapper<Omit<PointsBurn, 'transfer'> & { transfer: ResolversTypes['LedgerTransfer'] }>;
   PointsExpiry: ResolverTypeWrapper<PointsExpiry>;
   PointsReservation: ResolverTypeWrapper<PointsReservation>;
+  PurchaseClaim: ResolverTypeWrapper<ClaimRow>;
+  PurchaseClaimConnection: ResolverTypeWrapper<Omit<PurchaseClaimConnection, 'edges'> & { edges: Array<ResolversTypes['PurchaseClaimEdge']> }>;
+  PurchaseClaimEdge: ResolverTypeWrapper<Omit<PurchaseClaimEdge, 'node'> & { node: ResolversTypes['PurchaseClaim'] }>;
+  PurchaseClaimStatus: PurchaseClaimStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReservationStatus: ReservationStatus;
   ReservePointsInput: ReservePointsInput;
@@ -1311,7 +1476,10 @@ export type ResolversParentTypes = {
   BalanceSnapshot: BalanceSnapshot;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  CashPart: CashPart;
+  CashPartInput: CashPartInput;
   CheckoutToken: IssuedCheckoutToken;
+  ClaimMissingPointsInput: ClaimMissingPointsInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
@@ -1339,6 +1507,9 @@ export type ResolversParentTypes = {
   PointsBurn: Omit<PointsBurn, 'transfer'> & { transfer: ResolversParentTypes['LedgerTransfer'] };
   PointsExpiry: PointsExpiry;
   PointsReservation: PointsReservation;
+  PurchaseClaim: ClaimRow;
+  PurchaseClaimConnection: Omit<PurchaseClaimConnection, 'edges'> & { edges: Array<ResolversParentTypes['PurchaseClaimEdge']> };
+  PurchaseClaimEdge: Omit<PurchaseClaimEdge, 'node'> & { node: ResolversParentTypes['PurchaseClaim'] };
   Query: Record<PropertyKey, never>;
   ReservePointsInput: ReservePointsInput;
   ReverseEarnInput: ReverseEarnInput;
@@ -1382,6 +1553,11 @@ export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType ex
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CashPartResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CashPart'] = ResolversParentTypes['CashPart']> = {
+  amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CheckoutTokenResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CheckoutToken'] = ResolversParentTypes['CheckoutToken']> = {
@@ -1515,7 +1691,9 @@ export type MembersAuditEntryResolvers<ContextType = MembersContext, ParentType 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
+  claimMissingPoints?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationClaimMissingPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
+  confirmPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationConfirmPurchaseClaimArgs, 'claimId'>>;
   createCheckoutToken?: Resolver<ResolversTypes['CheckoutToken'], ParentType, ContextType, RequireFields<MutationCreateCheckoutTokenArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
@@ -1523,6 +1701,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
   refundReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationRefundReservationArgs, 'reservationId'>>;
   reissueCard?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReissueCardArgs, 'idempotencyKey' | 'memberId'>>;
+  rejectPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationRejectPurchaseClaimArgs, 'claimId' | 'reason'>>;
   reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
@@ -1547,6 +1726,7 @@ export type PartnerResolvers<ContextType = MembersContext, ParentType extends Re
 };
 
 export type PointsBurnResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PointsBurn'] = ResolversParentTypes['PointsBurn']> = {
+  cash?: Resolver<Maybe<ResolversTypes['CashPart']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   transfer?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType>;
   valueMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1564,6 +1744,32 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
   status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
 };
 
+export type PurchaseClaimResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PurchaseClaim'] = ResolversParentTypes['PurchaseClaim']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  documentNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  earn?: Resolver<Maybe<ResolversTypes['LedgerTransfer']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  purchaseAmountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purchasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PurchaseClaimStatus'], ParentType, ContextType>;
+  storeId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PurchaseClaimConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PurchaseClaimConnection'] = ResolversParentTypes['PurchaseClaimConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PurchaseClaimEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type PurchaseClaimEdgeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PurchaseClaimEdge'] = ResolversParentTypes['PurchaseClaimEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
@@ -1579,6 +1785,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   memberStanding?: Resolver<ResolversTypes['MemberStanding'], ParentType, ContextType, RequireFields<QueryMemberStandingArgs, 'memberId'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
   membersAuditLog?: Resolver<Array<ResolversTypes['MembersAuditEntry']>, ParentType, ContextType, RequireFields<QueryMembersAuditLogArgs, 'first'>>;
+  purchaseClaims?: Resolver<ResolversTypes['PurchaseClaimConnection'], ParentType, ContextType, RequireFields<QueryPurchaseClaimsArgs, 'first'>>;
   resolveMemberReference?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<QueryResolveMemberReferenceArgs, 'reference'>>;
 };
 
@@ -1598,6 +1805,7 @@ export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
+  CashPart?: CashPartResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
@@ -1621,6 +1829,9 @@ export type Resolvers<ContextType = MembersContext> = {
   PointsBurn?: PointsBurnResolvers<ContextType>;
   PointsExpiry?: PointsExpiryResolvers<ContextType>;
   PointsReservation?: PointsReservationResolvers<ContextType>;
+  PurchaseClaim?: PurchaseClaimResolvers<ContextType>;
+  PurchaseClaimConnection?: PurchaseClaimConnectionResolvers<ContextType>;
+  PurchaseClaimEdge?: PurchaseClaimEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Tier?: TierResolvers<ContextType>;

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { memberRecordsScope, partnerScope, requireClaimant, requirePartnerItselfOrOperator } from '../../shared/access';
+import { auditOperatorAction } from '../../shared/audit';
+import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../../shared/errors';
+import { callerActor, type Caller } from '../../shared/identity';
+import { checkId, checkText } from '../../shared/validation';
+import { earnPoints, MAX_DOCUMENT_FIELD_LENGTH } from './earning';
+import { checkInstant, MAX_PURCHASE_AMOUNT_MINOR, MAX_REASON_LENGTH, type LedgerDeps } from './ledger';
+
+/**
+ * Claims of missing points: a member forgot to show its card, and attaches the receipt afterwards
+ * (document number, store, date, amount) within the claim window. The partner of the receipt
+ * confirms it, and it earns through the ordinary earn (earning.ts) under a key derived from the
+ * claim, so a retried or concurrent confirmation earns once; or the partner rejects it.
+ *
+ * One receipt is claimed once: purchase_claims is unique on (partner, document number), and a
+ * receipt that already earned at the till (earns.document_number) cannot be claimed at all.
+ */
+
+export type ClaimStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED';
+
+export interface ClaimRow {
+  id: string;
+  memberId: string;
+  partnerId: string;
+  documentNumber: string;
+  storeId: string | null;
+  purchaseAmountMinor: number;
+  currency: string;
+  purchasedAt: Date;
+  status: ClaimStatus;
+  rejectionReason: string | null;
+  earnTransferId: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+export interface ClaimInput {
+  memberId: string;
+  /** The partner of the receipt. A partner caller may omit it; a member or the operator names it. */
+  partnerId?: string | null;
+  documentNumber: string;
+  storeId?: string | null;
+  purchaseAmountMinor: number;
+  currency: string;
+  purchasedAt: Date | string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+const CLAIM_COLUMNS = `id, member_id AS "memberId", partner_id AS "partnerId", document_number AS "documentNumber", store_id AS "storeId",
+  purchase_amount_minor::int AS "purchaseAmountMinor", currency, purchased_at AS "purchasedAt", status,
+  rejection_reason AS "rejectionReason", earn_transfer_id AS "earnTransferId", created_at AS "createdAt", decided_at AS "decidedAt"`;
+
+async function readClaim(deps: LedgerDeps, claimId: string): Promise<ClaimRow> {
+  const [claim] = (await deps.dataSource.query(`SELECT ${CLAIM_COLUMNS} FROM purchase_claims WHERE id = $1`, [claimId])) as ClaimRow[];
+  if (!claim) throw notFound(`No purchase claim with id ${claimId}`);
+  return claim;
+}
+
+/** The partner a claim is for: a partner caller claims at itself; anyone else names the partner. */
+function claimPartner(caller: Caller, partnerId: string | null | undefined): string {
+  if (caller.kind === 'partner') {
+    if (partnerId && partnerId !== caller.partnerId) throw forbidden('A partner may attach only its own receipts');
+    return caller.partnerId;
+  }
+  if (!partnerId) throw badInput('partnerId is required: the partner where the purchase was made');
+  return checkId(partnerId, 'partnerId');
+}
+
+/**
+ * Attaches a receipt for a purchase the member forgot to identify. Sending the same receipt again
+ * for the same member and purchase returns the first claim (a retry is safe); any other claim of
+ * a receipt already claimed, or already earned at the till, is refused.
+ */
+export async function submitClaim(deps: LedgerDeps, caller: Caller, input: ClaimInput): Promise<ClaimRow> {
+  const memberId = checkId(input.memberId, 'memberId');
+  const partnerId = claimPartner(caller, input.partnerId);
+  requireClaimant(caller, memberId, partnerId, 'claim missing points');
+  const documentNumber = checkText(input.documentNumber, 'documentNumber', MAX_DOCUMENT_FIELD_LENGTH);
+  const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
+  if (
+    !Number.isSafeInteger(input.purchaseAmountMinor) ||
+    input.purchaseAmountMinor < 1 ||
+    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
+  ) {
+    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
+  }
+  const purchasedAt = checkInstant(input.purchasedAt, 'purchasedAt');
+  const now = Date.now();
+  if (purchasedAt.getTime() > now) throw badInput('purchasedAt is in the future');
+  if (purchasedAt.getTime() < now - deps.config.claimWindowDays * DAY_MS) {
+    throw badInput(`Missing points can be claimed only within ${deps.config.claimWindowDays} days of the purchase`);
+  }
+  const terms = await deps.partners.partnerTerms(partnerId);
+  if (!terms.active) throw forbidden('The partner is suspended and takes no claims');
+  if (input.currency !== terms.currency) {
+    throw badInput(`The partner's contract is in ${terms.currency}; the receipt is in ${input.currency}`);
+  }
+
+  return deps.dataSource.transaction(async (manager) => {
+    const [member] = (await manager.query('SELECT id FROM members WHERE id = $1', [memberId])) as { id: string }[];
+    if (!member) throw notFound(`No member with id ${memberId}`);
+    const [earned] = (await manager.query('SELECT 1 FROM earns WHERE partner_id = $1 AND document_number = $2 LIMIT 1', [
+      partnerId,
+      documentNumber,
+    ])) as unknown[];
+    if (earned) throw badInput('The receipt already earned points');
+    // ON CONFLICT waits for a concurrent claim of the same receipt to commit, then inserts nothing:
+    // of many clients claiming one receipt at once exactly one claim is made.
+    const inserted = (await manager.query(
+      `INSERT INTO purchase_claims (id, member_id, partner_id, document_number, store_id, purchase_amount_minor, currency, purchased_at,
+                                    status, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9)
+       ON CONFLICT (partner_id, document_number) DO NOTHING RETURNING id`,
+      [
+        randomUUID(),
+        memberId,
+        partnerId,
+        documentNumber,
+        storeId,
+        input.purchaseAmountMinor,
+        input.currency,
+        purchasedAt,
+        callerActor(caller),
+      ],
+    )) as { id: string }[];
+    const [claim] = (await manager.query(`SELECT ${CLAIM_COLUMNS} FROM purchase_claims WHERE partner_id = $1 AND document_number = $2`, [
+      partnerId,
+      documentNumber,
+    ])) as ClaimRow[];
+    assertInvariant(claim, `the claim of receipt ${documentNumber} exists once inserted or found`);
+    if (inserted.length === 0) {
+      const sameClaim =
+        claim.memberId === memberId &&
+        claim.purchaseAmountMinor === input.purchaseAmountMinor &&
+        claim.purchasedAt.getTime() === purchasedAt.getTime() &&
+        claim.storeId === storeId;
+      if (!sameClaim) throw badInput('The receipt was already claimed');
+      return claim;
+    }
+    await auditOperatorAction(manager, caller, 'claimMissingPoints', claim.id, { memberId, partnerId, documentNumber });
+    return claim;
+  });
+}
+
+/**
+ * The partner confirms a claim: it earns as the receipt would have at the till. The claim is
+ * marked CONFIRMED first (so no rejection can follow), then earned under the key `claim:<id>`: a
+ * retry after a failure between the two, or a concurrent confirmation, finds the same earn.
+ */
+export async function confirmClaim(deps: LedgerDeps, caller: Caller, claimIdInput: string): Promise<ClaimRow> {
+  const claimId = checkId(claimIdInput, 'claimId');
+  const claim = await readClaim(deps, claimId);
+  requirePartnerItselfOrOperator(caller, claim.partnerId, 'confirm purchase claims');
+  if (claim.status === 'REJECTED') throw badInput('The claim was rejected; it cannot be confirmed');
+  if (claim.status === 'CONFIRMED' && claim.earnTransferId) return claim;
+  const marked = (await deps.dataSource.query(
+    `UPDATE purchase_claims SET status = 'CONFIRMED', decided_at = now() WHERE id = $1 AND status IN ('PENDING', 'CONFIRMED') RETURNING id`,
+    [claimId],
+  )) as [unknown[], number];
+  if (marked[1] === 0) throw badInput('The claim was rejected; it cannot be confirmed');
+  let transferId: string;
+  try {
+    transferId = await earnPoints(deps, caller, {
+      memberId: claim.memberId,
+      partnerId: claim.partnerId,
+      purchaseAmountMinor: claim.purchaseAmountMinor,
+      currency: claim.currency,
+      reference: `claim ${claim.documentNumber}`,
+      documentNumber: claim.documentNumber,
+      storeId: claim.storeId,
+      purchasedAt: claim.purchasedAt,
+      idempotencyKey: `claim:${claimId}`,
+    });
+  } catch (error) {
+    // A receipt that cannot earn (too small, partner suspended) leaves the claim for a decision.
+    if (error instanceof DomainError) {
+      await deps.dataSource.query(
+        `UPDATE purchase_claims SET status = 'PENDING', decided_at = NULL WHERE id = $1 AND earn_transfer_id IS NULL`,
+        [claimId],
+      );
+    }
+    throw error;
+  }
+  await deps.dataSource.query('UPDATE purchase_claims SET earn_transfer_id = $2 WHERE id = $1', [claimId, transferId]);
+  return readClaim(deps, claimId);
+}
+
+/** The partner rejects a pending claim, with its reason. The receipt stays claimed. */
+export async function rejectClaim(deps: LedgerDeps, caller: Caller, claimIdInput: string, reasonInput: string): Promise<ClaimRow> {
+  const claimId = checkId(claimIdInput, 'claimId');
+  const reason = checkText(reasonInput, 'reason', MAX_REASON_LENGTH);
+  const claim = await readClaim(deps, claimId);
+  requirePartnerItselfOrOperator(caller, claim.partnerId, 'reject purchase claims');
+  if (claim.status === 'REJECTED') return claim;
+  await deps.dataSource.transaction(async (manager) => {
+    const updated = (await manager.query(
+      `UPDATE purchase_claims SET status = 'REJECTED', rejection_reason = $2, decided_at = now() WHERE id = $1 AND status = 'PENDING'`,
+      [claimId, reason],
+    )) as [unknown[], number];
+    if (updated[1] === 0) throw badInput('The claim was confirmed; it cannot be rejected');
+    await auditOperatorAction(manager, caller, 'rejectPurchaseClaim', claimId, { reason });
+  });
+  return readClaim(deps, claimId);
+}
+
+export interface ClaimFilter {
+  memberId: string | null;
+  partnerId: string | null;
+  status: ClaimStatus | null;
+  limit: number;
+  after: (string | number)[] | null;
+}
+
+/**
+ * Claims, newest first: a member's (the member itself, the operator, or a partner for those at
+ * it), or a partner's (the partner itself, the operator). Fetches limit + 1 rows (toConnection).
+ */
+export async function listClaims(deps: LedgerDeps, caller: Caller, filter: ClaimFilter): Promise<ClaimRow[]> {
+  let memberId = filter.memberId ? checkId(filter.memberId, 'memberId') : null;
+  if (!memberId && caller.kind === 'member') memberId = caller.memberId;
+  const partnerId = memberId
+    ? memberRecordsScope(caller, memberId, 'purchase claims', filter.partnerId ? checkId(filter.partnerId, 'partnerId') : null)
+    : partnerScope(caller, 'list purchase claims', {
+        requestedPartnerId: filter.partnerId ? checkId(filter.partnerId, 'partnerId') : null,
+      });
+  const [afterAt, afterId] = filter.after ?? [null, null];
+  return (await deps.dataSource.query(
+    `SELECT ${CLAIM_COLUMNS} FROM purchase_claims
+      WHERE ($1::uuid IS NULL OR member_id = $1) AND ($2::uuid IS NULL OR partner_id = $2) AND ($3::text IS NULL OR status = $3)
+        AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $6`,
+    [memberId, partnerId, filter.status, afterAt, afterId, filter.limit + 1],
+  )) as ClaimRow[];
+}
