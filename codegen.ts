@@ -31,6 +31,7 @@ const config: CodegenConfig = {
         Partner: '../resolvers#PartnerRef',
         MembersAuditEntry: '../../../shared/audit#AuditRecord',
         CheckoutToken: '../checkout#IssuedCheckoutToken',
+        Campaign: '../campaigns#CampaignRow',
       },
       '../context#MembersContext',
     ),

@@ -42,6 +42,7 @@ export const TRANSFER_KINDS = [
   'TRANSFER',
   'ADJUSTMENT',
   'EXPIRY',
+  'BONUS',
 ] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 

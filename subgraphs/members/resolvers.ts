@@ -28,6 +28,7 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
+import { campaignById, createCampaign, setCampaignStatus, type CampaignInput } from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
@@ -87,10 +88,24 @@ export const resolvers: Resolvers = {
       present(await loaders.member.load(await memberByIdentifier(ledger, caller, kind, value))),
     resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
       (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
+    campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
       ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
+  },
+  Campaign: {
+    funderPartnerId: (c) => c.funder_partner_id,
+    ruleKind: (c) => c.rule_kind,
+    coalitionWide: (c) => c.coalition_wide,
+    extraPermille: (c) => c.extra_permille,
+    bonusPoints: (c) => c.bonus_points,
+    categoryCodes: (c) => c.category_codes,
+    startsAt: (c) => c.starts_at,
+    endsAt: (c) => c.ends_at,
+    perMemberCapPoints: (c) => c.per_member_cap_points,
+    budgetPoints: (c) => c.budget_points,
+    budgetLeftPoints: (c) => c.budget_left_points,
   },
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
@@ -117,6 +132,8 @@ export const resolvers: Resolvers = {
       return { transfer: present(await loaders.transfer.load(burn.transferId)), valueMinor: burn.valueMinor, currency: burn.currency };
     },
     setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
+    createCampaign: (_root, { input }, { caller, ledger }) => createCampaign(ledger, caller, input as CampaignInput),
+    setCampaignStatus: (_root, args, { caller, ledger }) => setCampaignStatus(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
     reissueCard: async (_root, args, { caller, ledger, loaders }) => {
       await reissueCard(ledger, caller, args);

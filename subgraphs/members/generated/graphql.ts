@@ -5,6 +5,7 @@ import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
+import type { CampaignRow } from '../campaigns';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -153,6 +154,67 @@ export type BurnPointsInput = {
   reference: Scalars['String']['input'];
 };
 
+/** A promotion a partner funds: bonus points granted at earn time and billed to the funder. */
+export type Campaign = {
+  __typename?: 'Campaign';
+  /** Fixed bonus points of the rule; 0 when the rule takes none. */
+  bonusPoints: Scalars['Int']['output'];
+  /** What is left of the budget (refunded bonuses come back to it). */
+  budgetLeftPoints: Scalars['Int']['output'];
+  /** The total points it may grant. */
+  budgetPoints: Scalars['Int']['output'];
+  /** For LINE_BONUS: the category codes whose lines get the bonus. */
+  categoryCodes: Array<Scalars['String']['output']>;
+  /** True: it grants on purchases at every partner (the operator approves it); false: only at the funder. */
+  coalitionWide: Scalars['Boolean']['output'];
+  /** When it stops granting (exclusive). */
+  endsAt: Scalars['DateTime']['output'];
+  /** True: when it grants, it is the only campaign applied to the purchase (the exclusive one granting most wins). */
+  exclusive: Scalars['Boolean']['output'];
+  /** Extra points per 1000 points a line earned (1000 doubles them); 0 when the rule takes none. */
+  extraPermille: Scalars['Int']['output'];
+  /** The partner that funds the bonuses and is billed for them. */
+  funderPartnerId: Scalars['ID']['output'];
+  /** The campaign's id. */
+  id: Scalars['ID']['output'];
+  /** A name for people. */
+  name: Scalars['String']['output'];
+  /** Most bonus points one member may get from it, net of refunds; null: no cap. */
+  perMemberCapPoints: Maybe<Scalars['Int']['output']>;
+  /** How the bonus is worked out. */
+  ruleKind: CampaignRuleKind;
+  /** For LINE_BONUS: the SKUs whose lines get the bonus. */
+  skus: Array<Scalars['String']['output']>;
+  /** When it starts granting. */
+  startsAt: Scalars['DateTime']['output'];
+  /** Where it is in its life. */
+  status: CampaignStatus;
+  /** The tiers whose members it targets; empty: every tier. */
+  tiers: Array<Scalars['String']['output']>;
+};
+
+/** How a campaign's bonus is worked out from a purchase (CAMPAIGNS.md beside the members subgraph). */
+export type CampaignRuleKind =
+  /** bonusPoints on the member's first purchase at the funding partner. */
+  | 'FIRST_PURCHASE'
+  /** On each eligible line whose category or SKU the campaign names: floor(line points x extraPermille / 1000) + bonusPoints. */
+  | 'LINE_BONUS'
+  /** bonusPoints on every purchase with at least one eligible line. */
+  | 'PURCHASE_BONUS'
+  /** Extra points on every eligible line: floor(line points x extraPermille / 1000). */
+  | 'SPEND_MULTIPLIER';
+
+/** Where a campaign is in its life; ENDED is final. */
+export type CampaignStatus =
+  /** Granting bonuses within its validity window. */
+  | 'ACTIVE'
+  /** Being prepared; grants nothing. */
+  | 'DRAFT'
+  /** Over for good. */
+  | 'ENDED'
+  /** Stopped for now; may become ACTIVE again. */
+  | 'PAUSED';
+
 /**
  * A short-lived, single-use token: the member present at the till. A partner presents it with
  * burnPoints or redeemReward; it is used by the first spend it authorizes.
@@ -174,6 +236,38 @@ export type CheckoutToken = {
    * a camera types in. Shown once; the coalition keeps only its hash.
    */
   token: Scalars['String']['output'];
+};
+
+/** A new campaign. It starts as DRAFT. */
+export type CreateCampaignInput = {
+  /** Fixed bonus points: for PURCHASE_BONUS, FIRST_PURCHASE and LINE_BONUS. */
+  bonusPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** The total points it may grant, 1 to 1000000000. */
+  budgetPoints: Scalars['Int']['input'];
+  /** For LINE_BONUS: category codes, at most 100. */
+  categoryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Grant on purchases at every partner (needs the operator's approval to become ACTIVE). Default false. */
+  coalitionWide?: InputMaybe<Scalars['Boolean']['input']>;
+  /** When it stops granting; after startsAt. */
+  endsAt: Scalars['DateTime']['input'];
+  /** Apply alone when it grants (see Campaign.exclusive). Default false. */
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Extra points per 1000 earned, 1 to 10000: for SPEND_MULTIPLIER and LINE_BONUS. */
+  extraPermille?: InputMaybe<Scalars['Int']['input']>;
+  /** A name for people, at most 120 characters. */
+  name: Scalars['String']['input'];
+  /** The funding partner: a partner omits it (it funds its own); the operator names it. */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Most bonus points per member, net of refunds; omit for no cap. */
+  perMemberCapPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** How the bonus is worked out. */
+  ruleKind: CampaignRuleKind;
+  /** For LINE_BONUS: SKUs, at most 100. */
+  skus?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts granting. */
+  startsAt: Scalars['DateTime']['input'];
+  /** Target these tiers only (BASE, SILVER, GOLD, PLATINUM); omit for every tier. */
+  tiers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** What a member asks for at checkout: the token its app shows. */
@@ -537,6 +631,8 @@ export type Mutation = {
   burnPoints: PointsBurn;
   /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
   confirmPendingEarn: LedgerTransfer;
+  /** Create a campaign funded by the calling partner (or, for the operator, by partnerId). It starts as DRAFT. */
+  createCampaign: Campaign;
   /**
    * Make a checkout token for the member's app to show at a till (createCheckoutToken's answer is
    * the only time the token is shown). Callable by the member itself and the operator.
@@ -590,6 +686,11 @@ export type Mutation = {
    */
   runLedgerMaintenance: LedgerMaintenanceRun;
   /**
+   * Move a campaign's status (DRAFT -> ACTIVE/ENDED, ACTIVE <-> PAUSED, any -> ENDED). The funder
+   * manages its own; only the operator makes a coalition-wide campaign ACTIVE.
+   */
+  setCampaignStatus: Campaign;
+  /**
    * Set the categories whose lines earn no points (tobacco, lottery, gift cards...), replacing the
    * list; purchases posted afterwards follow it. A partner sets its own (partnerId omitted or
    * itself); the operator a partner's, or with partnerId omitted the coalition's, which applies at
@@ -635,6 +736,12 @@ export type MutationBurnPointsArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationConfirmPendingEarnArgs = {
   input: SettlePendingEarnInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationCreateCampaignArgs = {
+  input: CreateCampaignInput;
 };
 
 
@@ -698,6 +805,13 @@ export type MutationReverseEarnArgs = {
 export type MutationRevokeConsentArgs = {
   memberId: Scalars['ID']['input'];
   partnerId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetCampaignStatusArgs = {
+  campaignId: Scalars['ID']['input'];
+  status: CampaignStatus;
 };
 
 
@@ -808,6 +922,8 @@ export type PointsReservation = {
 /** Reads of members and their points. */
 export type Query = {
   __typename?: 'Query';
+  /** A campaign, for its funding partner and the operator. */
+  campaign: Campaign;
   /**
    * The sequence number of a member's latest event (0 before the first), for whoever may watch the
    * member.
@@ -868,6 +984,12 @@ export type Query = {
    * whom an unknown checkout token counts against. Internal: callable by subgraphs only.
    */
   resolveMemberReference: Scalars['ID']['output'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1075,6 +1197,11 @@ export type TierLevel =
 export type TransferKind =
   /** Points added or removed by the operator, with a reason. */
   | 'ADJUSTMENT'
+  /**
+   * Bonus points a campaign granted on a purchase (the funding partner's issuance to member); the
+   * funder is the transfer's partner and is billed for them.
+   */
+  | 'BONUS'
   /** Points spent at a partner's point of sale without a catalog reward (member to partner redemption). */
   | 'BURN'
   /**
@@ -1223,7 +1350,12 @@ export type ResolversTypes = {
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  Campaign: ResolverTypeWrapper<CampaignRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CampaignRuleKind: CampaignRuleKind;
+  CampaignStatus: CampaignStatus;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
+  CreateCampaignInput: CreateCampaignInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
@@ -1233,7 +1365,6 @@ export type ResolversTypes = {
   LedgerFloat: ResolverTypeWrapper<LedgerFloat>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
   LedgerTotal: ResolverTypeWrapper<LedgerTotal>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LedgerTransfer: ResolverTypeWrapper<TransferRow>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRow>;
@@ -1275,7 +1406,10 @@ export type ResolversParentTypes = {
   BalanceSnapshot: BalanceSnapshot;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  Campaign: CampaignRow;
+  Boolean: Scalars['Boolean']['output'];
   CheckoutToken: IssuedCheckoutToken;
+  CreateCampaignInput: CreateCampaignInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
@@ -1285,7 +1419,6 @@ export type ResolversParentTypes = {
   LedgerFloat: LedgerFloat;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
   LedgerTotal: LedgerTotal;
-  Boolean: Scalars['Boolean']['output'];
   LedgerTransfer: TransferRow;
   Long: Scalars['Long']['output'];
   Member: MemberRow;
@@ -1345,6 +1478,26 @@ export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType ex
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = {
+  bonusPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  categoryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  coalitionWide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  extraPermille?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  funderPartnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  perMemberCapPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ruleKind?: Resolver<ResolversTypes['CampaignRuleKind'], ParentType, ContextType>;
+  skus?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+  tiers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CheckoutTokenResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CheckoutToken'] = ResolversParentTypes['CheckoutToken']> = {
@@ -1469,6 +1622,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
+  createCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
   createCheckoutToken?: Resolver<ResolversTypes['CheckoutToken'], ParentType, ContextType, RequireFields<MutationCreateCheckoutTokenArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
@@ -1480,6 +1634,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
+  setCampaignStatus?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationSetCampaignStatusArgs, 'campaignId' | 'status'>>;
   setExcludedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationSetExcludedCategoriesArgs, 'categoryCodes'>>;
   setPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPhoneNumberArgs, 'memberId' | 'phoneNumber'>>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
@@ -1518,6 +1673,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
   ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
@@ -1550,6 +1706,7 @@ export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
