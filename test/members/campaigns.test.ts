@@ -140,11 +140,23 @@ describe('campaign rules at earn time', () => {
 });
 
 describe('the budget', () => {
-  it('is never overspent by many earns racing for its last points: the last bonus is cut to what is left, every earn succeeds', async () => {
+  it('is never overspent by earns at many partners racing for its last points: the last bonus is cut to what is left, every earn succeeds', async () => {
+    // Coalition-wide, so the earns run at six partners and do not queue on one partner's issuance
+    // account; a SKU of this test's own keeps every other test's purchases out of it.
     const funder = await ops.newPartner(9000, 7000);
-    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 7, budgetPoints: 50 });
-    const members = await Promise.all(Array.from({ length: 12 }, () => ops.enrollAt(funder)));
-    const earns = await Promise.all(members.map((memberId) => earnAt(funder, memberId, 1_000)));
+    const sku = `race-${randomUUID()}`;
+    const campaignId = await activeCampaign(funder, {
+      ruleKind: 'LINE_BONUS',
+      bonusPoints: 7,
+      skus: [sku],
+      coalitionWide: true,
+      budgetPoints: 50,
+    });
+    const stores = await Promise.all(Array.from({ length: 6 }, () => ops.newPartner(9000, 7000)));
+    const members = await Promise.all(Array.from({ length: 12 }, (_, i) => ops.enrollAt(stores[i % 6]!)));
+    const line = { sku, categoryCode: 'TEST', quantity: 1, unitPriceMinor: 1_000, lineAmountMinor: 1_000 };
+    const earns = await Promise.all(members.map((memberId, i) => earnAt(stores[i % 6]!, memberId, 1_000, [line])));
+    dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
     expect(earns.every((e) => e.points === 10)).toBe(true);
     const bonuses = (await Promise.all(earns.map((e) => bonusesOf(e.id)))).flat().map(([, points]) => points);
     expect(bonuses.reduce((a, b) => a + b, 0)).toBe(50);
