@@ -54,7 +54,13 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'members',
     entities: MEMBERS_ENTITIES,
-    migrations: [Ledger1764000000000, MembersAuditLog1765000000001, PointOfSale1768100000000, BasketLines1768100000001, Campaigns1768600000000],
+    migrations: [
+      Ledger1764000000000,
+      MembersAuditLog1765000000001,
+      PointOfSale1768100000000,
+      BasketLines1768100000001,
+      Campaigns1768600000000,
+    ],
     poolMax: config.poolMax,
     applicationName: 'members',
   });
