@@ -32,6 +32,7 @@ const config: CodegenConfig = {
         MembersAuditEntry: '../../../shared/audit#AuditRecord',
         CheckoutToken: '../checkout#IssuedCheckoutToken',
         Campaign: '../campaigns#CampaignRow',
+        Offer: '../campaigns#MemberOffer',
       },
       '../context#MembersContext',
     ),

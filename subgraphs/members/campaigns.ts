@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { actingPartner, requireSignedIn } from '../../shared/access';
+import { actingPartner, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
 import { MAX_POINTS_PER_TRANSFER, MAX_REFERENCE_LENGTH, type LedgerDeps } from './ledger';
 import { issuanceAccount, memberAccount, post } from './postings';
-import { TIERS, type TierLevel } from './tiers';
+import { refreshTier, TIERS, type TierLevel } from './tiers';
+import { lockMember } from './postings';
 
 /**
  * Coalition campaigns: promotions a partner funds and the coalition grants at earn time. The rule
@@ -42,6 +43,7 @@ export interface CampaignInput {
   ruleKind: CampaignRuleKind;
   coalitionWide?: boolean | null;
   exclusive?: boolean | null;
+  optIn?: boolean | null;
   extraPermille?: number | null;
   bonusPoints?: number | null;
   categoryCodes?: readonly string[] | null;
@@ -60,6 +62,7 @@ export interface CampaignRow {
   rule_kind: CampaignRuleKind;
   coalition_wide: boolean;
   exclusive: boolean;
+  opt_in: boolean;
   extra_permille: number;
   bonus_points: number;
   category_codes: string[];
@@ -73,7 +76,7 @@ export interface CampaignRow {
   status: CampaignStatus;
 }
 
-const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, extra_permille, bonus_points::int AS bonus_points,
+const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, opt_in, extra_permille, bonus_points::int AS bonus_points,
   category_codes, skus, tiers, starts_at, ends_at, per_member_cap_points::int AS per_member_cap_points,
   budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status`;
 
@@ -141,8 +144,8 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
   await deps.dataSource.transaction(async (manager) => {
     await manager.query(
       `INSERT INTO campaigns (id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, extra_permille, bonus_points, category_codes,
-                              skus, tiers, starts_at, ends_at, per_member_cap_points, budget_points, budget_left_points, status, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16)`,
+                              skus, tiers, starts_at, ends_at, per_member_cap_points, budget_points, budget_left_points, status, created_by, opt_in)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16, $17)`,
       [
         id,
         funderId,
@@ -160,6 +163,7 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
         perMemberCapPoints,
         budgetPoints,
         callerActor(caller),
+        input.optIn ?? false,
       ],
     );
     await auditOperatorAction(manager, caller, 'createCampaign', id, { funderId, ruleKind: input.ruleKind, budgetPoints });
@@ -212,6 +216,80 @@ export async function campaignById(deps: LedgerDeps, caller: Caller, campaignId:
   if (!campaign) throw notFound(`No campaign with id ${id}`);
   actingPartner(caller, campaign.funder_partner_id, 'read campaigns');
   return campaign;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offers: what a member may use
+
+/** Most offers Member.offers lists. */
+export const MAX_OFFERS_LISTED = 100;
+
+export interface MemberOffer {
+  campaign: CampaignRow;
+  activated: boolean;
+  /** What is left of the member's cap; null when the campaign has none. */
+  capLeftPoints: number | null;
+}
+
+/**
+ * The campaigns a member may use now: active, in their window, with budget left, for its tier, and
+ * with cap left; each with whether the member activated it (an opt-in offer grants only then).
+ * The member itself and the operator.
+ */
+export async function offersFor(deps: LedgerDeps, caller: Caller, memberId: string): Promise<MemberOffer[]> {
+  requireMemberItselfOrOperator(caller, memberId, 'read offers');
+  const rows = (await deps.dataSource.query(
+    `SELECT c.*, (a.member_id IS NOT NULL) AS activated,
+            (SELECT coalesce(sum(g.points - g.reversed_points), 0)::int FROM campaign_grants g
+              WHERE g.campaign_id = c.id AND g.member_id = m.id) AS granted
+       FROM members m
+       JOIN (SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
+              WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0) c
+         ON cardinality(c.tiers) = 0 OR m.tier = ANY(c.tiers)
+       LEFT JOIN campaign_activations a ON a.campaign_id = c.id AND a.member_id = m.id
+      WHERE m.id = $1 ORDER BY c.starts_at, c.id LIMIT ${MAX_OFFERS_LISTED}`,
+    [memberId],
+  )) as (CampaignRow & { activated: boolean; granted: number })[];
+  return rows
+    .map(({ activated, granted, ...campaign }) => ({
+      campaign,
+      activated,
+      capLeftPoints: campaign.per_member_cap_points === null ? null : campaign.per_member_cap_points - granted,
+    }))
+    .filter((offer) => offer.capLeftPoints === null || offer.capLeftPoints > 0);
+}
+
+/**
+ * A member activates an opt-in offer ("activate this coupon") before its purchase. Activating
+ * twice changes nothing, so a retry needs no key. Only an ACTIVE campaign, in its window, for the
+ * member's tier, can be activated.
+ */
+export async function activateOffer(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: { memberId: string; campaignId: string },
+): Promise<MemberOffer> {
+  const memberId = checkId(input.memberId, 'memberId');
+  const campaignId = checkId(input.campaignId, 'campaignId');
+  requireMemberItselfOrOperator(caller, memberId, 'activate offers');
+  await deps.dataSource.transaction(async (manager) => {
+    const member = await lockMember(manager, memberId);
+    const tier = await refreshTier(manager, member);
+    const [campaign] = (await manager.query(
+      `SELECT opt_in, tiers FROM campaigns WHERE id = $1 AND status = 'ACTIVE' AND starts_at <= now() AND ends_at > now()`,
+      [campaignId],
+    )) as { opt_in: boolean; tiers: string[] }[];
+    if (!campaign) throw notFound(`No active campaign with id ${campaignId}`);
+    if (!campaign.opt_in) throw badInput('The campaign applies without activation');
+    if (campaign.tiers.length > 0 && !campaign.tiers.includes(tier)) throw forbidden(`The offer is not for ${tier} members`);
+    await manager.query('INSERT INTO campaign_activations (campaign_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      campaignId,
+      memberId,
+    ]);
+  });
+  const offer = (await offersFor(deps, caller, memberId)).find((o) => o.campaign.id === campaignId);
+  if (!offer) throw badInput('The offer has no budget or cap left for the member');
+  return offer;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,8 +352,9 @@ export async function grantBonuses(
     `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
       WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0
         AND (funder_partner_id = $1 OR coalition_wide) AND (cardinality(tiers) = 0 OR $2 = ANY(tiers))
+        AND (NOT opt_in OR EXISTS (SELECT 1 FROM campaign_activations a WHERE a.campaign_id = campaigns.id AND a.member_id = $3))
       ORDER BY id LIMIT ${MAX_CAMPAIGNS_PER_EARN} FOR UPDATE`,
-    [earn.partnerId, earn.tier],
+    [earn.partnerId, earn.tier, earn.memberId],
   )) as CampaignRow[];
   if (campaigns.length === 0) return [];
   const wanted: { campaign: CampaignRow; points: number }[] = [];

@@ -28,7 +28,7 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
-import { campaignById, createCampaign, setCampaignStatus, type CampaignInput } from './campaigns';
+import { activateOffer, campaignById, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
@@ -98,6 +98,7 @@ export const resolvers: Resolvers = {
     funderPartnerId: (c) => c.funder_partner_id,
     ruleKind: (c) => c.rule_kind,
     coalitionWide: (c) => c.coalition_wide,
+    optIn: (c) => c.opt_in,
     extraPermille: (c) => c.extra_permille,
     bonusPoints: (c) => c.bonus_points,
     categoryCodes: (c) => c.category_codes,
@@ -134,6 +135,7 @@ export const resolvers: Resolvers = {
     setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
     createCampaign: (_root, { input }, { caller, ledger }) => createCampaign(ledger, caller, input as CampaignInput),
     setCampaignStatus: (_root, args, { caller, ledger }) => setCampaignStatus(ledger, caller, args),
+    activateOffer: (_root, args, { caller, ledger }) => activateOffer(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
     reissueCard: async (_root, args, { caller, ledger, loaders }) => {
       await reissueCard(ledger, caller, args);
@@ -162,6 +164,7 @@ export const resolvers: Resolvers = {
   Member: {
     __resolveReference: (reference, { caller, loaders }) => readableMember(caller, loaders.member, reference.id),
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
+    offers: (member, _args, { caller, ledger }) => offersFor(ledger, caller, member.id),
     displayName: (member, _args, { caller, loaders, pseudonymSecret }) =>
       visibleDisplayName(caller, member, () => loaders.consents.load(member.id), pseudonymSecret),
     email: (member, _args, { caller, loaders }) =>

@@ -139,6 +139,50 @@ describe('campaign rules at earn time', () => {
   });
 });
 
+describe('opt-in offers', () => {
+  const OFFERS = `query($id: ID!) { member(id: $id) { offers { campaign { id optIn } activated capLeftPoints } } }`;
+  const ACTIVATE = `mutation($m: ID!, $c: ID!) { activateOffer(memberId: $m, campaignId: $c) { activated capLeftPoints } }`;
+  const offerOf = async (memberId: string, campaignId: string) =>
+    dataOf(await gql(OFFERS, { id: memberId }, OPERATOR)).member.offers.find((o: any) => o.campaign.id === campaignId);
+
+  it('an opt-in campaign grants only after the member activated it; Member.offers shows what is left of the cap', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 25, optIn: true, perMemberCapPoints: 50 });
+    const memberId = await ops.enrollAt(funder);
+    expect(await offerOf(memberId, campaignId)).toEqual({ campaign: { id: campaignId, optIn: true }, activated: false, capLeftPoints: 50 });
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([]);
+    // A partner may not activate offers for a member.
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
+    expect(dataOf(await gql(ACTIVATE, { m: memberId, c: campaignId }, OPERATOR)).activateOffer).toEqual({
+      activated: true,
+      capLeftPoints: 50,
+    });
+    // Again: nothing changes.
+    expect(dataOf(await gql(ACTIVATE, { m: memberId, c: campaignId }, OPERATOR)).activateOffer).toEqual({
+      activated: true,
+      capLeftPoints: 50,
+    });
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([[campaignId, 25]]);
+    expect((await offerOf(memberId, campaignId)).capLeftPoints).toBe(25);
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([[campaignId, 25]]);
+    // The cap is used up: no longer an offer.
+    expect(await offerOf(memberId, campaignId)).toBeUndefined();
+    expect(await availablePoints(memberId)).toBe(30 + 50);
+    // Another member who did not activate it gets nothing.
+    const other = await ops.enrollAt(funder);
+    expect(await bonusesOf((await earnAt(funder, other, 1_000)).id)).toEqual([]);
+  });
+
+  it('refuses to activate a campaign that needs no activation, or one not active', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const plain = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
+    const memberId = await ops.enrollAt(funder);
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: plain }, OPERATOR))).toBe('BAD_USER_INPUT');
+    dataOf(await gql(SET_STATUS, { id: plain, s: 'PAUSED' }, OPERATOR));
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: plain }, OPERATOR))).toBe('NOT_FOUND');
+  });
+});
+
 describe('the budget', () => {
   it('is never overspent by earns at many partners racing for its last points: the last bonus is cut to what is left, every earn succeeds', async () => {
     // Coalition-wide, so the earns run at six partners and do not queue on one partner's issuance

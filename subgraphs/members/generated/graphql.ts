@@ -5,7 +5,7 @@ import type { MemberEventRow } from '../reads';
 import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
-import type { CampaignRow } from '../campaigns';
+import type { CampaignRow, MemberOffer } from '../campaigns';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -179,6 +179,8 @@ export type Campaign = {
   id: Scalars['ID']['output'];
   /** A name for people. */
   name: Scalars['String']['output'];
+  /** True: an offer a member must activate (activateOffer) before the purchase; it grants only to members who did. */
+  optIn: Scalars['Boolean']['output'];
   /** Most bonus points one member may get from it, net of refunds; null: no cap. */
   perMemberCapPoints: Maybe<Scalars['Int']['output']>;
   /** How the bonus is worked out. */
@@ -256,6 +258,8 @@ export type CreateCampaignInput = {
   extraPermille?: InputMaybe<Scalars['Int']['input']>;
   /** A name for people, at most 120 characters. */
   name: Scalars['String']['input'];
+  /** Grant only to members who activated it (see Campaign.optIn). Default false. */
+  optIn?: InputMaybe<Scalars['Boolean']['input']>;
   /** The funding partner: a partner omits it (it funds its own); the operator names it. */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   /** Most bonus points per member, net of refunds; omit for no cap. */
@@ -333,7 +337,10 @@ export type EarnReversal = {
   pointsClawedBack: Scalars['Int']['output'];
   /** Points taken back from points the member still had. */
   pointsReversed: Scalars['Int']['output'];
-  /** The transfers recorded: a REVERSAL, a CLAWBACK, or both. */
+  /**
+   * The transfers recorded: a REVERSAL, a CLAWBACK, or both, for the purchase's points and for each
+   * campaign bonus it got (those back to the bonus's funder).
+   */
   transfers: Array<LedgerTransfer>;
 };
 
@@ -477,6 +484,11 @@ export type Member = {
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
   /**
+   * Campaigns the member may use now (active, in their window, budget left, for its tier, cap not
+   * used up), with whether it activated each opt-in one; at most 100. The member itself and the operator.
+   */
+  offers: Array<Offer>;
+  /**
    * The member's phone number in E.164 (`+4930901820`), verified or not; null when it has none and
    * for partners that may not see personal data (see displayName).
    */
@@ -618,6 +630,13 @@ export type MembersAuditEntry = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Activate an opt-in offer for the member before a purchase ("activate this coupon"). Activating
+   * again changes nothing. The member itself and the operator. NOT_FOUND unless the campaign is
+   * active now; BAD_USER_INPUT for a campaign that needs no activation; FORBIDDEN when it targets
+   * other tiers.
+   */
+  activateOffer: Offer;
+  /**
    * Correct a member's points, with a reason kept for audit. Callable by the operator only. Fails with
    * INSUFFICIENT_POINTS for a removal the member's points do not cover, and with LIMIT_EXCEEDED for
    * an addition that would leave the member holding more than 2147483647 points.
@@ -718,6 +737,13 @@ export type Mutation = {
   voidPendingEarn: LedgerTransfer;
   /** Return reserved points to the member. Internal. Voiding a voided reservation returns it unchanged. */
   voidReservation: PointsReservation;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationActivateOfferArgs = {
+  campaignId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
 };
 
 
@@ -850,6 +876,17 @@ export type MutationVoidPendingEarnArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationVoidReservationArgs = {
   reservationId: Scalars['ID']['input'];
+};
+
+/** A campaign a member may use now, with what is left for it. */
+export type Offer = {
+  __typename?: 'Offer';
+  /** Whether the member activated it; an opt-in campaign grants only when it did. */
+  activated: Scalars['Boolean']['output'];
+  /** The campaign. */
+  campaign: Campaign;
+  /** Bonus points the member may still get from it (its cap less what it got, net of refunds); null: no cap. */
+  capLeftPoints: Maybe<Scalars['Int']['output']>;
 };
 
 /** Relay page information. */
@@ -1378,6 +1415,7 @@ export type ResolversTypes = {
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
   MembersAuditEntry: ResolverTypeWrapper<AuditRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Offer: ResolverTypeWrapper<MemberOffer>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Partner: ResolverTypeWrapper<PartnerRef>;
   PointsBurn: ResolverTypeWrapper<Omit<PointsBurn, 'transfer'> & { transfer: ResolversTypes['LedgerTransfer'] }>;
@@ -1430,6 +1468,7 @@ export type ResolversParentTypes = {
   MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
   MembersAuditEntry: AuditRecord;
   Mutation: Record<PropertyKey, never>;
+  Offer: MemberOffer;
   PageInfo: PageInfo;
   Partner: PartnerRef;
   PointsBurn: Omit<PointsBurn, 'transfer'> & { transfer: ResolversParentTypes['LedgerTransfer'] };
@@ -1492,6 +1531,7 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   funderPartnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  optIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   perMemberCapPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   ruleKind?: Resolver<ResolversTypes['CampaignRuleKind'], ParentType, ContextType>;
   skus?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1574,6 +1614,7 @@ export type MemberResolvers<ContextType = MembersContext, ParentType extends Res
   enrolledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enrolledVia?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  offers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   pseudonym?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1619,6 +1660,7 @@ export type MembersAuditEntryResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  activateOffer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType, RequireFields<MutationActivateOfferArgs, 'campaignId' | 'memberId'>>;
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
@@ -1641,6 +1683,12 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   verifyPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyPhoneNumberArgs, 'memberId'>>;
   voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;
   voidReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationVoidReservationArgs, 'reservationId'>>;
+};
+
+export type OfferResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
+  activated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  capLeftPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1724,6 +1772,7 @@ export type Resolvers<ContextType = MembersContext> = {
   MemberTransactionEdge?: MemberTransactionEdgeResolvers<ContextType>;
   MembersAuditEntry?: MembersAuditEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Offer?: OfferResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PointsBurn?: PointsBurnResolvers<ContextType>;

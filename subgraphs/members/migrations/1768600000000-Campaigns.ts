@@ -31,6 +31,7 @@ export class Campaigns1768600000000 implements MigrationInterface {
         budget_points bigint NOT NULL CHECK (budget_points > 0),
         budget_left_points bigint NOT NULL CHECK (budget_left_points >= 0 AND budget_left_points <= budget_points),
         status text NOT NULL CHECK (status IN ('DRAFT', 'ACTIVE', 'PAUSED', 'ENDED')),
+        opt_in boolean NOT NULL,
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
@@ -46,10 +47,19 @@ export class Campaigns1768600000000 implements MigrationInterface {
         reversed_points bigint NOT NULL DEFAULT 0 CHECK (reversed_points >= 0 AND reversed_points <= points),
         PRIMARY KEY (earn_id, campaign_id)
       )`);
+    // Opt-in offers a member activated ("activate this coupon"): an opt-in campaign grants only to them.
+    await runner.query(`
+      CREATE TABLE campaign_activations (
+        campaign_id uuid NOT NULL REFERENCES campaigns (id),
+        member_id uuid NOT NULL REFERENCES members (id),
+        activated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (campaign_id, member_id)
+      )`);
     await runner.query('CREATE INDEX campaign_grants_member ON campaign_grants (campaign_id, member_id)');
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE campaign_activations');
     await runner.query('DROP TABLE campaign_grants');
     await runner.query('DROP TABLE campaigns');
     await runner.query('ALTER TABLE transfers DROP CONSTRAINT transfers_kind_check');
