@@ -218,6 +218,38 @@ export async function campaignById(deps: LedgerDeps, caller: Caller, campaignId:
   return campaign;
 }
 
+export interface CampaignReport {
+  grantedPoints: number;
+  reversedPoints: number;
+  membersReached: number;
+  bonusedPurchases: number;
+  budgetLeftPoints: number;
+}
+
+/**
+ * The funder's figures for its campaign: bonus points granted and taken back by refunds, distinct
+ * members and purchases that got a bonus, what is left of the budget. The funder and the operator
+ * only; a member that sees the campaign among its offers does not see this.
+ */
+export async function campaignReport(deps: LedgerDeps, caller: Caller, campaign: CampaignRow): Promise<CampaignReport> {
+  actingPartner(caller, campaign.funder_partner_id, 'read campaign reports');
+  const [row] = (await deps.dataSource.query(
+    `SELECT coalesce(sum(points), 0)::int AS granted, coalesce(sum(reversed_points), 0)::int AS reversed,
+            count(DISTINCT member_id)::int AS members, count(*)::int AS purchases,
+            (SELECT budget_left_points::int FROM campaigns WHERE id = $1) AS budget_left
+       FROM campaign_grants WHERE campaign_id = $1`,
+    [campaign.id],
+  )) as { granted: number; reversed: number; members: number; purchases: number; budget_left: number }[];
+  assertInvariant(row, `campaign ${campaign.id} has a report`);
+  return {
+    grantedPoints: row.granted,
+    reversedPoints: row.reversed,
+    membersReached: row.members,
+    bonusedPurchases: row.purchases,
+    budgetLeftPoints: row.budget_left,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Offers: what a member may use
 

@@ -28,7 +28,7 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
-import { activateOffer, campaignById, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
+import { activateOffer, campaignById, campaignReport, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
@@ -107,6 +107,7 @@ export const resolvers: Resolvers = {
     perMemberCapPoints: (c) => c.per_member_cap_points,
     budgetPoints: (c) => c.budget_points,
     budgetLeftPoints: (c) => c.budget_left_points,
+    report: (c, _args, { caller, ledger }) => campaignReport(ledger, caller, c),
   },
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERATOR, partner } from '../support/helpers';
 import { settlementOperations } from '../support/settlement';
+import { signToken } from '../../gateway/credentials';
 
 /**
  * Coalition campaigns (subgraphs/members/campaigns.ts) through the gateway: each rule kind with
@@ -145,6 +146,23 @@ describe('opt-in offers', () => {
   const offerOf = async (memberId: string, campaignId: string) =>
     dataOf(await gql(OFFERS, { id: memberId }, OPERATOR)).member.offers.find((o: any) => o.campaign.id === campaignId);
 
+  it('a member sees its offers but not their funder report', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
+    const memberId = await ops.enrollAt(funder);
+    const token = await signToken('member', memberId, 600);
+    const mine = await gql(
+      `query($id: ID!) { member(id: $id) { offers { campaign { id report { grantedPoints } } } } }`,
+      { id: memberId },
+      token,
+    );
+    expect(errorCode(mine)).toBe('FORBIDDEN');
+    const plain = dataOf(
+      await gql(`query($id: ID!) { member(id: $id) { offers { campaign { id } activated } } }`, { id: memberId }, token),
+    );
+    expect(plain.member.offers).toContainEqual({ campaign: { id: campaignId }, activated: false });
+  });
+
   it('an opt-in campaign grants only after the member activated it; Member.offers shows what is left of the cap', async () => {
     const funder = await ops.newPartner(9000, 7000);
     const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 25, optIn: true, perMemberCapPoints: 50 });
@@ -225,6 +243,16 @@ describe('refunds and settlement', () => {
     // The rest: exactly what is left of each.
     expect(await ops.reverse(earned.id)).toEqual({ pointsReversed: 134, pointsClawedBack: 0 });
     expect(await budgetLeft(campaignId)).toBe(100_000);
+    const REPORT = `query($id: ID!) { campaign(id: $id) { report { grantedPoints reversedPoints membersReached bonusedPurchases budgetLeftPoints } } }`;
+    expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toEqual({
+      grantedPoints: 100,
+      reversedPoints: 100,
+      membersReached: 1,
+      bonusedPurchases: 1,
+      budgetLeftPoints: 100_000,
+    });
+    // Another partner sees neither the campaign nor its report.
+    expect(errorCode(await gql(REPORT, { id: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
     // 200 issued x 12345 micros = 2.469 EUR -> 247 cents; reversed the same.
     await ops.positionReaches(funder, { pointsIssued: '200', issuedAmountMinor: '247', pointsReversed: '200', reversedAmountMinor: '247' });
   });

@@ -183,6 +183,8 @@ export type Campaign = {
   optIn: Scalars['Boolean']['output'];
   /** Most bonus points one member may get from it, net of refunds; null: no cap. */
   perMemberCapPoints: Maybe<Scalars['Int']['output']>;
+  /** The funder's figures; the funding partner and the operator only (FORBIDDEN for anyone else). */
+  report: CampaignReport;
   /** How the bonus is worked out. */
   ruleKind: CampaignRuleKind;
   /** For LINE_BONUS: the SKUs whose lines get the bonus. */
@@ -193,6 +195,21 @@ export type Campaign = {
   status: CampaignStatus;
   /** The tiers whose members it targets; empty: every tier. */
   tiers: Array<Scalars['String']['output']>;
+};
+
+/** What a campaign has granted so far. */
+export type CampaignReport = {
+  __typename?: 'CampaignReport';
+  /** Purchases that got a bonus from it. */
+  bonusedPurchases: Scalars['Int']['output'];
+  /** What is left of the budget now. */
+  budgetLeftPoints: Scalars['Int']['output'];
+  /** Bonus points granted, before refunds. */
+  grantedPoints: Scalars['Int']['output'];
+  /** Distinct members who got a bonus from it. */
+  membersReached: Scalars['Int']['output'];
+  /** Bonus points taken back by refunds (they returned to the budget). */
+  reversedPoints: Scalars['Int']['output'];
 };
 
 /** How a campaign's bonus is worked out from a purchase (CAMPAIGNS.md beside the members subgraph). */
@@ -1389,6 +1406,7 @@ export type ResolversTypes = {
   BurnPointsInput: BurnPointsInput;
   Campaign: ResolverTypeWrapper<CampaignRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CampaignReport: ResolverTypeWrapper<CampaignReport>;
   CampaignRuleKind: CampaignRuleKind;
   CampaignStatus: CampaignStatus;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
@@ -1446,6 +1464,7 @@ export type ResolversParentTypes = {
   BurnPointsInput: BurnPointsInput;
   Campaign: CampaignRow;
   Boolean: Scalars['Boolean']['output'];
+  CampaignReport: CampaignReport;
   CheckoutToken: IssuedCheckoutToken;
   CreateCampaignInput: CreateCampaignInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
@@ -1533,11 +1552,20 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   optIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   perMemberCapPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['CampaignReport'], ParentType, ContextType>;
   ruleKind?: Resolver<ResolversTypes['CampaignRuleKind'], ParentType, ContextType>;
   skus?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
   tiers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CampaignReportResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignReport'] = ResolversParentTypes['CampaignReport']> = {
+  bonusedPurchases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  grantedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  membersReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reversedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CheckoutTokenResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CheckoutToken'] = ResolversParentTypes['CheckoutToken']> = {
@@ -1755,6 +1783,7 @@ export type Resolvers<ContextType = MembersContext> = {
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
   Campaign?: CampaignResolvers<ContextType>;
+  CampaignReport?: CampaignReportResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
