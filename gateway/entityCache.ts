@@ -3,6 +3,9 @@ import type { FetchNode } from '@apollo/query-planner';
 import { LRUCache } from 'lru-cache';
 import { intEnv } from '../shared/config';
 import { GATEWAY_WRITES_CHANNEL, type EventBus } from '../shared/eventBus';
+import { createLogger } from '../shared/logger';
+
+const log = createLogger('entity cache');
 
 /** Entities kept per subgraph (an LRU: many distinct entities evict, never grow the heap). */
 const ENTRIES_PER_SUBGRAPH = intEnv('GATEWAY_ENTITY_CACHE_ENTRIES', 10_000);
@@ -138,7 +141,7 @@ export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readon
   const replica = randomUUID();
   cache.onWrite = (subgraph) => {
     bus.publish(GATEWAY_WRITES_CHANNEL, JSON.stringify({ replica, subgraph })).catch((error: Error) => {
-      console.error(`[gateway] could not tell other replicas of a write to ${subgraph}: ${error.message}`);
+      log.error({ err: error, subgraph }, 'could not tell other replicas of a write');
     });
   };
   let unsubscribe: (() => Promise<void>) | null = null;
@@ -158,7 +161,7 @@ export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readon
       unsubscribe = stop;
       if (afterFailure) cache.invalidateAll();
     } catch (error) {
-      console.error(`[gateway] not listening for other replicas' writes yet (${(error as Error).message}); retrying`);
+      log.warn({ err: error }, "not listening for other replicas' writes yet; retrying");
       if (stopped) return;
       retry = setTimeout(() => void subscribe(Math.min(delayMs * 2, SUBSCRIBE_RETRY_MS.max), true), delayMs);
       retry.unref();

@@ -21,6 +21,8 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
 import { intEnv, mode } from '../shared/config';
+import { inSpan } from '../shared/tracing';
+import { gatewayMetrics } from './metrics';
 import type { CallSigner } from '../shared/identity';
 import { EntityCache } from './entityCache';
 import { executePlan } from './planExecutor';
@@ -116,6 +118,7 @@ export class FastGateway<Context> implements GatewayInterface {
     const operationName = requestContext.request.operationName ?? undefined;
     const key = `${requestContext.queryHash}:${operationName ?? ''}`;
     let prepared = this.prepared.get(key);
+    gatewayMetrics.planCache.inc({ result: prepared ? 'hit' : 'miss' });
     if (!prepared) {
       const document = requestContext.document;
       const operation = operationFromDocument(this.federationApiSchema, document, { operationName, validate: false });
@@ -129,7 +132,26 @@ export class FastGateway<Context> implements GatewayInterface {
     return prepared;
   }
 
-  private async execute(requestContext: GatewayGraphQLRequestContext<Context>) {
+  /**
+   * One span per operation the executor runs (Apollo's own spans do not fire around this
+   * executor); its plan's fetches are its children (gateway/planExecutor.ts). The operation name
+   * is the client's; variables are never recorded (they hold member data).
+   */
+  private execute(requestContext: GatewayGraphQLRequestContext<Context>): Promise<GatewayExecutionResult> {
+    const type = requestContext.operation.operation;
+    const name = requestContext.request.operationName ?? requestContext.operationName ?? '';
+    return inSpan(
+      `graphql.operation ${type}${name ? ` ${name}` : ''}`,
+      { 'graphql.operation.type': type, 'graphql.operation.name': name },
+      async (span) => {
+        const result = await this.executeOperation(requestContext);
+        if (result.errors?.length) span.setAttribute('coalition.graphql.errors', result.errors.length);
+        return result;
+      },
+    );
+  }
+
+  private async executeOperation(requestContext: GatewayGraphQLRequestContext<Context>): Promise<GatewayExecutionResult> {
     const variables = requestContext.request.variables ?? {};
     const definitions = requestContext.operation.variableDefinitions;
     if (definitions?.length) {

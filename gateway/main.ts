@@ -1,4 +1,5 @@
 import './privateByDefault';
+import './tracing';
 import { readFileSync } from 'node:fs';
 import { gatewaySecret, intEnv } from '../shared/config';
 import { eventBusFromEnvironment, type EventBus } from '../shared/eventBus';

@@ -9,6 +9,8 @@ import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import type { EntityCache } from './entityCache';
+import { gatewayMetrics } from './metrics';
+import { inSpan } from '../shared/tracing';
 import type { CallSigner } from '../shared/identity';
 import type { SubgraphFetcher, SubgraphRequestBody, SubgraphResult } from './subgraphFetcher';
 
@@ -129,7 +131,12 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     const sharing = isQuery ? `${execution.shareKey}\n${execution.entityCache.generation(fetch.serviceName)}` : null;
     let result: SubgraphResult;
     try {
-      result = await fetcher.send(requestBody(fetch, vars), execution.sign, sharing);
+      // One span per plan fetch, the subgraph named; the call carries it in `traceparent`.
+      result = await inSpan(
+        `graphql.fetch ${fetch.serviceName}`,
+        { 'coalition.subgraph': fetch.serviceName, 'graphql.operation.type': fetch.operationKind },
+        () => fetcher.send(requestBody(fetch, vars), execution.sign, sharing),
+      );
     } finally {
       // Again once answered (what was fetched meanwhile may predate the write), here and on every replica.
       if (!isQuery) execution.entityCache.wrote(fetch.serviceName);
@@ -198,6 +205,7 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
   const missing: number[] = [];
   distinct.forEach((_, index) => {
     const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!);
+    if (cachePartition !== null) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: cached ? 'hit' : 'miss' });
     if (cached) {
       receivedEntities[index] = cached.entity;
       execution.onResult({ cacheHint: { maxAge: cached.maxAgeSeconds, scope: 'PUBLIC' } });

@@ -23,9 +23,13 @@ import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explo
 import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesPlugin } from './scopes';
+import { requestMetricsPlugin } from './metrics';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 import { publicApiSchemaSdl } from '../shared/supergraph';
 import type { SharedState } from './sharedState';
+import { createLogger } from '../shared/logger';
+
+const log = createLogger('gateway');
 
 /** Largest request body the gateway reads. */
 export const MAX_REQUEST_BODY_BYTES = 100_000;
@@ -57,7 +61,7 @@ export interface GatewayConfig {
  */
 function maskInternalErrors(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  console.error(`[gateway] internal error: ${formatted.message}`);
+  log.error({ error: formatted.message, path: formatted.path }, 'internal error');
   return {
     message: 'Internal server error',
     path: formatted.path,
@@ -86,7 +90,7 @@ function requestBodyErrors(error: unknown, _req: express.Request, res: express.R
   const readable = type ? known[type] : undefined;
   const [statusCode, message]: [number, string] =
     readable ?? (status && status >= 400 && status < 500 ? [status, 'The request body could not be read'] : [500, 'Internal server error']);
-  if (statusCode === 500) console.error(`[gateway] request failed: ${(error as Error)?.message ?? String(error)}`);
+  if (statusCode === 500) log.error({ err: error }, 'request failed');
   res
     .status(statusCode)
     .json({ errors: [{ message, extensions: { code: statusCode === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
@@ -170,6 +174,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     allowBatchedHttpRequests: false,
     introspection: introspectionEnabled(),
     plugins: [
+      requestMetricsPlugin<GatewayContext>(),
       requestErrorStatusPlugin<GatewayContext>(),
       subscriptionsOverWebSocketPlugin<GatewayContext>(),
       ...armor.plugins,

@@ -5,6 +5,9 @@ import { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import { intEnv } from '../shared/config';
 import { closeRedis } from '../shared/eventBus';
+import { createLogger } from '../shared/logger';
+
+const log = createLogger('shared state');
 
 /**
  * What gateway replicas share through Redis when REDIS_URL is set: the request-rate counters and
@@ -96,7 +99,7 @@ class RedisLink {
       return;
     }
     const more = seen?.suppressed ? ` (and ${seen.suppressed} more since)` : '';
-    console.error(`[gateway] shared state in Redis, ${what}: ${(error as Error)?.message ?? String(error)}${more}; going on without it`);
+    log.error({ err: error, suppressedSinceLast: seen?.suppressed ?? 0 }, `shared state in Redis, ${what}: going on without it${more}`);
     this.logged.set(what, { atMs: nowMs, suppressed: 0 });
   }
 }

@@ -2,6 +2,11 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
 import { intEnv } from '../shared/config';
 import type { CallSigner } from '../shared/identity';
+import { injectTraceHeaders } from '../shared/tracing';
+import { gatewayMetrics } from './metrics';
+import { createLogger } from '../shared/logger';
+
+const log = createLogger('subgraph fetcher');
 
 /** Connections kept open to each subgraph: enough for the gateway's concurrency on two cores. */
 const CONNECTIONS_PER_SUBGRAPH = intEnv('GATEWAY_SUBGRAPH_CONNECTIONS', 64);
@@ -87,20 +92,30 @@ export class SubgraphFetcher {
   }
 
   private async post(body: SubgraphRequestBody, sign: CallSigner): Promise<RawAnswer> {
+    const startedNs = process.hrtime.bigint();
     try {
       const response = await this.pool.request({
         path: this.path,
         method: 'POST',
-        headers: { ...sign(this.serviceName, body.sha256()), 'content-type': 'application/json', accept: 'application/json' },
+        // `traceparent` (when tracing is on) is outside what the signature covers: it steers only
+        // which trace the subgraph's spans join, never what the call may do.
+        headers: injectTraceHeaders({
+          ...sign(this.serviceName, body.sha256()),
+          'content-type': 'application/json',
+          accept: 'application/json',
+        }),
         body: body.text,
       });
       const cacheControl = response.headers['cache-control'];
-      return {
+      const answer = {
         status: response.statusCode,
         body: await response.body.text(),
         cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl,
       };
+      gatewayMetrics.subgraphFetchDuration.observe({ subgraph: this.serviceName }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+      return answer;
     } catch (error) {
+      gatewayMetrics.subgraphFetchFailures.inc({ subgraph: this.serviceName });
       throw this.unavailable(error);
     }
   }
@@ -123,7 +138,7 @@ export class SubgraphFetcher {
 
   private unavailable(cause: unknown): GraphQLError {
     // Internal addresses stay in the log, not in the answer.
-    console.error(`[gateway] subgraph ${this.serviceName} failed: ${(cause as Error).message ?? cause}`);
+    log.error({ err: cause, subgraph: this.serviceName }, 'subgraph call failed');
     return new GraphQLError('A service of the coalition graph did not answer; retry with the same idempotency key', {
       extensions: { code: 'UPSTREAM_UNAVAILABLE', serviceName: this.serviceName },
     });

@@ -57,6 +57,11 @@ export interface StackOptions {
   nodeOptions?: Partial<Record<ServiceName, string[]>>;
   /** Restart timing for crashed services (DEFAULT_SUPERVISION for what is not given). */
   supervision?: Partial<SupervisionOptions>;
+  /**
+   * Serve each service's /metrics on a free port of its own (Stack.metricsUrls). Off by default:
+   * a METRICS_PORT in the launcher's environment would give all four processes the same port.
+   */
+  metrics?: boolean;
 }
 
 export interface AddGatewayOptions {
@@ -88,6 +93,8 @@ export interface Stack {
   urls: Record<ServiceName, string>;
   /** Where service output and the launcher's supervision messages go, when a log file was given. */
   logFile: string | null;
+  /** Each running service's /metrics URL, when the stack was started with `metrics`. */
+  metricsUrls: Partial<Record<ServiceName, string>>;
   /**
    * Stops one service (SIGKILL when `crash`) and starts it again on the same port, running
    * `whileDown` in between.
@@ -191,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ServiceName,
     string
   >;
+  const metricsUrls: Partial<Record<ServiceName, string>> = {};
   const log: WriteStream | null = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
   // Every process's stdout and stderr pipe into the one log: more than Node's default 10 listeners
   // once gateways are added (a benchmark's competitors), without any leak.
@@ -220,7 +228,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     entryPoint: string,
     extraEnv: Record<string, string>,
     nodeOptions: string[],
-  ): { child: ChildProcess; ready: Promise<void> } => {
+  ): { child: ChildProcess; ready: Promise<ServiceReadyMessage> } => {
     const child = fork(join(ROOT, entryPoint), [], {
       cwd: ROOT,
       execArgv: ['--import', 'tsx', ...nodeOptions],
@@ -238,6 +246,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         MEMBERS_URL: urls.members,
         REWARDS_URL: urls.rewards,
         SETTLEMENT_URL: urls.settlement,
+        METRICS_PORT: options.metrics ? '0' : '',
         ...extraEnv,
       },
     });
@@ -245,7 +254,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       child.stdout?.pipe(log, { end: false });
       child.stderr?.pipe(log, { end: false });
     }
-    const ready = new Promise<void>((resolve, reject) => {
+    const ready = new Promise<ServiceReadyMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         // Hung before listening: killed, so that it cannot hold the port (a supervised service is
         // then restarted like any crashed one).
@@ -265,7 +274,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (message.type !== 'ready') return;
         clearTimeout(timer);
         child.off('exit', onExit);
-        resolve();
+        resolve(message);
       });
     });
     return { child, ready };
@@ -305,8 +314,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         );
       }, delayMs);
     });
-    await ready;
+    const { metricsUrl } = await ready;
     readyAtMs = Date.now();
+    if (metricsUrl) metricsUrls[service] = metricsUrl;
   };
 
   const stopService = async (service: ServiceName, signal: NodeJS.Signals): Promise<ServiceExit | null> => {
@@ -349,6 +359,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     gatewayUrl: urls.gateway,
     urls,
     logFile: options.logFile ?? null,
+    metricsUrls,
     async addGateway(gatewayOptions = {}) {
       const port = await freePort(host);
       const { child, ready } = spawn(

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, QueryResultRow } from 'pg';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { observeGauge } from './metrics';
 import { StatementCountingLogger } from './statementCount';
 
 export interface SubgraphDatabaseOptions {
@@ -43,6 +44,16 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     },
   });
   await dataSource.initialize();
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  observeGauge(
+    {
+      name: 'coalition_db_pool_connections',
+      help: "The subgraph's database pool: open (total), idle, and requests waiting for one",
+      label: 'state',
+    },
+    () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  );
+  observeGauge({ name: 'coalition_db_pool_max_connections', help: "The pool's bound (DB_POOL_MAX)" }, () => options.poolMax);
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();

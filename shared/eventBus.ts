@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { connect as connectNats, StringCodec, type NatsConnection } from 'nats';
 import { Client, Pool } from 'pg';
+import { createLogger } from './logger';
+
+const log = createLogger('event bus');
 
 /**
  * The event bus carries "something happened" from the outbox relay to whoever listens (settlement
@@ -124,7 +127,7 @@ export class PostgresEventBus implements EventBus {
   private async connectListener(): Promise<Client> {
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'event-bus-listener' });
     client.on('notification', ({ channel, payload }) => this.handlers.deliver(channel, payload ?? ''));
-    client.on('error', (error) => console.error(`event bus listener: ${error.message}`));
+    client.on('error', (error) => log.error({ err: error }, 'event bus listener failed'));
     // Lost (not closed by us): listen again on a new connection, and tell subscribers of the gap.
     // Subscribing meanwhile waits for the new connection.
     client.on('end', () => {
@@ -140,18 +143,18 @@ export class PostgresEventBus implements EventBus {
   /** Connects again with backoff until it succeeds (or the bus closes); resolves with the new listener. */
   private async reconnect(): Promise<Client> {
     this.reconnecting = true;
-    console.error('event bus listener: connection lost; reconnecting');
+    log.warn('event bus listener: connection lost; reconnecting');
     try {
       for (let delayMs = RECONNECT_DELAYS_MS.first; ; delayMs = Math.min(delayMs * 2, RECONNECT_DELAYS_MS.max)) {
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
         if (this.closed) throw new Error('the event bus is closed');
         try {
           const client = await this.connectListener();
-          console.error('event bus listener: reconnected');
+          log.info('event bus listener: reconnected');
           this.handlers.gap();
           return client;
         } catch (error) {
-          console.error(`event bus listener: reconnecting failed (${(error as Error).message}); retrying`);
+          log.warn({ err: error }, 'event bus listener: reconnecting failed; retrying');
         }
       }
     } finally {
@@ -172,7 +175,7 @@ export class RedisEventBus implements EventBus {
 
   constructor(private readonly url: string) {
     this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    this.publisher.on('error', (error) => console.error(`redis bus publisher: ${error.message}`));
+    this.publisher.on('error', (error) => log.error({ err: error }, 'redis bus publisher failed'));
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -183,7 +186,7 @@ export class RedisEventBus implements EventBus {
     if (!this.subscriber) {
       const subscriber = new Redis(this.url);
       this.subscriber = subscriber;
-      subscriber.on('error', (error) => console.error(`redis bus subscriber: ${error.message}`));
+      subscriber.on('error', (error) => log.error({ err: error }, 'redis bus subscriber failed'));
       subscriber.on('message', (from: string, message: string) => this.handlers.deliver(from, message));
       // ioredis reconnects and subscribes again by itself; every "ready" after the first ends a gap.
       let readyBefore = false;

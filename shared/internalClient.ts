@@ -1,5 +1,7 @@
 import { DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { signCall } from './identity';
+import { trace } from '@opentelemetry/api';
+import { injectTraceHeaders, inSpan } from './tracing';
 
 /** An internal call that takes longer than this fails with UPSTREAM_UNAVAILABLE. */
 export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
@@ -20,16 +22,29 @@ export class SubgraphClient {
     private readonly secret: string,
   ) {}
 
-  async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  /**
+   * One span per call (fetch is not instrumented here), carried to the callee in `traceparent`,
+   * which the signature does not cover: it steers only which trace the callee's spans join.
+   */
+  request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    // Background loops (settlement's feed, rewards' recovery) call outside any trace: no span, as
+    // the callee then starts none either (shared/tracing.ts).
+    if (!trace.getActiveSpan()?.isRecording()) return this.send<T>(query, variables);
+    return inSpan(`internal.call ${this.target}`, { 'coalition.subgraph': this.target, 'coalition.caller': this.service }, () =>
+      this.send<T>(query, variables),
+    );
+  }
+
+  private async send<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     let response: Response;
     const requestBody = JSON.stringify({ query, variables });
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: {
+        headers: injectTraceHeaders({
           'content-type': 'application/json',
           ...signCall({ kind: 'service', service: this.service }, this.secret, this.target, requestBody),
-        },
+        }),
         body: requestBody,
         signal: AbortSignal.timeout(INTERNAL_CALL_TIMEOUT_MS),
       });

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
-import { coalesced } from './coalesce';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { startPasses } from './coalesce';
+import { badInput } from './errors';
 import type { EventBus } from './eventBus';
+import { observeGauge } from './metrics';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { currentTraceparent, inSpan, linkTo } from './tracing';
+import { createLogger } from './logger';
+
+const log = createLogger('outbox relay');
 
 /**
  * The transactional outbox (docs/DESIGN.md, ledger invariant 6). A write appends its events to
@@ -32,6 +39,26 @@ export const OUTBOX_TABLE_SQL = `
   CREATE INDEX outbox_events_transfer ON outbox_events (transfer_id);
   CREATE SEQUENCE outbox_position;`;
 
+/**
+ * The migration (1768200000000) that gives outbox_events a `traceparent` column: the W3C trace
+ * context of the write that appended the event (null when tracing was off), so the relay's and the
+ * consumers' spans link back to the request that caused it (shared/tracing.ts). One class per
+ * subgraph with an outbox, named after it, as TypeORM records migrations by name.
+ */
+export function outboxTraceparentMigration(subgraph: string): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = `${subgraph}OutboxTraceparent1768200000000`;
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query('ALTER TABLE outbox_events ADD COLUMN traceparent text');
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query('ALTER TABLE outbox_events DROP COLUMN traceparent');
+    }
+  };
+}
+
 export interface NewEvent {
   type: string;
   memberId: string;
@@ -49,14 +76,17 @@ export interface PublishedEvent {
   payload: Record<string, unknown>;
   occurredAt: Date;
   position: string;
+  /** The appending write's trace context (outboxTraceparentMigration), null when it was not traced. */
+  traceparent?: string | null;
 }
 
 /** Appends an event inside the caller's transaction. */
 export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<string> {
   const id = randomUUID();
   await manager.query(
-    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload)],
+    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload, traceparent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload), currentTraceparent()],
   );
   return id;
 }
@@ -69,6 +99,7 @@ interface EventRow {
   payload: Record<string, unknown>;
   occurred_at: Date;
   position: string;
+  traceparent: string | null;
 }
 
 const toPublished = (row: EventRow): PublishedEvent => ({
@@ -79,14 +110,22 @@ const toPublished = (row: EventRow): PublishedEvent => ({
   payload: row.payload,
   occurredAt: row.occurred_at,
   position: row.position,
+  traceparent: row.traceparent,
 });
+
+/** The most events one read of an internal feed returns. */
+export const MAX_EVENTS_PER_READ = 1000;
 
 /** Published events after `afterPosition`, oldest first: how consumers catch up. */
 export async function eventsAfter(manager: EntityManager, afterPosition: bigint, limit: number): Promise<PublishedEvent[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
+  }
+  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
   const rows: EventRow[] = await manager.query(
     // Ordered by the bigint column, not the text alias (which would put "10" before "9" and make a
     // consumer's checkpoint jump past events: the bug that once lost settlement two earns).
-    `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position
+    `SELECT id, type, member_id, member_sequence, payload, occurred_at, position::text AS position, traceparent
        FROM outbox_events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
     [afterPosition.toString(), limit],
   );
@@ -110,16 +149,72 @@ export async function publishPending(dataSource: DataSource, bus: EventBus, chan
          ) pending
        ), numbered AS (
          UPDATE outbox_events e SET position = batch.position
-           FROM batch WHERE e.id = batch.id RETURNING e.position
+           FROM batch WHERE e.id = batch.id RETURNING e.position, e.traceparent
        )
-       SELECT count(*)::int AS published, max(position)::text AS last_position FROM numbered`,
+       SELECT count(*)::int AS published, max(position)::text AS last_position,
+              array_agg(DISTINCT traceparent) FILTER (WHERE traceparent IS NOT NULL) AS traceparents
+         FROM numbered`,
       [RELAY_BATCH_SIZE],
-    )) as { published: number; last_position: string | null }[];
-    return row?.published ? { published: row.published, position: row.last_position } : null;
+    )) as { published: number; last_position: string | null; traceparents: string[] | null }[];
+    return row?.published ? { published: row.published, position: row.last_position, traceparents: row.traceparents ?? [] } : null;
   });
   if (!lastPosition) return 0;
-  await bus.publish(channel, JSON.stringify({ position: lastPosition.position }));
+  await traceRelay(channel, lastPosition, () => bus.publish(channel, JSON.stringify({ position: lastPosition.position })));
   return lastPosition.published;
+}
+
+/**
+ * A span for a batch the relay published, linked to the writes that appended its events (their
+ * stored traceparents): a trace of an earn shows that its event went out, and when. The relay runs
+ * on its own timer and serves many requests at once, so it links rather than joins their traces.
+ * The SDK keeps at most 128 links per span (OTEL_SPAN_LINK_COUNT_LIMIT); a batch holds up to 500.
+ */
+async function traceRelay(
+  channel: string,
+  batch: { published: number; position: string | null; traceparents: string[] },
+  signal: () => Promise<void>,
+) {
+  if (batch.traceparents.length === 0) return signal();
+  const links = batch.traceparents.map(linkTo).filter((link) => link !== null);
+  return inSpan(
+    'outbox.relay publish',
+    {
+      'messaging.destination.name': channel,
+      'messaging.batch.message_count': batch.published,
+      'coalition.outbox.last_position': batch.position ?? '',
+    },
+    signal,
+    links,
+  );
+}
+
+/**
+ * The outbox's lag, read when metrics are scraped: events committed but not yet numbered by the
+ * relay, and the age of the oldest of them (0 when none). Both stay near zero while the relay
+ * keeps up; growth means the relay is failing or behind. Served by a partial index.
+ */
+function observeOutboxLag(dataSource: DataSource): () => void {
+  let pending: Promise<{ events: number; oldestAgeSeconds: number }> | null = null;
+  // One query per scrape for both gauges.
+  const read = () =>
+    (pending ??= dataSource
+      .query(
+        `SELECT count(*)::int AS events, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(occurred_at)), 0)::float8 AS age
+           FROM outbox_events WHERE position IS NULL`,
+      )
+      .then(([row]: { events: number; age: number }[]) => ({ events: row?.events ?? 0, oldestAgeSeconds: row?.age ?? 0 }))
+      .finally(() => setImmediate(() => (pending = null))));
+  const removers = [
+    observeGauge(
+      { name: 'coalition_outbox_unrelayed_events', help: 'Outbox events committed but not yet relayed' },
+      async () => (await read()).events,
+    ),
+    observeGauge(
+      { name: 'coalition_outbox_oldest_unrelayed_age_seconds', help: 'Age of the oldest outbox event not yet relayed (0 when none)' },
+      async () => (await read()).oldestAgeSeconds,
+    ),
+  ];
+  return () => removers.forEach((remove) => remove());
 }
 
 export interface Relay {
@@ -133,28 +228,23 @@ export interface Relay {
  * replica, or left behind by a crash, are published within that interval).
  */
 export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
-  let stopped = false;
-  const relay = coalesced(
-    async () => {
-      if (stopped) return;
+  const relay = startPasses({
+    async work() {
       while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
         /* drain */
       }
     },
-    (error) => {
-      if (!stopped) console.error(`outbox relay: ${(error as Error).message}`);
-    },
-  );
-  const run = () => void relay.trigger();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  run();
+    onError: (error) => log.error({ err: error, channel }, 'outbox relay failed'),
+    intervalMs,
+  });
+  const unobserve = observeOutboxLag(dataSource);
   return {
-    nudge: run,
+    // Nudged from within a request, the relay still starts outside its trace: a batch carries many
+    // requests' events, and links to each of them instead (traceRelay).
+    nudge: () => context.with(ROOT_CONTEXT, () => void relay.trigger()),
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await relay.settled();
+      unobserve();
+      await relay.stop();
     },
   };
 }

@@ -1,3 +1,7 @@
+import { createLogger } from './logger';
+
+const log = createLogger('periodic');
+
 export interface PeriodicTask {
   /** No more runs; resolves once the run in progress (if any) has finished. */
   stop(): Promise<void>;
@@ -18,7 +22,7 @@ export function startPeriodic(label: string, intervalMs: number, work: () => Pro
     running = work()
       .then(
         () => undefined,
-        (error: unknown) => console.error(`${label}: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => log.error({ err: error, task: label }, 'background run failed'),
       )
       .finally(() => {
         running = null;

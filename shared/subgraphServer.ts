@@ -16,6 +16,9 @@ import { DomainError } from './errors';
 import { readJsonBody, RequestBodyError, type JsonBody } from './requestBody';
 import { statementCount, withStatementCount } from './statementCount';
 import { CALLER_HEADER, SIGNATURE_HEADER, verifyCall, type Caller } from './identity';
+import { createLogger } from './logger';
+
+const log = createLogger('subgraph server');
 
 /**
  * On shutdown, requests in flight get this long to finish (the gateway's and each subgraph's);
@@ -62,7 +65,7 @@ export function formatSubgraphError(name: string) {
     if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
       return formatted;
     }
-    console.error(`[${name}] internal error`, original);
+    log.error({ err: original, subgraph: name }, 'internal error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -184,7 +187,7 @@ export async function startSubgraphServer<Context extends object>(options: Subgr
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     serve(request, response).catch((error: unknown) => {
-      console.error(`[${options.name}] HTTP request failed`, error);
+      log.error({ err: error, subgraph: options.name }, 'HTTP request failed');
       if (response.headersSent) {
         response.destroy();
         return;

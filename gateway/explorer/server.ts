@@ -5,6 +5,9 @@ import type { Request, RequestHandler } from 'express';
 import { booleanEnv, mode } from '../../shared/config';
 import { DEMO_MEMBERS, DEMO_PARTNERS } from '../../shared/demo';
 import { CONFIG_ELEMENT_ID, WORKER_FILES, type ExplorerConfig, type ExplorerCredential } from './config';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('explorer');
 
 /**
  * The offline explorer: GraphiQL served by the gateway at GET /graphql to browsers, bundled with
@@ -136,9 +139,7 @@ async function buildBundle(): Promise<Map<string, Asset>> {
   page.outputFiles?.forEach(add);
   workers.outputFiles?.forEach(add);
   const totalBytes = [...assets.values()].reduce((sum, asset) => sum + asset.body.length, 0);
-  console.log(
-    `[gateway] explorer bundled: ${assets.size} files, ${(totalBytes / 1e6).toFixed(1)} MB, in ${Math.round(performance.now() - startedMs)} ms`,
-  );
+  log.info({ files: assets.size, bytes: totalBytes, durationMs: Math.round(performance.now() - startedMs) }, 'explorer bundled');
   return assets;
 }
 
@@ -237,7 +238,7 @@ export function explorerHandlers(options: ExplorerOptions): { page: RequestHandl
     try {
       files = await explorerBundle();
     } catch (error) {
-      console.error('[gateway] the explorer could not be bundled', error);
+      log.error({ err: error }, 'the explorer could not be bundled');
       res.status(500).type('text').send('The explorer could not be built: see the gateway log');
       return;
     }

@@ -2,6 +2,9 @@ import { coalesced } from '../../shared/coalesce';
 import type { EventBus } from '../../shared/eventBus';
 import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('ledger watcher');
 
 /**
  * The fan-out: one watcher of each kind per subscription server, shared by all its subscriptions,
@@ -51,7 +54,7 @@ export class LedgerWatcher {
   private readonly listeners = new Listeners<number>();
   private readonly reader = coalesced(
     () => this.readNewEvents(),
-    (error) => console.error(`[gateway] ledger watcher: ${(error as Error).message}`),
+    (error) => log.error({ err: error }, 'ledger watcher failed'),
   );
   private unsubscribe: Promise<() => Promise<void>> | null = null;
   private timer: NodeJS.Timeout | null = null;

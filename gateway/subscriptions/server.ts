@@ -20,6 +20,8 @@ import type { EventBus } from '../../shared/eventBus';
 import type { Caller } from '../../shared/identity';
 import type { SubgraphClient } from '../../shared/internalClient';
 import type { GatewayContext } from '../context';
+import { observeGauge } from '../../shared/metrics';
+import { gatewayMetrics } from '../metrics';
 import { environmentTrustedDocuments, trustedDocumentFor } from '../trustedDocuments';
 import { balanceChanged } from './balanceChanged';
 import type { Backlog } from './eventQueue';
@@ -109,6 +111,15 @@ export function startSubscriptionServer(options: {
     if (socket.readyState !== socket.OPEN || socket.bufferedAmount + state.queuedBytes <= MAX_BUFFERED_BYTES) return;
     socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
   };
+  // Read at scrape time from the sockets themselves, so no path that closes one can leave a count behind.
+  const unobserve = [
+    observeGauge({ name: 'coalition_gateway_websocket_connections', help: 'Open graphql-ws connections' }, () => wsServer.clients.size),
+    observeGauge({ name: 'coalition_gateway_subscriptions', help: 'Open operations over graphql-ws (subscriptions)' }, () => {
+      let open = 0;
+      for (const socket of wsServer.clients) open += states.get(socket)?.subscriptions ?? 0;
+      return open;
+    }),
+  ];
   const backlogOf = (socket: WebSocket): Backlog => {
     const state = stateOf(socket);
     state.backlog ??= {
@@ -208,6 +219,7 @@ export function startSubscriptionServer(options: {
         stateOf(ctx.extra.socket).subscriptions -= 1;
       },
       onNext: (ctx) => {
+        gatewayMetrics.subscriptionEvents.inc();
         closeIfSlow(ctx.extra.socket, stateOf(ctx.extra.socket));
       },
       // Queries and mutations sent over the socket take the HTTP path, with the same rules.
@@ -238,6 +250,7 @@ export function startSubscriptionServer(options: {
 
   return {
     async stop() {
+      for (const remove of unobserve) remove();
       await server.dispose();
       await watcher.stop();
       await positions.stop();

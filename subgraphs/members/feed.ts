@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { requireService } from '../../shared/access';
 import { badInput, notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
-import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
+import { eventsAfter, MAX_EVENTS_PER_READ, type PublishedEvent } from '../../shared/outbox';
 import { checkId } from '../../shared/validation';
 import type { LedgerDeps } from './ledger';
 import { qualifyingPoints, tierFor, type TierLevel } from './tiers';
@@ -12,8 +12,6 @@ import { qualifyingPoints, tierFor, type TierLevel } from './tiers';
  * standing for the catalog, and for settlement the published event feed (read after its durable
  * checkpoint; LEDGER.md, "Event flow") and the totals it reconciles against.
  */
-
-export const MAX_EVENTS_PER_READ = 1000;
 
 /** A member's spendable points and tier, for another subgraph (the catalog's affordability filter). */
 export async function memberStanding(
@@ -104,9 +102,41 @@ export async function ledgerEventsAfter(
   first: number,
 ): Promise<PublishedEvent[]> {
   requireService(caller, 'ledgerEvents');
-  if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS_PER_READ) {
+  return eventsAfter(dataSource.manager, afterPosition, first);
+}
+
+/**
+ * Lots with points left that expire in [from, to), by expiry then id, with the partner each
+ * member enrolled through: settlement tells that partner's systems N days ahead ("points expiring
+ * soon" webhooks). Keyset paging after (expiresAt, lotId).
+ */
+export async function expiringLots(
+  dataSource: DataSource,
+  caller: Caller,
+  input: {
+    from: Date | string;
+    to: Date | string;
+    afterExpiresAt?: Date | string | null;
+    afterLotId?: string | null;
+    enrolledViaPartnerIds?: readonly string[] | null;
+    first: number;
+  },
+): Promise<{ lotId: string; memberId: string; memberEnrolledViaPartnerId: string | null; points: number; expiresAt: Date }[]> {
+  requireService(caller, 'expiringLots');
+  if (!Number.isInteger(input.first) || input.first < 1 || input.first > MAX_EVENTS_PER_READ) {
     throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_READ}`);
   }
-  if (afterPosition < 0n) throw badInput('afterPosition must not be negative');
-  return eventsAfter(dataSource.manager, afterPosition, first);
+  if ((input.enrolledViaPartnerIds?.length ?? 0) > MAX_EVENTS_PER_READ) throw badInput(`At most ${MAX_EVENTS_PER_READ} partner ids`);
+  const partnerIds = input.enrolledViaPartnerIds?.map((id) => checkId(id, 'enrolledViaPartnerIds')) ?? null;
+  const after = input.afterExpiresAt && input.afterLotId ? [new Date(input.afterExpiresAt), checkId(input.afterLotId, 'afterLotId')] : null;
+  return dataSource.query(
+    `SELECT l.id AS "lotId", l.member_id AS "memberId", m.enrolled_via_partner_id AS "memberEnrolledViaPartnerId",
+            l.points_remaining::int AS points, l.expires_at AS "expiresAt"
+       FROM lots l JOIN members m ON m.id = l.member_id
+      WHERE l.points_remaining > 0 AND l.expires_at >= $1 AND l.expires_at < $2
+        AND ($3::timestamptz IS NULL OR (l.expires_at, l.id) > ($3::timestamptz, $4::uuid))
+        AND ($6::uuid[] IS NULL OR m.enrolled_via_partner_id = ANY ($6::uuid[]))
+      ORDER BY l.expires_at, l.id LIMIT $5`,
+    [new Date(input.from), new Date(input.to), after?.[0] ?? null, after?.[1] ?? null, input.first, partnerIds],
+  );
 }

@@ -1,3 +1,4 @@
+import './tracing';
 import { gatewaySecret, intEnv, requiredEnv } from '../../shared/config';
 import { eventBusFromEnvironment } from '../../shared/eventBus';
 import { runService } from '../../shared/process';

@@ -7,7 +7,7 @@ import type { MemberRow, ReservationRow, TransferKind, TransferRow } from './ent
 import type { Resolvers } from './generated/graphql';
 import { confirmPendingEarn, earnPoints, reverseEarn, voidPendingEarn } from './earning';
 import { enrollMember } from './enrollment';
-import { ledgerEventsAfter, ledgerFloat, ledgerHead, ledgerTotals, memberStanding } from './feed';
+import { expiringLots, ledgerEventsAfter, ledgerFloat, ledgerHead, ledgerTotals, memberStanding } from './feed';
 import { runMaintenance } from './maintenance';
 import {
   callingMember,
@@ -91,6 +91,7 @@ export const resolvers: Resolvers = {
     campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
+    expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
       ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
   },
@@ -272,5 +273,7 @@ export const resolvers: Resolvers = {
   },
   LedgerEvent: {
     payload: (event) => JSON.stringify(event.payload),
+    memberEnrolledViaPartnerId: async (event, _args, { loaders }) =>
+      (await loaders.member.load(event.memberId))?.enrolledViaPartnerId ?? null,
   },
 };

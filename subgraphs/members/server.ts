@@ -15,6 +15,7 @@ import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
 import { MembersAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { PointOfSale1768100000000 } from './migrations/1768100000000-PointOfSale';
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
+import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
@@ -59,6 +60,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       MembersAuditLog1765000000001,
       PointOfSale1768100000000,
       BasketLines1768100000001,
+      MembersOutboxTraceparent1768200000000,
       Campaigns1768600000000,
     ],
     poolMax: config.poolMax,

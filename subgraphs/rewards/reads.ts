@@ -1,6 +1,7 @@
 import { preparedRead } from '../../shared/database';
 import type { DataSource } from 'typeorm';
-import { checkCanReadMemberRecord, memberRecordsScope } from '../../shared/access';
+import { checkCanReadMemberRecord, memberRecordsScope, requireService } from '../../shared/access';
+import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
 import { notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { checkId } from '../../shared/validation';
@@ -132,4 +133,13 @@ export async function rewardsOfPartners(
     [partnerIds, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
   );
   return groupBy(partnerIds, rows, RewardRow);
+}
+
+/**
+ * The rewards outbox's published events after a position, oldest first: settlement's webhook feed
+ * reads these after its durable checkpoint (the relay signals `coalition_reward_events`). Internal.
+ */
+export function rewardEventsAfter(dataSource: DataSource, caller: Caller, afterPosition: bigint, first: number): Promise<PublishedEvent[]> {
+  requireService(caller, 'rewardEvents');
+  return eventsAfter(dataSource.manager, afterPosition, first);
 }

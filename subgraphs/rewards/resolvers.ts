@@ -2,12 +2,12 @@ import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import { readAuditForService } from '../../shared/audit';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
-import { DateTime } from '../../shared/scalars';
+import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
 import { adjustRewardStock, createReward, listRewards, retireReward, rewardSortKey, updateReward } from './catalog';
 import type { RedemptionRow } from './entities';
 import type { Resolvers } from './generated/graphql';
-import { readRedemption, readRedemptionsOfMember, readReferencedRedemption } from './reads';
+import { readRedemption, readRedemptionsOfMember, readReferencedRedemption, rewardEventsAfter } from './reads';
 import { cancelRedemption, redeemReward, useVoucher } from './redemptions';
 
 /** A member as the rewards subgraph knows it: its key, and the balance fields @requires brings. */
@@ -33,7 +33,10 @@ function present<T>(row: T | null): T {
 /** Resolvers only translate GraphQL to calls of the rewards core (catalog.ts, redemptions.ts, reads.ts). */
 export const resolvers: Resolvers = {
   DateTime,
+  Long,
   Query: {
+    rewardEvents: (_root, { afterPosition, first }, { caller, rewards }) =>
+      rewardEventsAfter(rewards.dataSource, caller, afterPosition, first),
     rewardsAuditLog: (_root, args, { caller, rewards }) => readAuditForService(rewards.dataSource.manager, caller, 'rewards', args),
     rewards: async (_root, { first, after, sort, ...filters }, { caller, rewards }) => {
       const limit = pageSize(first);
@@ -48,6 +51,9 @@ export const resolvers: Resolvers = {
       return reward;
     },
     redemption: (_root, { id }, { caller, loaders }) => readRedemption(caller, loaders.redemption, id),
+  },
+  RewardEvent: {
+    payload: (event) => JSON.stringify(event.payload),
   },
   RewardsAuditEntry: {
     details: (entry) => JSON.stringify(entry.details),

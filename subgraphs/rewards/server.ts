@@ -14,8 +14,12 @@ import { createRewardsLoaders } from './loaders';
 import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
 import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { RewardsCheckoutToken1768100000000 } from './migrations/1768100000000-CheckoutToken';
+import { RewardsOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('redemption recovery');
 
 export interface RewardsConfig {
   databaseUrl: string;
@@ -74,7 +78,12 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     url: config.databaseUrl,
     schema: 'rewards',
     entities: REWARDS_ENTITIES,
-    migrations: [Catalog1764000000000, RewardsAuditLog1765000000001, RewardsCheckoutToken1768100000000],
+    migrations: [
+      Catalog1764000000000,
+      RewardsAuditLog1765000000001,
+      RewardsCheckoutToken1768100000000,
+      RewardsOutboxTraceparent1768200000000,
+    ],
     poolMax: config.poolMax,
     applicationName: 'rewards',
   });
@@ -83,7 +92,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
   const members = membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret));
   const rewards: RewardsDeps = { dataSource, ledger: members, standings: members, onEventsAppended: relay.nudge };
   const runRecovery = () =>
-    recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => console.error(`[rewards] recovery: ${error.message}`));
+    recover(rewards, config.recoveryMinAgeMs).catch((error: Error) => log.error({ err: error }, 'redemption recovery failed'));
   // At start-up first: whatever a crash left half done is finished before new work piles up.
   await runRecovery();
   const recovery = startPeriodic('[rewards] recovery', config.recoveryIntervalMs, () => recover(rewards, config.recoveryMinAgeMs));

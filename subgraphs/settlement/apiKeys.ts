@@ -5,13 +5,14 @@ import { recordAudit, recordKeyUse } from '../../shared/audit';
 import { badInput, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
+import { enqueueWebhookEvent } from './webhookEvents';
 
 /**
  * Partner API keys: `ck_<key id>_<secret>`, the secret 32 random bytes. Only its SHA-256 is stored;
  * the secret is shown once. Revocation is immediate (the gateway asks on every request it has not
  * seen in the last few seconds). Rotation: create a new key, move the tills over, revoke the old.
  */
-export const API_KEY_SCOPES = ['MEMBERS_WRITE', 'LEDGER_WRITE', 'CATALOG_WRITE', 'SETTLEMENT_READ', 'ANALYTICS_READ'] as const;
+export const API_KEY_SCOPES = ['MEMBERS_WRITE', 'LEDGER_WRITE', 'CATALOG_WRITE', 'SETTLEMENT_READ', 'ANALYTICS_READ', 'WEBHOOKS'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 const KEY_PATTERN = /^ck_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
 
@@ -70,6 +71,14 @@ export async function revokeApiKey(dataSource: DataSource, caller: Caller, keyId
         action: 'revokePartnerApiKey',
         target: keyId,
         details: { partnerId: key.partner_id },
+      });
+      await enqueueWebhookEvent(manager, {
+        sourceKey: `api_key.revoked:${keyId}`,
+        type: 'api_key.revoked',
+        partnerId: key.partner_id,
+        memberId: null,
+        occurredAt: revoked!.revoked_at!,
+        data: { keyId, partnerId: key.partner_id, label: key.label, revokedBy: callerActor(caller) },
       });
     }
     return revoked!;

@@ -3,6 +3,7 @@ import type { AuditSource } from '../../shared/audit';
 import type { Caller } from '../../shared/identity';
 import type { SettlementLoaders } from './loaders';
 import type { PeriodCalendar } from './periods';
+import type { WebhookSettings } from './webhooks';
 
 /** What the settlement core needs besides its database. */
 export interface SettlementDeps {
@@ -19,6 +20,10 @@ export interface SettlementDeps {
   auditSources: AuditSource[];
   /** The fewest distinct members an analytics figure may describe. */
   analyticsMinGroupSize: number;
+  /** Webhook limits, retry schedule, target rules and the key of the stored secrets. */
+  webhooks: WebhookSettings;
+  /** Wakes the webhook worker after a commit that queued deliveries. */
+  onWebhooksEnqueued(): void;
 }
 
 export interface SettlementContext {

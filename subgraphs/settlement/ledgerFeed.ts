@@ -4,8 +4,13 @@ import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodCalendar } from './periods';
-import { coalesced } from '../../shared/coalesce';
+import { startPasses } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
+import { observeGauge } from '../../shared/metrics';
+import { inSpan, linkTo } from '../../shared/tracing';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('ledger feed');
 
 const FEED_BATCH_SIZE = 500;
 /** Partner ids per signal, within the bus's message size. */
@@ -31,57 +36,85 @@ export function startLedgerFeed(options: {
   pollIntervalMs?: number;
 }): LedgerFeed {
   const { dataSource, members, bus, channel, periodCalendar } = options;
-  let stopped = false;
   // Settlement starts before members (the others' seeds refer to its partners), so its first passes
   // find members not listening yet: those are retried quietly, not logged as faults.
   const failures = quietUntilPeerAnswers({
-    log: (line) => console.error(line),
+    log: (line) => log.error(line),
     describe: (error) => `[settlement] ledger feed: ${(error as Error).message}`,
   });
+
+  // The feed's lag for operators (shared/metrics.ts): how far it has counted, and how long ago a
+  // pass last found nothing left to read. A healthy feed is caught up every poll (2 s); a feed that
+  // fails or falls behind shows here long before a reconciliation does.
+  let checkpointPosition = 0;
+  let caughtUpAtMs = Date.now();
+  const unobserve = [
+    observeGauge(
+      { name: 'coalition_settlement_feed_checkpoint_position', help: "The ledger event position settlement's feed has counted up to" },
+      () => checkpointPosition,
+    ),
+    observeGauge(
+      {
+        name: 'coalition_settlement_feed_seconds_since_caught_up',
+        help: "Seconds since settlement's ledger feed last read everything the ledger had published",
+      },
+      () => (Date.now() - caughtUpAtMs) / 1000,
+    ),
+  ];
 
   const pull = async () => {
     for (;;) {
       const after = await ledgerCheckpoint(dataSource);
+      checkpointPosition = Number(after);
       const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
         `query LedgerEvents($after: Long!, $first: Int!) {
           ledgerEvents(afterPosition: $after, first: $first) {
-            position id type memberId memberSequence payload occurredAt
+            position id type memberId memberSequence payload occurredAt traceparent
           }
         }`,
         { after: after.toString(), first: FEED_BATCH_SIZE },
       );
       failures.answered();
-      if (ledgerEvents.length === 0) return;
-      const { partnerIds } = await countLedgerEvents(
-        dataSource,
-        ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
-        periodCalendar,
+      if (ledgerEvents.length === 0) {
+        caughtUpAtMs = Date.now();
+        return;
+      }
+      // Counting a batch links to the writes whose events it counts (shared/outbox.ts): the trace of
+      // an earn shows settlement booking it. Recorded only when some write was traced.
+      const links = [...new Set(ledgerEvents.map((event) => event.traceparent))].map(linkTo).filter((link) => link !== null);
+      const { partnerIds } = await inSpan(
+        'ledger feed count',
+        { 'messaging.batch.message_count': ledgerEvents.length, 'coalition.outbox.last_position': ledgerEvents.at(-1)!.position },
+        () =>
+          countLedgerEvents(
+            dataSource,
+            ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
+            periodCalendar,
+          ),
+        links,
       );
       // Live positions: tell subscribers (through the gateway) which partners' positions moved.
       const ids = [...partnerIds];
       for (let i = 0; i < ids.length; i += POSITION_SIGNAL_BATCH) {
         await bus.publish(POSITION_EVENTS_CHANNEL, JSON.stringify({ partnerIds: ids.slice(i, i + POSITION_SIGNAL_BATCH) }));
       }
-      if (ledgerEvents.length < FEED_BATCH_SIZE) return;
+      checkpointPosition = Number(ledgerEvents[ledgerEvents.length - 1]!.position);
+      if (ledgerEvents.length < FEED_BATCH_SIZE) {
+        caughtUpAtMs = Date.now();
+        return;
+      }
     }
   };
 
   // Pulls until nothing is left; a failed pass is logged (quietly skipped while members has not
   // answered yet at start-up) and the next signal or tick tries again.
-  const feed = coalesced(
-    async () => {
-      if (!stopped) await pull();
-    },
-    (error) => {
-      if (!stopped) failures.failed(error);
-    },
-  );
-  const run = () => void feed.trigger();
-
-  const unsubscribe = bus.subscribe(channel, run, run);
-  const timer = setInterval(run, options.pollIntervalMs ?? 2000);
-  timer.unref();
-  run();
+  const feed = startPasses({
+    work: pull,
+    onError: (error) => failures.failed(error),
+    intervalMs: options.pollIntervalMs ?? 2000,
+    bus,
+    channel,
+  });
 
   return {
     async catchUp() {
@@ -91,12 +124,8 @@ export function startLedgerFeed(options: {
       if (failure) throw failure;
     },
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await (
-        await unsubscribe
-      )();
-      await feed.settled();
+      for (const remove of unobserve) remove();
+      await feed.stop();
     },
   };
 }

@@ -8,6 +8,16 @@ import { booksOf } from './books';
 import { ContractRow, PartnerRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { periodById } from './periods';
+import { deliveriesOf, replayDeliveries, replayDelivery, sendTestWebhook } from './webhookDelivery';
+import {
+  coalitionWebhookEndpoints,
+  createWebhookEndpoint,
+  endpointFor,
+  eventTypeName,
+  rotateWebhookSecret,
+  updateWebhookEndpoint,
+  webhookEndpointsOf,
+} from './webhooks';
 import { pointsFlows, reconcile, singleCurrencyMoney } from './reconciliation';
 import { contractsOf, currentContractOf, partnerTerms, registerPartner, setPartnerContract, setPartnerStatus } from './settlement';
 import {
@@ -31,7 +41,8 @@ function present<T>(row: T | null | undefined): T {
 
 /**
  * Resolvers only translate GraphQL to calls of the settlement core (settlement.ts, entries.ts,
- * statements.ts, reconciliation.ts, books.ts, apiKeys.ts, analytics.ts, audit.ts), which decides access.
+ * statements.ts, reconciliation.ts, books.ts, apiKeys.ts, analytics.ts, audit.ts, webhooks.ts,
+ * webhookDelivery.ts), which decides access.
  */
 export const resolvers: Resolvers = {
   DateTime,
@@ -55,6 +66,9 @@ export const resolvers: Resolvers = {
     coalitionAnalytics: (_root, { periodId }, { caller, settlement }) =>
       coalitionAnalytics(settlement.dataSource, caller, periodId, settlement.analyticsMinGroupSize),
     auditLog: (_root, args, { caller, settlement }) => auditLog(settlement.dataSource, caller, settlement.auditSources, args),
+    webhookEndpoint: (_root, { id }, { caller, settlement }) =>
+      endpointFor(settlement.dataSource.manager, caller, id, 'read webhook endpoints'),
+    coalitionWebhookEndpoints: (_root, _args, { caller, settlement }) => coalitionWebhookEndpoints(settlement.dataSource, caller),
     verifyPartnerApiKey: (_root, { secret }, { caller, settlement }) => verifyApiKey(settlement.dataSource, caller, secret),
     partnerTerms: (_root, { partnerId }, { caller, settlement }) =>
       partnerTerms(settlement.dataSource, caller, checkId(partnerId, 'partnerId')),
@@ -77,6 +91,27 @@ export const resolvers: Resolvers = {
     createPartnerApiKey: (_root, { partnerId, label, scopes }, { caller, settlement }) =>
       createApiKey(settlement.dataSource, caller, { partnerId, label, scopes }),
     revokePartnerApiKey: (_root, { keyId }, { caller, settlement }) => revokeApiKey(settlement.dataSource, caller, keyId),
+    createWebhookEndpoint: (_root, { input }, { caller, settlement }) =>
+      createWebhookEndpoint(settlement.dataSource, caller, settlement.webhooks, input),
+    updateWebhookEndpoint: (_root, { id, input }, { caller, settlement }) =>
+      updateWebhookEndpoint(settlement.dataSource, caller, settlement.webhooks, id, input),
+    rotateWebhookSecret: (_root, { id, overlapSeconds }, { caller, settlement }) =>
+      rotateWebhookSecret(settlement.dataSource, caller, settlement.webhooks, id, overlapSeconds),
+    replayWebhookDelivery: async (_root, { id }, { caller, settlement }) => {
+      const delivery = await replayDelivery(settlement.dataSource, caller, id);
+      settlement.onWebhooksEnqueued();
+      return delivery;
+    },
+    replayWebhookDeliveries: async (_root, args, { caller, settlement }) => {
+      const replayed = await replayDeliveries(settlement.dataSource, caller, args);
+      settlement.onWebhooksEnqueued();
+      return replayed;
+    },
+    sendTestWebhook: async (_root, { endpointId }, { caller, settlement }) => {
+      const delivery = await sendTestWebhook(settlement.dataSource, caller, endpointId);
+      settlement.onWebhooksEnqueued();
+      return delivery;
+    },
     closeSettlementPeriod: async (_root, { periodId, closeAt }, { caller, settlement }) => {
       const closed = await closePeriod(settlement.dataSource, caller, { periodId, closeAt }, settlement.periodCalendar, settlement.catchUp);
       return periodById(settlement.dataSource.manager, closed);
@@ -97,6 +132,30 @@ export const resolvers: Resolvers = {
     position: (partner, _args, { caller, loaders }) => positionOf(caller, partner.id, loaders.position),
     apiKeys: (partner, _args, { caller, settlement }) => apiKeysOf(settlement.dataSource, caller, partner.id),
     statements: (partner, { first }, { caller, settlement }) => statementsOf(settlement.dataSource, caller, partner.id, first ?? 12),
+    webhookEndpoints: (partner, _args, { caller, settlement }) => webhookEndpointsOf(settlement.dataSource, caller, partner.id),
+  },
+  WebhookEndpoint: {
+    partner: (endpoint, _args, { loaders }) => (endpoint.partner_id ? loaders.partner.load(endpoint.partner_id) : null),
+    eventTypes: (endpoint) => endpoint.event_types.map((type) => present(eventTypeName(type))),
+    disabledReason: (endpoint) => endpoint.disabled_reason,
+    consecutiveFailures: (endpoint) => endpoint.consecutive_failures,
+    secretRotatedAt: (endpoint) => endpoint.secret_rotated_at,
+    previousSecretExpiresAt: (endpoint) => endpoint.previous_secret_expires_at,
+    createdAt: (endpoint) => endpoint.created_at,
+    deliveries: (endpoint, args, { caller, settlement }) => deliveriesOf(settlement.dataSource, caller, endpoint.id, args),
+  },
+  WebhookDelivery: {
+    eventId: (d) => d.event_id,
+    eventType: (d) => d.type,
+    memberId: (d) => d.member_id,
+    occurredAt: (d) => d.occurred_at,
+    lastStatusCode: (d) => d.last_status_code,
+    lastError: (d) => d.last_error,
+    lastLatencyMs: (d) => d.last_latency_ms,
+    lastAttemptAt: (d) => d.last_attempt_at,
+    nextAttemptAt: (d) => (d.status === 'PENDING' ? d.next_attempt_at : null),
+    deliveredAt: (d) => d.delivered_at,
+    createdAt: (d) => d.created_at,
   },
   PartnerContract: {
     version: (contract, _args, { loaders }) => loaders.contractVersion.load(contract.id),

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { openSubgraphDatabase } from '../../shared/database';
-import { LEDGER_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
+import { LEDGER_EVENTS_CHANNEL, REWARD_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { remoteAuditSource } from '../../shared/audit';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
@@ -16,8 +16,12 @@ import { SettlementAuditLog1765000000001 } from './migrations/1765000000001-Audi
 import { EntriesByPartner1766000000000 } from './migrations/1766000000000-EntriesByPartner';
 import { StatementLines1767000000000 } from './migrations/1767000000000-StatementLines';
 import { OperatorAdjustments1767000000001 } from './migrations/1767000000001-OperatorAdjustments';
+import { Webhooks1768400000000 } from './migrations/1768400000000-Webhooks';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
+import { startWebhookWorker } from './webhookDelivery';
+import { startExpiryNotices, startWebhookFanOut, webhookOfLedgerEvent, webhookOfRewardEvent, type LedgerFeedEvent } from './webhookEvents';
+import type { WebhookSettings } from './webhooks';
 
 export interface SettlementConfig {
   databaseUrl: string;
@@ -33,6 +37,8 @@ export interface SettlementConfig {
   periodCalendar: PeriodCalendar;
   /** The fewest distinct members an analytics figure may describe (ANALYTICS_MIN_GROUP_SIZE). */
   analyticsMinGroupSize: number;
+  /** Webhooks: limits, retries, target rules, the key of the stored secrets (WEBHOOK_*). */
+  webhooks: WebhookSettings;
 }
 
 /** The settlement schema on `databaseUrl`, migrated: what the subgraph (and a test of its core) runs on. */
@@ -48,6 +54,7 @@ export function openSettlementDatabase(databaseUrl: string, poolMax: number): Pr
       EntriesByPartner1766000000000,
       StatementLines1767000000000,
       OperatorAdjustments1767000000001,
+      Webhooks1768400000000,
     ],
     poolMax,
     applicationName: 'settlement',
@@ -58,6 +65,53 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
   const dataSource = await openSettlementDatabase(config.databaseUrl, config.poolMax);
   if (config.seedDemo) await seedDemoPartners(dataSource);
   const members = new SubgraphClient('members', config.membersUrl, 'settlement', config.secret);
+  const rewardsClient = new SubgraphClient('rewards', config.rewardsUrl, 'settlement', config.secret);
+  // Webhooks: the worker sends what the fan-outs (the ledger's and rewards' feeds) and settlement's
+  // own writes queue.
+  const webhookWorker = startWebhookWorker(dataSource, config.webhooks);
+  const webhookFanOuts = [
+    startWebhookFanOut<LedgerFeedEvent>({
+      dataSource,
+      bus: config.bus,
+      pollIntervalMs: 2000,
+      onEnqueued: webhookWorker.nudge,
+      source: {
+        feed: 'webhooks:ledger',
+        client: members,
+        query: `query LedgerEvents($after: Long!, $first: Int!) {
+          ledgerEvents(afterPosition: $after, first: $first) {
+            position id type memberId memberSequence payload occurredAt memberEnrolledViaPartnerId
+          }
+        }`,
+        field: 'ledgerEvents',
+        channel: LEDGER_EVENTS_CHANNEL,
+        map: webhookOfLedgerEvent,
+      },
+    }),
+    startWebhookFanOut({
+      dataSource,
+      bus: config.bus,
+      pollIntervalMs: 2000,
+      onEnqueued: webhookWorker.nudge,
+      source: {
+        feed: 'webhooks:rewards',
+        client: rewardsClient,
+        query: `query RewardEvents($after: Long!, $first: Int!) {
+          rewardEvents(afterPosition: $after, first: $first) { position id type memberId memberSequence payload occurredAt }
+        }`,
+        field: 'rewardEvents',
+        channel: REWARD_EVENTS_CHANNEL,
+        map: webhookOfRewardEvent,
+      },
+    }),
+    startExpiryNotices({
+      dataSource,
+      members,
+      noticeDays: config.webhooks.expiryNoticeDays,
+      intervalMs: config.webhooks.expiryScanIntervalMs,
+      onEnqueued: webhookWorker.nudge,
+    }),
+  ];
   const feed = startLedgerFeed({
     dataSource,
     members,
@@ -85,11 +139,10 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
       );
       return data.ledgerFloat;
     },
-    auditSources: [
-      remoteAuditSource(members, 'members'),
-      remoteAuditSource(new SubgraphClient('rewards', config.rewardsUrl, 'settlement', config.secret), 'rewards'),
-    ],
+    auditSources: [remoteAuditSource(members, 'members'), remoteAuditSource(rewardsClient, 'rewards')],
     analyticsMinGroupSize: config.analyticsMinGroupSize,
+    webhooks: config.webhooks,
+    onWebhooksEnqueued: webhookWorker.nudge,
   };
   const server = await startSubgraphServer<SettlementContext>({
     name: 'settlement',
@@ -105,7 +158,8 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     url: server.url,
     async stop() {
       await server.stop();
-      await feed.stop();
+      await Promise.all([feed.stop(), ...webhookFanOuts.map((fanOut) => fanOut.stop())]);
+      await webhookWorker.stop();
       await config.bus.close();
       await dataSource.destroy();
     },

@@ -10,6 +10,11 @@ import { checkId } from '../../shared/validation';
 import type { ContractRow } from './entities';
 import type { EntryKind } from './entries';
 import { endPeriodEarly, lockPeriods, periodById, periodContaining, type PeriodCalendar, type PeriodRow } from './periods';
+import { enqueueWebhookEvent } from './webhookEvents';
+
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('statements');
 
 /**
  * The settlement domain core, stage two: accounts and statements. What each partner and the
@@ -211,7 +216,8 @@ export async function closePeriod(
     ),
     delay(CLOSE_CATCH_UP_TIMEOUT_MS, `the ledger did not answer within ${CLOSE_CATCH_UP_TIMEOUT_MS} ms`, { ref: false }),
   ]);
-  if (caughtUp !== 'caught up') console.error(`[settlement] closing without catching up: ${caughtUp}; what it missed is booked late`);
+  if (caughtUp !== 'caught up')
+    log.warn({ reason: caughtUp }, 'closing a period without catching the ledger feed up; what it missed is booked late');
   await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
     const [period] = (await manager.query('SELECT id, starts_at, ends_at, status FROM settlement_periods WHERE id = $1', [
@@ -353,6 +359,22 @@ async function freezeStatements(manager: EntityManager, periodId: string): Promi
         account.lateEvents,
       ],
     )) as { id: string }[];
+    // The partner's systems hear of it in the same transaction: a frozen statement is announced once.
+    await enqueueWebhookEvent(manager, {
+      sourceKey: `statement:${statement!.id}`,
+      type: 'statement.frozen',
+      partnerId: account.partnerId,
+      memberId: null,
+      occurredAt: new Date(),
+      data: {
+        statementId: statement!.id,
+        periodId,
+        partnerId: account.partnerId,
+        currency: account.currency,
+        netAmountMinor: String(account.netAmountMinor),
+        direction: account.direction,
+      },
+    });
     if (own.length === 0) continue;
     await manager.query(
       `INSERT INTO settlement_statement_lines (statement_id, kind, contract_id, event_count, points, price_micros_per_point, amount_micros)

@@ -144,6 +144,31 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    name: "read FreshMart's webhook endpoints",
+    query: `query($id: ID!) { partner(id: $id) { webhookEndpoints { id } } }`,
+    variables: () => ({ id: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    // Statements are frozen only on stacks of their own, so these endpoints are never called.
+    name: 'register a webhook endpoint for FreshMart',
+    query: `mutation($p: ID!) { createWebhookEndpoint(input: { partnerId: $p, url: "http://127.0.0.1:9/matrix", eventTypes: [STATEMENT_FROZEN] }) { endpoint { id } } }`,
+    variables: () => ({ p: freshmart.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    // Partners and the operator get through to NOT_FOUND (another partner's delivery looks like none at all).
+    name: 'replay a webhook delivery',
+    query: `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`,
+    variables: () => ({ id: noSuchId }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: 'list the coalition webhook endpoints',
+    query: `{ coalitionWebhookEndpoints { id } }`,
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
     name: "read a member's email",
     query: `query($id: ID!) { member(id: $id) { email } }`,
     variables: () => ({ id: member.id }),

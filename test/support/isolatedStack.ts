@@ -17,12 +17,22 @@ export interface IsolatedStack {
   stop(): Promise<void>;
 }
 
-export async function startIsolatedStack(name: string, env: Record<string, string> = {}): Promise<IsolatedStack> {
+export async function startIsolatedStack(
+  name: string,
+  env: Record<string, string> = {},
+  options: { metrics?: boolean } = {},
+): Promise<IsolatedStack> {
   const database = await createTestDatabase(name);
   const pool = new Pool({ connectionString: database.url, max: 2 });
   // Dropping the database at the end terminates any idle connection still open: not a test failure.
   pool.on('error', () => undefined);
-  const stack = await startStack({ databaseUrl: database.url, seedDemo: true, logFile: join(tmpdir(), `${database.name}.log`), env });
+  const stack = await startStack({
+    databaseUrl: database.url,
+    seedDemo: true,
+    logFile: join(tmpdir(), `${database.name}.log`),
+    env,
+    metrics: options.metrics,
+  });
   return {
     stack,
     pool,

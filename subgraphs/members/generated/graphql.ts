@@ -379,6 +379,21 @@ export type EnrollMemberInput = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Points of one lot that expire soon. Not part of the public graph: settlement announces them to partners. */
+export type ExpiringLot = {
+  __typename?: 'ExpiringLot';
+  /** When they expire. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The lot. */
+  lotId: Scalars['ID']['output'];
+  /** The partner the member enrolled through (null when the operator enrolled it). */
+  memberEnrolledViaPartnerId: Maybe<Scalars['ID']['output']>;
+  /** The member who holds it. */
+  memberId: Scalars['ID']['output'];
+  /** Points of the lot not yet spent. */
+  points: Scalars['Int']['output'];
+};
+
 /**
  * A ledger event from the members outbox, in publication order. Not part of the public graph: the
  * settlement subgraph reads these to catch up after downtime.
@@ -387,6 +402,8 @@ export type LedgerEvent = {
   __typename?: 'LedgerEvent';
   /** Identifier of the event, unique across the ledger. */
   id: Scalars['ID']['output'];
+  /** The partner the member enrolled through (null when the operator enrolled it): who hears of its tier changes. */
+  memberEnrolledViaPartnerId: Maybe<Scalars['ID']['output']>;
   /** The member the event concerns. */
   memberId: Scalars['ID']['output'];
   /** Sequence of this event among the member's events, from 1 with no gaps. */
@@ -400,6 +417,11 @@ export type LedgerEvent = {
    * publication may skip a number); consumers resume after the last one they applied.
    */
   position: Scalars['Long']['output'];
+  /**
+   * The W3C trace context of the write that recorded the event, when it was traced; a consumer's
+   * span links to it. Null when tracing was off.
+   */
+  traceparent: Maybe<Scalars['String']['output']>;
   /** Event type: `balance.changed` or `tier.changed`. */
   type: Scalars['String']['output'];
 };
@@ -978,6 +1000,8 @@ export type Query = {
   __typename?: 'Query';
   /** A campaign, for its funding partner and the operator. */
   campaign: Campaign;
+  /** Lots with points left that expire in [from, to), by expiry then id. Internal: callable by subgraphs only. */
+  expiringLots: Array<ExpiringLot>;
   /**
    * The sequence number of a member's latest event (0 before the first), for whoever may watch the
    * member.
@@ -1044,6 +1068,17 @@ export type Query = {
 /** Reads of members and their points. */
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryExpiringLotsArgs = {
+  afterExpiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  afterLotId?: InputMaybe<Scalars['ID']['input']>;
+  enrolledViaPartnerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  first: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -1416,6 +1451,7 @@ export type ResolversTypes = {
   EarnPointsInput: EarnPointsInput;
   EarnReversal: ResolverTypeWrapper<Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversTypes['Member'], transfers: Array<ResolversTypes['LedgerTransfer']> }>;
   EnrollMemberInput: EnrollMemberInput;
+  ExpiringLot: ResolverTypeWrapper<ExpiringLot>;
   LedgerEvent: ResolverTypeWrapper<PublishedEvent>;
   LedgerFloat: ResolverTypeWrapper<LedgerFloat>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
@@ -1472,6 +1508,7 @@ export type ResolversParentTypes = {
   EarnPointsInput: EarnPointsInput;
   EarnReversal: Omit<EarnReversal, 'member' | 'transfers'> & { member: ResolversParentTypes['Member'], transfers: Array<ResolversParentTypes['LedgerTransfer']> };
   EnrollMemberInput: EnrollMemberInput;
+  ExpiringLot: ExpiringLot;
   LedgerEvent: PublishedEvent;
   LedgerFloat: LedgerFloat;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
@@ -1588,13 +1625,23 @@ export type EarnReversalResolvers<ContextType = MembersContext, ParentType exten
   transfers?: Resolver<Array<ResolversTypes['LedgerTransfer']>, ParentType, ContextType>;
 };
 
+export type ExpiringLotResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['ExpiringLot'] = ResolversParentTypes['ExpiringLot']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lotId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberEnrolledViaPartnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type LedgerEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerEvent'] = ResolversParentTypes['LedgerEvent']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberEnrolledViaPartnerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   memberSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  traceparent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1750,6 +1797,7 @@ export type PointsReservationResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
   ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
@@ -1787,6 +1835,7 @@ export type Resolvers<ContextType = MembersContext> = {
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EarnReversal?: EarnReversalResolvers<ContextType>;
+  ExpiringLot?: ExpiringLotResolvers<ContextType>;
   LedgerEvent?: LedgerEventResolvers<ContextType>;
   LedgerFloat?: LedgerFloatResolvers<ContextType>;
   LedgerMaintenanceRun?: LedgerMaintenanceRunResolvers<ContextType>;

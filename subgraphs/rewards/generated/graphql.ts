@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { RewardRow, RedemptionRow } from '../entities';
 import type { MemberRef, PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
+import type { PublishedEvent } from '../../../shared/outbox';
 import type { RewardsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -16,6 +17,11 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, as an RFC 3339 string with a UTC offset, for example `2026-11-22T16:49:53.000Z`. */
   DateTime: { input: Date | string; output: Date | string; }
+  /**
+   * A signed 64-bit integer, serialized as a string of decimal digits (for example `"1250000"`) so
+   * that every JSON parser reads it exactly. Used for money and for coalition-wide point totals.
+   */
+  Long: { input: bigint; output: bigint | string | number; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -238,6 +244,8 @@ export type Query = {
   redemption: Redemption;
   /** A reward by id. Fails with NOT_FOUND when there is no such reward. */
   reward: Reward;
+  /** Redemption events after a publication position, oldest first. Internal: callable by subgraphs only. */
+  rewardEvents: Array<RewardEvent>;
   /** The reward catalog. Readable without credentials. */
   rewards: RewardConnection;
   /**
@@ -257,6 +265,13 @@ export type QueryRedemptionArgs = {
 /** Reads of the reward catalog and redemptions. */
 export type QueryRewardArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of the reward catalog and redemptions. */
+export type QueryRewardEventsArgs = {
+  afterPosition: Scalars['Long']['input'];
+  first: Scalars['Int']['input'];
 };
 
 
@@ -405,6 +420,28 @@ export type RewardEdge = {
   cursor: Scalars['String']['output'];
   /** The reward. */
   node: Reward;
+};
+
+/**
+ * A redemption event from the rewards outbox, in publication order. Not part of the public graph:
+ * settlement reads these to send webhooks.
+ */
+export type RewardEvent = {
+  __typename?: 'RewardEvent';
+  /** Identifier of the event, unique across the rewards subgraph. */
+  id: Scalars['ID']['output'];
+  /** The member the event concerns. */
+  memberId: Scalars['ID']['output'];
+  /** Sequence of this event among the member's rewards events, from 1 with no gaps. */
+  memberSequence: Scalars['Int']['output'];
+  /** When the event was recorded. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The event body as a JSON string. */
+  payload: Scalars['String']['output'];
+  /** Publication position of the event; consumers resume after the last one they applied. */
+  position: Scalars['Long']['output'];
+  /** Event type: `redemption.issued`, `redemption.used`, `redemption.cancelled`, `redemption.expired` or `redemption.failed`. */
+  type: Scalars['String']['output'];
 };
 
 /** What a reward gives the member. */
@@ -595,6 +632,7 @@ export type ResolversTypes = {
   Balance: ResolverTypeWrapper<Balance>;
   CreateRewardInput: CreateRewardInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
   MemberReferenceInput: MemberReferenceInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -609,6 +647,7 @@ export type ResolversTypes = {
   Reward: ResolverTypeWrapper<RewardRow>;
   RewardConnection: ResolverTypeWrapper<Omit<RewardConnection, 'edges'> & { edges: Array<ResolversTypes['RewardEdge']> }>;
   RewardEdge: ResolverTypeWrapper<Omit<RewardEdge, 'node'> & { node: ResolversTypes['Reward'] }>;
+  RewardEvent: ResolverTypeWrapper<PublishedEvent>;
   RewardKind: RewardKind;
   RewardSort: RewardSort;
   RewardStatus: RewardStatus;
@@ -626,6 +665,7 @@ export type ResolversParentTypes = {
   Balance: Balance;
   CreateRewardInput: CreateRewardInput;
   DateTime: Scalars['DateTime']['output'];
+  Long: Scalars['Long']['output'];
   Member: MemberRef;
   MemberReferenceInput: MemberReferenceInput;
   Mutation: Record<PropertyKey, never>;
@@ -639,6 +679,7 @@ export type ResolversParentTypes = {
   Reward: RewardRow;
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
+  RewardEvent: PublishedEvent;
   RewardsAuditEntry: AuditRecord;
   UpdateRewardInput: UpdateRewardInput;
   Int: Scalars['Int']['output'];
@@ -659,6 +700,10 @@ export type ScopesDirectiveResolver<Result, Parent, ContextType = RewardsContext
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
+  name: 'Long';
 }
 
 export type MemberResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
@@ -692,6 +737,7 @@ export type PartnerResolvers<ContextType = RewardsContext, ParentType extends Re
 export type QueryResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   redemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<QueryRedemptionArgs, 'id'>>;
   reward?: Resolver<ResolversTypes['Reward'], ParentType, ContextType, RequireFields<QueryRewardArgs, 'id'>>;
+  rewardEvents?: Resolver<Array<ResolversTypes['RewardEvent']>, ParentType, ContextType, RequireFields<QueryRewardEventsArgs, 'afterPosition' | 'first'>>;
   rewards?: Resolver<ResolversTypes['RewardConnection'], ParentType, ContextType, RequireFields<QueryRewardsArgs, 'availableNow' | 'first' | 'sort'>>;
   rewardsAuditLog?: Resolver<Array<ResolversTypes['RewardsAuditEntry']>, ParentType, ContextType, RequireFields<QueryRewardsAuditLogArgs, 'first'>>;
 };
@@ -749,6 +795,16 @@ export type RewardEdgeResolvers<ContextType = RewardsContext, ParentType extends
   node?: Resolver<ResolversTypes['Reward'], ParentType, ContextType>;
 };
 
+export type RewardEventResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardEvent'] = ResolversParentTypes['RewardEvent']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type RewardsAuditEntryResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardsAuditEntry'] = ResolversParentTypes['RewardsAuditEntry']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -760,6 +816,7 @@ export type RewardsAuditEntryResolvers<ContextType = RewardsContext, ParentType 
 
 export type Resolvers<ContextType = RewardsContext> = {
   DateTime?: GraphQLScalarType;
+  Long?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -771,6 +828,7 @@ export type Resolvers<ContextType = RewardsContext> = {
   Reward?: RewardResolvers<ContextType>;
   RewardConnection?: RewardConnectionResolvers<ContextType>;
   RewardEdge?: RewardEdgeResolvers<ContextType>;
+  RewardEvent?: RewardEventResolvers<ContextType>;
   RewardsAuditEntry?: RewardsAuditEntryResolvers<ContextType>;
 };
 

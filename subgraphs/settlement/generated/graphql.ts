@@ -7,6 +7,8 @@ import type { BooksView } from '../books';
 import type { ApiKeyRow } from '../apiKeys';
 import type { CoalitionAnalyticsView } from '../analytics';
 import type { AuditRecord } from '../../../shared/audit';
+import type { WebhookEndpointRow } from '../webhooks';
+import type { DeliveryRow } from '../webhookDelivery';
 import type { SettlementContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -51,7 +53,9 @@ export type ApiKeyScope =
   /** Enroll members. */
   | 'MEMBERS_WRITE'
   /** Read the partner's contract, position and statements. */
-  | 'SETTLEMENT_READ';
+  | 'SETTLEMENT_READ'
+  /** Manage the partner's webhook endpoints, read their delivery logs, replay deliveries. */
+  | 'WEBHOOKS';
 
 /**
  * One recorded action: a write the operator made, the creation or revocation of a partner API key, or
@@ -167,12 +171,33 @@ export type CoalitionBooks = {
   reversedPoints: Scalars['Long']['output'];
 };
 
+/** A new webhook endpoint. */
+export type CreateWebhookEndpointInput = {
+  /** What the endpoint is for, at most 200 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The events to receive; at least one. */
+  eventTypes: Array<WebhookEventType>;
+  /** The partner; a partner may omit it (itself). The operator omits it for a coalition endpoint. */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** An absolute http(s) URL of at most 2048 characters; in production https, resolving to public addresses only. */
+  url: Scalars['String']['input'];
+};
+
 /** A new key and its secret, which is never shown again. */
 export type CreatedPartnerApiKey = {
   __typename?: 'CreatedPartnerApiKey';
   /** The key. */
   key: PartnerApiKey;
   /** The credential to send as `Authorization: Bearer <secret>`. */
+  secret: Scalars['String']['output'];
+};
+
+/** An endpoint and its signing secret, which is never shown again. */
+export type CreatedWebhookEndpoint = {
+  __typename?: 'CreatedWebhookEndpoint';
+  /** The endpoint. */
+  endpoint: WebhookEndpoint;
+  /** The signing secret (`whsec_…`), for the receiver's verification library. */
   secret: Scalars['String']['output'];
 };
 
@@ -200,14 +225,37 @@ export type Mutation = {
    * the partner itself and the operator.
    */
   createPartnerApiKey: CreatedPartnerApiKey;
+  /**
+   * Register a webhook endpoint; the answer holds its signing secret, shown only this once. A partner
+   * registers its own (at most 10 by default, LIMIT_EXCEEDED beyond), the operator one for a partner
+   * or a coalition endpoint.
+   */
+  createWebhookEndpoint: CreatedWebhookEndpoint;
   /** Add a partner to the coalition (ACTIVE; it needs a contract before its customers earn). Operator only. */
   registerPartner: Partner;
+  /**
+   * Send again, in their original order, an endpoint's deliveries queued in [from, to) that are not
+   * pending. At most 31 days and 1000 deliveries at once (LIMIT_EXCEEDED: narrow the range). Returns how
+   * many were queued again.
+   */
+  replayWebhookDeliveries: Scalars['Int']['output'];
+  /** Send one delivery again, with the same event id. A delivery still pending is left as it is. */
+  replayWebhookDelivery: WebhookDelivery;
   /** Revoke a key at once. Callable by its partner and the operator. */
   revokePartnerApiKey: PartnerApiKey;
+  /**
+   * Give an endpoint a new signing secret, shown only in this answer. For `overlapSeconds` deliveries
+   * carry a signature by the old secret too, so the receiver can switch over without refusing any.
+   */
+  rotateWebhookSecret: CreatedWebhookEndpoint;
+  /** Queue a `webhook.test` event for an enabled endpoint, whatever events it chose. Returns the delivery. */
+  sendTestWebhook: WebhookDelivery;
   /** Give a partner a new contract from its effective date; earlier contracts stay in its history. Operator only. */
   setPartnerContract: PartnerContract;
   /** Suspend or reactivate a partner. Operator only. */
   setPartnerStatus: Partner;
+  /** Change an endpoint's URL, events or description, or enable or disable it. Callable by its partner and the operator. */
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -227,14 +275,47 @@ export type MutationCreatePartnerApiKeyArgs = {
 
 
 /** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
 export type MutationRegisterPartnerArgs = {
   input: RegisterPartnerInput;
 };
 
 
 /** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationReplayWebhookDeliveriesArgs = {
+  endpointId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationReplayWebhookDeliveryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
 export type MutationRevokePartnerApiKeyArgs = {
   keyId: Scalars['ID']['input'];
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationSendTestWebhookArgs = {
+  endpointId: Scalars['ID']['input'];
 };
 
 
@@ -248,6 +329,13 @@ export type MutationSetPartnerContractArgs = {
 export type MutationSetPartnerStatusArgs = {
   partnerId: Scalars['ID']['input'];
   status: PartnerStatus;
+};
+
+
+/** Operator writes: partners, contracts and periods. Each is kept with who made it. */
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
 };
 
 /** Relay page information. */
@@ -287,6 +375,8 @@ export type Partner = {
   statements: Array<SettlementStatement>;
   /** Whether the partner takes part now. */
   status: PartnerStatus;
+  /** The partner's webhook endpoints, the oldest first. Readable by the partner itself and the operator. */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -447,6 +537,8 @@ export type Query = {
   coalitionAnalytics: CoalitionAnalytics;
   /** The coalition's books for the points float in one period, checked against the ledger's accounts. Operator only. */
   coalitionBooks: CoalitionBooks;
+  /** The coalition webhook endpoints (no partner), which receive every partner's events. Operator only. */
+  coalitionWebhookEndpoints: Array<WebhookEndpoint>;
   /** A partner by id. Fails with NOT_FOUND when there is no such partner. */
   partner: Partner;
   /** The terms in force for a partner. Internal: callable by subgraphs only. */
@@ -466,6 +558,8 @@ export type Query = {
   settlementStatement: SettlementStatement;
   /** Checks a partner API key. Internal: callable by the gateway only. */
   verifyPartnerApiKey: Maybe<VerifiedPartnerKey>;
+  /** A webhook endpoint by id, for its partner and the operator; NOT_FOUND otherwise. */
+  webhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -531,6 +625,12 @@ export type QuerySettlementStatementArgs = {
 /** Reads of partners and their settlement. */
 export type QueryVerifyPartnerApiKeyArgs = {
   secret: Scalars['String']['input'];
+};
+
+
+/** Reads of partners and their settlement. */
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** The settlement of one period checked against the ledger, and the coalition's view of its money. */
@@ -791,6 +891,18 @@ export type SuppressiblePoints = {
   suppressed: Scalars['Boolean']['output'];
 };
 
+/** Changes to a webhook endpoint; fields left out stay as they are. */
+export type UpdateWebhookEndpointInput = {
+  /** A new description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Enable (which also clears the failure count) or disable it. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New event types; at least one. */
+  eventTypes?: InputMaybe<Array<WebhookEventType>>;
+  /** A new URL (same rules as at creation). */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A key the gateway verified. Not part of the public graph. */
 export type VerifiedPartnerKey = {
   __typename?: 'VerifiedPartnerKey';
@@ -799,6 +911,151 @@ export type VerifiedPartnerKey = {
   /** What the key may do. */
   scopes: Array<ApiKeyScope>;
 };
+
+/** One event sent (or to be sent) to one endpoint. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Attempts so far. */
+  attempts: Scalars['Int']['output'];
+  /** When it was queued. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was delivered. */
+  deliveredAt: Maybe<Scalars['DateTime']['output']>;
+  /** The event's id: the `webhook-id` header, the same on every attempt and replay. */
+  eventId: Scalars['ID']['output'];
+  /** The payload's `type`, such as `redemption.issued` or `webhook.test`. */
+  eventType: Scalars['String']['output'];
+  /** Stable identifier of the delivery. */
+  id: Scalars['ID']['output'];
+  /** When the last attempt started. */
+  lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  /** What went wrong on the last attempt, if it failed. */
+  lastError: Maybe<Scalars['String']['output']>;
+  /** How long the last attempt took, in milliseconds. */
+  lastLatencyMs: Maybe<Scalars['Int']['output']>;
+  /** The HTTP status of the last attempt's answer; null when there was none (timeout, refused connection). */
+  lastStatusCode: Maybe<Scalars['Int']['output']>;
+  /** The member the event concerns, if any. */
+  memberId: Maybe<Scalars['ID']['output']>;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the event happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Where the delivery stands. */
+  status: WebhookDeliveryStatus;
+};
+
+/** A page of deliveries, the newest first. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** The deliveries of this page. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** Whether more follow and where to continue. */
+  pageInfo: PageInfo;
+};
+
+/** A delivery in a page. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** Opaque position, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The delivery. */
+  node: WebhookDelivery;
+};
+
+/** Where a delivery stands. */
+export type WebhookDeliveryStatus =
+  /** Not delivered within the retry window (24 hours by default): given up. It may be replayed. */
+  | 'DEAD'
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Queued or being retried. */
+  | 'PENDING';
+
+/**
+ * An HTTP endpoint of a partner's system that receives signed event callbacks (Standard Webhooks:
+ * `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its signing secret is shown once, when it is
+ * created or rotated.
+ */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  /** Failed delivery attempts in a row since the last success. */
+  consecutiveFailures: Scalars['Int']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Its deliveries, the newest first. */
+  deliveries: WebhookDeliveryConnection;
+  /** What the endpoint is for. */
+  description: Scalars['String']['output'];
+  /** Why it is disabled (by whom, or after how many failed attempts in a row), when it is. */
+  disabledReason: Maybe<Scalars['String']['output']>;
+  /** The events it receives. */
+  eventTypes: Array<WebhookEventType>;
+  /** Stable identifier of the endpoint. */
+  id: Scalars['ID']['output'];
+  /** The partner it belongs to; null for a coalition endpoint of the operator, which receives every partner's events. */
+  partner: Maybe<Partner>;
+  /** Until when deliveries are also signed with the secret before the last rotation. */
+  previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the secret was last rotated, if ever. */
+  secretRotatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it receives events. */
+  status: WebhookEndpointStatus;
+  /** Where events are POSTed. */
+  url: Scalars['String']['output'];
+};
+
+
+/**
+ * An HTTP endpoint of a partner's system that receives signed event callbacks (Standard Webhooks:
+ * `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its signing secret is shown once, when it is
+ * created or rotated.
+ */
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+/** Whether an endpoint receives events. */
+export type WebhookEndpointStatus =
+  /** Nothing is queued or sent; deliveries already queued wait until it is enabled again. */
+  | 'DISABLED'
+  /** New events are queued for it and delivered. */
+  | 'ENABLED';
+
+/**
+ * What a webhook reports. The payload's `type` is the name in brackets. A partner receives events
+ * about itself only: transfers at it, redemptions of its rewards, its members' tiers, its statements
+ * and keys.
+ */
+export type WebhookEventType =
+  /** (`api_key.revoked`) One of the partner's API keys was revoked. */
+  | 'API_KEY_REVOKED'
+  /** (`earn.pending`) Points were earned at the partner but are held until a date (a stay before checkout). */
+  | 'EARN_PENDING'
+  /** (`earn.posted`) Pending points of an earn at the partner became spendable. */
+  | 'EARN_POSTED'
+  /** (`earn.reversed`) A refund at the partner took back points of an earn (reversal or clawback). */
+  | 'EARN_REVERSED'
+  /** (`earn.voided`) Pending points of an earn at the partner were voided. */
+  | 'EARN_VOIDED'
+  /** (`points.earned`) A member earned points at the partner. */
+  | 'POINTS_EARNED'
+  /** (`points.expiring`) Points of a member who enrolled through the partner expire within 30 days (by default); once per lot. */
+  | 'POINTS_EXPIRING'
+  /** (`redemption.cancelled`) A redemption was cancelled and its points given back. */
+  | 'REDEMPTION_CANCELLED'
+  /** (`redemption.expired`) A voucher expired unused. */
+  | 'REDEMPTION_EXPIRED'
+  /** (`redemption.issued`) A member redeemed one of the partner's rewards: a voucher was issued. */
+  | 'REDEMPTION_ISSUED'
+  /** (`redemption.used`) The partner accepted a voucher. */
+  | 'REDEMPTION_USED'
+  /** (`statement.frozen`) A settlement period closed and the partner's statement was frozen. */
+  | 'STATEMENT_FROZEN'
+  /** (`tier.changed`) A member who enrolled through the partner moved to another tier. */
+  | 'TIER_CHANGED';
 
 
 
@@ -904,7 +1161,9 @@ export type ResolversTypes = {
   CoalitionAnalytics: ResolverTypeWrapper<CoalitionAnalyticsView>;
   CoalitionBooks: ResolverTypeWrapper<BooksView>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreatedPartnerApiKey: ResolverTypeWrapper<Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversTypes['PartnerApiKey'] }>;
+  CreatedWebhookEndpoint: ResolverTypeWrapper<Omit<CreatedWebhookEndpoint, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   CrossShoppingCell: ResolverTypeWrapper<CrossShoppingCell>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
@@ -933,7 +1192,15 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SuppressibleMemberCount: ResolverTypeWrapper<SuppressibleMemberCount>;
   SuppressiblePoints: ResolverTypeWrapper<SuppressiblePoints>;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   VerifiedPartnerKey: ResolverTypeWrapper<VerifiedPartnerKey>;
+  WebhookDelivery: ResolverTypeWrapper<DeliveryRow>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRow>;
+  WebhookEndpointStatus: WebhookEndpointStatus;
+  WebhookEventType: WebhookEventType;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
@@ -949,7 +1216,9 @@ export type ResolversParentTypes = {
   CoalitionAnalytics: CoalitionAnalyticsView;
   CoalitionBooks: BooksView;
   Boolean: Scalars['Boolean']['output'];
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreatedPartnerApiKey: Omit<CreatedPartnerApiKey, 'key'> & { key: ResolversParentTypes['PartnerApiKey'] };
+  CreatedWebhookEndpoint: Omit<CreatedWebhookEndpoint, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   CrossShoppingCell: CrossShoppingCell;
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
@@ -973,7 +1242,12 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   SuppressibleMemberCount: SuppressibleMemberCount;
   SuppressiblePoints: SuppressiblePoints;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   VerifiedPartnerKey: VerifiedPartnerKey;
+  WebhookDelivery: DeliveryRow;
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookEndpoint: WebhookEndpointRow;
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 };
@@ -1054,6 +1328,11 @@ export type CreatedPartnerApiKeyResolvers<ContextType = SettlementContext, Paren
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type CreatedWebhookEndpointResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CreatedWebhookEndpoint'] = ResolversParentTypes['CreatedWebhookEndpoint']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CrossShoppingCellResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CrossShoppingCell'] = ResolversParentTypes['CrossShoppingCell']> = {
   categories?: Resolver<Array<ResolversTypes['PartnerCategory']>, ParentType, ContextType>;
   members?: Resolver<ResolversTypes['SuppressibleMemberCount'], ParentType, ContextType>;
@@ -1070,10 +1349,16 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MutationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   closeSettlementPeriod?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType, RequireFields<MutationCloseSettlementPeriodArgs, 'periodId'>>;
   createPartnerApiKey?: Resolver<ResolversTypes['CreatedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationCreatePartnerApiKeyArgs, 'label' | 'partnerId' | 'scopes'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['CreatedWebhookEndpoint'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input'>>;
+  replayWebhookDeliveries?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveriesArgs, 'endpointId' | 'from' | 'to'>>;
+  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
   revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['CreatedWebhookEndpoint'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
+  sendTestWebhook?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationSendTestWebhookArgs, 'endpointId'>>;
   setPartnerContract?: Resolver<ResolversTypes['PartnerContract'], ParentType, ContextType, RequireFields<MutationSetPartnerContractArgs, 'input'>>;
   setPartnerStatus?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationSetPartnerStatusArgs, 'partnerId' | 'status'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1094,6 +1379,7 @@ export type PartnerResolvers<ContextType = SettlementContext, ParentType extends
   programName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   statements?: Resolver<Array<ResolversTypes['SettlementStatement']>, ParentType, ContextType, RequireFields<PartnerStatementsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['PartnerStatus'], ParentType, ContextType>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 };
 
 export type PartnerApiKeyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerApiKey'] = ResolversParentTypes['PartnerApiKey']> = {
@@ -1148,6 +1434,7 @@ export type QueryResolvers<ContextType = SettlementContext, ParentType extends R
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   coalitionAnalytics?: Resolver<ResolversTypes['CoalitionAnalytics'], ParentType, ContextType, RequireFields<QueryCoalitionAnalyticsArgs, 'periodId'>>;
   coalitionBooks?: Resolver<ResolversTypes['CoalitionBooks'], ParentType, ContextType, RequireFields<QueryCoalitionBooksArgs, 'periodId'>>;
+  coalitionWebhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<QueryPartnerArgs, 'id'>>;
   partnerTerms?: Resolver<ResolversTypes['PartnerTerms'], ParentType, ContextType, RequireFields<QueryPartnerTermsArgs, 'partnerId'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
@@ -1156,6 +1443,7 @@ export type QueryResolvers<ContextType = SettlementContext, ParentType extends R
   settlementPeriods?: Resolver<Array<ResolversTypes['SettlementPeriod']>, ParentType, ContextType, RequireFields<QuerySettlementPeriodsArgs, 'first'>>;
   settlementStatement?: Resolver<ResolversTypes['SettlementStatement'], ParentType, ContextType, RequireFields<QuerySettlementStatementArgs, 'id'>>;
   verifyPartnerApiKey?: Resolver<Maybe<ResolversTypes['VerifiedPartnerKey']>, ParentType, ContextType, RequireFields<QueryVerifyPartnerApiKeyArgs, 'secret'>>;
+  webhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
 };
 
 export type ReconciliationResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = {
@@ -1242,6 +1530,48 @@ export type VerifiedPartnerKeyResolvers<ContextType = SettlementContext, ParentT
   scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
 };
 
+export type WebhookDeliveryResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastLatencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  secretRotatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookEndpointStatus'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SettlementContext> = {
   AnalyticsMeasures?: AnalyticsMeasuresResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
@@ -1251,6 +1581,7 @@ export type Resolvers<ContextType = SettlementContext> = {
   CoalitionAnalytics?: CoalitionAnalyticsResolvers<ContextType>;
   CoalitionBooks?: CoalitionBooksResolvers<ContextType>;
   CreatedPartnerApiKey?: CreatedPartnerApiKeyResolvers<ContextType>;
+  CreatedWebhookEndpoint?: CreatedWebhookEndpointResolvers<ContextType>;
   CrossShoppingCell?: CrossShoppingCellResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
@@ -1273,6 +1604,10 @@ export type Resolvers<ContextType = SettlementContext> = {
   SuppressibleMemberCount?: SuppressibleMemberCountResolvers<ContextType>;
   SuppressiblePoints?: SuppressiblePointsResolvers<ContextType>;
   VerifiedPartnerKey?: VerifiedPartnerKeyResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SettlementContext> = {
