@@ -32,6 +32,8 @@ const config: CodegenConfig = {
         MembersAuditEntry: '../../../shared/audit#AuditRecord',
         CheckoutToken: '../checkout#IssuedCheckoutToken',
         PurchaseClaim: '../claims#ClaimRow',
+        Campaign: '../campaigns#CampaignRow',
+        Offer: '../campaigns#MemberOffer',
       },
       '../context#MembersContext',
     ),

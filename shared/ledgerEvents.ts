@@ -10,7 +10,9 @@ import { assertInvariant } from './errors';
  * Versioning: every payload carries `version`. A change that adds an optional field keeps the
  * version; any other change is a new version that readers handle beside the old one, since the
  * outbox keeps old events and consumers replay from their checkpoints. Events written before
- * versions existed are version 1 (the same shape).
+ * versions existed are version 1 (the same shape). A new transfer kind keeps the version: stored
+ * events read as before, and every consumer is in this repository and must map the kind to
+ * compile (BONUS came this way); an unknown kind fails readLedgerEvent loudly.
  */
 export const LEDGER_EVENT_VERSION = 1;
 
@@ -42,6 +44,7 @@ export const TRANSFER_KINDS = [
   'TRANSFER',
   'ADJUSTMENT',
   'EXPIRY',
+  'BONUS',
 ] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 

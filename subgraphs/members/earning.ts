@@ -21,6 +21,7 @@ import { checkBasket, hasLines, priceBasket, returnLines, storeBasket, type Bask
 import { resolveMemberReference, type MemberReference } from './identifiers';
 import { issuanceAccount, lockMember, memberAccount, pendingAccount, post } from './postings';
 import { refreshTier, tierRule } from './tiers';
+import { bonusesToReverse, grantBonuses } from './campaigns';
 
 /**
  * Earning: purchases earn points (at once, or pending until a hold ends), pending earns are posted
@@ -127,7 +128,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
-      const { earnMultiplierPermille } = tierRule(await refreshTier(manager, member));
+      const tierBefore = await refreshTier(manager, member);
+      const { earnMultiplierPermille } = tierRule(tierBefore);
       const priced = lines ? await priceBasket(manager, lines, terms, earnMultiplierPermille) : null;
       const points = priced
         ? priced.reduce((sum, line) => sum + line.points, 0)
@@ -170,7 +172,19 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         ],
       );
       if (priced) await storeBasket(manager, id, priced);
-      if (!pending) await refreshTier(manager, member);
+      // Campaigns grant on points the member has at once; a pending earn gets none (CAMPAIGNS.md).
+      if (!pending) {
+        await grantBonuses(manager, {
+          earnId: id,
+          memberId,
+          partnerId,
+          tier: tierBefore,
+          lines: priced ?? [{ sku: null, categoryCode: null, excluded: false, points }],
+          createdBy: callerActor(caller),
+          lotExpiresAt: lotExpiry(deps.config),
+        });
+        await refreshTier(manager, member);
+      }
       await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
       return { transferId: id };
     },
@@ -339,6 +353,30 @@ export interface ReversalResult {
 }
 
 /**
+ * Takes points back from a member to a partner's issuance: what the member still has is reversed
+ * (the preferred lots first), what it already spent is clawed back, leaving a recorded debt. The
+ * member is locked.
+ */
+async function takeBack(
+  manager: EntityManager,
+  memberId: string,
+  points: number,
+  common: { partnerId: string; reference: string; createdBy: string; reverses: string; preferredLotIds: string[] },
+): Promise<{ reversed: number; clawedBack: number; transferIds: string[] }> {
+  const [{ available }] = (await manager.query(
+    `SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`,
+    [memberId],
+  )) as [{ available: number }];
+  const reversed = Math.min(points, Math.max(available, 0));
+  const clawedBack = points - reversed;
+  const transferIds: string[] = [];
+  const posting = { ...common, from: memberAccount(memberId), to: issuanceAccount(common.partnerId) };
+  if (reversed > 0) transferIds.push((await post(manager, { ...posting, kind: 'REVERSAL', points: reversed })).transferId);
+  if (clawedBack > 0) transferIds.push((await post(manager, { ...posting, kind: 'CLAWBACK', points: clawedBack })).transferId);
+  return { reversed, clawedBack, transferIds };
+}
+
+/**
  * Takes back the points of a refund, in proportion: after refunds totalling R of a purchase P that
  * earned E points, floor(E x R / P) points have been taken back in all (so partial refunds never
  * drift from the whole, and a full refund takes back exactly E). What the member still has is
@@ -370,32 +408,31 @@ export async function reverseEarn(deps: LedgerDeps, caller: Caller, input: Rever
       reversedTotal,
     ]);
 
-    const [{ available }] = (await manager.query(
-      `SELECT balance_points::int AS available FROM accounts WHERE kind = 'MEMBER' AND owner_id = $1`,
-      [member.id],
-    )) as [{ available: number }];
-    const reversed = Math.min(toTakeBack, Math.max(available, 0));
-    const clawedBack = toTakeBack - reversed;
-    const transferIds: string[] = [];
-    const common = {
-      from: memberAccount(member.id),
-      to: issuanceAccount(earn.partner_id),
+    const createdBy = callerActor(caller);
+    // Priced like the points' issuance: the posting of a pending earn, or the earn itself.
+    const base = await takeBack(manager, member.id, toTakeBack, {
       partnerId: earn.partner_id,
       reference,
-      createdBy: callerActor(caller),
-      // Priced like the points' issuance: the posting of a pending earn, or the earn itself.
+      createdBy,
       reverses: earn.settle_transfer_id ?? earn.transfer_id,
-    };
-    if (reversed > 0) {
-      const { transferId } = await post(manager, {
-        ...common,
-        kind: 'REVERSAL',
-        points: reversed,
-        preferredLotIds: earn.lot_id ? [earn.lot_id] : [],
+      preferredLotIds: earn.lot_id ? [earn.lot_id] : [],
+    });
+    const transferIds = base.transferIds;
+    let reversed = base.reversed;
+    let clawedBack = base.clawedBack;
+    // The bonuses go back to their funders, in the same proportion as the points (campaigns.ts).
+    for (const bonus of await bonusesToReverse(manager, earnId, refundedTotal, earn.purchase_amount_minor)) {
+      const taken = await takeBack(manager, member.id, bonus.points, {
+        partnerId: bonus.funderPartnerId,
+        reference,
+        createdBy,
+        reverses: bonus.bonusTransferId,
+        preferredLotIds: [],
       });
-      transferIds.push(transferId);
+      transferIds.push(...taken.transferIds);
+      reversed += taken.reversed;
+      clawedBack += taken.clawedBack;
     }
-    if (clawedBack > 0) transferIds.push((await post(manager, { ...common, kind: 'CLAWBACK', points: clawedBack })).transferId);
     await refreshTier(manager, member);
     await auditOperatorAction(manager, caller, 'reverseEarn', earnId, {
       memberId: member.id,

@@ -28,6 +28,7 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
+import { activateOffer, campaignById, campaignReport, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
@@ -89,6 +90,7 @@ export const resolvers: Resolvers = {
       present(await loaders.member.load(await memberByIdentifier(ledger, caller, kind, value))),
     resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
       (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
+    campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
@@ -105,6 +107,21 @@ export const resolvers: Resolvers = {
     },
     ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
       ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
+  },
+  Campaign: {
+    funderPartnerId: (c) => c.funder_partner_id,
+    ruleKind: (c) => c.rule_kind,
+    coalitionWide: (c) => c.coalition_wide,
+    optIn: (c) => c.opt_in,
+    extraPermille: (c) => c.extra_permille,
+    bonusPoints: (c) => c.bonus_points,
+    categoryCodes: (c) => c.category_codes,
+    startsAt: (c) => c.starts_at,
+    endsAt: (c) => c.ends_at,
+    perMemberCapPoints: (c) => c.per_member_cap_points,
+    budgetPoints: (c) => c.budget_points,
+    budgetLeftPoints: (c) => c.budget_left_points,
+    report: (c, _args, { caller, ledger }) => campaignReport(ledger, caller, c),
   },
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
@@ -136,6 +153,9 @@ export const resolvers: Resolvers = {
       };
     },
     setExcludedCategories: (_root, args, { caller, ledger }) => setExcludedCategories(ledger, caller, args),
+    createCampaign: (_root, { input }, { caller, ledger }) => createCampaign(ledger, caller, input as CampaignInput),
+    setCampaignStatus: (_root, args, { caller, ledger }) => setCampaignStatus(ledger, caller, args),
+    activateOffer: (_root, args, { caller, ledger }) => activateOffer(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
     claimMissingPoints: (_root, { input }, { caller, ledger }) => submitClaim(ledger, caller, input),
     confirmPurchaseClaim: (_root, { claimId }, { caller, ledger }) => confirmClaim(ledger, caller, claimId),
@@ -167,6 +187,7 @@ export const resolvers: Resolvers = {
   Member: {
     __resolveReference: (reference, { caller, loaders }) => readableMember(caller, loaders.member, reference.id),
     enrolledVia: (member) => ({ id: member.enrolledViaPartnerId }),
+    offers: (member, _args, { caller, ledger }) => offersFor(ledger, caller, member.id),
     displayName: (member, _args, { caller, loaders, pseudonymSecret }) =>
       visibleDisplayName(caller, member, () => loaders.consents.load(member.id), pseudonymSecret),
     email: (member, _args, { caller, loaders }) =>

@@ -18,6 +18,7 @@ import { BurnCashParts1768500000001 } from './migrations/1768500000001-BurnCashP
 import { PurchaseClaims1768500000000 } from './migrations/1768500000000-PurchaseClaims';
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
+import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -64,6 +65,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       MembersOutboxTraceparent1768200000000,
       PurchaseClaims1768500000000,
       BurnCashParts1768500000001,
+      Campaigns1768600000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',

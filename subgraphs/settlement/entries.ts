@@ -86,6 +86,8 @@ export const SETTLEMENT_BY_TRANSFER: Record<TransferKind, SettlementOfTransfer |
     memberCredited: { entry: 'GRANT', reconciledAs: 'ADJUSTMENT', sign: 1, priced: null, floatSign: 1 },
     memberDebited: { entry: 'DEBIT', reconciledAs: 'ADJUSTMENT', sign: -1, priced: null, floatSign: -1 },
   },
+  // A campaign's bonus is issued by its funder (the event's partnerId), billed at the funder's issue price.
+  BONUS: ISSUANCE,
   EXPIRY: { entry: 'BREAKAGE', reconciledAs: 'BREAKAGE', sign: 1, priced: null, floatSign: -1 },
 };
 

@@ -86,6 +86,8 @@ const LEDGER_WEBHOOKS: Record<TransferKind, WebhookEventType | null> = {
   TRANSFER: null,
   ADJUSTMENT: null,
   EXPIRY: null,
+  // Campaign bonuses have no webhook event yet (subgraphs/members/CAMPAIGNS.md, "Not yet built").
+  BONUS: null,
 };
 
 /** A ledger event as the webhook feed reads it: with the partner the member enrolled through, for tier changes. */

@@ -6,6 +6,7 @@ import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
 import type { ClaimRow } from '../claims';
+import type { CampaignRow, MemberOffer } from '../campaigns';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -160,6 +161,86 @@ export type BurnPointsInput = {
   reference: Scalars['String']['input'];
 };
 
+/** A promotion a partner funds: bonus points granted at earn time and billed to the funder. */
+export type Campaign = {
+  __typename?: 'Campaign';
+  /** Fixed bonus points of the rule; 0 when the rule takes none. */
+  bonusPoints: Scalars['Int']['output'];
+  /** What is left of the budget (refunded bonuses come back to it). */
+  budgetLeftPoints: Scalars['Int']['output'];
+  /** The total points it may grant. */
+  budgetPoints: Scalars['Int']['output'];
+  /** For LINE_BONUS: the category codes whose lines get the bonus. */
+  categoryCodes: Array<Scalars['String']['output']>;
+  /** True: it grants on purchases at every partner (the operator approves it); false: only at the funder. */
+  coalitionWide: Scalars['Boolean']['output'];
+  /** When it stops granting (exclusive). */
+  endsAt: Scalars['DateTime']['output'];
+  /** True: when it grants, it is the only campaign applied to the purchase (the exclusive one granting most wins). */
+  exclusive: Scalars['Boolean']['output'];
+  /** Extra points per 1000 points a line earned (1000 doubles them); 0 when the rule takes none. */
+  extraPermille: Scalars['Int']['output'];
+  /** The partner that funds the bonuses and is billed for them. */
+  funderPartnerId: Scalars['ID']['output'];
+  /** The campaign's id. */
+  id: Scalars['ID']['output'];
+  /** A name for people. */
+  name: Scalars['String']['output'];
+  /** True: an offer a member must activate (activateOffer) before the purchase; it grants only to members who did. */
+  optIn: Scalars['Boolean']['output'];
+  /** Most bonus points one member may get from it, net of refunds; null: no cap. */
+  perMemberCapPoints: Maybe<Scalars['Int']['output']>;
+  /** The funder's figures; the funding partner and the operator only (FORBIDDEN for anyone else). */
+  report: CampaignReport;
+  /** How the bonus is worked out. */
+  ruleKind: CampaignRuleKind;
+  /** For LINE_BONUS: the SKUs whose lines get the bonus. */
+  skus: Array<Scalars['String']['output']>;
+  /** When it starts granting. */
+  startsAt: Scalars['DateTime']['output'];
+  /** Where it is in its life. */
+  status: CampaignStatus;
+  /** The tiers whose members it targets; empty: every tier. */
+  tiers: Array<Scalars['String']['output']>;
+};
+
+/** What a campaign has granted so far. */
+export type CampaignReport = {
+  __typename?: 'CampaignReport';
+  /** Purchases that got a bonus from it. */
+  bonusedPurchases: Scalars['Int']['output'];
+  /** What is left of the budget now. */
+  budgetLeftPoints: Scalars['Int']['output'];
+  /** Bonus points granted, before refunds. */
+  grantedPoints: Scalars['Int']['output'];
+  /** Distinct members who got a bonus from it. */
+  membersReached: Scalars['Int']['output'];
+  /** Bonus points taken back by refunds (they returned to the budget). */
+  reversedPoints: Scalars['Int']['output'];
+};
+
+/** How a campaign's bonus is worked out from a purchase (CAMPAIGNS.md beside the members subgraph). */
+export type CampaignRuleKind =
+  /** bonusPoints on the member's first purchase at the funding partner. */
+  | 'FIRST_PURCHASE'
+  /** On each eligible line whose category or SKU the campaign names: floor(line points x extraPermille / 1000) + bonusPoints. */
+  | 'LINE_BONUS'
+  /** bonusPoints on every purchase with at least one eligible line. */
+  | 'PURCHASE_BONUS'
+  /** Extra points on every eligible line: floor(line points x extraPermille / 1000). */
+  | 'SPEND_MULTIPLIER';
+
+/** Where a campaign is in its life; ENDED is final. */
+export type CampaignStatus =
+  /** Granting bonuses within its validity window. */
+  | 'ACTIVE'
+  /** Being prepared; grants nothing. */
+  | 'DRAFT'
+  /** Over for good. */
+  | 'ENDED'
+  /** Stopped for now; may become ACTIVE again. */
+  | 'PAUSED';
+
 /** The money part of a points + cash payment, as recorded for the partner. */
 export type CashPart = {
   __typename?: 'CashPart';
@@ -219,6 +300,40 @@ export type ClaimMissingPointsInput = {
   purchasedAt: Scalars['DateTime']['input'];
   /** The partner's store (location) where the purchase was made: 1 to 64 characters. */
   storeId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new campaign. It starts as DRAFT. */
+export type CreateCampaignInput = {
+  /** Fixed bonus points: for PURCHASE_BONUS, FIRST_PURCHASE and LINE_BONUS. */
+  bonusPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** The total points it may grant, 1 to 1000000000. */
+  budgetPoints: Scalars['Int']['input'];
+  /** For LINE_BONUS: category codes, at most 100. */
+  categoryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Grant on purchases at every partner (needs the operator's approval to become ACTIVE). Default false. */
+  coalitionWide?: InputMaybe<Scalars['Boolean']['input']>;
+  /** When it stops granting; after startsAt. */
+  endsAt: Scalars['DateTime']['input'];
+  /** Apply alone when it grants (see Campaign.exclusive). Default false. */
+  exclusive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Extra points per 1000 earned, 1 to 10000: for SPEND_MULTIPLIER and LINE_BONUS. */
+  extraPermille?: InputMaybe<Scalars['Int']['input']>;
+  /** A name for people, at most 120 characters. */
+  name: Scalars['String']['input'];
+  /** Grant only to members who activated it (see Campaign.optIn). Default false. */
+  optIn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The funding partner: a partner omits it (it funds its own); the operator names it. */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Most bonus points per member, net of refunds; omit for no cap. */
+  perMemberCapPoints?: InputMaybe<Scalars['Int']['input']>;
+  /** How the bonus is worked out. */
+  ruleKind: CampaignRuleKind;
+  /** For LINE_BONUS: SKUs, at most 100. */
+  skus?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts granting. */
+  startsAt: Scalars['DateTime']['input'];
+  /** Target these tiers only (BASE, SILVER, GOLD, PLATINUM); omit for every tier. */
+  tiers?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** What a member asks for at checkout: the token its app shows. */
@@ -284,7 +399,10 @@ export type EarnReversal = {
   pointsClawedBack: Scalars['Int']['output'];
   /** Points taken back from points the member still had. */
   pointsReversed: Scalars['Int']['output'];
-  /** The transfers recorded: a REVERSAL, a CLAWBACK, or both. */
+  /**
+   * The transfers recorded: a REVERSAL, a CLAWBACK, or both, for the purchase's points and for each
+   * campaign bonus it got (those back to the bonus's funder).
+   */
   transfers: Array<LedgerTransfer>;
 };
 
@@ -450,6 +568,11 @@ export type Member = {
   /** Stable identifier of the member. */
   id: Scalars['ID']['output'];
   /**
+   * Campaigns the member may use now (active, in their window, budget left, for its tier, cap not
+   * used up), with whether it activated each opt-in one; at most 100. The member itself and the operator.
+   */
+  offers: Array<Offer>;
+  /**
    * The member's phone number in E.164 (`+4930901820`), verified or not; null when it has none and
    * for partners that may not see personal data (see displayName).
    */
@@ -591,6 +714,13 @@ export type MembersAuditEntry = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Activate an opt-in offer for the member before a purchase ("activate this coupon"). Activating
+   * again changes nothing. The member itself and the operator. NOT_FOUND unless the campaign is
+   * active now; BAD_USER_INPUT for a campaign that needs no activation; FORBIDDEN when it targets
+   * other tiers.
+   */
+  activateOffer: Offer;
+  /**
    * Correct a member's points, with a reason kept for audit. Callable by the operator only. Fails with
    * INSUFFICIENT_POINTS for a removal the member's points do not cover, and with LIMIT_EXCEEDED for
    * an addition that would leave the member holding more than 2147483647 points.
@@ -617,6 +747,8 @@ export type Mutation = {
    * concurrent confirmations earn once.
    */
   confirmPurchaseClaim: PurchaseClaim;
+  /** Create a campaign funded by the calling partner (or, for the operator, by partnerId). It starts as DRAFT. */
+  createCampaign: Campaign;
   /**
    * Make a checkout token for the member's app to show at a till (createCheckoutToken's answer is
    * the only time the token is shown). Callable by the member itself and the operator.
@@ -675,6 +807,11 @@ export type Mutation = {
    */
   runLedgerMaintenance: LedgerMaintenanceRun;
   /**
+   * Move a campaign's status (DRAFT -> ACTIVE/ENDED, ACTIVE <-> PAUSED, any -> ENDED). The funder
+   * manages its own; only the operator makes a coalition-wide campaign ACTIVE.
+   */
+  setCampaignStatus: Campaign;
+  /**
    * Set the categories whose lines earn no points (tobacco, lottery, gift cards...), replacing the
    * list; purchases posted afterwards follow it. A partner sets its own (partnerId omitted or
    * itself); the operator a partner's, or with partnerId omitted the coalition's, which applies at
@@ -706,6 +843,13 @@ export type Mutation = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationActivateOfferArgs = {
+  campaignId: Scalars['ID']['input'];
+  memberId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationAdjustPointsArgs = {
   input: AdjustPointsInput;
 };
@@ -732,6 +876,12 @@ export type MutationConfirmPendingEarnArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationConfirmPurchaseClaimArgs = {
   claimId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationCreateCampaignArgs = {
+  input: CreateCampaignInput;
 };
 
 
@@ -806,6 +956,13 @@ export type MutationRevokeConsentArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetCampaignStatusArgs = {
+  campaignId: Scalars['ID']['input'];
+  status: CampaignStatus;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationSetExcludedCategoriesArgs = {
   categoryCodes: Array<Scalars['String']['input']>;
   partnerId?: InputMaybe<Scalars['ID']['input']>;
@@ -840,6 +997,17 @@ export type MutationVoidPendingEarnArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationVoidReservationArgs = {
   reservationId: Scalars['ID']['input'];
+};
+
+/** A campaign a member may use now, with what is left for it. */
+export type Offer = {
+  __typename?: 'Offer';
+  /** Whether the member activated it; an opt-in campaign grants only when it did. */
+  activated: Scalars['Boolean']['output'];
+  /** The campaign. */
+  campaign: Campaign;
+  /** Bonus points the member may still get from it (its cap less what it got, net of refunds); null: no cap. */
+  capLeftPoints: Maybe<Scalars['Int']['output']>;
 };
 
 /** Relay page information. */
@@ -972,6 +1140,8 @@ export type PurchaseClaimStatus =
 /** Reads of members and their points. */
 export type Query = {
   __typename?: 'Query';
+  /** A campaign, for its funding partner and the operator. */
+  campaign: Campaign;
   /** Lots with points left that expire in [from, to), by expiry then id. Internal: callable by subgraphs only. */
   expiringLots: Array<ExpiringLot>;
   /**
@@ -1040,6 +1210,12 @@ export type Query = {
    * whom an unknown checkout token counts against. Internal: callable by subgraphs only.
    */
   resolveMemberReference: Scalars['ID']['output'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1268,6 +1444,11 @@ export type TierLevel =
 export type TransferKind =
   /** Points added or removed by the operator, with a reason. */
   | 'ADJUSTMENT'
+  /**
+   * Bonus points a campaign granted on a purchase (the funding partner's issuance to member); the
+   * funder is the transfer's partner and is billed for them.
+   */
+  | 'BONUS'
   /** Points spent at a partner's point of sale without a catalog reward (member to partner redemption). */
   | 'BURN'
   /**
@@ -1416,10 +1597,16 @@ export type ResolversTypes = {
   BalanceSnapshot: ResolverTypeWrapper<BalanceSnapshot>;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  Campaign: ResolverTypeWrapper<CampaignRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CampaignReport: ResolverTypeWrapper<CampaignReport>;
+  CampaignRuleKind: CampaignRuleKind;
+  CampaignStatus: CampaignStatus;
   CashPart: ResolverTypeWrapper<CashPart>;
   CashPartInput: CashPartInput;
   CheckoutToken: ResolverTypeWrapper<IssuedCheckoutToken>;
   ClaimMissingPointsInput: ClaimMissingPointsInput;
+  CreateCampaignInput: CreateCampaignInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EarnPointsInput: EarnPointsInput;
@@ -1430,7 +1617,6 @@ export type ResolversTypes = {
   LedgerFloat: ResolverTypeWrapper<LedgerFloat>;
   LedgerMaintenanceRun: ResolverTypeWrapper<LedgerMaintenanceRun>;
   LedgerTotal: ResolverTypeWrapper<LedgerTotal>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LedgerTransfer: ResolverTypeWrapper<TransferRow>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   Member: ResolverTypeWrapper<MemberRow>;
@@ -1444,6 +1630,7 @@ export type ResolversTypes = {
   MemberTransactionEdge: ResolverTypeWrapper<Omit<MemberTransactionEdge, 'node'> & { node: ResolversTypes['LedgerTransfer'] }>;
   MembersAuditEntry: ResolverTypeWrapper<AuditRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Offer: ResolverTypeWrapper<MemberOffer>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Partner: ResolverTypeWrapper<PartnerRef>;
   PointsBurn: ResolverTypeWrapper<Omit<PointsBurn, 'transfer'> & { transfer: ResolversTypes['LedgerTransfer'] }>;
@@ -1476,10 +1663,14 @@ export type ResolversParentTypes = {
   BalanceSnapshot: BalanceSnapshot;
   BasketLineInput: BasketLineInput;
   BurnPointsInput: BurnPointsInput;
+  Campaign: CampaignRow;
+  Boolean: Scalars['Boolean']['output'];
+  CampaignReport: CampaignReport;
   CashPart: CashPart;
   CashPartInput: CashPartInput;
   CheckoutToken: IssuedCheckoutToken;
   ClaimMissingPointsInput: ClaimMissingPointsInput;
+  CreateCampaignInput: CreateCampaignInput;
   CreateCheckoutTokenInput: CreateCheckoutTokenInput;
   DateTime: Scalars['DateTime']['output'];
   EarnPointsInput: EarnPointsInput;
@@ -1490,7 +1681,6 @@ export type ResolversParentTypes = {
   LedgerFloat: LedgerFloat;
   LedgerMaintenanceRun: LedgerMaintenanceRun;
   LedgerTotal: LedgerTotal;
-  Boolean: Scalars['Boolean']['output'];
   LedgerTransfer: TransferRow;
   Long: Scalars['Long']['output'];
   Member: MemberRow;
@@ -1502,6 +1692,7 @@ export type ResolversParentTypes = {
   MemberTransactionEdge: Omit<MemberTransactionEdge, 'node'> & { node: ResolversParentTypes['LedgerTransfer'] };
   MembersAuditEntry: AuditRecord;
   Mutation: Record<PropertyKey, never>;
+  Offer: MemberOffer;
   PageInfo: PageInfo;
   Partner: PartnerRef;
   PointsBurn: Omit<PointsBurn, 'transfer'> & { transfer: ResolversParentTypes['LedgerTransfer'] };
@@ -1553,6 +1744,36 @@ export type BalanceSnapshotResolvers<ContextType = MembersContext, ParentType ex
   availablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reservedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = {
+  bonusPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  categoryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  coalitionWide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  extraPermille?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  funderPartnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  optIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  perMemberCapPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['CampaignReport'], ParentType, ContextType>;
+  ruleKind?: Resolver<ResolversTypes['CampaignRuleKind'], ParentType, ContextType>;
+  skus?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+  tiers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CampaignReportResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignReport'] = ResolversParentTypes['CampaignReport']> = {
+  bonusedPurchases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  grantedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  membersReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reversedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CashPartResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CashPart'] = ResolversParentTypes['CashPart']> = {
@@ -1644,6 +1865,7 @@ export type MemberResolvers<ContextType = MembersContext, ParentType extends Res
   enrolledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enrolledVia?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  offers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   pseudonym?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1689,11 +1911,13 @@ export type MembersAuditEntryResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type MutationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  activateOffer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType, RequireFields<MutationActivateOfferArgs, 'campaignId' | 'memberId'>>;
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
   claimMissingPoints?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationClaimMissingPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
   confirmPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationConfirmPurchaseClaimArgs, 'claimId'>>;
+  createCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
   createCheckoutToken?: Resolver<ResolversTypes['CheckoutToken'], ParentType, ContextType, RequireFields<MutationCreateCheckoutTokenArgs, 'input'>>;
   earnPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationEarnPointsArgs, 'input'>>;
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
@@ -1706,12 +1930,19 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
+  setCampaignStatus?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationSetCampaignStatusArgs, 'campaignId' | 'status'>>;
   setExcludedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationSetExcludedCategoriesArgs, 'categoryCodes'>>;
   setPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPhoneNumberArgs, 'memberId' | 'phoneNumber'>>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
   verifyPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyPhoneNumberArgs, 'memberId'>>;
   voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;
   voidReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationVoidReservationArgs, 'reservationId'>>;
+};
+
+export type OfferResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
+  activated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  capLeftPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1771,6 +2002,7 @@ export type PurchaseClaimEdgeResolvers<ContextType = MembersContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
@@ -1805,6 +2037,8 @@ export type Resolvers<ContextType = MembersContext> = {
   Balance?: BalanceResolvers<ContextType>;
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
+  CampaignReport?: CampaignReportResolvers<ContextType>;
   CashPart?: CashPartResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -1824,6 +2058,7 @@ export type Resolvers<ContextType = MembersContext> = {
   MemberTransactionEdge?: MemberTransactionEdgeResolvers<ContextType>;
   MembersAuditEntry?: MembersAuditEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Offer?: OfferResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PointsBurn?: PointsBurnResolvers<ContextType>;

@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERATOR, partner } from '../support/helpers';
+import { settlementOperations } from '../support/settlement';
+import { signToken } from '../../gateway/credentials';
+
+/**
+ * Coalition campaigns (subgraphs/members/campaigns.ts) through the gateway: each rule kind with
+ * fixed numbers, stacking and the exclusive precedence, the per-member cap, a budget raced for by
+ * many earns at once, a refund of a bonused purchase, and settlement billing the funder. Every
+ * campaign belongs to a partner of its own (the stack is shared), so no other test's earn meets it.
+ */
+
+afterAll(closeDatabase);
+
+const ops = settlementOperations(gql);
+const CAMPAIGN_FIELDS = 'id status budgetPoints budgetLeftPoints';
+const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${CAMPAIGN_FIELDS} } }`;
+const SET_STATUS = `mutation($id: ID!, $s: CampaignStatus!) { setCampaignStatus(campaignId: $id, status: $s) { ${CAMPAIGN_FIELDS} } }`;
+const READ = `query($id: ID!) { campaign(id: $id) { ${CAMPAIGN_FIELDS} } }`;
+const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
+
+const hourAgo = () => new Date(Date.now() - 3600_000).toISOString();
+const nextYear = () => new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
+
+function createInput(partnerId: string, fields: Record<string, unknown>) {
+  return { partnerId, name: 'Test campaign', startsAt: hourAgo(), endsAt: nextYear(), budgetPoints: 100_000, ...fields };
+}
+
+/** An ACTIVE campaign of the partner; its id. */
+async function activeCampaign(partnerId: string, fields: Record<string, unknown>): Promise<string> {
+  const { id } = dataOf(await gql(CREATE, { input: createInput(partnerId, fields) }, OPERATOR)).createCampaign;
+  expect(dataOf(await gql(SET_STATUS, { id, s: 'ACTIVE' }, OPERATOR)).setCampaignStatus.status).toBe('ACTIVE');
+  return id;
+}
+
+async function earnAt(partnerId: string, memberId: string, purchaseAmountMinor: number, lines?: unknown[]) {
+  const input = { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'receipt', lines, idempotencyKey: randomUUID() };
+  return dataOf(await gql(EARN, { input }, OPERATOR)).earnPoints as { id: string; points: number };
+}
+
+/** The BONUS transfers an earn got, as [campaignId, points], by campaign. */
+async function bonusesOf(earnId: string): Promise<[string, number][]> {
+  const { rows } = await database().query(
+    `SELECT g.campaign_id, t.points::int AS points FROM members.campaign_grants g JOIN members.transfers t ON t.id = g.transfer_id
+      WHERE g.earn_id = $1 AND t.kind = 'BONUS' ORDER BY g.campaign_id`,
+    [earnId],
+  );
+  return rows.map((r) => [r.campaign_id, r.points]);
+}
+
+const budgetLeft = async (id: string) => dataOf(await gql(READ, { id }, OPERATOR)).campaign.budgetLeftPoints as number;
+
+describe('campaign rules at earn time', () => {
+  it('SPEND_MULTIPLIER adds extraPermille of the points earned, as a BONUS transfer from the funder', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 1500 });
+    const memberId = await ops.enrollAt(funder);
+    const earned = await earnAt(funder, memberId, 10_001); // 100 points at one per euro
+    expect(earned.points).toBe(100);
+    expect(await bonusesOf(earned.id)).toEqual([[campaignId, 150]]);
+    expect(await availablePoints(memberId)).toBe(250);
+    expect(await budgetLeft(campaignId)).toBe(100_000 - 150);
+  });
+
+  it('LINE_BONUS pays per matching line, never on an excluded category; PURCHASE_BONUS once per purchase', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const lineCampaign = await activeCampaign(funder, {
+      ruleKind: 'LINE_BONUS',
+      extraPermille: 1000,
+      bonusPoints: 5,
+      categoryCodes: ['fruit'],
+    });
+    const purchaseCampaign = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 20 });
+    dataOf(
+      await gql(
+        `mutation($p: ID, $c: [String!]!) { setExcludedCategories(partnerId: $p, categoryCodes: $c) }`,
+        { p: funder, c: ['SWEETS'] },
+        OPERATOR,
+      ),
+    );
+    const memberId = await ops.enrollAt(funder);
+    const lines = [
+      { sku: 'bread', categoryCode: 'BAKERY', quantity: 1, unitPriceMinor: 1_250, lineAmountMinor: 1_250 },
+      { sku: 'apples', categoryCode: 'FRUIT', quantity: 3, unitPriceMinor: 333, lineAmountMinor: 999 },
+      { sku: 'pears', categoryCode: 'FRUIT', quantity: 1, unitPriceMinor: 450, lineAmountMinor: 450 },
+      // A fruit gum is a sweet: excluded here, so neither points nor a bonus.
+      { sku: 'fruit-gum', categoryCode: 'SWEETS', quantity: 1, unitPriceMinor: 2_000, lineAmountMinor: 2_000 },
+    ];
+    const earned = await earnAt(funder, memberId, 1_250 + 999 + 450 + 2_000, lines);
+    expect(earned.points).toBe(12 + 9 + 4);
+    // apples 9 + 5, pears 4 + 5; the purchase bonus once.
+    const expected: [string, number][] = [
+      [lineCampaign, 23],
+      [purchaseCampaign, 20],
+    ];
+    expect(await bonusesOf(earned.id)).toEqual(expected.sort((a, b) => a[0].localeCompare(b[0])));
+    expect(await availablePoints(memberId)).toBe(25 + 43);
+  });
+
+  it('FIRST_PURCHASE grants on the first purchase at the funder only', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'FIRST_PURCHASE', bonusPoints: 500 });
+    const memberId = await ops.enrollAt(funder);
+    const first = await earnAt(funder, memberId, 2_000);
+    const second = await earnAt(funder, memberId, 2_000);
+    expect(await bonusesOf(first.id)).toEqual([[campaignId, 500]]);
+    expect(await bonusesOf(second.id)).toEqual([]);
+    expect(await availablePoints(memberId)).toBe(20 + 500 + 20);
+  });
+
+  it('stacking: non-exclusive campaigns add up, each cut to its per-member cap; an exclusive one applies alone', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const flat = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 10 });
+    const capped = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 500, perMemberCapPoints: 60 });
+    const memberId = await ops.enrollAt(funder);
+    const byId = (pairs: [string, number][]) => Object.fromEntries(pairs);
+    expect(byId(await bonusesOf((await earnAt(funder, memberId, 10_000)).id))).toEqual({ [flat]: 10, [capped]: 50 });
+    // The cap leaves 10 of the multiplier's 50.
+    expect(byId(await bonusesOf((await earnAt(funder, memberId, 10_000)).id))).toEqual({ [flat]: 10, [capped]: 10 });
+    expect(byId(await bonusesOf((await earnAt(funder, memberId, 10_000)).id))).toEqual({ [flat]: 10 });
+    const exclusive = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 30, exclusive: true });
+    expect(byId(await bonusesOf((await earnAt(funder, memberId, 10_000)).id))).toEqual({ [exclusive]: 30 });
+    expect(await availablePoints(memberId)).toBe(400 + 60 + 20 + 10 + 30);
+  });
+
+  it('a paused, ended or not yet started campaign grants nothing', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const paused = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 10 });
+    dataOf(await gql(SET_STATUS, { id: paused, s: 'PAUSED' }, OPERATOR));
+    await activeCampaign(funder, {
+      ruleKind: 'PURCHASE_BONUS',
+      bonusPoints: 10,
+      startsAt: nextYear(),
+      endsAt: new Date(Date.now() + 400 * 86400_000).toISOString(),
+    });
+    const memberId = await ops.enrollAt(funder);
+    expect(await bonusesOf((await earnAt(funder, memberId, 10_000)).id)).toEqual([]);
+    dataOf(await gql(SET_STATUS, { id: paused, s: 'ENDED' }, OPERATOR));
+    expect(errorCode(await gql(SET_STATUS, { id: paused, s: 'ACTIVE' }, OPERATOR))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('opt-in offers', () => {
+  const OFFERS = `query($id: ID!) { member(id: $id) { offers { campaign { id optIn } activated capLeftPoints } } }`;
+  const ACTIVATE = `mutation($m: ID!, $c: ID!) { activateOffer(memberId: $m, campaignId: $c) { activated capLeftPoints } }`;
+  const offerOf = async (memberId: string, campaignId: string) =>
+    dataOf(await gql(OFFERS, { id: memberId }, OPERATOR)).member.offers.find((o: any) => o.campaign.id === campaignId);
+
+  it('a member sees its offers but not their funder report', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
+    const memberId = await ops.enrollAt(funder);
+    const token = await signToken('member', memberId, 600);
+    const mine = await gql(
+      `query($id: ID!) { member(id: $id) { offers { campaign { id report { grantedPoints } } } } }`,
+      { id: memberId },
+      token,
+    );
+    expect(errorCode(mine)).toBe('FORBIDDEN');
+    const plain = dataOf(
+      await gql(`query($id: ID!) { member(id: $id) { offers { campaign { id } activated } } }`, { id: memberId }, token),
+    );
+    expect(plain.member.offers).toContainEqual({ campaign: { id: campaignId }, activated: false });
+  });
+
+  it('an opt-in campaign grants only after the member activated it; Member.offers shows what is left of the cap', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 25, optIn: true, perMemberCapPoints: 50 });
+    const memberId = await ops.enrollAt(funder);
+    expect(await offerOf(memberId, campaignId)).toEqual({ campaign: { id: campaignId, optIn: true }, activated: false, capLeftPoints: 50 });
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([]);
+    // A partner may not activate offers for a member.
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
+    expect(dataOf(await gql(ACTIVATE, { m: memberId, c: campaignId }, OPERATOR)).activateOffer).toEqual({
+      activated: true,
+      capLeftPoints: 50,
+    });
+    // Again: nothing changes.
+    expect(dataOf(await gql(ACTIVATE, { m: memberId, c: campaignId }, OPERATOR)).activateOffer).toEqual({
+      activated: true,
+      capLeftPoints: 50,
+    });
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([[campaignId, 25]]);
+    expect((await offerOf(memberId, campaignId)).capLeftPoints).toBe(25);
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([[campaignId, 25]]);
+    // The cap is used up: no longer an offer.
+    expect(await offerOf(memberId, campaignId)).toBeUndefined();
+    expect(await availablePoints(memberId)).toBe(30 + 50);
+    // Another member who did not activate it gets nothing.
+    const other = await ops.enrollAt(funder);
+    expect(await bonusesOf((await earnAt(funder, other, 1_000)).id)).toEqual([]);
+  });
+
+  it('refuses to activate a campaign that needs no activation, or one not active', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const plain = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
+    const memberId = await ops.enrollAt(funder);
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: plain }, OPERATOR))).toBe('BAD_USER_INPUT');
+    dataOf(await gql(SET_STATUS, { id: plain, s: 'PAUSED' }, OPERATOR));
+    expect(errorCode(await gql(ACTIVATE, { m: memberId, c: plain }, OPERATOR))).toBe('NOT_FOUND');
+  });
+});
+
+describe('the budget', () => {
+  it('is never overspent by earns at many partners racing for its last points: the last bonus is cut to what is left, every earn succeeds', async () => {
+    // Coalition-wide, so the earns run at six partners and do not queue on one partner's issuance
+    // account; a SKU of this test's own keeps every other test's purchases out of it.
+    const funder = await ops.newPartner(9000, 7000);
+    const sku = `race-${randomUUID()}`;
+    const campaignId = await activeCampaign(funder, {
+      ruleKind: 'LINE_BONUS',
+      bonusPoints: 7,
+      skus: [sku],
+      coalitionWide: true,
+      budgetPoints: 50,
+    });
+    const stores = await Promise.all(Array.from({ length: 6 }, () => ops.newPartner(9000, 7000)));
+    const members = await Promise.all(Array.from({ length: 12 }, (_, i) => ops.enrollAt(stores[i % 6]!)));
+    const line = { sku, categoryCode: 'TEST', quantity: 1, unitPriceMinor: 1_000, lineAmountMinor: 1_000 };
+    const earns = await Promise.all(members.map((memberId, i) => earnAt(stores[i % 6]!, memberId, 1_000, [line])));
+    dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    expect(earns.every((e) => e.points === 10)).toBe(true);
+    const bonuses = (await Promise.all(earns.map((e) => bonusesOf(e.id)))).flat().map(([, points]) => points);
+    expect(bonuses.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(bonuses.sort((a, b) => a - b)).toEqual([1, 7, 7, 7, 7, 7, 7, 7]);
+    expect(await budgetLeft(campaignId)).toBe(0);
+    const balances = await Promise.all(members.map(availablePoints));
+    expect(balances.reduce((a, b) => a + b, 0)).toBe(12 * 10 + 50);
+  });
+});
+
+describe('refunds and settlement', () => {
+  it('a refund reverses the bonus in proportion, back to the budget; the funder is billed for the bonus at its issue price', async () => {
+    const funder = await ops.newPartner(12_345, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 1000 });
+    const memberId = await ops.enrollAt(funder);
+    const earned = await earnAt(funder, memberId, 10_000);
+    expect(await availablePoints(memberId)).toBe(200);
+    // A third of the purchase: floor(100 x 1/3) = 33 of the points and 33 of the bonus.
+    expect(await ops.reverse(earned.id, 3_333)).toEqual({ pointsReversed: 66, pointsClawedBack: 0 });
+    expect(await availablePoints(memberId)).toBe(134);
+    expect(await budgetLeft(campaignId)).toBe(100_000 - 100 + 33);
+    // The rest: exactly what is left of each.
+    expect(await ops.reverse(earned.id)).toEqual({ pointsReversed: 134, pointsClawedBack: 0 });
+    expect(await budgetLeft(campaignId)).toBe(100_000);
+    const REPORT = `query($id: ID!) { campaign(id: $id) { report { grantedPoints reversedPoints membersReached bonusedPurchases budgetLeftPoints } } }`;
+    expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toEqual({
+      grantedPoints: 100,
+      reversedPoints: 100,
+      membersReached: 1,
+      bonusedPurchases: 1,
+      budgetLeftPoints: 100_000,
+    });
+    // Another partner sees neither the campaign nor its report.
+    expect(errorCode(await gql(REPORT, { id: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
+    // 200 issued x 12345 micros = 2.469 EUR -> 247 cents; reversed the same.
+    await ops.positionReaches(funder, { pointsIssued: '200', issuedAmountMinor: '247', pointsReversed: '200', reversedAmountMinor: '247' });
+  });
+
+  it("a coalition-wide campaign bills the funder, not the partner where the purchase happened, and needs the operator's approval", async () => {
+    const store = await ops.newPartner(9000, 7000);
+    const funder = await ops.newPartner(20_000, 7000);
+    const memberId = await ops.enrollAt(store);
+    await earnAt(store, memberId, 5_000_000); // 50,000 points: PLATINUM from the next purchase on
+    // Targeted at PLATINUM members and open only for this test: other tests' members never reach it.
+    const input = createInput(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 40, coalitionWide: true, tiers: ['PLATINUM'] });
+    const partnerOwn = partner(1);
+    const asPartner = { ...input, partnerId: undefined };
+    const own = dataOf(await gql(CREATE, { input: asPartner }, partnerOwn.credential)).createCampaign;
+    expect(errorCode(await gql(SET_STATUS, { id: own.id, s: 'ACTIVE' }, partnerOwn.credential))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(SET_STATUS, { id: own.id, s: 'ENDED' }, partner(2).credential))).toBe('FORBIDDEN');
+    dataOf(await gql(SET_STATUS, { id: own.id, s: 'ENDED' }, partnerOwn.credential));
+    const campaignId = await activeCampaign(funder, { ...input, partnerId: funder });
+    try {
+      const earned = await earnAt(store, memberId, 10_000);
+      expect(earned.points).toBe(200); // x2 at PLATINUM
+      expect(await bonusesOf(earned.id)).toEqual([[campaignId, 40]]);
+    } finally {
+      dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    }
+    // 40 x 20000 micros = 0.80 EUR, to the funder; the store is billed its own 50,200 points only.
+    await ops.positionReaches(funder, { pointsIssued: '40', issuedAmountMinor: '80' });
+    await ops.positionReaches(store, { pointsIssued: '50200', issuedAmountMinor: '45180' });
+  });
+
+  it('refuses bad rules and other partners', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const bad = (fields: Record<string, unknown>) => gql(CREATE, { input: createInput(funder, fields) }, OPERATOR);
+    expect(errorCode(await bad({ ruleKind: 'SPEND_MULTIPLIER' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ruleKind: 'PURCHASE_BONUS', bonusPoints: 5, extraPermille: 10 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ruleKind: 'LINE_BONUS', bonusPoints: 5 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ruleKind: 'PURCHASE_BONUS', bonusPoints: 5, budgetPoints: 0 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ruleKind: 'PURCHASE_BONUS', bonusPoints: 5, endsAt: hourAgo(), startsAt: nextYear() }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    const input = createInput(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
+    expect(errorCode(await gql(CREATE, { input }, partner(1).credential))).toBe('FORBIDDEN');
+  });
+});
