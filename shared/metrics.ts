@@ -72,6 +72,28 @@ export function observeGauge(
 }
 
 /** Operation names kept as label values; later new names share one label (a label is a time series). */
+/**
+ * A queue's depth and the age of its oldest item as two gauges, read with one query per scrape
+ * (both gauges' collectors ask during the same scrape and share its answer). `waitingSql` selects
+ * `items` (a count) and `age` (seconds, 0 when the queue is empty). Returns what stops observing.
+ */
+export function observeQueue(
+  query: (sql: string) => Promise<{ items: number; age: number }[]>,
+  waitingSql: string,
+  gauges: { depth: { name: string; help: string }; oldestAge: { name: string; help: string } },
+): () => void {
+  let pending: Promise<{ items: number; age: number }> | null = null;
+  const read = () =>
+    (pending ??= query(waitingSql)
+      .then(([row]) => ({ items: row?.items ?? 0, age: row?.age ?? 0 }))
+      .finally(() => setImmediate(() => (pending = null))));
+  const removers = [
+    observeGauge(gauges.depth, async () => (await read()).items),
+    observeGauge(gauges.oldestAge, async () => (await read()).age),
+  ];
+  return () => removers.forEach((remove) => remove());
+}
+
 export const MAX_OPERATION_LABELS = 200;
 export const ANONYMOUS_OPERATION = '(anonymous)';
 export const OTHER_OPERATION = '(other)';

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 
 import { startPasses } from './coalesce';
 import { badInput } from './errors';
 import type { EventBus } from './eventBus';
-import { observeGauge } from './metrics';
+import { observeQueue } from './metrics';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { currentTraceparent, inSpan, linkTo } from './tracing';
 import { createLogger } from './logger';
@@ -194,27 +194,18 @@ async function traceRelay(
  * keeps up; growth means the relay is failing or behind. Served by a partial index.
  */
 function observeOutboxLag(dataSource: DataSource): () => void {
-  let pending: Promise<{ events: number; oldestAgeSeconds: number }> | null = null;
-  // One query per scrape for both gauges.
-  const read = () =>
-    (pending ??= dataSource
-      .query(
-        `SELECT count(*)::int AS events, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(occurred_at)), 0)::float8 AS age
-           FROM outbox_events WHERE position IS NULL`,
-      )
-      .then(([row]: { events: number; age: number }[]) => ({ events: row?.events ?? 0, oldestAgeSeconds: row?.age ?? 0 }))
-      .finally(() => setImmediate(() => (pending = null))));
-  const removers = [
-    observeGauge(
-      { name: 'coalition_outbox_unrelayed_events', help: 'Outbox events committed but not yet relayed' },
-      async () => (await read()).events,
-    ),
-    observeGauge(
-      { name: 'coalition_outbox_oldest_unrelayed_age_seconds', help: 'Age of the oldest outbox event not yet relayed (0 when none)' },
-      async () => (await read()).oldestAgeSeconds,
-    ),
-  ];
-  return () => removers.forEach((remove) => remove());
+  return observeQueue(
+    (sql) => dataSource.query(sql),
+    `SELECT count(*)::int AS items, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(occurred_at)), 0)::float8 AS age
+       FROM outbox_events WHERE position IS NULL`,
+    {
+      depth: { name: 'coalition_outbox_unrelayed_events', help: 'Outbox events committed but not yet relayed' },
+      oldestAge: {
+        name: 'coalition_outbox_oldest_unrelayed_age_seconds',
+        help: 'Age of the oldest outbox event not yet relayed (0 when none)',
+      },
+    },
+  );
 }
 
 export interface Relay {

@@ -5,7 +5,7 @@ import { Agent, request } from 'undici';
 import { partnerScope } from '../../shared/access';
 import { recordAudit } from '../../shared/audit';
 import { startPasses } from '../../shared/coalesce';
-import { observeGauge } from '../../shared/metrics';
+import { observeGauge, observeQueue } from '../../shared/metrics';
 import { badInput, DomainError, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../shared/pagination';
@@ -242,31 +242,27 @@ export interface WebhookWorker {
  * endpoint that is down shows as a growing, ageing queue long before its deliveries are dead-lettered.
  */
 function observeWebhookQueue(dataSource: DataSource, attemptsInFlight: () => number): () => void {
-  let pending: Promise<{ deliveries: number; oldestAgeSeconds: number }> | null = null;
-  // One query per scrape for both gauges, on the partial index of waiting deliveries.
-  const read = () =>
-    (pending ??= dataSource
-      .query(
-        `SELECT count(*)::int AS deliveries, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
-           FROM webhook_deliveries WHERE status = 'PENDING'`,
-      )
-      .then(([row]: { deliveries: number; age: number }[]) => ({ deliveries: row?.deliveries ?? 0, oldestAgeSeconds: row?.age ?? 0 }))
-      .finally(() => setImmediate(() => (pending = null))));
-  const removers = [
-    observeGauge(
-      { name: 'coalition_webhook_deliveries_pending', help: 'Webhook deliveries not yet delivered or dead-lettered' },
-      async () => (await read()).deliveries,
-    ),
-    observeGauge(
-      { name: 'coalition_webhook_oldest_pending_age_seconds', help: 'Age of the oldest webhook delivery still waiting (0 when none)' },
-      async () => (await read()).oldestAgeSeconds,
-    ),
-    observeGauge(
-      { name: 'coalition_webhook_attempts_in_flight', help: 'Webhook delivery attempts this process is making now' },
-      attemptsInFlight,
-    ),
-  ];
-  return () => removers.forEach((remove) => remove());
+  // On the partial index of waiting deliveries.
+  const unobserveQueue = observeQueue(
+    (sql) => dataSource.query(sql),
+    `SELECT count(*)::int AS items, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+       FROM webhook_deliveries WHERE status = 'PENDING'`,
+    {
+      depth: { name: 'coalition_webhook_deliveries_pending', help: 'Webhook deliveries not yet delivered or dead-lettered' },
+      oldestAge: {
+        name: 'coalition_webhook_oldest_pending_age_seconds',
+        help: 'Age of the oldest webhook delivery still waiting (0 when none)',
+      },
+    },
+  );
+  const unobserveAttempts = observeGauge(
+    { name: 'coalition_webhook_attempts_in_flight', help: 'Webhook delivery attempts this process is making now' },
+    attemptsInFlight,
+  );
+  return () => {
+    unobserveQueue();
+    unobserveAttempts();
+  };
 }
 
 export function startWebhookWorker(dataSource: DataSource, settings: WebhookSettings): WebhookWorker {
