@@ -13,13 +13,16 @@ import {
   Kind,
   OperationTypeNode,
   visit,
+  print,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
 import { intEnv, mode } from '../shared/config';
 import { inSpan } from '../shared/tracing';
 import { gatewayMetrics } from './metrics';
@@ -46,6 +49,19 @@ export interface FastGatewayOptions<Context> {
   onSubgraphResult?(context: Context, result: SubgraphResult): void;
   /** The public entity cache (one of its own when not given; the server shares its writes with other replicas). */
   entityCache?: EntityCache;
+}
+
+/** One operation to run, from Apollo Server's executor call or from runDerived. */
+interface OperationRequest<Context> {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  operationName: string | undefined;
+  /** The query text's hash: with the operation name, it names the plan and in-flight sharing. */
+  queryHash: string;
+  variables: Record<string, unknown>;
+  context: Context;
+  /** Narrows the response's cache policy by a subgraph answer's hint (HTTP responses only). */
+  restrictCachePolicy?(hint: SubgraphResult['cacheHint']): void;
 }
 
 /** What is computed once per distinct operation: Apollo's plan, the operation, its result shaper. */
@@ -78,6 +94,8 @@ export class FastGateway<Context> implements GatewayInterface {
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private readonly entityCache: EntityCache;
   /** Queries running now, by caller scope, writes relayed so far, operation and variables. */
+  /** The query hash of each document runDerived was given (derived documents are kept and reused). */
+  private readonly derivedHashes = new WeakMap<DocumentNode, string>();
   private readonly running = new Map<string, Promise<{ response: GatewayExecutionResult; results: SubgraphResult[] }>>();
 
   constructor(private readonly options: FastGatewayOptions<Context>) {
@@ -107,20 +125,33 @@ export class FastGateway<Context> implements GatewayInterface {
 
   async load(): Promise<{ executor: GatewayExecutor }> {
     for (const listener of this.listeners) listener({ apiSchema: this.apiSchema, coreSupergraphSdl: this.options.supergraphSdl });
-    return { executor: (requestContext) => this.execute(requestContext as GatewayGraphQLRequestContext<Context>) };
+    return {
+      executor: (requestContext) => {
+        const { request, document, operation, queryHash, context, overallCachePolicy } =
+          requestContext as GatewayGraphQLRequestContext<Context>;
+        return this.execute({
+          document,
+          operation,
+          operationName: request.operationName ?? requestContext.operationName ?? undefined,
+          queryHash,
+          variables: request.variables ?? {},
+          context,
+          restrictCachePolicy: (hint) => overallCachePolicy?.restrict(hint),
+        });
+      },
+    };
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.close()));
   }
 
-  private prepare(requestContext: GatewayGraphQLRequestContext<Context>): PreparedOperation {
-    const operationName = requestContext.request.operationName ?? undefined;
-    const key = `${requestContext.queryHash}:${operationName ?? ''}`;
+  private prepare(request: OperationRequest<Context>): PreparedOperation {
+    const { operationName, document } = request;
+    const key = `${request.queryHash}:${operationName ?? ''}`;
     let prepared = this.prepared.get(key);
     gatewayMetrics.planCache.inc({ result: prepared ? 'hit' : 'miss' });
     if (!prepared) {
-      const document = requestContext.document;
       const operation = operationFromDocument(this.federationApiSchema, document, { operationName, validate: false });
       prepared = {
         plan: this.planner.buildQueryPlan(operationFromDocument(this.federationApiSchema, document, { operationName })),
@@ -133,50 +164,72 @@ export class FastGateway<Context> implements GatewayInterface {
   }
 
   /**
+   * Runs a query the gateway derived itself and has already validated against `apiSchema` (a
+   * subscription's per-event query, gateway/subscriptions/), without Apollo Server's request
+   * pipeline around it: no query hash per run (the document's is computed once), no HTTP
+   * negotiation, no plugins. The caller's access is still the subgraphs' to decide, and its scopes
+   * the subscription server's to check, once per document.
+   */
+  runDerived(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+    context: Context,
+  ): Promise<GatewayExecutionResult> {
+    let queryHash = this.derivedHashes.get(document);
+    if (queryHash === undefined) this.derivedHashes.set(document, (queryHash = createHash('sha256').update(print(document)).digest('hex')));
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+    );
+    if (!operation) return Promise.resolve({ errors: [new GraphQLError(`No operation named "${operationName}"`)] });
+    return this.execute({ document, operation, operationName: operation.name?.value, queryHash, variables, context });
+  }
+
+  /**
    * One span per operation the executor runs (Apollo's own spans do not fire around this
    * executor); its plan's fetches are its children (gateway/planExecutor.ts). The operation name
    * is the client's; variables are never recorded (they hold member data).
    */
-  private execute(requestContext: GatewayGraphQLRequestContext<Context>): Promise<GatewayExecutionResult> {
-    const type = requestContext.operation.operation;
-    const name = requestContext.request.operationName ?? requestContext.operationName ?? '';
+  private execute(request: OperationRequest<Context>): Promise<GatewayExecutionResult> {
+    const type = request.operation.operation;
+    const name = request.operationName ?? '';
     return inSpan(
       `graphql.operation ${type}${name ? ` ${name}` : ''}`,
       { 'graphql.operation.type': type, 'graphql.operation.name': name },
       async (span) => {
-        const result = await this.executeOperation(requestContext);
+        const result = await this.executeOperation(request);
         if (result.errors?.length) span.setAttribute('coalition.graphql.errors', result.errors.length);
         return result;
       },
     );
   }
 
-  private async executeOperation(requestContext: GatewayGraphQLRequestContext<Context>): Promise<GatewayExecutionResult> {
-    const variables = requestContext.request.variables ?? {};
-    const definitions = requestContext.operation.variableDefinitions;
+  private async executeOperation(request: OperationRequest<Context>): Promise<GatewayExecutionResult> {
+    const { variables } = request;
+    const definitions = request.operation.variableDefinitions;
     if (definitions?.length) {
       const { errors } = getVariableValues(this.apiSchema, definitions, variables);
       if (errors) return { errors };
     }
     let prepared: PreparedOperation;
     try {
-      prepared = this.prepare(requestContext);
+      prepared = this.prepare(request);
     } catch (error) {
       if (error instanceof GraphQLError) return { errors: [error] };
       throw error;
     }
-    const context = requestContext.context;
+    const context = request.context;
     const identity = this.options.identify(context);
     const absorb = (result: SubgraphResult) => {
-      requestContext.overallCachePolicy?.restrict(result.cacheHint);
+      request.restrictCachePolicy?.(result.cacheHint);
       this.options.onSubgraphResult?.(context, result);
     };
-    if (requestContext.operation.operation !== OperationTypeNode.QUERY) {
-      return this.run(requestContext, prepared, variables, identity, absorb);
+    if (request.operation.operation !== OperationTypeNode.QUERY) {
+      return this.run(request, prepared, identity, absorb);
     }
     // The same query with the same variables by the same caller, while one is running and no write
     // has been relayed since it started: it gets that one's answer (and its subgraph answers' hints).
-    const key = `${identity.shareKey}\n${this.entityCache.writes}\n${requestContext.queryHash}:${requestContext.request.operationName ?? ''}\n${JSON.stringify(variables)}`;
+    const key = `${identity.shareKey}\n${this.entityCache.writes}\n${request.queryHash}:${request.operationName ?? ''}\n${JSON.stringify(variables)}`;
     let running = this.running.get(key);
     if (running) {
       const { response, results } = await running;
@@ -184,7 +237,7 @@ export class FastGateway<Context> implements GatewayInterface {
       return { ...response };
     }
     const results: SubgraphResult[] = [];
-    running = this.run(requestContext, prepared, variables, identity, (result) => {
+    running = this.run(request, prepared, identity, (result) => {
       results.push(result);
       absorb(result);
     })
@@ -195,12 +248,12 @@ export class FastGateway<Context> implements GatewayInterface {
   }
 
   private async run(
-    requestContext: GatewayGraphQLRequestContext<Context>,
+    request: OperationRequest<Context>,
     prepared: PreparedOperation,
-    variables: Record<string, unknown>,
     { sign, shareKey, cachePartition }: ReturnType<FastGatewayOptions<Context>['identify']>,
     onResult: (result: SubgraphResult) => void,
   ): Promise<GatewayExecutionResult> {
+    const { variables } = request;
     const { data: unshaped, errors } = await executePlan(prepared.plan, {
       supergraphSchema: this.supergraphSchema,
       operation: prepared.operation,
@@ -214,7 +267,7 @@ export class FastGateway<Context> implements GatewayInterface {
     });
     try {
       const { data, errors: shapingErrors } = prepared.shaper.shape(unshaped, variables, (field) =>
-        this.introspect(field.expandFragments().toSelectionNode(), requestContext.operation.variableDefinitions, variables),
+        this.introspect(field.expandFragments().toSelectionNode(), request.operation.variableDefinitions, variables),
       );
       if (errors.length === 0 && shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
       return errors.length === 0 ? { data } : { errors, data };

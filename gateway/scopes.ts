@@ -1,5 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, parse, TypeInfo, visit, visitWithTypeInfo, getNamedType } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  getNamedType,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Caller } from '../shared/identity';
 import type { GatewayContext } from './context';
 
 /**
@@ -27,34 +38,45 @@ export function requiredScopes(supergraphSdl: string): Map<string, string[]> {
   return required;
 }
 
-export function scopesPlugin(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
+/**
+ * The check itself, for the plugin and for operations the gateway derives for subscriptions (which
+ * do not pass through Apollo Server's pipeline): null when the caller may run `document`, else the
+ * FORBIDDEN error naming each field and the scope it needs.
+ */
+export function scopesCheck(supergraphSdl: string): (document: DocumentNode, schema: GraphQLSchema, caller: Caller) => GraphQLError | null {
   const required = requiredScopes(supergraphSdl);
+  return (document, schema, caller) => {
+    if (caller.kind !== 'partner' || !caller.scopes) return null;
+    const granted = new Set(caller.scopes);
+    const typeInfo = new TypeInfo(schema);
+    const missing: string[] = [];
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          const parent = typeInfo.getParentType();
+          if (!parent) return;
+          const coordinate = `${getNamedType(parent).name}.${node.name.value}`;
+          const anyOf = required.get(coordinate);
+          if (anyOf && !anyOf.some((scope) => granted.has(scope))) missing.push(`${coordinate} needs ${anyOf.join(' or ')}`);
+        },
+      }),
+    );
+    if (missing.length === 0) return null;
+    return new GraphQLError(`This API key lacks a scope: ${missing.join('; ')}`, {
+      extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+    });
+  };
+}
+
+export function scopesPlugin(supergraphSdl: string): ApolloServerPlugin<GatewayContext> {
+  const check = scopesCheck(supergraphSdl);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, schema }) {
-          const caller = contextValue.caller;
-          if (caller.kind !== 'partner' || !caller.scopes) return;
-          const granted = new Set(caller.scopes);
-          const typeInfo = new TypeInfo(schema);
-          const missing: string[] = [];
-          visit(
-            document,
-            visitWithTypeInfo(typeInfo, {
-              Field(node) {
-                const parent = typeInfo.getParentType();
-                if (!parent) return;
-                const coordinate = `${getNamedType(parent).name}.${node.name.value}`;
-                const anyOf = required.get(coordinate);
-                if (anyOf && !anyOf.some((scope) => granted.has(scope))) missing.push(`${coordinate} needs ${anyOf.join(' or ')}`);
-              },
-            }),
-          );
-          if (missing.length) {
-            throw new GraphQLError(`This API key lacks a scope: ${missing.join('; ')}`, {
-              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-            });
-          }
+          const refused = check(document, schema, contextValue.caller);
+          if (refused) throw refused;
         },
       };
     },

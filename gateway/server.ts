@@ -22,7 +22,7 @@ import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
 import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
-import { scopesPlugin } from './scopes';
+import { scopesCheck, scopesPlugin } from './scopes';
 import { requestMetricsPlugin } from './metrics';
 import { trustedDocumentsFromEnvironment } from './trustedDocuments';
 import { publicApiSchemaSdl } from '../shared/supergraph';
@@ -197,6 +197,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       apollo,
       validationRules: armor.validationRules,
       schema: () => gateway.apiSchema,
+      runDerived: (document, operationName, variables, context) => gateway.runDerived(document, operationName, variables, context),
+      checkScopes: scopesCheck(config.supergraphSdl),
+      formatError: maskInternalErrors,
       authenticate: (headers) => authenticate(headers),
       members: new SubgraphClient('members', members, 'gateway', config.secret),
       bus: config.bus,

@@ -9,6 +9,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
@@ -39,6 +40,9 @@ import {
 } from './limits';
 import { errorResult, type RunOperation } from './operations';
 import { positionChanged } from './positionChanged';
+import { createLogger } from '../../shared/logger';
+
+const log = createLogger('subscriptions');
 
 /**
  * Subscriptions at the gateway, over graphql-ws (the graphql-transport-ws protocol) on the same
@@ -86,6 +90,17 @@ export function startSubscriptionServer(options: {
   bus: EventBus;
   /** Extra validation (query shape limits) on top of GraphQL's own rules, as for HTTP. */
   validationRules: readonly ValidationRule[];
+  /** Runs a query the streams derived, already validated, outside Apollo Server's pipeline (FastGateway.runDerived). */
+  runDerived(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+    context: GatewayContext,
+  ): Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] }>;
+  /** The scope rule of partner API keys (gateway/scopes.ts): null when the caller may run the document. */
+  checkScopes(document: DocumentNode, schema: GraphQLSchema, caller: Caller): GraphQLError | null;
+  /** What callers see of an error (the gateway's own internal errors masked), as for HTTP. */
+  formatError(error: GraphQLFormattedError): GraphQLFormattedError;
 }): SubscriptionServer {
   const { apollo } = options;
   const watcher = new LedgerWatcher(options.members, options.bus);
@@ -157,6 +172,45 @@ export function startSubscriptionServer(options: {
     return text;
   };
 
+  // Per document and set of scopes: the scope rule's verdict (documents here are shared and fixed).
+  const scopeVerdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
+  const scopesRefusal = (document: DocumentNode, schema: GraphQLSchema, caller: Caller): GraphQLError | null => {
+    if (caller.kind !== 'partner' || !caller.scopes) return null;
+    const key = [...caller.scopes].sort().join(' ');
+    let byScopes = scopeVerdicts.get(document);
+    if (!byScopes) scopeVerdicts.set(document, (byScopes = new Map()));
+    let verdict = byScopes.get(key);
+    if (verdict === undefined) byScopes.set(key, (verdict = options.checkScopes(document, schema, caller)));
+    return verdict;
+  };
+  const asCallerSees = (error: GraphQLError): GraphQLError => {
+    const formatted = options.formatError(error.toJSON());
+    return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+  };
+
+  /**
+   * What the streams run: the queries they derive from a subscription (its selection per event) and
+   * their own fixed ones, straight to the gateway's executor. Apollo Server's pipeline around an
+   * operation (hashing its text, HTTP negotiation, plugins) cost more than running it; what it
+   * would check is checked here instead, once per document: validation with the same rules, and
+   * the API key's scopes. Every event is still answered by the subgraphs for this caller.
+   */
+  const runStream: RunOperation = async (document, variables, caller, operationName) => {
+    const schema = options.schema();
+    const invalid = validateOnce(schema, document);
+    if (invalid.length > 0) return { errors: invalid.map(asCallerSees) };
+    const refused = scopesRefusal(document, schema, caller);
+    if (refused) return { errors: [refused] };
+    try {
+      const { data, errors } = await options.runDerived(document, operationName, variables, { caller, sqlStatements: 0 });
+      return { data, ...(errors?.length ? { errors: errors.map(asCallerSees) } : {}) };
+    } catch (error) {
+      log.error({ err: error }, 'a subscription stream operation failed');
+      return errorResult('Internal server error', 'INTERNAL_SERVER_ERROR');
+    }
+  };
+
+  /** Queries and mutations a client sends over the socket: Apollo Server's whole path, as over HTTP. */
   const run: RunOperation = async (document, variables, caller, operationName) => {
     const response = await apollo.executeOperation(
       { query: printOnce(document), variables, operationName },
@@ -243,8 +297,8 @@ export function startSubscriptionServer(options: {
         const field = operation?.selectionSet.selections[0];
         if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');
         const request = { args, caller, operation, field, backlog: backlogOf(socket) };
-        if (field.name.value === 'balanceChanged') return balanceChanged(request, run, watcher);
-        if (field.name.value === 'partnerPositionChanged') return positionChanged(request, run, positions);
+        if (field.name.value === 'balanceChanged') return balanceChanged(request, runStream, watcher);
+        if (field.name.value === 'partnerPositionChanged') return positionChanged(request, runStream, positions);
         return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');
       },
       context: (ctx) => ({ socket: ctx.extra.socket }),

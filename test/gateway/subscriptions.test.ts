@@ -144,4 +144,31 @@ describe('partnerPositionChanged over graphql-ws', () => {
       await client.dispose();
     }
   });
+
+  it('holds API keys to their scopes, as over HTTP', async () => {
+    const roadrunner = partner(6);
+    const CREATE_KEY = `mutation($p: ID!, $label: String!, $scopes: [ApiKeyScope!]!) { createPartnerApiKey(partnerId: $p, label: $label, scopes: $scopes) { secret } }`;
+    const keyWith = async (scopes: string[]) =>
+      dataOf(await gql(CREATE_KEY, { p: roadrunner.id, label: scopes.join(' '), scopes }, OPERATOR)).createPartnerApiKey.secret as string;
+    const [finance, tills] = await Promise.all([keyWith(['SETTLEMENT_READ']), keyWith(['LEDGER_WRITE'])]);
+    for (const [key, allowed] of [
+      [tills, false],
+      [finance, true],
+      [tills, false],
+    ] as const) {
+      const client = wsClient(gatewayUrl(), key);
+      try {
+        const first = await subscribe(client, POSITION, { partnerId: roadrunner.id }).next();
+        if (allowed) {
+          expect(first.errors).toBeUndefined();
+          expect(first.data!.partnerPositionChanged.period.status).toBe('OPEN');
+        } else {
+          expect(first.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+          expect(first.errors?.[0]?.message).toContain('Partner.position needs SETTLEMENT_READ');
+        }
+      } finally {
+        await client.dispose();
+      }
+    }
+  });
 });
