@@ -26,7 +26,7 @@ import { settlementOperations } from '../support/settlement';
 
 afterAll(closeDatabase);
 
-const trattoria = partner(0); // 6000 micros a point redeemed
+const trattoria = partner(0);
 const cinema = partner(3);
 const settlement = settlementOperations(gql);
 
@@ -89,14 +89,15 @@ describe('PINs', () => {
   });
 
   it('the right PIN with the card burns; a wrong one is refused, audited and spends nothing; a PIN beside a token is refused', async () => {
+    const till = await tillPartner();
     const { id, card } = await memberWithPin();
-    const wrong = await gql(BURN, burnWith(card, '4830'), trattoria.credential);
+    const wrong = await gql(BURN, burnWith(card, '4830'), till.credential);
     expect(errorCode(wrong)).toBe('FORBIDDEN');
     expect(wrong.errors?.[0]?.message).toMatch(/PIN was refused/);
     expect(await availablePoints(id)).toBe(10_000);
-    expect(await auditTargets('pinRefused', `partner:${trattoria.id}`)).toContain(id);
+    expect(await auditTargets('pinRefused', `partner:${till.id}`)).toContain(id);
 
-    const burned = dataOf(await gql(BURN, burnWith(card, '4829'), trattoria.credential)).burnPoints;
+    const burned = dataOf(await gql(BURN, burnWith(card, '4829'), till.credential)).burnPoints;
     expect(burned.transfer).toEqual({ points: 100, member: { id } });
     expect(await availablePoints(id)).toBe(9_900);
     // The PIN bought a token for this partner and these points, used by the burn.
@@ -104,16 +105,16 @@ describe('PINs', () => {
       'SELECT partner_id, max_points, used_for FROM members.checkout_tokens WHERE member_id = $1 AND used_at IS NOT NULL',
       [id],
     );
-    expect(rows).toEqual([{ partner_id: trattoria.id, max_points: '100', used_for: 'burnPoints' }]);
+    expect(rows).toEqual([{ partner_id: till.id, max_points: '100', used_for: 'burnPoints' }]);
 
     const { token } = await checkoutToken(id);
-    const both = await gql(BURN, { input: { ...burnWith(card, '4829').input, checkoutToken: token } }, trattoria.credential);
+    const both = await gql(BURN, { input: { ...burnWith(card, '4829').input, checkoutToken: token } }, till.credential);
     expect(errorCode(both)).toBe('BAD_USER_INPUT');
     // A member without a PIN: refused, nothing spent.
     const noPin = await enrollMember(trattoria.credential);
     await adjust(noPin, 500);
     const noPinCard = dataOf(await gql(CARD, { id: noPin }, OPERATOR)).member.cardNumber;
-    expect(errorCode(await gql(BURN, burnWith(noPinCard, '4829'), trattoria.credential))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(BURN, burnWith(noPinCard, '4829'), till.credential))).toBe('FORBIDDEN');
     expect(await availablePoints(noPin)).toBe(500);
   });
 
@@ -185,6 +186,7 @@ describe('PINs', () => {
   });
 
   it("redeem a partner's reward at its till with card and PIN; a wrong PIN spends nothing", async () => {
+    const till = await tillPartner();
     const { id, card } = await memberWithPin();
     const rewardId = dataOf(
       await gql(
@@ -199,17 +201,15 @@ describe('PINs', () => {
             idempotencyKey: randomUUID(),
           },
         },
-        trattoria.credential,
+        till.credential,
       ),
     ).createReward.id;
     const REDEEM = `mutation($m: MemberReferenceInput, $r: ID!, $pin: String, $k: String!) {
       redeemReward(member: $m, rewardId: $r, pin: $pin, idempotencyKey: $k) { status pointsSpent member { id } }
     }`;
-    const wrong = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4830', k: randomUUID() }, trattoria.credential);
+    const wrong = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4830', k: randomUUID() }, till.credential);
     expect(errorCode(wrong)).toBe('FORBIDDEN');
-    const redeemed = dataOf(
-      await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, trattoria.credential),
-    );
+    const redeemed = dataOf(await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, till.credential));
     expect(redeemed.redeemReward).toEqual({ status: 'ISSUED', pointsSpent: 300, member: { id } });
     expect(await availablePoints(id)).toBe(9_700);
   });
@@ -219,12 +219,10 @@ describe('member lookups', () => {
   it("trip at the partner's limit with a retry-after, audited once per window; other partners are unaffected", async () => {
     const till = await tillPartner();
     const { card } = await memberWithPin();
-    // 120 a minute by default: the window starts at the partner's first lookup, so none of these crosses it.
-    for (let batch = 0; batch < 6; batch += 1) {
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () => gql(LOOKUP, { kind: 'CARD_NUMBER', value: card }, till.credential)),
-      );
-      expect(answers.filter((a) => a.errors)).toEqual([]);
+    // 120 a minute by default: the window starts at the partner's first lookup, so none of these
+    // crosses it. One after another: the gateway coalesces identical lookups in flight into one.
+    for (let lookup = 1; lookup <= 120; lookup += 1) {
+      expect([lookup, errorCode(await gql(LOOKUP, { kind: 'CARD_NUMBER', value: card }, till.credential))]).toEqual([lookup, undefined]);
     }
     const limited = await gql(LOOKUP, { kind: 'CARD_NUMBER', value: card }, till.credential);
     expect(errorCode(limited)).toBe('RATE_LIMITED');
