@@ -185,7 +185,7 @@ describe('PINs', () => {
     dataOf(await gql(BURN, burnWith(third.card, '4829'), trattoria.credential));
   });
 
-  it("redeem a partner's reward at its till with card and PIN; a wrong PIN spends nothing", async () => {
+  it("redeem a partner's reward at its till with card and PIN; a wrong PIN spends nothing, and 5 lock the PIN", async () => {
     const till = await tillPartner();
     const { id, card } = await memberWithPin();
     const rewardId = dataOf(
@@ -209,9 +209,19 @@ describe('PINs', () => {
     }`;
     const wrong = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4830', k: randomUUID() }, till.credential);
     expect(errorCode(wrong)).toBe('FORBIDDEN');
+    expect(await availablePoints(id)).toBe(10_000);
     const redeemed = dataOf(await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, till.credential));
     expect(redeemed.redeemReward).toEqual({ status: 'ISSUED', pointsSpent: 300, member: { id } });
     expect(await availablePoints(id)).toBe(9_700);
+    // The right PIN cleared the wrong one before it. Five wrong now lock the PIN; the wait reaches the till through rewards.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect(errorCode(await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '5555', k: randomUUID() }, till.credential))).toBe(
+        'FORBIDDEN',
+      );
+    }
+    const locked = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, till.credential);
+    expect(errorCode(locked)).toBe('LIMIT_EXCEEDED');
+    expect((locked.errors?.[0]?.extensions as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThan(14 * 60);
   });
 });
 
