@@ -25,7 +25,8 @@ import { lockMember } from './postings';
  *   lock.
  * - per partner, each wrong PIN is a refusal of the partner's checkout lockout (checkout.ts), so a
  *   till guessing across many members' cards is stopped too.
- * Every wrong PIN, every refusal while locked and every lock is an audit entry.
+ * Every wrong PIN (`pinRefused`), every refusal while locked (`pinRefusedWhileLocked`) or for a
+ * member without a PIN (`pinRefusedNoPin`) and every lock (`pinLocked`) is an audit entry.
  *
  * Stored as scrypt (salted, memory-hard, parameters kept with the hash so they can be raised
  * later); the PIN itself is never stored, logged (shared/logger.ts redacts `pin`) or audited.
@@ -176,7 +177,11 @@ export async function checkoutTokenForPin(deps: LedgerDeps, presentation: PinPre
       'SELECT pin_hash, wrong_pins, wrong_since, locked_until FROM member_pins WHERE member_id = $1 FOR UPDATE',
       [memberId],
     )) as PinRow[];
-    if (!row) return { refusal: forbidden('The member has no PIN; ask for a checkout token from its app') };
+    if (!row) {
+      // Audited but not counted: a till trying a PIN for a member who has none guesses nothing.
+      await recordAudit(manager, { actor, action: 'pinRefusedNoPin', target: memberId });
+      return { refusal: forbidden('The member has no PIN; ask for a checkout token from its app') };
+    }
     if (row.locked_until && row.locked_until.getTime() > Date.now()) {
       await recordAudit(manager, { actor, action: 'pinRefusedWhileLocked', target: memberId });
       return { refusal: lockedOut(row.locked_until) };

@@ -116,6 +116,7 @@ describe('PINs', () => {
     const noPinCard = dataOf(await gql(CARD, { id: noPin }, OPERATOR)).member.cardNumber;
     expect(errorCode(await gql(BURN, burnWith(noPinCard, '4829'), till.credential))).toBe('FORBIDDEN');
     expect(await availablePoints(noPin)).toBe(500);
+    expect(await auditTargets('pinRefusedNoPin', `partner:${till.id}`)).toEqual([noPin]);
   });
 
   it('lock after 5 wrong PINs, right PIN or not, with the same refusal and its retry-after; every refusal and the lock audited', async () => {
