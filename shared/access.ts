@@ -47,6 +47,13 @@ export function requireMemberItselfOrOperator(caller: Caller, memberId: string, 
   throw forbidden(`Only the member itself and the operator may ${action}`);
 }
 
+/** The member itself, not even the operator: a secret only the member may know, such as its PIN. */
+export function requireMemberItself(caller: Caller, memberId: string, action: string): void {
+  if (caller.kind === 'member' && caller.memberId === memberId) return;
+  if (caller.kind === 'anonymous') throw unauthenticated(`Sign in as the member to ${action}`);
+  throw forbidden(`Only the member itself may ${action}`);
+}
+
 /**
  * A claim of missing points (a receipt the member forgot to identify): the member for itself, the
  * partner of the receipt for any member, or the operator. Confirming or rejecting it is the
@@ -60,21 +67,28 @@ export function requireClaimant(caller: Caller, memberId: string, partnerId: str
   throw forbidden(`Only the member itself, the partner of the receipt and the operator may ${action}`);
 }
 
+/** How a partner shows the member is at its till: the member's checkout token, or the member's PIN typed there. */
+export type MemberPresence = { partnerId: string } & ({ checkoutToken: string } | { pin: string });
+
 /**
  * Spending a member's points (a burn, a redemption): the member itself, the operator, or a partner
- * presenting the member's checkout token, since a partner key alone could spend anyone's points.
- * Returns the token the partner presented, which the ledger must check and use in the spend's own
- * transaction (subgraphs/members/checkout.ts), or null when the caller needs none.
+ * showing the member present, since a partner key alone could spend anyone's points: with the
+ * member's checkout token, or with its PIN (exactly one). Returns what the partner presented, which
+ * the ledger must check and use in the spend's own transaction (subgraphs/members/checkout.ts; a
+ * PIN is first exchanged for a token, subgraphs/members/pins.ts), or null when the caller needs none.
  */
 export function requireMemberPresent(
   caller: Caller,
   memberId: string,
-  checkoutToken: string | null | undefined,
+  presented: { checkoutToken?: string | null; pin?: string | null },
   action: string,
-): string | null {
+): MemberPresence | null {
   if (caller.kind === 'partner') {
-    if (!checkoutToken) throw forbidden(`A partner may ${action} only with the member's checkout token (the member present at the till)`);
-    return checkoutToken;
+    const { checkoutToken, pin } = presented;
+    if (checkoutToken && pin) throw badInput("Give the member's checkout token or its PIN, not both");
+    if (checkoutToken) return { partnerId: caller.partnerId, checkoutToken };
+    if (pin) return { partnerId: caller.partnerId, pin };
+    throw forbidden(`A partner may ${action} only with the member's checkout token or PIN (the member present at the till)`);
   }
   requireMemberItselfOrOperator(caller, memberId, action);
   return null;

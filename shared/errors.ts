@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'LIMIT_EXCEEDED',
   'UPSTREAM_UNAVAILABLE',
   'CARD_BLOCKED',
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -24,6 +25,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Figures a caller programs against beside the code, such as `retryAfterSeconds`; never internal details. */
+    readonly extensions: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = 'DomainError';

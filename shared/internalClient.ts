@@ -53,12 +53,16 @@ export class SubgraphClient {
     }
     const body = (await response.json().catch(() => null)) as {
       data?: T;
-      errors?: { message: string; extensions?: { code?: string } }[];
+      errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: unknown } }[];
     } | null;
     const [error] = body?.errors ?? [];
     if (error) {
       const code = error.extensions?.code;
-      if (code && (ERROR_CODES as readonly string[]).includes(code)) throw new DomainError(code as ErrorCode, error.message);
+      if (code && (ERROR_CODES as readonly string[]).includes(code)) {
+        // The wait a limit asks for reaches the caller through the calling subgraph too.
+        const retryAfterSeconds = error.extensions?.retryAfterSeconds;
+        throw new DomainError(code as ErrorCode, error.message, typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {});
+      }
       throw new Error(`internal call to ${this.target} failed: ${error.message}`);
     }
     if (!body?.data) throw new DomainError('UPSTREAM_UNAVAILABLE', `the ${this.target} service answered with status ${response.status}`);

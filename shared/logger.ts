@@ -27,6 +27,8 @@ export const REDACTED_PATHS = [
   '*.token',
   'password',
   '*.password',
+  'pin',
+  '*.pin',
   'secret',
   '*.secret',
   'variables',

@@ -60,7 +60,7 @@ export function formatSubgraphError(name: string) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
-      return { message: original.message, path: formatted.path, extensions: { code: original.code } };
+      return { message: original.message, path: formatted.path, extensions: { ...original.extensions, code: original.code } };
     }
     if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
       return formatted;

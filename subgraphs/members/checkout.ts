@@ -27,9 +27,19 @@ export interface CheckoutConfig {
   /** Failed token presentations a partner may make within the window before it is locked out. */
   maxFailedAttempts: number;
   failureWindowMs: number;
+  /**
+   * How long a used or expired token is kept before the maintenance pass deletes it: long enough
+   * that a till replaying it a day later hears "already used" or "expired" rather than "unknown".
+   */
+  retentionMs: number;
 }
 
-export const DEFAULT_CHECKOUT_CONFIG: CheckoutConfig = { tokenTtlMs: 90_000, maxFailedAttempts: 10, failureWindowMs: 15 * 60_000 };
+export const DEFAULT_CHECKOUT_CONFIG: CheckoutConfig = {
+  tokenTtlMs: 90_000,
+  maxFailedAttempts: 10,
+  failureWindowMs: 15 * 60_000,
+  retentionMs: 24 * 3600_000,
+};
 export const MIN_TOKEN_TTL_MS = 60_000;
 export const MAX_TOKEN_TTL_MS = 120_000;
 
@@ -42,6 +52,8 @@ export function checkCheckoutConfig(config: CheckoutConfig): CheckoutConfig {
     throw new Error('the failed-attempt limit must be 1 or more');
   if (!Number.isInteger(config.failureWindowMs) || config.failureWindowMs < 1000)
     throw new Error('the failed-attempt window must be 1 s or more');
+  if (!Number.isInteger(config.retentionMs) || config.retentionMs < MAX_TOKEN_TTL_MS)
+    throw new Error(`used and expired checkout tokens must be kept ${MAX_TOKEN_TTL_MS / 1000} s or more`);
   return config;
 }
 
@@ -94,18 +106,29 @@ export async function createCheckoutToken(deps: LedgerDeps, caller: Caller, inpu
   const partnerId = input.partnerId ? checkId(input.partnerId, 'partnerId') : null;
   const maxPoints = input.maxPoints ?? null;
   if (maxPoints !== null) checkPoints(maxPoints, 'maxPoints');
+  const issued = await deps.dataSource.transaction(async (manager) => {
+    await lockMember(manager, memberId);
+    const made = await issueCheckoutToken(deps, manager, { memberId, partnerId, maxPoints });
+    await auditOperatorAction(manager, caller, 'createCheckoutToken', memberId, { partnerId, maxPoints });
+    return made;
+  });
+  const qrCodeSvg = await QRCode.toString(issued.token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { ...issued, memberId, partnerId, maxPoints, qrCodeSvg };
+}
+
+/** Stores a new token for the member (its hash only) inside the caller's transaction; the token and its expiry. */
+export async function issueCheckoutToken(
+  deps: LedgerDeps,
+  manager: EntityManager,
+  binding: { memberId: string; partnerId: string | null; maxPoints: number | null },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(Date.now() + deps.checkout.tokenTtlMs);
-  await deps.dataSource.transaction(async (manager) => {
-    await lockMember(manager, memberId);
-    await manager.query(
-      'INSERT INTO checkout_tokens (token_hash, member_id, partner_id, max_points, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [tokenHash(token), memberId, partnerId, maxPoints, expiresAt],
-    );
-    await auditOperatorAction(manager, caller, 'createCheckoutToken', memberId, { partnerId, maxPoints });
-  });
-  const qrCodeSvg = await QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { token, expiresAt, memberId, partnerId, maxPoints, qrCodeSvg };
+  await manager.query(
+    'INSERT INTO checkout_tokens (token_hash, member_id, partner_id, max_points, expires_at) VALUES ($1, $2, $3, $4, $5)',
+    [tokenHash(token), binding.memberId, binding.partnerId, binding.maxPoints, expiresAt],
+  );
+  return { token, expiresAt };
 }
 
 interface TokenRow {
@@ -117,25 +140,51 @@ interface TokenRow {
 }
 
 /**
- * Refuses a partner past its failed-attempt limit before it may try another token. The count is
- * of its audit entries in the window (index audit_log_actor).
+ * The refusals a partner's lockout counts: unknown or unusable checkout tokens and wrong PINs
+ * (pins.ts), each an audit entry of the partner, counted in the window (index audit_log_actor).
  */
+export const COUNTED_REFUSALS = ['checkoutTokenRefused', 'pinRefused'] as const;
+
 async function failuresInWindow(deps: LedgerDeps, manager: EntityManager, partnerId: string): Promise<number> {
   const [{ failures }] = (await manager.query(
     `SELECT count(*)::int AS failures FROM audit_log
-      WHERE actor = $1 AND action = 'checkoutTokenRefused' AND at > now() - make_interval(secs => $2)`,
-    [`partner:${partnerId}`, deps.checkout.failureWindowMs / 1000],
+      WHERE actor = $1 AND action = ANY($3::text[]) AND at > now() - make_interval(secs => $2)`,
+    [`partner:${partnerId}`, deps.checkout.failureWindowMs / 1000, COUNTED_REFUSALS],
   )) as [{ failures: number }];
   return failures;
 }
 
-async function checkNotLockedOut(deps: LedgerDeps, partnerId: string): Promise<void> {
+/** Refuses a partner past its failed-attempt limit before it may present another token or PIN. */
+export async function checkNotLockedOut(deps: LedgerDeps, partnerId: string): Promise<void> {
   const failures = await failuresInWindow(deps, deps.dataSource.manager, partnerId);
   if (failures >= deps.checkout.maxFailedAttempts) {
     throw new DomainError(
       'LIMIT_EXCEEDED',
-      `Too many refused checkout tokens from this partner (${failures} in ${deps.checkout.failureWindowMs / 60_000} minutes); try again later`,
+      `Too many refused checkout tokens and PINs from this partner (${failures} in ${deps.checkout.failureWindowMs / 60_000} minutes); try again later`,
     );
+  }
+}
+
+/**
+ * Records a refusal the lockout counts, inside `manager`'s transaction (which must commit even
+ * though the request fails); the refusal that reaches the limit also records the lockout, once,
+ * for the operator to see.
+ */
+export async function recordCountedRefusal(
+  deps: LedgerDeps,
+  manager: EntityManager,
+  partnerId: string,
+  refusal: { action: (typeof COUNTED_REFUSALS)[number]; memberId: string | null; reason: string },
+): Promise<void> {
+  const actor = `partner:${partnerId}`;
+  await recordAudit(manager, { actor, action: refusal.action, target: refusal.memberId, details: { reason: refusal.reason } });
+  if ((await failuresInWindow(deps, manager, partnerId)) === deps.checkout.maxFailedAttempts) {
+    await recordAudit(manager, {
+      actor,
+      action: 'checkoutTokensLockedOut',
+      target: null,
+      details: { windowMs: deps.checkout.failureWindowMs },
+    });
   }
 }
 
@@ -145,19 +194,9 @@ async function checkNotLockedOut(deps: LedgerDeps, partnerId: string): Promise<v
  */
 async function refuse(deps: LedgerDeps, partnerId: string | null, reason: string, memberId: string | null): Promise<never> {
   if (partnerId !== null) {
-    const actor = `partner:${partnerId}`;
-    await deps.dataSource.transaction(async (manager) => {
-      await recordAudit(manager, { actor, action: 'checkoutTokenRefused', target: memberId, details: { reason } });
-      // The refusal that reaches the limit also records the lockout, once, for the operator to see.
-      if ((await failuresInWindow(deps, manager, partnerId)) === deps.checkout.maxFailedAttempts) {
-        await recordAudit(manager, {
-          actor,
-          action: 'checkoutTokensLockedOut',
-          target: null,
-          details: { windowMs: deps.checkout.failureWindowMs },
-        });
-      }
-    });
+    await deps.dataSource.transaction((manager) =>
+      recordCountedRefusal(deps, manager, partnerId, { action: 'checkoutTokenRefused', memberId, reason }),
+    );
   }
   throw forbidden(`The checkout token was refused: ${reason}. Ask the member for a new one`);
 }
@@ -221,4 +260,31 @@ export async function useCheckoutToken(
   const reason = whyRefused(row, use);
   if (reason) return refuse(deps, use.partnerId, reason, use.memberId);
   await manager.query('UPDATE checkout_tokens SET used_at = now(), used_for = $2 WHERE token_hash = $1', [tokenHash(token!), use.usedFor]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up
+
+/** Tokens one DELETE removes, and the most DELETEs of one maintenance pass: short statements, a bounded pass. */
+export const CHECKOUT_TOKEN_CLEANUP_BATCH = 1000;
+export const CHECKOUT_TOKEN_CLEANUP_BATCHES_PER_PASS = 10;
+
+/**
+ * Deletes tokens used or expired more than `retentionMs` ago, a batch at a time (index
+ * checkout_tokens_spent_at), so the table holds about a day of checkouts whatever the traffic; a
+ * pass that finds more than its bound leaves the rest to the next. Resolves with how many went.
+ */
+export async function deleteSpentCheckoutTokens(deps: LedgerDeps): Promise<number> {
+  let deleted = 0;
+  for (let batch = 0; batch < CHECKOUT_TOKEN_CLEANUP_BATCHES_PER_PASS; batch += 1) {
+    const [, count] = (await deps.dataSource.query(
+      `DELETE FROM checkout_tokens WHERE token_hash IN (
+         SELECT token_hash FROM checkout_tokens
+          WHERE coalesce(used_at, expires_at) < now() - make_interval(secs => $1) LIMIT $2)`,
+      [deps.checkout.retentionMs / 1000, CHECKOUT_TOKEN_CLEANUP_BATCH],
+    )) as [unknown[], number];
+    deleted += count;
+    if (count < CHECKOUT_TOKEN_CLEANUP_BATCH) break;
+  }
+  return deleted;
 }

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { preparedRead } from '../../shared/database';
 import { partnerScope, requireMemberItselfOrOperator, requireOperator, requireService } from '../../shared/access';
-import { auditOperatorAction } from '../../shared/audit';
+import { auditOperatorAction, recordAudit } from '../../shared/audit';
 import { badInput, DomainError, notFound } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
@@ -156,8 +156,24 @@ export async function verifyPhoneNumber(deps: LedgerDeps, caller: Caller, member
 
 export type IdentifierKind = 'CARD_NUMBER' | 'PHONE_NUMBER' | 'EMAIL' | 'CHECKOUT_TOKEN';
 
-/** The member a card, verified phone number or email belongs to (not tokens: see resolveMemberReference). */
-async function memberIdByKey(deps: LedgerDeps, kind: Exclude<IdentifierKind, 'CHECKOUT_TOKEN'>, value: string): Promise<string> {
+/**
+ * The member a card, verified phone number or email belongs to (not tokens: see
+ * resolveMemberReference), as `viewerPartnerId` may find it (null: the operator or a subgraph,
+ * who find anyone).
+ *
+ * A coalition card finds its member at every partner: that is the card's promise, and its 10^15
+ * numbers cannot be enumerated. A phone number or email is personal data, which a partner sees
+ * only where the member enrolled through it or consented to it (shared/access.ts,
+ * canSeePersonalData); so it finds the member only there. Elsewhere the answer is the very answer
+ * for an address no member has, by the same single statement: a partner cannot learn whether a
+ * customer's email or phone belongs to a coalition member it may not see.
+ */
+async function memberIdByKey(
+  deps: LedgerDeps,
+  kind: Exclude<IdentifierKind, 'CHECKOUT_TOKEN'>,
+  value: string,
+  viewerPartnerId: string | null,
+): Promise<string> {
   if (value.length > MAX_IDENTIFIER_LENGTH) throw badInput(`An identifier is at most ${MAX_IDENTIFIER_LENGTH} characters`);
   const manager = deps.dataSource.manager;
   if (kind === 'CARD_NUMBER') {
@@ -169,15 +185,17 @@ async function memberIdByKey(deps: LedgerDeps, kind: Exclude<IdentifierKind, 'CH
       throw new DomainError('CARD_BLOCKED', 'This card was blocked (lost and reissued); ask the member for its current card');
     return card.member_id;
   }
-  const [member] =
-    kind === 'PHONE_NUMBER'
-      ? ((await manager.query('SELECT id FROM members WHERE phone_e164 = $1 AND phone_verified_at IS NOT NULL', [
-          normalizePhoneNumber(value),
-        ])) as { id: string }[])
-      : ((await manager.query('SELECT id FROM members WHERE lower(email) = lower($1)', [checkEmailLength(value.trim())])) as {
-          id: string;
-        }[]);
-  if (!member) throw notFound(kind === 'PHONE_NUMBER' ? 'No member has verified this phone number' : 'No member has this email address');
+  const byKey = kind === 'PHONE_NUMBER' ? 'm.phone_e164 = $1 AND m.phone_verified_at IS NOT NULL' : 'lower(m.email) = lower($1)';
+  const key = kind === 'PHONE_NUMBER' ? normalizePhoneNumber(value) : checkEmailLength(value.trim());
+  const [member] = (await manager.query(
+    `SELECT m.id FROM members m
+      WHERE ${byKey}
+        AND ($2::uuid IS NULL OR m.enrolled_via_partner_id = $2
+             OR EXISTS (SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.partner_id = $2))`,
+    [key, viewerPartnerId],
+  )) as { id: string }[];
+  if (!member)
+    throw notFound(kind === 'PHONE_NUMBER' ? 'No member found with this phone number' : 'No member found with this email address');
   return member.id;
 }
 
@@ -186,15 +204,63 @@ function checkEmailLength(email: string): string {
   return email;
 }
 
+/** A partner's lookups in one window (memberByIdentifier), counted in the database so the budget holds across replicas. */
+export interface LookupConfig {
+  limitPerWindow: number;
+  windowMs: number;
+}
+
+export const DEFAULT_LOOKUP_CONFIG: LookupConfig = { limitPerWindow: 120, windowMs: 60_000 };
+
+export function checkLookupConfig(config: LookupConfig): LookupConfig {
+  if (!Number.isInteger(config.limitPerWindow) || config.limitPerWindow < 1) throw new Error('the member lookup limit must be 1 or more');
+  if (!Number.isInteger(config.windowMs) || config.windowMs < 1000) throw new Error('the member lookup window must be 1 s or more');
+  return config;
+}
+
 /**
- * A partner's (or the operator's) lookup at the till. A checkout token answers only while it is
- * live and meant for this partner, and an unknown one counts against the partner's failed
- * attempts (checkout.ts); looking it up does not use it.
+ * Spends one of the partner's lookups, or refuses with RATE_LIMITED and `retryAfterSeconds` (when
+ * its window ends). One row per partner, its window starting at the first lookup after the last
+ * window ended; one atomic upsert counts, so concurrent lookups through any replica each get their
+ * own number and exactly one is the first over the limit, which records the audit entry (once per
+ * window). Refused lookups are counted too: they change nothing, and the count is only compared.
+ */
+async function spendLookup(deps: LedgerDeps, partnerId: string): Promise<void> {
+  const { limitPerWindow, windowMs } = deps.lookups;
+  const [budget] = (await deps.dataSource.query(
+    `INSERT INTO member_lookup_budgets AS b (partner_id, window_started_at, lookups) VALUES ($1, now(), 1)
+     ON CONFLICT (partner_id) DO UPDATE SET
+       window_started_at = CASE WHEN b.window_started_at <= now() - make_interval(secs => $2) THEN now() ELSE b.window_started_at END,
+       lookups = CASE WHEN b.window_started_at <= now() - make_interval(secs => $2) THEN 1 ELSE least(b.lookups + 1, 2147483647) END
+     RETURNING lookups, window_started_at + make_interval(secs => $2) AS window_ends_at`,
+    [partnerId, windowMs / 1000],
+  )) as { lookups: number; window_ends_at: Date }[];
+  if (budget!.lookups <= limitPerWindow) return;
+  if (budget!.lookups === limitPerWindow + 1) {
+    await recordAudit(deps.dataSource.manager, {
+      actor: `partner:${partnerId}`,
+      action: 'memberLookupsLimited',
+      target: null,
+      details: { limitPerWindow, windowMs },
+    });
+  }
+  throw new DomainError(
+    'RATE_LIMITED',
+    `A partner may look members up at most ${limitPerWindow} times in ${windowMs / 1000} s; retry after the window ends`,
+    { retryAfterSeconds: Math.max(1, Math.ceil((budget!.window_ends_at.getTime() - Date.now()) / 1000)) },
+  );
+}
+
+/**
+ * A partner's (or the operator's) lookup at the till, within the partner's lookup budget. A
+ * checkout token answers only while it is live and meant for this partner, and an unknown one
+ * counts against the partner's failed attempts (checkout.ts); looking it up does not use it.
  */
 export async function memberByIdentifier(deps: LedgerDeps, caller: Caller, kind: IdentifierKind, value: string): Promise<string> {
   const partnerId = partnerScope(caller, 'look members up');
+  if (partnerId) await spendLookup(deps, partnerId);
   if (kind === 'CHECKOUT_TOKEN') return peekCheckoutToken(deps, partnerId, value);
-  return memberIdByKey(deps, kind, value);
+  return memberIdByKey(deps, kind, value, partnerId);
 }
 
 /** How an earn, burn or redemption names its member: exactly one of these. */
@@ -217,7 +283,7 @@ export interface ResolvedMember {
  * the two, and exactly one field of the reference). A token names its member whatever its state,
  * so a retried request resolves as its first attempt did; the operations that spend check and use
  * the token in their own transaction. `presentingPartnerId` is the partner an unknown token counts
- * against.
+ * against, and the partner a phone number or email must find the member for (memberIdByKey).
  */
 export async function resolveMemberReference(
   deps: LedgerDeps,
@@ -240,11 +306,11 @@ export async function resolveMemberReference(
     case 'checkoutToken':
       return { memberId: await memberOfCheckoutToken(deps, presentingPartnerId, value), checkoutToken: value };
     case 'cardNumber':
-      return { memberId: await memberIdByKey(deps, 'CARD_NUMBER', value), checkoutToken: null };
+      return { memberId: await memberIdByKey(deps, 'CARD_NUMBER', value, presentingPartnerId), checkoutToken: null };
     case 'phoneNumber':
-      return { memberId: await memberIdByKey(deps, 'PHONE_NUMBER', value), checkoutToken: null };
+      return { memberId: await memberIdByKey(deps, 'PHONE_NUMBER', value, presentingPartnerId), checkoutToken: null };
     case 'email':
-      return { memberId: await memberIdByKey(deps, 'EMAIL', value), checkoutToken: null };
+      return { memberId: await memberIdByKey(deps, 'EMAIL', value, presentingPartnerId), checkoutToken: null };
   }
 }
 

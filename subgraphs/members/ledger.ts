@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../shared/errors';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
 import type { CheckoutConfig } from './checkout';
+import type { LookupConfig } from './identifiers';
+import type { PinConfig } from './pins';
 
 /**
  * The members domain core, common part: what every ledger operation shares (its dependencies,
@@ -68,6 +70,10 @@ export interface LedgerDeps {
   config: LedgerConfig;
   /** Checkout tokens' lifetime and the failed-attempt limit (checkout.ts). */
   checkout: CheckoutConfig;
+  /** The wrong-PIN limit per member (pins.ts). */
+  pins: PinConfig;
+  /** Each partner's budget of member lookups (identifiers.ts). */
+  lookups: LookupConfig;
   /** Called after a commit that appended outbox events. */
   onEventsAppended(): void;
 }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
 import { activeCardsOf } from './identifiers';
+import { pinsSetOf } from './pins';
 import {
   balancesFor,
   consentsOf,
@@ -29,6 +30,8 @@ export interface MembersLoaders {
   transactions: DataLoader<{ parent: string; options: TransactionFilter }, MemberTransaction[], string>;
   /** Each member's active coalition card number. */
   activeCard: DataLoader<string, string | null>;
+  /** Whether each member has a PIN. */
+  pinSet: DataLoader<string, boolean>;
 }
 
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
@@ -41,5 +44,6 @@ export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
     consents: new DataLoader((memberIds) => consentsOf(dataSource, memberIds)),
     transactions: perParentLoader((memberIds, filter) => transactionsFor(dataSource, memberIds, filter)),
     activeCard: new DataLoader((memberIds) => activeCardsOf(dataSource, memberIds)),
+    pinSet: new DataLoader((memberIds) => pinsSetOf(dataSource, memberIds)),
   };
 }

@@ -2,13 +2,20 @@ import type { EntityManager } from 'typeorm';
 import { requireOperatorOrService } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { callerActor, type Caller } from '../../shared/identity';
+import { createLogger } from '../../shared/logger';
+import { deleteSpentCheckoutTokens } from './checkout';
 import { postEndedHold } from './earning';
 import { write, type LedgerDeps } from './ledger';
 import { breakageAccount, lockMember, memberAccount, post } from './postings';
 import { releaseTimedOut } from './reservations';
 import { refreshTier } from './tiers';
 
-/** The ledger's time-driven work: expiry into breakage, holds that ended, reservations that timed out. */
+const log = createLogger('ledger maintenance');
+
+/**
+ * The ledger's time-driven work: expiry into breakage, holds that ended, reservations that timed
+ * out; and the point of sale's housekeeping: used and expired checkout tokens deleted.
+ */
 
 /** Work done per maintenance pass of each kind; the timer comes back for the rest. */
 export const MAINTENANCE_BATCH_SIZE = 200;
@@ -26,6 +33,7 @@ export interface MaintenanceRun {
   pointsExpired: number;
   pendingEarnsPosted: number;
   reservationsReleased: number;
+  checkoutTokensDeleted: number;
 }
 
 /**
@@ -35,7 +43,13 @@ export interface MaintenanceRun {
  */
 export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<MaintenanceRun> {
   requireOperatorOrService(caller, 'run ledger maintenance');
-  const run: MaintenanceRun = { lotsExpired: 0, pointsExpired: 0, pendingEarnsPosted: 0, reservationsReleased: 0 };
+  const run: MaintenanceRun = {
+    lotsExpired: 0,
+    pointsExpired: 0,
+    pendingEarnsPosted: 0,
+    reservationsReleased: 0,
+    checkoutTokensDeleted: 0,
+  };
   const by = caller.kind === 'service' ? 'ledger' : callerActor(caller);
 
   const due = (await deps.dataSource.query(
@@ -78,6 +92,11 @@ export async function runMaintenance(deps: LedgerDeps, caller: Caller): Promise<
     });
     if (released) run.reservationsReleased += 1;
   }
+
+  // Nothing of the ledger's: no member lock, no audit entry (a token is no one's money).
+  run.checkoutTokensDeleted = await deleteSpentCheckoutTokens(deps);
+  if (run.checkoutTokensDeleted > 0)
+    log.info({ checkoutTokensDeleted: run.checkoutTokensDeleted }, 'used and expired checkout tokens deleted');
   return run;
 }
 

@@ -30,6 +30,7 @@ import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
 import { activateOffer, campaignById, campaignReport, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
 import { createCheckoutToken } from './checkout';
+import { checkoutTokenForPinForService, resetPin, setPin } from './pins';
 import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
@@ -157,6 +158,10 @@ export const resolvers: Resolvers = {
     setCampaignStatus: (_root, args, { caller, ledger }) => setCampaignStatus(ledger, caller, args),
     activateOffer: (_root, args, { caller, ledger }) => activateOffer(ledger, caller, args),
     createCheckoutToken: (_root, { input }, { caller, ledger }) => createCheckoutToken(ledger, caller, input),
+    checkoutTokenForPin: (_root, args, { caller, ledger }) => checkoutTokenForPinForService(ledger, caller, args),
+    setPin: async (_root, args, { caller, ledger, loaders }) => present(await loaders.member.load(await setPin(ledger, caller, args))),
+    resetPin: async (_root, { memberId }, { caller, ledger, loaders }) =>
+      present(await loaders.member.load(await resetPin(ledger, caller, memberId))),
     claimMissingPoints: (_root, { input }, { caller, ledger }) => submitClaim(ledger, caller, input),
     confirmPurchaseClaim: (_root, { claimId }, { caller, ledger }) => confirmClaim(ledger, caller, claimId),
     rejectPurchaseClaim: (_root, { claimId, reason }, { caller, ledger }) => rejectClaim(ledger, caller, claimId, reason),
@@ -220,6 +225,13 @@ export const resolvers: Resolvers = {
             () => loaders.consents.load(member.id),
             () => member.phoneVerifiedAt !== null,
           ),
+    pinSet: (member, _args, { caller, loaders }) =>
+      visiblePersonalData(
+        caller,
+        member,
+        () => loaders.consents.load(member.id),
+        () => loaders.pinSet.load(member.id),
+      ),
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) =>
       (await memberConsents(caller, member.id, () => loaders.consents.load(member.id))).map((id) => ({ id })),

@@ -6,6 +6,8 @@ import { startPeriodic } from '../../shared/periodic';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
 import { subgraphSdl } from '../../shared/supergraph';
 import { checkCheckoutConfig, type CheckoutConfig } from './checkout';
+import { checkLookupConfig, type LookupConfig } from './identifiers';
+import { checkPinConfig, type PinConfig } from './pins';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
 import { type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
@@ -19,6 +21,7 @@ import { PurchaseClaims1768500000000 } from './migrations/1768500000000-Purchase
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
+import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -33,6 +36,8 @@ export interface MembersConfig {
   bus: EventBus;
   ledger: LedgerConfig;
   checkout: CheckoutConfig;
+  pins: PinConfig;
+  lookups: LookupConfig;
   /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
   maintenanceIntervalMs: number;
 }
@@ -66,6 +71,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PurchaseClaims1768500000000,
       BurnCashParts1768500000001,
       Campaigns1768600000000,
+      PinsAndLookupBudgets1768710000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',
@@ -77,6 +83,8 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
     config: config.ledger,
     checkout: checkCheckoutConfig(config.checkout),
+    pins: checkPinConfig(config.pins),
+    lookups: checkLookupConfig(config.lookups),
     onEventsAppended: relay.nudge,
   };
   const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>

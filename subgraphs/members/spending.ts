@@ -17,6 +17,7 @@ import {
   type LedgerDeps,
 } from './ledger';
 import { useCheckoutToken } from './checkout';
+import { tokenForSpend } from './pins';
 import { resolveMemberReference, type MemberReference } from './identifiers';
 import { adjustmentAccount, lockMember, lockMembers, memberAccount, post, redemptionAccount } from './postings';
 
@@ -40,8 +41,10 @@ export interface BurnInput {
   partnerId?: string | null;
   points: number;
   reference: string;
-  /** The member's checkout token, which a partner must present (unless `member` names the member by it). */
+  /** The member's checkout token, which a partner must present (unless `member` names the member by it)... */
   checkoutToken?: string | null;
+  /** ...or the member's PIN, typed at the till (pins.ts). */
+  pin?: string | null;
   /** Points + cash: the part of the price the member pays in money, at the till. */
   cash?: CashPart | null;
   idempotencyKey: string;
@@ -79,7 +82,12 @@ export async function burnPoints(
   if (resolved.checkoutToken && input.checkoutToken && resolved.checkoutToken !== input.checkoutToken) {
     throw badInput('The member is named by one checkout token and checkoutToken gives another');
   }
-  const checkoutToken = requireMemberPresent(caller, memberId, resolved.checkoutToken ?? input.checkoutToken, 'spend its points');
+  const presence = requireMemberPresent(
+    caller,
+    memberId,
+    { checkoutToken: resolved.checkoutToken ?? input.checkoutToken, pin: input.pin },
+    'spend its points',
+  );
   let partnerId: string;
   if (caller.kind === 'member') {
     // A member pays with its own points, naming where; a partner takes them at its point of sale.
@@ -101,6 +109,7 @@ export async function burnPoints(
   const cash = input.cash ? checkCashPart(input.cash, terms.currency) : null;
   // Only when given: a retry of a burn from before points + cash keeps its hash.
   const request = { memberId, partnerId, points: input.points, reference, ...(cash ? { cash } : {}) };
+  const checkoutToken = await tokenForSpend(deps, presence, { memberId, points: input.points });
   return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
     await lockMember(manager, memberId);
     if (checkoutToken)

@@ -35,6 +35,11 @@ export interface PointsLedger {
     checkoutToken?: string | null;
     idempotencyKey: string;
   }): Promise<string>;
+  /**
+   * A checkout token for this partner bought with the member's PIN typed at its till: the ledger
+   * checks the PIN and counts a wrong one (FORBIDDEN; LIMIT_EXCEEDED once locked).
+   */
+  checkoutTokenForPin(input: { memberId: string; partnerId: string; pin: string }): Promise<string>;
   /** The member a till's reference names (a card number, a checkout token...); `partnerId` is the partner presenting it. */
   resolveMember(reference: MemberReference, partnerId: string | null): Promise<string>;
   /** Spends held points; posting twice is a no-op. Resolves with the ledger's REDEEM transfer id. */
@@ -113,8 +118,10 @@ export interface RedeemInput {
   memberId?: string | null;
   member?: MemberReference | null;
   rewardId: string;
-  /** The member's checkout token, which a partner must present. */
+  /** The member's checkout token, which a partner must present... */
   checkoutToken?: string | null;
+  /** ...or the member's PIN, typed at the till. */
+  pin?: string | null;
   idempotencyKey: string;
 }
 
@@ -148,7 +155,19 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
   if (named.token && input.checkoutToken && named.token !== input.checkoutToken) {
     throw badInput('The member is named by one checkout token and checkoutToken gives another');
   }
-  const checkoutToken = requireMemberPresent(caller, memberId, named.token ?? input.checkoutToken, 'redeem its points');
+  const presence = requireMemberPresent(
+    caller,
+    memberId,
+    { checkoutToken: named.token ?? input.checkoutToken, pin: input.pin },
+    'redeem its points',
+  );
+  // A PIN buys a token for this partner, which the redemption then carries like a presented one.
+  const checkoutToken =
+    presence === null
+      ? null
+      : 'pin' in presence
+        ? await deps.ledger.checkoutTokenForPin({ memberId, partnerId: presence.partnerId, pin: presence.pin })
+        : presence.checkoutToken;
   // A partner's redemptions have keys of their own: its key never answers with the member's redemption.
   const scope = caller.kind === 'partner' ? `redeemReward:${memberId}:partner:${caller.partnerId}` : `redeemReward:${memberId}`;
 

@@ -46,6 +46,13 @@ function membersLedger(client: SubgraphClient): PointsLedger & MemberStandings {
       );
       return data.reservePoints.id;
     },
+    async checkoutTokenForPin(input) {
+      const data = await client.request<{ checkoutTokenForPin: string }>(
+        `mutation Pin($memberId: ID!, $partnerId: ID!, $pin: String!) { checkoutTokenForPin(memberId: $memberId, partnerId: $partnerId, pin: $pin) }`,
+        input,
+      );
+      return data.checkoutTokenForPin;
+    },
     async resolveMember(reference, partnerId) {
       const data = await client.request<{ resolveMemberReference: string }>(
         `query Resolve($reference: MemberReferenceInput!, $partnerId: ID) { resolveMemberReference(reference: $reference, partnerId: $partnerId) }`,

@@ -345,6 +345,38 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    name: "set the member's PIN",
+    // A secret only the member may know: not even the operator sets it.
+    query: `mutation($m: ID!) { setPin(memberId: $m, pin: "4829") { id } }`,
+    variables: () => ({ m: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'FORBIDDEN' },
+  },
+  {
+    name: "pay with the member's points, presenting a wrong PIN",
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: () => ({ input: { memberId: member.id, pin: '4830', points: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "pay with the member's points, presenting its PIN",
+    // The member at the till with its PIN may pay at any partner (a token is bought for that partner).
+    query: `mutation($input: BurnPointsInput!) { burnPoints(input: $input) { valueMinor } }`,
+    variables: () => ({ input: { memberId: member.id, pin: '4829', points: 1, reference: 'matrix', idempotencyKey: key() } }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'allow', operator: 'allow' },
+  },
+  {
+    name: "redeem FreshMart's reward for the member, presenting its PIN",
+    query: `mutation($m: ID!, $r: ID!, $pin: String, $k: String!) { redeemReward(memberId: $m, rewardId: $r, pin: $pin, idempotencyKey: $k) { id } }`,
+    variables: () => ({ m: member.id, r: fixtures.rewardId, pin: '4829', k: key() }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
+    name: "reset the member's PIN",
+    query: `mutation($m: ID!) { resetPin(memberId: $m) { id } }`,
+    variables: () => ({ m: member.id }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'FORBIDDEN', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
     name: 'grant consent for the member',
     query: `mutation($m: ID!, $p: ID!) { grantConsent(memberId: $m, partnerId: $p) { id } }`,
     variables: () => ({ m: member.id, p: skybridge.id }),

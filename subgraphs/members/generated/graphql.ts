@@ -139,9 +139,9 @@ export type BurnPointsInput = {
    */
   cash?: InputMaybe<CashPartInput>;
   /**
-   * The member's checkout token (createCheckoutToken), which a partner must present: the member is
-   * at the till and agrees. Not needed when `member` names the member by its token; members paying
-   * themselves and the operator need none.
+   * The member's checkout token (createCheckoutToken), which a partner must present (or `pin`): the
+   * member is at the till and agrees. Not needed when `member` names the member by its token; members
+   * paying themselves and the operator need none.
    */
   checkoutToken?: InputMaybe<Scalars['String']['input']>;
   /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
@@ -155,6 +155,13 @@ export type BurnPointsInput = {
    * may not name another partner; the operator must give it.
    */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The member's PIN (setPin), typed by the member at the till: instead of a checkout token, with
+   * the member named by card, phone, email or id. A wrong PIN fails with FORBIDDEN and is counted:
+   * 5 wrong for a member within 15 minutes lock its PIN (LIMIT_EXCEEDED, right PIN or not, with
+   * `retryAfterSeconds`), and each counts towards the partner's lockout of refused tokens and PINs.
+   */
+  pin?: InputMaybe<Scalars['String']['input']>;
   /** Points to spend: 1 to 10000000. */
   points: Scalars['Int']['input'];
   /** The partner's reference, such as a receipt number: 1 to 200 characters. */
@@ -483,6 +490,8 @@ export type LedgerFloat = {
 /** What one run of the ledger's maintenance did. */
 export type LedgerMaintenanceRun = {
   __typename?: 'LedgerMaintenanceRun';
+  /** Checkout tokens used or expired more than a day ago (CHECKOUT_TOKEN_RETENTION_HOURS), deleted: at most 10000 a run. */
+  checkoutTokensDeleted: Scalars['Int']['output'];
   /** Lots of points that reached their expiry date and moved to breakage. */
   lotsExpired: Scalars['Int']['output'];
   /** Pending earns whose hold ended and that were posted. */
@@ -582,6 +591,11 @@ export type Member = {
    * when phoneNumber is.
    */
   phoneNumberVerified: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Whether the member has set a PIN for paying at a till (setPin). Null for partners that may not
+   * see personal data (see displayName).
+   */
+  pinSet: Maybe<Scalars['Boolean']['output']>;
   /**
    * A stable identifier of the member that reveals nothing: the same for one partner every time,
    * different for each partner, so partners cannot match their customers with each other's.
@@ -733,6 +747,12 @@ export type Mutation = {
    */
   burnPoints: PointsBurn;
   /**
+   * Check the member's PIN typed at a partner's till and answer a checkout token for that partner,
+   * for the redemption it authorizes. Internal: callable by subgraphs only. Fails like
+   * BurnPointsInput.pin.
+   */
+  checkoutTokenForPin: Scalars['String']['output'];
+  /**
    * Claim the points of a purchase the member forgot to identify, by its receipt, within the claim
    * window (14 days by default). Callable by the member itself, the partner of the receipt and the
    * operator. Sending the same receipt again for the same member and purchase returns the first
@@ -792,6 +812,11 @@ export type Mutation = {
    */
   reservePoints: PointsReservation;
   /**
+   * Remove the member's PIN (forgotten, or known to someone else), and any lock on it; the member
+   * sets a new one. Callable by the operator only; audited.
+   */
+  resetPin: Member;
+  /**
    * Take back the points of a refunded purchase, in proportion to the refund. Points the member
    * already spent are clawed back: the balance goes below zero and later earns repay it. Callable by
    * the partner of the earn and the operator. Fails with LIMIT_EXCEEDED when the member's clawback
@@ -801,8 +826,8 @@ export type Mutation = {
   /** Withdraw a consent; takes effect at once. Callable by the member itself and the operator. */
   revokeConsent: Member;
   /**
-   * Expire due lots into breakage (oldest first), post pending earns whose hold ended and release
-   * timed-out reservations. Idempotent and safe to run concurrently; the ledger also runs it on a
+   * Expire due lots into breakage (oldest first), post pending earns whose hold ended, release
+   * timed-out reservations and delete used and expired checkout tokens. Idempotent and safe to run concurrently; the ledger also runs it on a
    * timer. Callable by the operator only.
    */
   runLedgerMaintenance: LedgerMaintenanceRun;
@@ -823,6 +848,13 @@ export type Mutation = {
    * Setting the number it has changes nothing. Callable by the member itself and the operator.
    */
   setPhoneNumber: Member;
+  /**
+   * Set or change the member's PIN for paying at a till (burnPoints and redeemReward with `pin`): 4
+   * to 6 digits, not one digit repeated nor a run such as 1234 (BAD_USER_INPUT). A new PIN ends a
+   * lock and forgets wrong attempts. Callable by the member itself only (its token proves who it is);
+   * the operator may reset it (resetPin). The PIN is stored only as a slow salted hash.
+   */
+  setPin: Member;
   /**
    * Give points to another member. Callable by the giving member and the operator. Fails with
    * INSUFFICIENT_POINTS when the giver's available points do not cover it, and with LIMIT_EXCEEDED
@@ -858,6 +890,14 @@ export type MutationAdjustPointsArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationBurnPointsArgs = {
   input: BurnPointsInput;
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationCheckoutTokenForPinArgs = {
+  memberId: Scalars['ID']['input'];
+  partnerId: Scalars['ID']['input'];
+  pin: Scalars['String']['input'];
 };
 
 
@@ -943,6 +983,12 @@ export type MutationReservePointsArgs = {
 
 
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationResetPinArgs = {
+  memberId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationReverseEarnArgs = {
   input: ReverseEarnInput;
 };
@@ -973,6 +1019,13 @@ export type MutationSetExcludedCategoriesArgs = {
 export type MutationSetPhoneNumberArgs = {
   memberId: Scalars['ID']['input'];
   phoneNumber: Scalars['String']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationSetPinArgs = {
+  memberId: Scalars['ID']['input'];
+  pin: Scalars['String']['input'];
 };
 
 
@@ -1177,7 +1230,11 @@ export type Query = {
    * or consented to it). For partners and the operator. Fails with NOT_FOUND for an unknown
    * identifier, CARD_BLOCKED for a card that was reissued, and FORBIDDEN for a token that is
    * unknown, used, expired or meant for another partner (refused tokens count towards the
-   * partner's lockout, LIMIT_EXCEEDED).
+   * partner's lockout, LIMIT_EXCEEDED). A phone number or email finds a member only for a partner
+   * that may see its personal data; for any other partner the answer is the very NOT_FOUND of an
+   * address no member has. Each partner may look members up 120 times a minute (MEMBER_LOOKUP_LIMIT,
+   * MEMBER_LOOKUP_WINDOW_SECONDS); past that it fails with RATE_LIMITED and `retryAfterSeconds` in
+   * the error's extensions. The operator has no limit.
    */
   memberByIdentifier: Member;
   /**
@@ -1827,6 +1884,7 @@ export type LedgerFloatResolvers<ContextType = MembersContext, ParentType extend
 };
 
 export type LedgerMaintenanceRunResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['LedgerMaintenanceRun'] = ResolversParentTypes['LedgerMaintenanceRun']> = {
+  checkoutTokensDeleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lotsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pendingEarnsPosted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1868,6 +1926,7 @@ export type MemberResolvers<ContextType = MembersContext, ParentType extends Res
   offers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneNumberVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  pinSet?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   pseudonym?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tier?: Resolver<ResolversTypes['Tier'], ParentType, ContextType>;
   transactions?: Resolver<ResolversTypes['MemberTransactionConnection'], ParentType, ContextType, RequireFields<MemberTransactionsArgs, 'first'>>;
@@ -1914,6 +1973,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   activateOffer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType, RequireFields<MutationActivateOfferArgs, 'campaignId' | 'memberId'>>;
   adjustPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
   burnPoints?: Resolver<ResolversTypes['PointsBurn'], ParentType, ContextType, RequireFields<MutationBurnPointsArgs, 'input'>>;
+  checkoutTokenForPin?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationCheckoutTokenForPinArgs, 'memberId' | 'partnerId' | 'pin'>>;
   claimMissingPoints?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationClaimMissingPointsArgs, 'input'>>;
   confirmPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationConfirmPendingEarnArgs, 'input'>>;
   confirmPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationConfirmPurchaseClaimArgs, 'claimId'>>;
@@ -1927,12 +1987,14 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   reissueCard?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReissueCardArgs, 'idempotencyKey' | 'memberId'>>;
   rejectPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationRejectPurchaseClaimArgs, 'claimId' | 'reason'>>;
   reservePoints?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationReservePointsArgs, 'input'>>;
+  resetPin?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationResetPinArgs, 'memberId'>>;
   reverseEarn?: Resolver<ResolversTypes['EarnReversal'], ParentType, ContextType, RequireFields<MutationReverseEarnArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'memberId' | 'partnerId'>>;
   runLedgerMaintenance?: Resolver<ResolversTypes['LedgerMaintenanceRun'], ParentType, ContextType>;
   setCampaignStatus?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationSetCampaignStatusArgs, 'campaignId' | 'status'>>;
   setExcludedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationSetExcludedCategoriesArgs, 'categoryCodes'>>;
   setPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPhoneNumberArgs, 'memberId' | 'phoneNumber'>>;
+  setPin?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetPinArgs, 'memberId' | 'pin'>>;
   transferPoints?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationTransferPointsArgs, 'input'>>;
   verifyPhoneNumber?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyPhoneNumberArgs, 'memberId'>>;
   voidPendingEarn?: Resolver<ResolversTypes['LedgerTransfer'], ParentType, ContextType, RequireFields<MutationVoidPendingEarnArgs, 'input'>>;

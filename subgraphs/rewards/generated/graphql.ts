@@ -143,8 +143,8 @@ export type Mutation = {
   /**
    * Redeem a reward for a member: holds one unit of stock, spends the points through the members
    * ledger (reserve, then post), and issues a voucher code. Callable by the member itself, the
-   * operator, and a partner redeeming its own reward at its till with the member's checkout token
-   * (without one: FORBIDDEN; a token refused by the ledger fails the redemption with FORBIDDEN,
+   * operator, and a partner redeeming its own reward at its till with the member's checkout token or
+   * PIN (without either: FORBIDDEN; a token refused by the ledger fails the redemption with FORBIDDEN,
    * nothing spent). Fails with OUT_OF_STOCK, INSUFFICIENT_POINTS, LIMIT_EXCEEDED (the per-member limit),
    * FORBIDDEN (tier too low) or BAD_USER_INPUT (retired or outside its validity), changing nothing.
    * If the ledger cannot be reached it fails with UPSTREAM_UNAVAILABLE and completes by itself later;
@@ -188,6 +188,7 @@ export type MutationRedeemRewardArgs = {
   idempotencyKey: Scalars['String']['input'];
   member?: InputMaybe<MemberReferenceInput>;
   memberId?: InputMaybe<Scalars['ID']['input']>;
+  pin?: InputMaybe<Scalars['String']['input']>;
   rewardId: Scalars['ID']['input'];
 };
 
