@@ -88,6 +88,12 @@ export interface BalanceChangedPayload {
    * Settlement prices it with the contract in force then, exactly like the event it reverses.
    */
   reversesEventAt?: string;
+  /**
+   * For a transfer that undoes an earlier one: the kind of that transfer. Settlement puts the
+   * reversal of a campaign's BONUS on the funder's bonus line rather than beside earned points.
+   * Events written before it existed carry none: their reversals count as reversals of earns.
+   */
+  reversesKind?: TransferKind;
   balance: MemberBalances;
 }
 
@@ -128,7 +134,8 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         typeof p.balance === 'object' &&
         p.balance !== null &&
         (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))) &&
-        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))),
+        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))) &&
+        (p.reversesKind === undefined || isTransferKind(p.reversesKind)),
       `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERATOR, partner } from '../support/helpers';
-import { settlementOperations } from '../support/settlement';
+import { CREATE_CAMPAIGN, SET_CAMPAIGN_STATUS, settlementOperations } from '../support/settlement';
 import { signToken } from '../../gateway/credentials';
 
 /**
@@ -13,25 +13,14 @@ import { signToken } from '../../gateway/credentials';
 afterAll(closeDatabase);
 
 const ops = settlementOperations(gql);
-const CAMPAIGN_FIELDS = 'id status budgetPoints budgetLeftPoints';
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${CAMPAIGN_FIELDS} } }`;
-const SET_STATUS = `mutation($id: ID!, $s: CampaignStatus!) { setCampaignStatus(campaignId: $id, status: $s) { ${CAMPAIGN_FIELDS} } }`;
-const READ = `query($id: ID!) { campaign(id: $id) { ${CAMPAIGN_FIELDS} } }`;
+const CREATE = CREATE_CAMPAIGN;
+const SET_STATUS = SET_CAMPAIGN_STATUS;
+const READ = `query($id: ID!) { campaign(id: $id) { budgetLeftPoints } }`;
 const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
 
 const hourAgo = () => new Date(Date.now() - 3600_000).toISOString();
 const nextYear = () => new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
-
-function createInput(partnerId: string, fields: Record<string, unknown>) {
-  return { partnerId, name: 'Test campaign', startsAt: hourAgo(), endsAt: nextYear(), budgetPoints: 100_000, ...fields };
-}
-
-/** An ACTIVE campaign of the partner; its id. */
-async function activeCampaign(partnerId: string, fields: Record<string, unknown>): Promise<string> {
-  const { id } = dataOf(await gql(CREATE, { input: createInput(partnerId, fields) }, OPERATOR)).createCampaign;
-  expect(dataOf(await gql(SET_STATUS, { id, s: 'ACTIVE' }, OPERATOR)).setCampaignStatus.status).toBe('ACTIVE');
-  return id;
-}
+const { campaignInput: createInput, activeCampaign } = ops;
 
 async function earnAt(partnerId: string, memberId: string, purchaseAmountMinor: number, lines?: unknown[]) {
   const input = { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'receipt', lines, idempotencyKey: randomUUID() };
@@ -253,8 +242,18 @@ describe('refunds and settlement', () => {
     });
     // Another partner sees neither the campaign nor its report.
     expect(errorCode(await gql(REPORT, { id: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
-    // 200 issued x 12345 micros = 2.469 EUR -> 247 cents; reversed the same.
-    await ops.positionReaches(funder, { pointsIssued: '200', issuedAmountMinor: '247', pointsReversed: '200', reversedAmountMinor: '247' });
+    // Earned and bonus points on lines of their own, each rounded once: 100 x 12345 micros = 1.2345
+    // EUR -> 123 cents each, issued and reversed alike.
+    await ops.positionReaches(funder, {
+      pointsIssued: '100',
+      issuedAmountMinor: '123',
+      pointsReversed: '100',
+      reversedAmountMinor: '123',
+      pointsBonus: '100',
+      bonusAmountMinor: '123',
+      pointsBonusReversed: '100',
+      bonusReversedAmountMinor: '123',
+    });
   });
 
   it("a coalition-wide campaign bills the funder, not the partner where the purchase happened, and needs the operator's approval", async () => {
@@ -278,9 +277,9 @@ describe('refunds and settlement', () => {
     } finally {
       dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
     }
-    // 40 x 20000 micros = 0.80 EUR, to the funder; the store is billed its own 50,200 points only.
-    await ops.positionReaches(funder, { pointsIssued: '40', issuedAmountMinor: '80' });
-    await ops.positionReaches(store, { pointsIssued: '50200', issuedAmountMinor: '45180' });
+    // 40 x 20000 micros = 0.80 EUR, to the funder's bonus line; the store is billed its own 50,200 points only.
+    await ops.positionReaches(funder, { pointsIssued: '0', pointsBonus: '40', bonusAmountMinor: '80' });
+    await ops.positionReaches(store, { pointsIssued: '50200', issuedAmountMinor: '45180', pointsBonus: '0' });
   });
 
   it('refuses bad rules and other partners', async () => {
