@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { actingPartner, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
+import { actingPartner, partnerScope, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
@@ -216,6 +216,37 @@ export async function campaignById(deps: LedgerDeps, caller: Caller, campaignId:
   if (!campaign) throw notFound(`No campaign with id ${id}`);
   actingPartner(caller, campaign.funder_partner_id, 'read campaigns');
   return campaign;
+}
+
+/** Which campaigns a list shows: the funder's (a partner sees only its own), in a status, a page after a cursor. */
+export interface CampaignFilter {
+  partnerId: string | null;
+  status: CampaignStatus | null;
+  limit: number;
+  /** The last row seen: [created_at as ISO, id]. */
+  after: (string | number)[] | null;
+}
+
+export type ListedCampaign = CampaignRow & { created_at: Date };
+
+/**
+ * A funder's campaigns, newest first: a partner lists its own (naming another is FORBIDDEN), the
+ * operator any partner's or, naming none, the whole coalition's. Fetches limit + 1 rows
+ * (toConnection tells from the extra one whether a next page exists).
+ */
+export async function listCampaigns(deps: LedgerDeps, caller: Caller, filter: CampaignFilter): Promise<ListedCampaign[]> {
+  const funderId = partnerScope(caller, 'list campaigns', {
+    requestedPartnerId: filter.partnerId ? checkId(filter.partnerId, 'partnerId') : null,
+  });
+  const [afterAt, afterId] = filter.after ?? [null, null];
+  if (afterId !== null) checkId(String(afterId), 'after');
+  return (await deps.dataSource.query(
+    `SELECT ${CAMPAIGN_COLUMNS}, created_at FROM campaigns
+      WHERE ($1::uuid IS NULL OR funder_partner_id = $1) AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [funderId, filter.status, afterAt, afterId, filter.limit + 1],
+  )) as ListedCampaign[];
 }
 
 export interface CampaignReport {

@@ -56,7 +56,13 @@ export function singleCurrencyMoney(view: ReconciliationView): Omit<Reconciliati
     throw badInput(`Partners settled in several currencies this period (${view.money.map((m) => m.currency).join(', ')}); read money`);
   }
   return (
-    view.money[0] ?? { issuedLessReversedMinor: 0n, bonusLessReversedMinor: 0n, redeemedMinor: 0n, coalitionMarginMinor: 0n, partnerNetsMinor: 0n }
+    view.money[0] ?? {
+      issuedLessReversedMinor: 0n,
+      bonusLessReversedMinor: 0n,
+      redeemedMinor: 0n,
+      coalitionMarginMinor: 0n,
+      partnerNetsMinor: 0n,
+    }
   );
 }
 

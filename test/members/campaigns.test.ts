@@ -244,7 +244,7 @@ describe('refunds and settlement', () => {
     expect(errorCode(await gql(REPORT, { id: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
     // Earned and bonus points on lines of their own, each rounded once: 100 x 12345 micros = 1.2345
     // EUR -> 123 cents each, issued and reversed alike.
-    await ops.positionReaches(funder, {
+    const billed = {
       pointsIssued: '100',
       issuedAmountMinor: '123',
       pointsReversed: '100',
@@ -253,7 +253,9 @@ describe('refunds and settlement', () => {
       bonusAmountMinor: '123',
       pointsBonusReversed: '100',
       bonusReversedAmountMinor: '123',
-    });
+    };
+    // positionReaches answers the last position read, reached or not: assert it.
+    expect(await ops.positionReaches(funder, billed)).toEqual(billed);
   });
 
   it("a coalition-wide campaign bills the funder, not the partner where the purchase happened, and needs the operator's approval", async () => {
@@ -278,8 +280,43 @@ describe('refunds and settlement', () => {
       dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
     }
     // 40 x 20000 micros = 0.80 EUR, to the funder's bonus line; the store is billed its own 50,200 points only.
-    await ops.positionReaches(funder, { pointsIssued: '0', pointsBonus: '40', bonusAmountMinor: '80' });
-    await ops.positionReaches(store, { pointsIssued: '50200', issuedAmountMinor: '45180', pointsBonus: '0' });
+    const funderBilled = { pointsIssued: '0', pointsBonus: '40', bonusAmountMinor: '80' };
+    expect(await ops.positionReaches(funder, funderBilled)).toEqual(funderBilled);
+    const storeBilled = { pointsIssued: '50200', issuedAmountMinor: '45180', pointsBonus: '0' };
+    expect(await ops.positionReaches(store, storeBilled)).toEqual(storeBilled);
+  });
+
+  it("lists a funder's campaigns a page at a time, newest first: the funder its own, the operator any", async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const LIST = `query($p: ID, $s: CampaignStatus, $first: Int, $after: String) {
+      campaigns(partnerId: $p, status: $s, first: $first, after: $after) {
+        edges { cursor node { id funderPartnerId status } } pageInfo { hasNextPage endCursor } } }`;
+    const created: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      created.push(
+        dataOf(await gql(CREATE, { input: createInput(funder, { name, ruleKind: 'PURCHASE_BONUS', bonusPoints: 1 }) }, OPERATOR))
+          .createCampaign.id,
+      );
+    }
+    dataOf(await gql(SET_STATUS, { id: created[0], s: 'ENDED' }, OPERATOR));
+    const page = async (variables: Record<string, unknown>, credential = OPERATOR) =>
+      dataOf(await gql(LIST, variables, credential)).campaigns;
+    const firstPage = await page({ p: funder, first: 2 });
+    expect(firstPage.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[2], created[1]]);
+    expect(firstPage.pageInfo.hasNextPage).toBe(true);
+    const lastPage = await page({ p: funder, first: 2, after: firstPage.pageInfo.endCursor });
+    expect(lastPage.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[0]]);
+    expect(lastPage.pageInfo.hasNextPage).toBe(false);
+    expect((await page({ p: funder, s: 'ENDED' })).edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[0]]);
+    // A partner sees its own campaigns only, and may not name another funder.
+    const own = partner(1);
+    const ownList = await page({ first: 100 }, own.credential);
+    expect(ownList.edges.every((e: { node: { funderPartnerId: string } }) => e.node.funderPartnerId === own.id)).toBe(true);
+    expect(errorCode(await gql(LIST, { p: funder }, own.credential))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(LIST, {}, 'demo-member-ava'))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(LIST, {}))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(LIST, { p: funder, first: 101 }, OPERATOR))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(LIST, { p: funder, after: 'not-a-cursor' }, OPERATOR))).toBe('BAD_USER_INPUT');
   });
 
   it('refuses bad rules and other partners', async () => {

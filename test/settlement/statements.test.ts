@@ -305,8 +305,10 @@ describe('bonus points on a line of their own', () => {
     expect(earned.points).toBe(1_000);
     // 40% refunded: floor(1000 x 0.4) = 400 of the points back to the store, floor(500 x 0.4) = 200 of the bonus to the funder.
     expect(await reverse(earned.id, 40_000)).toEqual({ pointsReversed: 600, pointsClawedBack: 0 });
-    await positionReaches(funder, { pointsIssued: '0', pointsBonus: '500', pointsBonusReversed: '200' });
-    await positionReaches(store, { pointsIssued: '1000', pointsReversed: '400', pointsBonus: '0' });
+    const funderPosition = { pointsIssued: '0', pointsBonus: '500', pointsBonusReversed: '200' };
+    expect(await positionReaches(funder, funderPosition)).toEqual(funderPosition);
+    const storePosition = { pointsIssued: '1000', pointsReversed: '400', pointsBonus: '0' };
+    expect(await positionReaches(store, storePosition)).toEqual(storePosition);
 
     const period = await openPeriod();
     dataOf(await closePeriod(period.id, new Date()));
@@ -334,7 +336,9 @@ describe('bonus points on a line of their own', () => {
       { kind: 'BONUS', contract: priced, eventCount: 1, points: '500', priceMicrosPerPoint: 12_345, amountMicros: '6172500' },
       { kind: 'BONUS_REVERSAL', contract: priced, eventCount: 1, points: '200', priceMicrosPerPoint: 12_345, amountMicros: '2469000' },
     ]);
-    expect(funderStatement.csv.split('\n')).toEqual(expect.arrayContaining(['points_bonus,500', 'bonus_amount_minor,617', 'line_1_kind,BONUS']));
+    expect(funderStatement.csv.split('\n')).toEqual(
+      expect.arrayContaining(['points_bonus,500', 'bonus_amount_minor,617', 'line_1_kind,BONUS']),
+    );
     expect(storeStatement).toMatchObject({
       period: { id: period.id },
       pointsIssued: '1000',
