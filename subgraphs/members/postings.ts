@@ -74,6 +74,8 @@ export interface Posting {
   reservedLots?: readonly Omit<LotTake, 'expiresAt'>[];
   /** A transfer that undoes an earlier one: the earlier transfer, whose event settlement prices this one like. */
   reverses?: string;
+  /** A BONUS: the campaign that granted it, named in its event. */
+  campaignId?: string;
 }
 
 export interface Posted {
@@ -159,6 +161,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           clawbackDebtDelta: debtDelta,
           ...(origins ? { origins } : {}),
           ...(reversed ? { reversesEventAt: reversed.occurredAt, reversesKind: reversed.kind } : {}),
+          ...(posting.campaignId ? { campaignId: posting.campaignId } : {}),
           balance,
         },
       },

@@ -31,6 +31,7 @@ import { setExcludedCategories } from './basket';
 import {
   activateOffer,
   campaignById,
+  campaignOfBonus,
   campaignReport,
   createCampaign,
   listCampaigns,
@@ -311,6 +312,8 @@ export const resolvers: Resolvers = {
     tierFrom: (event) => (event.type === 'tier.changed' ? (event.payload.from as TierLevel) : null),
     tierTo: (event) => (event.type === 'tier.changed' ? (event.payload.to as TierLevel) : null),
     partner: (event) => (event.type === 'balance.changed' && event.payload.partnerId ? { id: event.payload.partnerId } : null),
+    campaign: (event, _args, { ledger }) =>
+      event.type === 'balance.changed' && event.payload.campaignId ? campaignOfBonus(ledger, event.payload.campaignId) : null,
     member: async (event, _args, { loaders }) => present(await loaders.member.load(event.memberId)),
   },
   LedgerEvent: {

@@ -78,6 +78,11 @@ export type BalanceEvent = {
   __typename?: 'BalanceEvent';
   /** For a BALANCE_CHANGED event: the member's balances right after it. */
   balance: Maybe<BalanceSnapshot>;
+  /**
+   * For a BONUS: the campaign that granted it (its name, what is left of it), as the member's offers
+   * show campaigns; null for any other event.
+   */
+  campaign: Maybe<Campaign>;
   /** Change to the member's available points (0 for a tier change). */
   delta: Scalars['Int']['output'];
   /** For a BALANCE_CHANGED event: the kind of transfer. */
@@ -86,7 +91,7 @@ export type BalanceEvent = {
   member: Member;
   /** When the ledger recorded it. */
   occurredAt: Scalars['DateTime']['output'];
-  /** For a BALANCE_CHANGED event: the partner involved, if any. */
+  /** For a BALANCE_CHANGED event: the partner involved, if any (for a BONUS, the campaign's funder). */
   partner: Maybe<Partner>;
   /** Change to the member's pending points. */
   pendingDelta: Scalars['Int']['output'];
@@ -1763,6 +1768,7 @@ export type BalanceResolvers<ContextType = MembersContext, ParentType extends Re
 
 export type BalanceEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BalanceEvent'] = ResolversParentTypes['BalanceEvent']> = {
   balance?: Resolver<Maybe<ResolversTypes['BalanceSnapshot']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
   delta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['TransferKind']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;

@@ -1059,6 +1059,12 @@ export type WebhookEndpointStatus =
 export type WebhookEventType =
   /** (`api_key.revoked`) One of the partner's API keys was revoked. */
   | 'API_KEY_REVOKED'
+  /** (`bonus.granted`) A campaign the partner funds granted bonus points on a purchase, at whichever partner it was; the partner is billed for them. */
+  | 'BONUS_GRANTED'
+  /** (`campaign.activated`) A campaign the partner funds became ACTIVE (from DRAFT, or again after a pause). */
+  | 'CAMPAIGN_ACTIVATED'
+  /** (`campaign.budget_low`) Less than 10% of the budget of a campaign the partner funds is left; once per campaign. */
+  | 'CAMPAIGN_BUDGET_LOW'
   /** (`earn.pending`) Points were earned at the partner but are held until a date (a stay before checkout). */
   | 'EARN_PENDING'
   /** (`earn.posted`) Pending points of an earn at the partner became spendable. */
