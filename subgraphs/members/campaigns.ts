@@ -575,12 +575,12 @@ async function announceActivation(manager: EntityManager, campaign: CampaignRow)
  * lift the budget back above the threshold and later grants take it below again.
  */
 async function announceBudgetLow(manager: EntityManager, campaignId: string): Promise<void> {
-  const [low] = (await manager.query(
+  const [[low]] = (await manager.query(
     `UPDATE campaigns SET budget_low_announced_at = now()
       WHERE id = $1 AND budget_low_announced_at IS NULL AND budget_left_points * 1000 < budget_points * $2
       RETURNING funder_partner_id, budget_points::int AS budget_points, budget_left_points::int AS budget_left_points`,
     [campaignId, BUDGET_LOW_PERMILLE],
-  )) as { funder_partner_id: string; budget_points: number; budget_left_points: number }[];
+  )) as [{ funder_partner_id: string; budget_points: number; budget_left_points: number }[], number];
   if (!low) return;
   await appendCampaignEvent(manager, campaignId, {
     type: 'campaign.budget_low',

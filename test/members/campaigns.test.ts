@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERATOR, partner } from '../support/helpers';
 import { CREATE_CAMPAIGN, SET_CAMPAIGN_STATUS, settlementOperations } from '../support/settlement';
 import { signToken } from '../../gateway/credentials';
+import { DEMO_CAMPAIGNS, DEMO_MEMBERS } from '../../shared/demo';
 
 /**
  * Coalition campaigns (subgraphs/members/campaigns.ts) through the gateway: each rule kind with
@@ -331,5 +332,31 @@ describe('refunds and settlement', () => {
     );
     const input = createInput(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
     expect(errorCode(await gql(CREATE, { input }, partner(1).credential))).toBe('FORBIDDEN');
+  });
+});
+
+describe('the demo campaigns', () => {
+  it('are seeded ACTIVE as opt-in offers a demo member sees, each listed for its funder', async () => {
+    const [firstVisit, december] = DEMO_CAMPAIGNS;
+    const OFFERS = `query($id: ID!) { member(id: $id) { offers { campaign { id name funderPartnerId optIn } activated } } }`;
+    const ava = DEMO_MEMBERS[0];
+    const offers = dataOf(await gql(OFFERS, { id: ava.id }, `demo-member-${ava.handle}`)).member.offers;
+    expect(offers).toContainEqual({
+      campaign: { id: firstVisit.id, name: firstVisit.name, funderPartnerId: firstVisit.funderPartnerId, optIn: true },
+      activated: false,
+    });
+    // The December offer is among them in December only (its window), and listed for its funder always.
+    const inDecember = new Date().getUTCMonth() === 11;
+    expect(offers.some((o: { campaign: { id: string } }) => o.campaign.id === december.id)).toBe(inDecember);
+    const LIST = `query($p: ID) { campaigns(partnerId: $p, status: ACTIVE) { edges { node { id ruleKind extraPermille startsAt endsAt } } } }`;
+    const listed = dataOf(await gql(LIST, { p: december.funderPartnerId }, OPERATOR)).campaigns.edges.map((e: { node: unknown }) => e.node);
+    const year = new Date().getUTCFullYear();
+    expect(listed).toContainEqual({
+      id: december.id,
+      ruleKind: 'SPEND_MULTIPLIER',
+      extraPermille: 1000,
+      startsAt: new Date(Date.UTC(year, 11, 1)).toISOString(),
+      endsAt: new Date(Date.UTC(year + 1, 0, 1)).toISOString(),
+    });
   });
 });
