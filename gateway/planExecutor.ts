@@ -1,7 +1,6 @@
 import { ERRORS, errorCodeDef, type Operation } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { evaluateCondition } from '@apollo/query-planner';
-import { createHash, type Hash } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 // Apollo's own merge and rewrite rules, so results are shaped exactly as @apollo/gateway shapes
 // them (they are not in its public index; the version is pinned in package.json).
@@ -12,7 +11,8 @@ import type { EntityCache } from './entityCache';
 import { gatewayMetrics } from './metrics';
 import { inSpan } from '../shared/tracing';
 import type { CallSigner } from '../shared/identity';
-import type { SubgraphFetcher, SubgraphRequestBody, SubgraphResult } from './subgraphFetcher';
+import { FetchBatcher, requestBody } from './fetchBatcher';
+import type { SubgraphFetcher, SubgraphResult } from './subgraphFetcher';
 
 /**
  * Runs a federated query plan, node by node, with the semantics of @apollo/gateway's
@@ -46,17 +46,28 @@ export interface PlanExecution {
   cachePartition: string | null;
 }
 
+/** A plan being executed: its request's execution and the batcher of its query fetches. */
+interface RunningPlan extends PlanExecution {
+  batcher: FetchBatcher;
+}
+
 /** Executes the plan; returns the unshaped data and the errors met on the way. */
 export async function executePlan(plan: QueryPlan, execution: PlanExecution): Promise<{ data: Data; errors: GraphQLError[] }> {
   const data: Data = Object.create(null);
   const errors: GraphQLError[] = [];
   const node = plan.node;
   if (node?.kind === 'Subscription') throw new Error('Subscriptions are served over graphql-ws, not planned');
-  if (node) await executeNode(execution, errors, node, { path: [], data, fullResult: data });
+  const batcher = new FetchBatcher({
+    fetchers: execution.fetchers,
+    sign: execution.sign,
+    sharing: (serviceName) => `${execution.shareKey}\n${execution.entityCache.generation(serviceName)}`,
+    cachePartition: execution.cachePartition,
+  });
+  if (node) await executeNode({ ...execution, batcher }, errors, node, { path: [], data, fullResult: data });
   return { data, errors };
 }
 
-async function executeNode(execution: PlanExecution, errors: GraphQLError[], node: PlanNode, cursor: Cursor | undefined): Promise<void> {
+async function executeNode(execution: RunningPlan, errors: GraphQLError[], node: PlanNode, cursor: Cursor | undefined): Promise<void> {
   if (!cursor) return;
   switch (node.kind) {
     case 'Sequence':
@@ -86,30 +97,7 @@ async function executeNode(execution: PlanExecution, errors: GraphQLError[], nod
   }
 }
 
-/**
- * Per fetch node, the constant start of its request body (the operation text and name) and that
- * start already hashed: a call's body hash (for its signature) then costs only its variables.
- */
-const bodyPrefixes = new WeakMap<FetchNode, { text: string; hashed: Hash }>();
-
-function requestBody(fetch: FetchNode, variables: Data): SubgraphRequestBody {
-  let prefix = bodyPrefixes.get(fetch);
-  if (prefix === undefined) {
-    const text = `{"query":${JSON.stringify(fetch.operation)}${fetch.operationName ? `,"operationName":${JSON.stringify(fetch.operationName)}` : ''},"variables":`;
-    prefix = { text, hashed: createHash('sha256').update(text) };
-    bodyPrefixes.set(fetch, prefix);
-  }
-  const { text, hashed } = prefix;
-  const variablesJson = JSON.stringify(variables);
-  // The bytes sent are the UTF-8 of the whole text, which is the UTF-8 of its parts in order: JSON
-  // text never splits a surrogate pair between them (JSON.stringify escapes lone surrogates).
-  return {
-    text: `${text}${variablesJson}}`,
-    sha256: () => hashed.copy().update(variablesJson).update('}').digest('base64url'),
-  };
-}
-
-async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fetch: FetchNode, cursor: Cursor): Promise<void> {
+async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetch: FetchNode, cursor: Cursor): Promise<void> {
   const fetcher = execution.fetchers.get(fetch.serviceName);
   if (!fetcher) throw new Error(`No subgraph named "${fetch.serviceName}" is configured`);
   const entities: Data[] = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined) : [cursor.data];
@@ -128,14 +116,14 @@ async function executeFetch(execution: PlanExecution, errors: GraphQLError[], fe
     // A mutation makes what this subgraph answered before it stale: cached entities, and queries in
     // flight (a later identical query does not join one sent before the write).
     if (!isQuery) execution.entityCache.invalidate(fetch.serviceName);
-    const sharing = isQuery ? `${execution.shareKey}\n${execution.entityCache.generation(fetch.serviceName)}` : null;
     let result: SubgraphResult;
     try {
-      // One span per plan fetch, the subgraph named; the call carries it in `traceparent`.
+      // One span per plan fetch, the subgraph named; the call carries it in `traceparent`. Queries
+      // go through the batcher (gateway/fetchBatcher.ts), sharing identical ones in flight.
       result = await inSpan(
         `graphql.fetch ${fetch.serviceName}`,
         { 'coalition.subgraph': fetch.serviceName, 'graphql.operation.type': fetch.operationKind },
-        () => fetcher.send(requestBody(fetch, vars), execution.sign, sharing),
+        () => (isQuery ? execution.batcher.send(fetch, vars) : fetcher.send(requestBody(fetch, vars), execution.sign, null)),
       );
     } finally {
       // Again once answered (what was fetched meanwhile may predate the write), here and on every replica.

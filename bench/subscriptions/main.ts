@@ -95,8 +95,12 @@ const EARN = `mutation Earn($input: EarnPointsInput!) { earnPoints(input: $input
 const WATCH = `subscription Watch($memberId: ID!) { balanceChanged(memberId: $memberId, afterSequence: 0) { sequence kind occurredAt } }`;
 /** Requests in flight while enrolling. */
 const ENROLL_CONCURRENCY = 8;
-/** Subscribers opened before the idle-heap baseline: the gateway's one-off work (plans, pools) is done by then. */
-const WARM_SUBSCRIBERS = 10;
+/**
+ * Subscribers opened before the idle-heap baseline: half of them (at least 10). The gateway's one-off
+ * work is done by then, including what a burst of openings grows once (JIT code for these paths,
+ * the subgraph connection pools), so the figure is what each further subscription adds.
+ */
+const warmSubscribers = (subscribers: number) => Math.min(Math.max(10, Math.floor(subscribers / 2)), subscribers - 1);
 
 interface Subscriber {
   memberIndex: number;
@@ -263,7 +267,7 @@ async function main(): Promise<void> {
         watched.every((s) => s.earns >= earnsPerMember[s.memberIndex]!),
       );
     };
-    const warm = Math.min(WARM_SUBSCRIBERS, options.subscribers - 1);
+    const warm = warmSubscribers(options.subscribers);
     for (let i = 0; i < warm; i++) subscribers.push(open(i));
     await prime(subscribers);
     const heapBeforeBytes = await heapUsedBytes(options.heapSnapshots ? `${options.heapSnapshots}-before.heapsnapshot` : undefined);

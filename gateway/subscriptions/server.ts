@@ -192,6 +192,11 @@ export function startSubscriptionServer(options: {
           return false;
         }
         state.callerKey = key;
+        // What a connection no longer needs once admitted is let go, not kept for its lifetime (a
+        // thousand idle subscriptions hold a thousand of each): the HTTP upgrade request graphql-ws
+        // keeps in `extra` (headers and all), and the credential in the connection parameters.
+        Reflect.deleteProperty(ctx.extra, 'request');
+        if (ctx.connectionParams) for (const name of Object.keys(ctx.connectionParams)) Reflect.deleteProperty(ctx.connectionParams, name);
         return true;
       },
       onClose: (ctx) => {
