@@ -198,6 +198,41 @@ export const DEMO_REWARDS = [
 ] as const;
 
 /**
+ * The demo coalition's campaigns, seeded ACTIVE by the members subgraph (subgraphs/members/seed.ts).
+ * Both are opt-in offers ("activate this coupon"), so the demo's own purchases and every test's
+ * earns at these partners get no bonus unless a member activated one. Windows are relative to the
+ * seeding: the first-visit offer runs for a year from then, the December one in the December of
+ * that year (UTC), so it is among a member's offers only in that month. Neither is limited to a
+ * tier: no demo member reaches Gold with the demo's purchases, and a Gold-only offer would show to
+ * nobody.
+ */
+export const DEMO_CAMPAIGNS = [
+  {
+    id: '40000000-0000-4000-8000-000000000001',
+    funderPartnerId: partnerId('city-bonus-pulsefit'),
+    name: '500 bonus points on your first visit to PulseFit',
+    ruleKind: 'FIRST_PURCHASE',
+    extraPermille: 0,
+    bonusPoints: 500,
+    window: (now: Date) => ({ startsAt: now, endsAt: new Date(now.getTime() + 365 * 86_400_000) }),
+    budgetPoints: 1_000_000,
+  },
+  {
+    id: '40000000-0000-4000-8000-000000000002',
+    funderPartnerId: partnerId('travel-together-skybridge'),
+    name: 'Double points at SkyBridge in December',
+    ruleKind: 'SPEND_MULTIPLIER',
+    extraPermille: 1000,
+    bonusPoints: 0,
+    window: (now: Date) => {
+      const year = now.getUTCFullYear();
+      return { startsAt: new Date(Date.UTC(year, 11, 1)), endsAt: new Date(Date.UTC(year + 1, 0, 1)) };
+    },
+    budgetPoints: 5_000_000,
+  },
+] as const;
+
+/**
  * Development credentials (the gateway accepts them only outside production): `demo-operator`,
  * `demo-partner-<partner code>` and `demo-member-<handle>`.
  */

@@ -88,6 +88,14 @@ export interface BalanceChangedPayload {
    * Settlement prices it with the contract in force then, exactly like the event it reverses.
    */
   reversesEventAt?: string;
+  /**
+   * For a transfer that undoes an earlier one: the kind of that transfer. Settlement puts the
+   * reversal of a campaign's BONUS on the funder's bonus line rather than beside earned points.
+   * Events written before it existed carry none: their reversals count as reversals of earns.
+   */
+  reversesKind?: TransferKind;
+  /** For a BONUS: the campaign that granted it (its funder is partnerId). */
+  campaignId?: string;
   balance: MemberBalances;
 }
 
@@ -102,6 +110,38 @@ export interface TierChangedPayload {
 export type LedgerEvent =
   { type: 'balance.changed'; payload: BalanceChangedPayload } | { type: 'tier.changed'; payload: TierChangedPayload };
 export type LedgerEventType = LedgerEvent['type'];
+
+/** `campaign.activated`: a campaign became ACTIVE (from DRAFT, or again after a pause). */
+export interface CampaignActivatedPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  campaignId: string;
+  funderPartnerId: string;
+  coalitionWide: boolean;
+  startsAt: string;
+  endsAt: string;
+  budgetPoints: number;
+  budgetLeftPoints: number;
+}
+
+/** `campaign.budget_low`: what is left of a campaign's budget fell below its threshold; once per campaign. */
+export interface CampaignBudgetLowPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  campaignId: string;
+  funderPartnerId: string;
+  budgetPoints: number;
+  budgetLeftPoints: number;
+  /** The threshold, in thousandths of the budget (100: 10%). */
+  thresholdPermille: number;
+}
+
+/**
+ * A campaign's own events. They are not a member's: the outbox keeps them in a stream keyed by the
+ * campaign's id (in the member_id column, numbered under the campaign's row lock), so a member's
+ * events and balance subscription never see them, while every outbox consumer (the relay, the
+ * internal feed, settlement's webhook fan-out) carries them unchanged.
+ */
+export type CampaignEvent =
+  { type: 'campaign.activated'; payload: CampaignActivatedPayload } | { type: 'campaign.budget_low'; payload: CampaignBudgetLowPayload };
 
 const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 const isTransferKind = (value: unknown): value is TransferKind => TRANSFER_KINDS.includes(value as TransferKind);
@@ -128,11 +168,14 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         typeof p.balance === 'object' &&
         p.balance !== null &&
         (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))) &&
-        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))),
+        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))) &&
+        (p.reversesKind === undefined || isTransferKind(p.reversesKind)) &&
+        (p.campaignId === undefined || typeof p.campaignId === 'string'),
       `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };
   }
+  if (type === 'campaign.activated' || type === 'campaign.budget_low') return null; // readCampaignEvent's
   if (type === 'tier.changed') {
     const p = payload as Partial<TierChangedPayload>;
     assertInvariant(
@@ -142,4 +185,29 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
     return { type, payload: { ...(p as TierChangedPayload), version: LEDGER_EVENT_VERSION } };
   }
   return null;
+}
+
+/**
+ * Reads a stored campaign event against the contract, failing loudly on one that does not match;
+ * null for any other type (a member's ledger events are readLedgerEvent's).
+ */
+export function readCampaignEvent(type: string, payload: Record<string, unknown>): CampaignEvent | null {
+  if (type !== 'campaign.activated' && type !== 'campaign.budget_low') return null;
+  const version = payload.version ?? 1;
+  assertInvariant(version === LEDGER_EVENT_VERSION, `campaign event ${type} has version ${String(version)}; this reader knows 1`);
+  const p = payload as Partial<CampaignActivatedPayload & CampaignBudgetLowPayload>;
+  const figures =
+    type === 'campaign.activated' ? [p.budgetPoints, p.budgetLeftPoints] : [p.budgetPoints, p.budgetLeftPoints, p.thresholdPermille];
+  assertInvariant(
+    typeof p.campaignId === 'string' && typeof p.funderPartnerId === 'string' && figures.every(isInteger),
+    `${type} event of campaign ${String(p.campaignId)} matches the contract`,
+  );
+  if (type === 'campaign.activated') {
+    assertInvariant(
+      typeof p.coalitionWide === 'boolean' && typeof p.startsAt === 'string' && typeof p.endsAt === 'string',
+      `campaign.activated event of campaign ${p.campaignId} matches the contract`,
+    );
+    return { type, payload: { ...(p as CampaignActivatedPayload), version: LEDGER_EVENT_VERSION } };
+  }
+  return { type, payload: { ...(p as CampaignBudgetLowPayload), version: LEDGER_EVENT_VERSION } };
 }

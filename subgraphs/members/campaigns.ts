@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { actingPartner, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
+import { actingPartner, partnerScope, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
@@ -9,6 +9,8 @@ import { MAX_POINTS_PER_TRANSFER, MAX_REFERENCE_LENGTH, type LedgerDeps } from '
 import { issuanceAccount, memberAccount, post } from './postings';
 import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
+import { appendEvent } from '../../shared/outbox';
+import { LEDGER_EVENT_VERSION, type CampaignEvent } from '../../shared/ledgerEvents';
 
 /**
  * Coalition campaigns: promotions a partner funds and the coalition grants at earn time. The rule
@@ -204,6 +206,7 @@ export async function setCampaignStatus(
     }
     await manager.query('UPDATE campaigns SET status = $2 WHERE id = $1', [campaignId, input.status]);
     await auditOperatorAction(manager, caller, 'setCampaignStatus', campaignId, { from: campaign.status, to: input.status });
+    if (input.status === 'ACTIVE') await announceActivation(manager, campaign);
   });
   return campaignById(deps, caller, campaignId);
 }
@@ -215,6 +218,50 @@ export async function campaignById(deps: LedgerDeps, caller: Caller, campaignId:
   const [campaign] = (await deps.dataSource.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1`, [id])) as CampaignRow[];
   if (!campaign) throw notFound(`No campaign with id ${id}`);
   actingPartner(caller, campaign.funder_partner_id, 'read campaigns');
+  return campaign;
+}
+
+/** Which campaigns a list shows: the funder's (a partner sees only its own), in a status, a page after a cursor. */
+export interface CampaignFilter {
+  partnerId: string | null;
+  status: CampaignStatus | null;
+  limit: number;
+  /** The last row seen: [created_at as ISO, id]. */
+  after: (string | number)[] | null;
+}
+
+export type ListedCampaign = CampaignRow & { created_at: Date };
+
+/**
+ * A funder's campaigns, newest first: a partner lists its own (naming another is FORBIDDEN), the
+ * operator any partner's or, naming none, the whole coalition's. Fetches limit + 1 rows
+ * (toConnection tells from the extra one whether a next page exists).
+ */
+export async function listCampaigns(deps: LedgerDeps, caller: Caller, filter: CampaignFilter): Promise<ListedCampaign[]> {
+  const funderId = partnerScope(caller, 'list campaigns', {
+    requestedPartnerId: filter.partnerId ? checkId(filter.partnerId, 'partnerId') : null,
+  });
+  const [afterAt, afterId] = filter.after ?? [null, null];
+  if (afterId !== null) checkId(String(afterId), 'after');
+  return (await deps.dataSource.query(
+    `SELECT ${CAMPAIGN_COLUMNS}, created_at FROM campaigns
+      WHERE ($1::uuid IS NULL OR funder_partner_id = $1) AND ($2::text IS NULL OR status = $2)
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [funderId, filter.status, afterAt, afterId, filter.limit + 1],
+  )) as ListedCampaign[];
+}
+
+/**
+ * The campaign that granted a bonus, for whoever may watch the member's events (the watcher was
+ * checked when the event was read): a member sees the campaigns it got bonuses from as it sees its
+ * offers. Its report keeps its own rule (funder and operator only).
+ */
+export async function campaignOfBonus(deps: LedgerDeps, campaignId: string): Promise<CampaignRow> {
+  const [campaign] = (await deps.dataSource.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1`, [
+    checkId(campaignId, 'campaignId'),
+  ])) as CampaignRow[];
+  assertInvariant(campaign, `campaign ${campaignId} of a BONUS exists`);
   return campaign;
 }
 
@@ -431,7 +478,9 @@ export async function grantBonuses(
       reference: `campaign ${campaign.id}`.slice(0, MAX_REFERENCE_LENGTH),
       createdBy: earn.createdBy,
       lotExpiresAt: earn.lotExpiresAt,
+      campaignId: campaign.id,
     });
+    await announceBudgetLow(manager, campaign.id);
     await manager.query('INSERT INTO campaign_grants (earn_id, campaign_id, member_id, transfer_id, points) VALUES ($1, $2, $3, $4, $5)', [
       earn.earnId,
       campaign.id,
@@ -476,4 +525,72 @@ export async function bonusesToReverse(
     result.push({ campaignId: grant.campaign_id, funderPartnerId: grant.funder_partner_id, bonusTransferId: grant.transfer_id, points });
   }
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A campaign's events: what the funder's systems hear (settlement's webhooks)
+
+/** The low-budget notice goes out when what is left falls below this share of the budget, in thousandths. */
+export const BUDGET_LOW_PERMILLE = 100;
+
+/**
+ * Appends one of the campaign's events to the outbox, in the caller's transaction, with the
+ * campaign's next event number: the caller holds the campaign's row lock (setCampaignStatus and
+ * grantBonuses take it FOR UPDATE), so numbers have no gaps, as a member's have under its lock.
+ */
+async function appendCampaignEvent(manager: EntityManager, campaignId: string, event: CampaignEvent): Promise<void> {
+  const [[row]] = (await manager.query(
+    'UPDATE campaigns SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence',
+    [campaignId],
+  )) as [{ last_event_sequence: number }[], number];
+  assertInvariant(row, `campaign ${campaignId} exists`);
+  await appendEvent(manager, {
+    type: event.type,
+    memberId: campaignId,
+    memberSequence: row.last_event_sequence,
+    payload: event.payload as unknown as Record<string, unknown>,
+  });
+}
+
+/** `campaign.activated`, as the campaign becomes ACTIVE (each time it does). */
+async function announceActivation(manager: EntityManager, campaign: CampaignRow): Promise<void> {
+  await appendCampaignEvent(manager, campaign.id, {
+    type: 'campaign.activated',
+    payload: {
+      version: LEDGER_EVENT_VERSION,
+      campaignId: campaign.id,
+      funderPartnerId: campaign.funder_partner_id,
+      coalitionWide: campaign.coalition_wide,
+      startsAt: campaign.starts_at.toISOString(),
+      endsAt: campaign.ends_at.toISOString(),
+      budgetPoints: campaign.budget_points,
+      budgetLeftPoints: campaign.budget_left_points,
+    },
+  });
+}
+
+/**
+ * `campaign.budget_low`, once per campaign: after a grant leaves less than BUDGET_LOW_PERMILLE of
+ * the budget. Marked in the same statement that checks it, so it is sent once even when refunds
+ * lift the budget back above the threshold and later grants take it below again.
+ */
+async function announceBudgetLow(manager: EntityManager, campaignId: string): Promise<void> {
+  const [[low]] = (await manager.query(
+    `UPDATE campaigns SET budget_low_announced_at = now()
+      WHERE id = $1 AND budget_low_announced_at IS NULL AND budget_left_points * 1000 < budget_points * $2
+      RETURNING funder_partner_id, budget_points::int AS budget_points, budget_left_points::int AS budget_left_points`,
+    [campaignId, BUDGET_LOW_PERMILLE],
+  )) as [{ funder_partner_id: string; budget_points: number; budget_left_points: number }[], number];
+  if (!low) return;
+  await appendCampaignEvent(manager, campaignId, {
+    type: 'campaign.budget_low',
+    payload: {
+      version: LEDGER_EVENT_VERSION,
+      campaignId,
+      funderPartnerId: low.funder_partner_id,
+      budgetPoints: low.budget_points,
+      budgetLeftPoints: low.budget_left_points,
+      thresholdPermille: BUDGET_LOW_PERMILLE,
+    },
+  });
 }

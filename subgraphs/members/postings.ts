@@ -74,6 +74,8 @@ export interface Posting {
   reservedLots?: readonly Omit<LotTake, 'expiresAt'>[];
   /** A transfer that undoes an earlier one: the earlier transfer, whose event settlement prices this one like. */
   reverses?: string;
+  /** A BONUS: the campaign that granted it, named in its event. */
+  campaignId?: string;
 }
 
 export interface Posted {
@@ -134,7 +136,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   const origins = spentAt ? originsOf(takes.length > 0 ? takes : (posting.reservedLots ?? [])) : undefined;
   if (spentAt) assertInvariant(sumOf(origins!) === points, `the origins of a ${kind} add up to its ${points} points`);
 
-  const reversesEventAt = posting.reverses ? await eventTimeOf(manager, posting.reverses) : undefined;
+  const reversed = posting.reverses ? await reversedEventOf(manager, posting.reverses) : undefined;
   for (const memberId of memberIds) {
     const delta = (account: AccountKind) =>
       (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
@@ -158,7 +160,8 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           reservedDelta: delta('MEMBER_RESERVED'),
           clawbackDebtDelta: debtDelta,
           ...(origins ? { origins } : {}),
-          ...(reversesEventAt ? { reversesEventAt } : {}),
+          ...(reversed ? { reversesEventAt: reversed.occurredAt, reversesKind: reversed.kind } : {}),
+          ...(posting.campaignId ? { campaignId: posting.campaignId } : {}),
           balance,
         },
       },
@@ -439,13 +442,15 @@ function checkMemberLimits(posting: Posting, memberId: string, raised: MemberFig
     throw refuse(`A member may earn at most ${MAX_MEMBER_POINTS} points in all, posted or pending, less refunds`);
 }
 
-/** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by). */
-async function eventTimeOf(manager: EntityManager, transferId: string): Promise<string> {
-  const [row] = (await manager.query('SELECT occurred_at FROM outbox_events WHERE transfer_id = $1 ORDER BY occurred_at LIMIT 1', [
-    transferId,
-  ])) as { occurred_at: Date }[];
+/** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by), and its kind. */
+async function reversedEventOf(manager: EntityManager, transferId: string): Promise<{ occurredAt: string; kind: TransferKind }> {
+  const [row] = (await manager.query(
+    `SELECT e.occurred_at, t.kind FROM outbox_events e JOIN transfers t ON t.id = e.transfer_id
+      WHERE e.transfer_id = $1 ORDER BY e.occurred_at LIMIT 1`,
+    [transferId],
+  )) as { occurred_at: Date; kind: TransferKind }[];
   assertInvariant(row, `the transfer ${transferId} a reversal undoes has its event`);
-  return row.occurred_at.toISOString();
+  return { occurredAt: row.occurred_at.toISOString(), kind: row.kind };
 }
 
 /**

@@ -28,7 +28,18 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
-import { activateOffer, campaignById, campaignReport, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
+import {
+  activateOffer,
+  campaignById,
+  campaignOfBonus,
+  campaignReport,
+  createCampaign,
+  listCampaigns,
+  offersFor,
+  setCampaignStatus,
+  type CampaignInput,
+  type ListedCampaign,
+} from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { checkoutTokenForPinForService, resetPin, setPin } from './pins';
 import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
@@ -41,6 +52,7 @@ export interface PartnerRef {
 
 const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
 const claimCursor = (c: ClaimRow) => [c.createdAt.toISOString(), c.id];
+const campaignCursor = (c: ListedCampaign) => [c.created_at.toISOString(), c.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
 
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
@@ -92,6 +104,11 @@ export const resolvers: Resolvers = {
     resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
       (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
     campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
+    campaigns: async (_root, { partnerId, status, first, after }, { caller, ledger }) => {
+      const limit = pageSize(first);
+      const filter = { partnerId: partnerId ?? null, status: status ?? null, limit, after: decodeCursor(after, 2) };
+      return toConnection(await listCampaigns(ledger, caller, filter), limit, campaignCursor);
+    },
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
@@ -307,6 +324,8 @@ export const resolvers: Resolvers = {
     tierFrom: (event) => (event.type === 'tier.changed' ? (event.payload.from as TierLevel) : null),
     tierTo: (event) => (event.type === 'tier.changed' ? (event.payload.to as TierLevel) : null),
     partner: (event) => (event.type === 'balance.changed' && event.payload.partnerId ? { id: event.payload.partnerId } : null),
+    campaign: (event, _args, { ledger }) =>
+      event.type === 'balance.changed' && event.payload.campaignId ? campaignOfBonus(ledger, event.payload.campaignId) : null,
     member: async (event, _args, { loaders }) => present(await loaders.member.load(event.memberId)),
   },
   LedgerEvent: {

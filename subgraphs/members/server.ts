@@ -22,6 +22,7 @@ import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
 import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
+import { CampaignEvents1768720000000 } from './migrations/1768720000000-CampaignEvents';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -72,6 +73,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       BurnCashParts1768500000001,
       Campaigns1768600000000,
       PinsAndLookupBudgets1768710000000,
+      CampaignEvents1768720000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',

@@ -8,8 +8,8 @@ import { periodById, type PeriodRow } from './periods';
 
 /**
  * The settlement domain core, stage four: the coalition's books for the points float, the points
- * members hold. Settlement's own count of every movement (issued, reversed, redeemed, expired,
- * granted and debited by the operator) carries the float from one period to the next; the ledger's
+ * members hold. Settlement's own count of every movement (issued, reversed, bonuses and their
+ * reversals, redeemed, expired, granted and debited by the operator) carries the float from one period to the next; the ledger's
  * accounts, read as of the same event position, must hold exactly that float. Two independent
  * records of the same points: a finance team signs off a period when they agree.
  */
@@ -22,12 +22,16 @@ export interface BooksView {
   openingFloatPoints: bigint;
   issuedPoints: bigint;
   reversedPoints: bigint;
+  /** Campaigns' bonus points, funded by partners. */
+  bonusPoints: bigint;
+  /** Bonus points refunds took back. */
+  bonusReversedPoints: bigint;
   /** Redeemed less what cancelled redemptions gave back. */
   redeemedPoints: bigint;
   breakagePoints: bigint;
   grantedPoints: bigint;
   debitedPoints: bigint;
-  /** opening + issued - reversed - redeemed - breakage + granted - debited. */
+  /** opening + issued - reversed + bonus - bonus reversed - redeemed - breakage + granted - debited. */
   closingFloatPoints: bigint;
   /** Points granted by the operator that members redeemed at partners in the period: no partner issued them. */
   grantedPointsRedeemed: bigint;
@@ -88,6 +92,8 @@ export async function booksOf(
     openingFloatPoints,
     issuedPoints: within.get('ISSUANCE')!,
     reversedPoints: within.get('REVERSAL')!,
+    bonusPoints: within.get('BONUS')!,
+    bonusReversedPoints: within.get('BONUS_REVERSAL')!,
     redeemedPoints: within.get('REDEMPTION')! - within.get('REDEMPTION_REVERSAL')!,
     breakagePoints: within.get('BREAKAGE')!,
     grantedPoints: within.get('GRANT')!,

@@ -14,13 +14,17 @@ import { contractInForce } from './settlement';
 
 /**
  * What settlement books an event as: money between a partner and the coalition (issuance, its
- * reversal, redemption and its refund), or the coalition's own points (breakage, and the
- * operator's grants and debits), which move no money but change the points float.
+ * reversal, a campaign's bonus and its reversal, redemption and its refund), or the coalition's
+ * own points (breakage, and the operator's grants and debits), which move no money but change the
+ * points float.
  */
-export type EntryKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL' | 'BREAKAGE' | 'GRANT' | 'DEBIT';
+export type EntryKind =
+  'ISSUANCE' | 'REVERSAL' | 'BONUS' | 'BONUS_REVERSAL' | 'REDEMPTION' | 'REDEMPTION_REVERSAL' | 'BREAKAGE' | 'GRANT' | 'DEBIT';
 export const ENTRY_KINDS: readonly EntryKind[] = [
   'ISSUANCE',
   'REVERSAL',
+  'BONUS',
+  'BONUS_REVERSAL',
   'REDEMPTION',
   'REDEMPTION_REVERSAL',
   'BREAKAGE',
@@ -28,9 +32,13 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'DEBIT',
 ];
 
-/** What reconciliation adds up: the entry kinds, refunds of redemptions netted into REDEMPTION, grants less debits. */
-export type ReconciledKind = 'ISSUANCE' | 'REVERSAL' | 'REDEMPTION' | 'BREAKAGE' | 'ADJUSTMENT';
-export const RECONCILED_KINDS: readonly ReconciledKind[] = ['ISSUANCE', 'REVERSAL', 'REDEMPTION', 'BREAKAGE', 'ADJUSTMENT'];
+/**
+ * What reconciliation adds up: the entry kinds, refunds of redemptions netted into REDEMPTION,
+ * grants less debits, and every reversal (of an earn or of a bonus) in REVERSAL, as the ledger
+ * records them (a REVERSAL or CLAWBACK transfer either way).
+ */
+export type ReconciledKind = 'ISSUANCE' | 'BONUS' | 'REVERSAL' | 'REDEMPTION' | 'BREAKAGE' | 'ADJUSTMENT';
+export const RECONCILED_KINDS: readonly ReconciledKind[] = ['ISSUANCE', 'BONUS', 'REVERSAL', 'REDEMPTION', 'BREAKAGE', 'ADJUSTMENT'];
 
 export interface SettlementOfTransfer {
   entry: EntryKind;
@@ -52,6 +60,20 @@ export interface SettlementByDirection {
 
 const ISSUANCE: SettlementOfTransfer = { entry: 'ISSUANCE', reconciledAs: 'ISSUANCE', sign: 1, priced: 'issuePrice', floatSign: 1 };
 const REVERSAL: SettlementOfTransfer = { entry: 'REVERSAL', reconciledAs: 'REVERSAL', sign: 1, priced: 'issuePrice', floatSign: -1 };
+/** A campaign's bonus: issued by its funder (the event's partnerId), billed at the funder's issue price on a line of its own. */
+const BONUS: SettlementOfTransfer = { entry: 'BONUS', reconciledAs: 'BONUS', sign: 1, priced: 'issuePrice', floatSign: 1 };
+/**
+ * A refund taking back a bonus (a REVERSAL or CLAWBACK whose event says it reverses a BONUS): the
+ * funder's bonus line is credited. The ledger records it as the reversal it is, so reconciliation
+ * counts it with the other reversals.
+ */
+const BONUS_REVERSAL: SettlementOfTransfer = {
+  entry: 'BONUS_REVERSAL',
+  reconciledAs: 'REVERSAL',
+  sign: 1,
+  priced: 'issuePrice',
+  floatSign: -1,
+};
 const REDEMPTION: SettlementOfTransfer = {
   entry: 'REDEMPTION',
   reconciledAs: 'REDEMPTION',
@@ -86,13 +108,20 @@ export const SETTLEMENT_BY_TRANSFER: Record<TransferKind, SettlementOfTransfer |
     memberCredited: { entry: 'GRANT', reconciledAs: 'ADJUSTMENT', sign: 1, priced: null, floatSign: 1 },
     memberDebited: { entry: 'DEBIT', reconciledAs: 'ADJUSTMENT', sign: -1, priced: null, floatSign: -1 },
   },
-  // A campaign's bonus is issued by its funder (the event's partnerId), billed at the funder's issue price.
-  BONUS: ISSUANCE,
+  BONUS,
   EXPIRY: { entry: 'BREAKAGE', reconciledAs: 'BREAKAGE', sign: 1, priced: null, floatSign: -1 },
 };
 
-/** How a transfer counts, given which way it moved the member's points (which matters only for adjustments). */
-export function settlementOf(kind: TransferKind, memberCredited: boolean): SettlementOfTransfer | null {
+/** Transfer kinds that undo an earlier transfer and are counted by what they undo (a bonus, or anything else). */
+const REVERSALS_OF_BONUS: Partial<Record<TransferKind, SettlementOfTransfer>> = { REVERSAL: BONUS_REVERSAL, CLAWBACK: BONUS_REVERSAL };
+
+/**
+ * How a transfer counts, given which way it moved the member's points (which matters only for
+ * adjustments) and, for one that undoes an earlier transfer, that transfer's kind (which matters
+ * only for reversals of bonuses; the ledger's totals leave it out, counting every reversal alike).
+ */
+export function settlementOf(kind: TransferKind, memberCredited: boolean, reversesKind?: TransferKind): SettlementOfTransfer | null {
+  if (reversesKind === 'BONUS' && REVERSALS_OF_BONUS[kind]) return REVERSALS_OF_BONUS[kind];
   const settlement = SETTLEMENT_BY_TRANSFER[kind];
   if (!settlement || 'entry' in settlement) return settlement;
   return memberCredited ? settlement.memberCredited : settlement.memberDebited;
@@ -106,7 +135,7 @@ export function settlementOf(kind: TransferKind, memberCredited: boolean): Settl
  */
 export const SETTLEMENT_BY_ENTRY: ReadonlyMap<EntryKind, SettlementOfTransfer> = (() => {
   const byEntry = new Map<EntryKind, SettlementOfTransfer>();
-  for (const counted of Object.values(SETTLEMENT_BY_TRANSFER)) {
+  for (const counted of [...Object.values(SETTLEMENT_BY_TRANSFER), ...Object.values(REVERSALS_OF_BONUS)]) {
     if (!counted) continue;
     for (const settlement of 'entry' in counted ? [counted] : [counted.memberCredited, counted.memberDebited]) {
       const known = byEntry.get(settlement.entry);
@@ -171,7 +200,7 @@ async function countEvent(
   calendar: PeriodCalendar,
 ): Promise<string | null> {
   const memberCredited = payload.availableDelta + payload.pendingDelta + payload.reservedDelta > 0;
-  const settlement = settlementOf(payload.kind, memberCredited);
+  const settlement = settlementOf(payload.kind, memberCredited, payload.reversesKind);
   if (!settlement) return null;
   const { entry: kind, sign } = settlement;
   // The ledger moves only positive points (a CHECK on its transfers); anything else would price a

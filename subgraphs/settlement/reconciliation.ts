@@ -6,7 +6,16 @@ import { TRANSFER_KINDS, type TransferKind } from '../../shared/ledgerEvents';
 import { ledgerCheckpoint, RECONCILED_KINDS, SETTLEMENT_BY_ENTRY, settlementOf, type EntryKind, type ReconciledKind } from './entries';
 import type { SettlementDeps } from './context';
 import { periodById, type PeriodRow } from './periods';
-import { accountsFor, settlementCurrencies, statementSignedNetMinor, type PartnerAccount, type StatementRow } from './statements';
+import {
+  accountsFor,
+  MONEY_LINE_FIELDS,
+  settlementCurrencies,
+  statementMoneyLines,
+  statementSignedNetMinor,
+  type MoneyLines,
+  type PartnerAccount,
+  type StatementRow,
+} from './statements';
 
 /**
  * The settlement domain core, stage three: checking the books. Reconciliation sets settlement's
@@ -20,6 +29,8 @@ const isTransferKind = (kind: string): kind is TransferKind => (TRANSFER_KINDS a
 export interface ReconciliationMoney {
   currency: string;
   issuedLessReversedMinor: bigint;
+  /** What funders owe for their campaigns' bonus points, less what refunds took back. */
+  bonusLessReversedMinor: bigint;
   redeemedMinor: bigint;
   coalitionMarginMinor: bigint;
   partnerNetsMinor: bigint;
@@ -44,15 +55,23 @@ export function singleCurrencyMoney(view: ReconciliationView): Omit<Reconciliati
   if (view.money.length > 1) {
     throw badInput(`Partners settled in several currencies this period (${view.money.map((m) => m.currency).join(', ')}); read money`);
   }
-  return view.money[0] ?? { issuedLessReversedMinor: 0n, redeemedMinor: 0n, coalitionMarginMinor: 0n, partnerNetsMinor: 0n };
+  return (
+    view.money[0] ?? {
+      issuedLessReversedMinor: 0n,
+      bonusLessReversedMinor: 0n,
+      redeemedMinor: 0n,
+      coalitionMarginMinor: 0n,
+      partnerNetsMinor: 0n,
+    }
+  );
 }
 
 /**
  * Settlement beside the ledger for the events that happened in a period (wherever settlement
  * booked them: a late event counts for the period it happened in), after the feed caught up. The
  * money view sums the partners' statements (positions while open): what partners owe for points
- * issued less reversed, less what the coalition owes for redemptions, is the coalition's margin,
- * and equals the sum of the partners' signed nets.
+ * issued and bonuses funded, each less reversed, less what the coalition owes for redemptions, is
+ * the coalition's margin, and equals the sum of the partners' signed nets.
  */
 export async function reconcile(
   dataSource: DataSource,
@@ -93,16 +112,10 @@ export async function reconcile(
     differencePoints: settlement.get(kind)! - ledger.get(kind)!,
   }));
 
-  let accounts: Pick<PartnerAccount, 'issuedAmountMinor' | 'reversedAmountMinor' | 'redeemedAmountMinor' | 'signedNetMinor' | 'currency'>[];
+  let accounts: (MoneyLines & Pick<PartnerAccount, 'signedNetMinor' | 'currency'>)[];
   if (period.status === 'CLOSED') {
     const statements = (await dataSource.query('SELECT * FROM settlement_statements WHERE period_id = $1', [period.id])) as StatementRow[];
-    accounts = statements.map((s) => ({
-      currency: s.currency,
-      issuedAmountMinor: BigInt(s.issued_amount_minor),
-      reversedAmountMinor: BigInt(s.reversed_amount_minor),
-      redeemedAmountMinor: BigInt(s.redeemed_amount_minor),
-      signedNetMinor: statementSignedNetMinor(s),
-    }));
+    accounts = statements.map((s) => ({ currency: s.currency, ...statementMoneyLines(s), signedNetMinor: statementSignedNetMinor(s) }));
   } else {
     const partners = (await dataSource.query('SELECT id FROM partners')) as { id: string }[];
     const currencies = await settlementCurrencies(
@@ -119,7 +132,7 @@ export async function reconcile(
   // settled anything in the period (an idle partner's currency is no reason to refuse a period).
   const byCurrency = new Map<string, typeof accounts>();
   for (const account of accounts) {
-    if (account.issuedAmountMinor === 0n && account.reversedAmountMinor === 0n && account.redeemedAmountMinor === 0n) continue;
+    if (MONEY_LINE_FIELDS.every((field) => account[field] === 0n)) continue;
     byCurrency.set(account.currency, [...(byCurrency.get(account.currency) ?? []), account]);
   }
   const money = [...byCurrency]
@@ -127,12 +140,14 @@ export async function reconcile(
     .map(([currency, inCurrency]): ReconciliationMoney => {
       const total = (pick: (a: (typeof accounts)[number]) => bigint) => inCurrency.reduce((sum, a) => sum + pick(a), 0n);
       const issuedLessReversedMinor = total((a) => a.issuedAmountMinor - a.reversedAmountMinor);
+      const bonusLessReversedMinor = total((a) => a.bonusAmountMinor - a.bonusReversedAmountMinor);
       const redeemedMinor = total((a) => a.redeemedAmountMinor);
       return {
         currency,
         issuedLessReversedMinor,
+        bonusLessReversedMinor,
         redeemedMinor,
-        coalitionMarginMinor: issuedLessReversedMinor - redeemedMinor,
+        coalitionMarginMinor: issuedLessReversedMinor + bonusLessReversedMinor - redeemedMinor,
         partnerNetsMinor: total((a) => a.signedNetMinor),
       };
     });

@@ -21,8 +21,8 @@ const log = createLogger('statements');
  * coalition owe each other is priced from the period's entries: live, as the partner's position in
  * the open period, and frozen, as one statement per partner (with its line items) when the
  * operator closes a period. The rules (docs/DESIGN.md, "Money and settlement rules"): integer minor
- * units, integer micro-unit prices, each line rounded once, half to even; net = issued - reversed -
- * redeemed.
+ * units, integer micro-unit prices, each line rounded once, half to even; net = issued - reversed +
+ * bonus - bonus reversed - redeemed.
  */
 
 export type SettlementDirection = 'PARTNER_PAYS' | 'PARTNER_RECEIVES' | 'EVEN';
@@ -31,11 +31,34 @@ export type SettlementDirection = 'PARTNER_PAYS' | 'PARTNER_RECEIVES' | 'EVEN';
 const directionOf = (signedNetMinor: bigint): SettlementDirection =>
   signedNetMinor > 0n ? 'PARTNER_PAYS' : signedNetMinor < 0n ? 'PARTNER_RECEIVES' : 'EVEN';
 
-/** The money lines of an account or statement, in minor units. */
-interface NetFigures {
+/** The money lines of an account or statement, in minor units, each rounded once. */
+export interface MoneyLines {
   issuedAmountMinor: bigint;
   reversedAmountMinor: bigint;
+  /** What the funder owes for its campaigns' bonus points. */
+  bonusAmountMinor: bigint;
+  /** What the funder is credited for bonus points refunds took back. */
+  bonusReversedAmountMinor: bigint;
   redeemedAmountMinor: bigint;
+}
+
+export const MONEY_LINE_FIELDS: readonly (keyof MoneyLines)[] = [
+  'issuedAmountMinor',
+  'reversedAmountMinor',
+  'bonusAmountMinor',
+  'bonusReversedAmountMinor',
+  'redeemedAmountMinor',
+];
+
+/**
+ * What the lines add up to, positive when the partner owes the coalition: what it owes for the
+ * points it issued and the bonuses it funded, less what refunds took back of either, less what the
+ * coalition owes it for redemptions. The one place the net is worked out.
+ */
+export const signedNetOfLines = (lines: MoneyLines): bigint =>
+  lines.issuedAmountMinor - lines.reversedAmountMinor + lines.bonusAmountMinor - lines.bonusReversedAmountMinor - lines.redeemedAmountMinor;
+
+interface NetFigures extends MoneyLines {
   netAmountMinor: bigint;
   direction: SettlementDirection;
 }
@@ -46,11 +69,11 @@ interface NetFigures {
  * lines must never be frozen or reconciled.
  */
 function signedNetOf(figures: NetFigures, what: string): bigint {
-  const signedNetMinor = figures.issuedAmountMinor - figures.reversedAmountMinor - figures.redeemedAmountMinor;
+  const signedNetMinor = signedNetOfLines(figures);
   assertInvariant(
     figures.netAmountMinor === (signedNetMinor < 0n ? -signedNetMinor : signedNetMinor) &&
       figures.direction === directionOf(signedNetMinor),
-    `${what}: net ${figures.netAmountMinor} ${figures.direction} is issued - reversed - redeemed (${signedNetMinor})`,
+    `${what}: net ${figures.netAmountMinor} ${figures.direction} is issued - reversed + bonus - bonus reversed - redeemed (${signedNetMinor})`,
   );
   return signedNetMinor;
 }
@@ -58,16 +81,17 @@ function signedNetOf(figures: NetFigures, what: string): bigint {
 // ---------------------------------------------------------------------------------------------
 // Accounts: what a partner and the coalition owe each other for one period's entries
 
-export interface PartnerAccount {
+export interface PartnerAccount extends MoneyLines {
   partnerId: string;
   currency: string;
   pointsIssued: bigint;
-  issuedAmountMinor: bigint;
   pointsReversed: bigint;
-  reversedAmountMinor: bigint;
+  /** Bonus points of the partner's campaigns, granted at any partner. */
+  pointsBonus: bigint;
+  /** Bonus points of its campaigns taken back by refunds. */
+  pointsBonusReversed: bigint;
   pointsRedeemed: bigint;
-  redeemedAmountMinor: bigint;
-  /** Issued less reversed less redeemed: positive when the partner owes the coalition. */
+  /** signedNetOfLines: positive when the partner owes the coalition. */
   signedNetMinor: bigint;
   netAmountMinor: bigint;
   direction: SettlementDirection;
@@ -80,9 +104,10 @@ export type PartnerPositionView = PartnerAccount & { period: PeriodRow };
 
 interface Line {
   partner_id: string;
-  kind: EntryKind;
+  /** A partner's entries are of the kinds a statement lists (the coalition's own have no partner). */
+  kind: StatementLineKind;
   points: string;
-  micros: string;
+  amount_micros: string;
   last_position: string;
   late: number;
 }
@@ -97,7 +122,7 @@ export async function accountsFor(
   partners: readonly { id: string; currency: string }[],
 ): Promise<PartnerAccount[]> {
   const lines = (await manager.query(
-    `SELECT partner_id, kind, sum(points)::text AS points, sum(points * price_micros_per_point)::text AS micros,
+    `SELECT partner_id, kind, sum(points)::text AS points, sum(points * price_micros_per_point)::text AS amount_micros,
             max(event_position)::text AS last_position, count(*) FILTER (WHERE late)::int AS late
        FROM settlement_entries WHERE period_id = $1 AND partner_id = ANY($2::uuid[])
       GROUP BY partner_id, kind`,
@@ -105,21 +130,12 @@ export async function accountsFor(
   )) as Line[];
   return partners.map(({ id, currency }) => {
     const own = lines.filter((line) => line.partner_id === id);
-    const sum = (kind: EntryKind, field: 'points' | 'micros') => BigInt(own.find((l) => l.kind === kind)?.[field] ?? 0);
-    const minor = (micros: bigint) => pointsToMinor(micros, 1n, currency);
-    const issuedAmountMinor = minor(sum('ISSUANCE', 'micros'));
-    const reversedAmountMinor = minor(sum('REVERSAL', 'micros'));
-    const redeemedAmountMinor = minor(sum('REDEMPTION', 'micros') - sum('REDEMPTION_REVERSAL', 'micros'));
-    const signedNetMinor = issuedAmountMinor - reversedAmountMinor - redeemedAmountMinor;
+    const figures = statementFiguresFromLines(own, currency);
+    const signedNetMinor = signedNetOfLines(figures);
     return {
       partnerId: id,
       currency,
-      pointsIssued: sum('ISSUANCE', 'points'),
-      issuedAmountMinor,
-      pointsReversed: sum('REVERSAL', 'points'),
-      reversedAmountMinor,
-      pointsRedeemed: sum('REDEMPTION', 'points') - sum('REDEMPTION_REVERSAL', 'points'),
-      redeemedAmountMinor,
+      ...figures,
       signedNetMinor,
       netAmountMinor: signedNetMinor < 0n ? -signedNetMinor : signedNetMinor,
       direction: directionOf(signedNetMinor),
@@ -257,7 +273,14 @@ export async function closePeriod(
  * statement; nor do the operator's GRANT and DEBIT).
  */
 export type StatementLineKind = Exclude<EntryKind, 'BREAKAGE' | 'GRANT' | 'DEBIT'>;
-const STATEMENT_LINE_ORDER: Record<StatementLineKind, number> = { ISSUANCE: 0, REVERSAL: 1, REDEMPTION: 2, REDEMPTION_REVERSAL: 3 };
+const STATEMENT_LINE_ORDER: Record<StatementLineKind, number> = {
+  ISSUANCE: 0,
+  REVERSAL: 1,
+  BONUS: 2,
+  BONUS_REVERSAL: 3,
+  REDEMPTION: 4,
+  REDEMPTION_REVERSAL: 5,
+};
 
 /**
  * One line item of a frozen statement: the entries of one kind priced with one contract version.
@@ -273,7 +296,11 @@ export interface StatementLineRow {
   amount_micros: string;
 }
 
-/** The figures a statement's lines give: exact micro-unit sums, each rounded once, half to even. */
+/**
+ * The figures a statement's lines give: exact micro-unit sums, each rounded once, half to even. The
+ * one place figures are made from lines, for live accounts (lines per kind) and frozen statements
+ * (lines per kind and contract) alike.
+ */
 export function statementFiguresFromLines(lines: readonly Pick<StatementLineRow, 'kind' | 'points' | 'amount_micros'>[], currency: string) {
   const sum = (kind: StatementLineKind, field: 'points' | 'amount_micros') =>
     lines.filter((line) => line.kind === kind).reduce((total, line) => total + BigInt(line[field]), 0n);
@@ -283,6 +310,11 @@ export function statementFiguresFromLines(lines: readonly Pick<StatementLineRow,
     issuedAmountMinor: minor(sum('ISSUANCE', 'amount_micros')),
     pointsReversed: sum('REVERSAL', 'points'),
     reversedAmountMinor: minor(sum('REVERSAL', 'amount_micros')),
+    // A campaign's bonus and its reversals are lines of their own, each rounded once, like issuance.
+    pointsBonus: sum('BONUS', 'points'),
+    bonusAmountMinor: minor(sum('BONUS', 'amount_micros')),
+    pointsBonusReversed: sum('BONUS_REVERSAL', 'points'),
+    bonusReversedAmountMinor: minor(sum('BONUS_REVERSAL', 'amount_micros')),
     // Refunds of redemptions are subtracted before rounding, as in every statement figure.
     pointsRedeemed: sum('REDEMPTION', 'points') - sum('REDEMPTION_REVERSAL', 'points'),
     redeemedAmountMinor: minor(sum('REDEMPTION', 'amount_micros') - sum('REDEMPTION_REVERSAL', 'amount_micros')),
@@ -342,8 +374,9 @@ async function freezeStatements(manager: EntityManager, periodId: string): Promi
     );
     const [statement] = (await manager.query(
       `INSERT INTO settlement_statements (id, period_id, partner_id, currency, points_issued, issued_amount_minor, points_reversed, reversed_amount_minor,
-                                          points_redeemed, redeemed_amount_minor, net_amount_minor, direction, late_events)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                                          points_redeemed, redeemed_amount_minor, net_amount_minor, direction, late_events,
+                                          points_bonus, bonus_amount_minor, points_bonus_reversed, bonus_reversed_amount_minor)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
       [
         periodId,
         account.partnerId,
@@ -357,6 +390,10 @@ async function freezeStatements(manager: EntityManager, periodId: string): Promi
         account.netAmountMinor,
         account.direction,
         account.lateEvents,
+        account.pointsBonus,
+        account.bonusAmountMinor,
+        account.pointsBonusReversed,
+        account.bonusReversedAmountMinor,
       ],
     )) as { id: string }[];
     // The partner's systems hear of it in the same transaction: a frozen statement is announced once.
@@ -404,6 +441,10 @@ export interface StatementRow {
   issued_amount_minor: string;
   points_reversed: string;
   reversed_amount_minor: string;
+  points_bonus: string;
+  bonus_amount_minor: string;
+  points_bonus_reversed: string;
+  bonus_reversed_amount_minor: string;
   points_redeemed: string;
   redeemed_amount_minor: string;
   net_amount_minor: string;
@@ -411,16 +452,21 @@ export interface StatementRow {
   late_events: number;
 }
 
+/** A frozen statement's money lines, in minor units. */
+export function statementMoneyLines(statement: StatementRow): MoneyLines {
+  return {
+    issuedAmountMinor: BigInt(statement.issued_amount_minor),
+    reversedAmountMinor: BigInt(statement.reversed_amount_minor),
+    bonusAmountMinor: BigInt(statement.bonus_amount_minor),
+    bonusReversedAmountMinor: BigInt(statement.bonus_reversed_amount_minor),
+    redeemedAmountMinor: BigInt(statement.redeemed_amount_minor),
+  };
+}
+
 /** A frozen statement's signed net (positive: the partner paid), checked against its lines. */
 export function statementSignedNetMinor(statement: StatementRow): bigint {
   return signedNetOf(
-    {
-      issuedAmountMinor: BigInt(statement.issued_amount_minor),
-      reversedAmountMinor: BigInt(statement.reversed_amount_minor),
-      redeemedAmountMinor: BigInt(statement.redeemed_amount_minor),
-      netAmountMinor: BigInt(statement.net_amount_minor),
-      direction: statement.direction,
-    },
+    { ...statementMoneyLines(statement), netAmountMinor: BigInt(statement.net_amount_minor), direction: statement.direction },
     `statement ${statement.id}`,
   );
 }
@@ -533,6 +579,10 @@ function statementFigures(statement: StatementRow): [label: string, value: bigin
     ['issued_amount_minor', BigInt(statement.issued_amount_minor)],
     ['points_reversed', BigInt(statement.points_reversed)],
     ['reversed_amount_minor', BigInt(statement.reversed_amount_minor)],
+    ['points_bonus', BigInt(statement.points_bonus)],
+    ['bonus_amount_minor', BigInt(statement.bonus_amount_minor)],
+    ['points_bonus_reversed', BigInt(statement.points_bonus_reversed)],
+    ['bonus_reversed_amount_minor', BigInt(statement.bonus_reversed_amount_minor)],
     ['points_redeemed', BigInt(statement.points_redeemed)],
     ['redeemed_amount_minor', BigInt(statement.redeemed_amount_minor)],
     ['net_amount_minor', BigInt(statement.net_amount_minor)],

@@ -4,7 +4,7 @@ import { startPasses } from '../../shared/coalesce';
 import { assertInvariant } from '../../shared/errors';
 import type { EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
-import { readLedgerEvent, type TransferKind } from '../../shared/ledgerEvents';
+import { readCampaignEvent, readLedgerEvent, type TransferKind } from '../../shared/ledgerEvents';
 import type { PublishedEvent } from '../../shared/outbox';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 import { WEBHOOK_LIMITS, type WebhookEventType } from './webhooks';
@@ -86,8 +86,8 @@ const LEDGER_WEBHOOKS: Record<TransferKind, WebhookEventType | null> = {
   TRANSFER: null,
   ADJUSTMENT: null,
   EXPIRY: null,
-  // Campaign bonuses have no webhook event yet (subgraphs/members/CAMPAIGNS.md, "Not yet built").
-  BONUS: null,
+  // To the funder (the transfer's partner), wherever the purchase was.
+  BONUS: 'bonus.granted',
 };
 
 /** A ledger event as the webhook feed reads it: with the partner the member enrolled through, for tier changes. */
@@ -96,6 +96,20 @@ export interface LedgerFeedEvent extends PublishedEvent {
 }
 
 export function webhookOfLedgerEvent(event: LedgerFeedEvent): NewWebhookEvent | null {
+  const campaignEvent = readCampaignEvent(event.type, event.payload);
+  if (campaignEvent) {
+    // A campaign's own stream: about its funder, no member's.
+    const { version: _version, ...data } = campaignEvent.payload;
+    const { funderPartnerId } = campaignEvent.payload;
+    return {
+      sourceKey: `ledger:${event.id}`,
+      type: campaignEvent.type,
+      partnerId: funderPartnerId,
+      memberId: null,
+      occurredAt: new Date(event.occurredAt),
+      data,
+    };
+  }
   const ledgerEvent = readLedgerEvent(event.type, event.payload);
   if (!ledgerEvent) return null;
   const common = { sourceKey: `ledger:${event.id}`, memberId: event.memberId, occurredAt: new Date(event.occurredAt) };
@@ -109,10 +123,15 @@ export function webhookOfLedgerEvent(event: LedgerFeedEvent): NewWebhookEvent | 
       data: { memberId: event.memberId, partnerId: event.memberEnrolledViaPartnerId, fromTier: from, toTier: to, qualifyingPoints },
     };
   }
-  const { kind, partnerId, transferId, points } = ledgerEvent.payload;
+  const { kind, partnerId, transferId, points, campaignId } = ledgerEvent.payload;
   const type = LEDGER_WEBHOOKS[kind];
   if (!type || !partnerId) return null;
-  return { ...common, type, partnerId, data: { memberId: event.memberId, partnerId, transferId, transferKind: kind, points } };
+  return {
+    ...common,
+    type,
+    partnerId,
+    data: { memberId: event.memberId, partnerId, transferId, transferKind: kind, points, ...(campaignId ? { campaignId } : {}) },
+  };
 }
 
 /** The rewards outbox's events partners hear about (a FAILED redemption never reached the partner). */

@@ -31,6 +31,9 @@ export const WEBHOOK_EVENT_TYPES = {
   POINTS_EXPIRING: 'points.expiring',
   STATEMENT_FROZEN: 'statement.frozen',
   API_KEY_REVOKED: 'api_key.revoked',
+  CAMPAIGN_ACTIVATED: 'campaign.activated',
+  BONUS_GRANTED: 'bonus.granted',
+  CAMPAIGN_BUDGET_LOW: 'campaign.budget_low',
 } as const;
 export type WebhookEventTypeName = keyof typeof WEBHOOK_EVENT_TYPES;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[WebhookEventTypeName];

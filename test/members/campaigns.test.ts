@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERATOR, partner } from '../support/helpers';
-import { settlementOperations } from '../support/settlement';
+import { CREATE_CAMPAIGN, SET_CAMPAIGN_STATUS, settlementOperations } from '../support/settlement';
 import { signToken } from '../../gateway/credentials';
+import { DEMO_CAMPAIGNS, DEMO_MEMBERS } from '../../shared/demo';
 
 /**
  * Coalition campaigns (subgraphs/members/campaigns.ts) through the gateway: each rule kind with
@@ -13,25 +14,14 @@ import { signToken } from '../../gateway/credentials';
 afterAll(closeDatabase);
 
 const ops = settlementOperations(gql);
-const CAMPAIGN_FIELDS = 'id status budgetPoints budgetLeftPoints';
-const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${CAMPAIGN_FIELDS} } }`;
-const SET_STATUS = `mutation($id: ID!, $s: CampaignStatus!) { setCampaignStatus(campaignId: $id, status: $s) { ${CAMPAIGN_FIELDS} } }`;
-const READ = `query($id: ID!) { campaign(id: $id) { ${CAMPAIGN_FIELDS} } }`;
+const CREATE = CREATE_CAMPAIGN;
+const SET_STATUS = SET_CAMPAIGN_STATUS;
+const READ = `query($id: ID!) { campaign(id: $id) { budgetLeftPoints } }`;
 const EARN = `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { id points } }`;
 
 const hourAgo = () => new Date(Date.now() - 3600_000).toISOString();
 const nextYear = () => new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
-
-function createInput(partnerId: string, fields: Record<string, unknown>) {
-  return { partnerId, name: 'Test campaign', startsAt: hourAgo(), endsAt: nextYear(), budgetPoints: 100_000, ...fields };
-}
-
-/** An ACTIVE campaign of the partner; its id. */
-async function activeCampaign(partnerId: string, fields: Record<string, unknown>): Promise<string> {
-  const { id } = dataOf(await gql(CREATE, { input: createInput(partnerId, fields) }, OPERATOR)).createCampaign;
-  expect(dataOf(await gql(SET_STATUS, { id, s: 'ACTIVE' }, OPERATOR)).setCampaignStatus.status).toBe('ACTIVE');
-  return id;
-}
+const { campaignInput: createInput, activeCampaign } = ops;
 
 async function earnAt(partnerId: string, memberId: string, purchaseAmountMinor: number, lines?: unknown[]) {
   const input = { memberId, partnerId, purchaseAmountMinor, currency: 'EUR', reference: 'receipt', lines, idempotencyKey: randomUUID() };
@@ -253,8 +243,20 @@ describe('refunds and settlement', () => {
     });
     // Another partner sees neither the campaign nor its report.
     expect(errorCode(await gql(REPORT, { id: campaignId }, partner(1).credential))).toBe('FORBIDDEN');
-    // 200 issued x 12345 micros = 2.469 EUR -> 247 cents; reversed the same.
-    await ops.positionReaches(funder, { pointsIssued: '200', issuedAmountMinor: '247', pointsReversed: '200', reversedAmountMinor: '247' });
+    // Earned and bonus points on lines of their own, each rounded once: 100 x 12345 micros = 1.2345
+    // EUR -> 123 cents each, issued and reversed alike.
+    const billed = {
+      pointsIssued: '100',
+      issuedAmountMinor: '123',
+      pointsReversed: '100',
+      reversedAmountMinor: '123',
+      pointsBonus: '100',
+      bonusAmountMinor: '123',
+      pointsBonusReversed: '100',
+      bonusReversedAmountMinor: '123',
+    };
+    // positionReaches answers the last position read, reached or not: assert it.
+    expect(await ops.positionReaches(funder, billed)).toEqual(billed);
   });
 
   it("a coalition-wide campaign bills the funder, not the partner where the purchase happened, and needs the operator's approval", async () => {
@@ -278,9 +280,44 @@ describe('refunds and settlement', () => {
     } finally {
       dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
     }
-    // 40 x 20000 micros = 0.80 EUR, to the funder; the store is billed its own 50,200 points only.
-    await ops.positionReaches(funder, { pointsIssued: '40', issuedAmountMinor: '80' });
-    await ops.positionReaches(store, { pointsIssued: '50200', issuedAmountMinor: '45180' });
+    // 40 x 20000 micros = 0.80 EUR, to the funder's bonus line; the store is billed its own 50,200 points only.
+    const funderBilled = { pointsIssued: '0', pointsBonus: '40', bonusAmountMinor: '80' };
+    expect(await ops.positionReaches(funder, funderBilled)).toEqual(funderBilled);
+    const storeBilled = { pointsIssued: '50200', issuedAmountMinor: '45180', pointsBonus: '0' };
+    expect(await ops.positionReaches(store, storeBilled)).toEqual(storeBilled);
+  });
+
+  it("lists a funder's campaigns a page at a time, newest first: the funder its own, the operator any", async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const LIST = `query($p: ID, $s: CampaignStatus, $first: Int, $after: String) {
+      campaigns(partnerId: $p, status: $s, first: $first, after: $after) {
+        edges { cursor node { id funderPartnerId status } } pageInfo { hasNextPage endCursor } } }`;
+    const created: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      created.push(
+        dataOf(await gql(CREATE, { input: createInput(funder, { name, ruleKind: 'PURCHASE_BONUS', bonusPoints: 1 }) }, OPERATOR))
+          .createCampaign.id,
+      );
+    }
+    dataOf(await gql(SET_STATUS, { id: created[0], s: 'ENDED' }, OPERATOR));
+    const page = async (variables: Record<string, unknown>, credential = OPERATOR) =>
+      dataOf(await gql(LIST, variables, credential)).campaigns;
+    const firstPage = await page({ p: funder, first: 2 });
+    expect(firstPage.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[2], created[1]]);
+    expect(firstPage.pageInfo.hasNextPage).toBe(true);
+    const lastPage = await page({ p: funder, first: 2, after: firstPage.pageInfo.endCursor });
+    expect(lastPage.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[0]]);
+    expect(lastPage.pageInfo.hasNextPage).toBe(false);
+    expect((await page({ p: funder, s: 'ENDED' })).edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created[0]]);
+    // A partner sees its own campaigns only, and may not name another funder.
+    const own = partner(1);
+    const ownList = await page({ first: 100 }, own.credential);
+    expect(ownList.edges.every((e: { node: { funderPartnerId: string } }) => e.node.funderPartnerId === own.id)).toBe(true);
+    expect(errorCode(await gql(LIST, { p: funder }, own.credential))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(LIST, {}, 'demo-member-ava'))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(LIST, {}))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(LIST, { p: funder, first: 101 }, OPERATOR))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(LIST, { p: funder, after: 'not-a-cursor' }, OPERATOR))).toBe('BAD_USER_INPUT');
   });
 
   it('refuses bad rules and other partners', async () => {
@@ -295,5 +332,31 @@ describe('refunds and settlement', () => {
     );
     const input = createInput(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 });
     expect(errorCode(await gql(CREATE, { input }, partner(1).credential))).toBe('FORBIDDEN');
+  });
+});
+
+describe('the demo campaigns', () => {
+  it('are seeded ACTIVE as opt-in offers a demo member sees, each listed for its funder', async () => {
+    const [firstVisit, december] = DEMO_CAMPAIGNS;
+    const OFFERS = `query($id: ID!) { member(id: $id) { offers { campaign { id name funderPartnerId optIn } activated } } }`;
+    const ava = DEMO_MEMBERS[0];
+    const offers = dataOf(await gql(OFFERS, { id: ava.id }, `demo-member-${ava.handle}`)).member.offers;
+    expect(offers).toContainEqual({
+      campaign: { id: firstVisit.id, name: firstVisit.name, funderPartnerId: firstVisit.funderPartnerId, optIn: true },
+      activated: false,
+    });
+    // The December offer is among them in December only (its window), and listed for its funder always.
+    const inDecember = new Date().getUTCMonth() === 11;
+    expect(offers.some((o: { campaign: { id: string } }) => o.campaign.id === december.id)).toBe(inDecember);
+    const LIST = `query($p: ID) { campaigns(partnerId: $p, status: ACTIVE) { edges { node { id ruleKind extraPermille startsAt endsAt } } } }`;
+    const listed = dataOf(await gql(LIST, { p: december.funderPartnerId }, OPERATOR)).campaigns.edges.map((e: { node: unknown }) => e.node);
+    const year = new Date().getUTCFullYear();
+    expect(listed).toContainEqual({
+      id: december.id,
+      ruleKind: 'SPEND_MULTIPLIER',
+      extraPermille: 1000,
+      startsAt: new Date(Date.UTC(year, 11, 1)).toISOString(),
+      endsAt: new Date(Date.UTC(year + 1, 0, 1)).toISOString(),
+    });
   });
 });

@@ -16,6 +16,9 @@ let isolated: IsolatedStack;
 const gql = (query: string, variables: Record<string, unknown> = {}, credential?: string) => isolated.gql(query, variables, credential);
 const {
   registerPartner,
+  newPartner,
+  activeCampaign,
+  endCampaign,
   setContract,
   enrollAt,
   earnAt,
@@ -193,6 +196,10 @@ describe('traceable statements', () => {
       'issued_amount_minor,2034',
       'points_reversed,333',
       'reversed_amount_minor,411',
+      'points_bonus,0',
+      'bonus_amount_minor,0',
+      'points_bonus_reversed,0',
+      'bonus_reversed_amount_minor,0',
       'points_redeemed,178',
       'redeemed_amount_minor,88',
       'net_amount_minor,1535',
@@ -274,4 +281,103 @@ describe('traceable statements', () => {
     expect(JSON.parse(await (await download(key)).text()).lines).toEqual(statement.lines);
     expect((await download(OTHER_PARTNER)).status).toBe(403);
   });
+});
+
+describe('bonus points on a line of their own', () => {
+  const RECONCILE = `query($id: ID!) { reconciliation(periodId: $id) {
+    balanced lines { kind ledgerPoints settlementPoints differencePoints }
+    money { currency issuedLessReversedMinor bonusLessReversedMinor redeemedMinor coalitionMarginMinor partnerNetsMinor } } }`;
+  const BOOKS = `query($id: ID!) { coalitionBooks(periodId: $id) {
+    issuedPoints reversedPoints bonusPoints bonusReversedPoints differencePoints balanced } }`;
+
+  it('bills the funder of a coalition-wide campaign for a bonus at another partner, at its issue price, with the refund’s reversal', async () => {
+    const funder = await newPartner(12_345, 7_000);
+    const store = await newPartner(9_000, 7_000);
+    // Coalition-wide: the funder pays half as much again on purchases at every partner.
+    const campaignId = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 500, coalitionWide: true });
+    const memberId = await enrollAt(store);
+    let earned: { id: string; points: number };
+    try {
+      earned = await earnAt(store, memberId, 100_000); // €1000 at the store: 1000 points, and a 500-point bonus
+    } finally {
+      await endCampaign(campaignId);
+    }
+    expect(earned.points).toBe(1_000);
+    // 40% refunded: floor(1000 x 0.4) = 400 of the points back to the store, floor(500 x 0.4) = 200 of the bonus to the funder.
+    expect(await reverse(earned.id, 40_000)).toEqual({ pointsReversed: 600, pointsClawedBack: 0 });
+    const funderPosition = { pointsIssued: '0', pointsBonus: '500', pointsBonusReversed: '200' };
+    expect(await positionReaches(funder, funderPosition)).toEqual(funderPosition);
+    const storePosition = { pointsIssued: '1000', pointsReversed: '400', pointsBonus: '0' };
+    expect(await positionReaches(store, storePosition)).toEqual(storePosition);
+
+    const period = await openPeriod();
+    dataOf(await closePeriod(period.id, new Date()));
+    const [funderStatement] = await statementsOf(funder);
+    const [storeStatement] = await statementsOf(store);
+    // Worked out by hand. Micros per cent: 10,000.
+    //   funder BONUS: 500 x 12345 = 6,172,500 micros = 617.25 cents -> 617
+    //   funder BONUS_REVERSAL: 200 x 12345 = 2,469,000 micros = 246.9 cents -> 247
+    //   net 617 - 247 = 370, the funder pays; nothing issued, reversed or redeemed at it
+    //   store ISSUANCE 1000 x 9000 = 900 cents, REVERSAL 400 x 9000 = 360 cents: net 540, no bonus
+    expect(funderStatement).toMatchObject({
+      period: { id: period.id },
+      pointsIssued: '0',
+      issuedAmountMinor: '0',
+      pointsReversed: '0',
+      pointsBonus: '500',
+      bonusAmountMinor: '617',
+      pointsBonusReversed: '200',
+      bonusReversedAmountMinor: '247',
+      netAmountMinor: '370',
+      direction: 'PARTNER_PAYS',
+    });
+    const priced = { id: expect.any(String), version: 1 };
+    expect(funderStatement.lines).toEqual([
+      { kind: 'BONUS', contract: priced, eventCount: 1, points: '500', priceMicrosPerPoint: 12_345, amountMicros: '6172500' },
+      { kind: 'BONUS_REVERSAL', contract: priced, eventCount: 1, points: '200', priceMicrosPerPoint: 12_345, amountMicros: '2469000' },
+    ]);
+    expect(funderStatement.csv.split('\n')).toEqual(
+      expect.arrayContaining(['points_bonus,500', 'bonus_amount_minor,617', 'line_1_kind,BONUS']),
+    );
+    expect(storeStatement).toMatchObject({
+      period: { id: period.id },
+      pointsIssued: '1000',
+      issuedAmountMinor: '900',
+      pointsReversed: '400',
+      reversedAmountMinor: '360',
+      pointsBonus: '0',
+      bonusAmountMinor: '0',
+      pointsBonusReversed: '0',
+      netAmountMinor: '540',
+    });
+    expect(storeStatement.lines.map((line: { kind: string }) => line.kind)).toEqual(['ISSUANCE', 'REVERSAL']);
+
+    // Reconciliation counts the bonus on a line of its own; the ledger records its reversal as the
+    // REVERSAL it is, so settlement counts it there too.
+    const reconciliation = dataOf(await gql(RECONCILE, { id: period.id }, OPERATOR)).reconciliation;
+    expect(reconciliation.balanced).toBe(true);
+    const line = (kind: string) => reconciliation.lines.find((l: { kind: string }) => l.kind === kind);
+    expect(line('BONUS')).toEqual({ kind: 'BONUS', ledgerPoints: '500', settlementPoints: '500', differencePoints: '0' });
+    expect(line('ISSUANCE')).toEqual({ kind: 'ISSUANCE', ledgerPoints: '1000', settlementPoints: '1000', differencePoints: '0' });
+    expect(line('REVERSAL')).toEqual({ kind: 'REVERSAL', ledgerPoints: '600', settlementPoints: '600', differencePoints: '0' });
+    expect(reconciliation.money).toEqual([
+      {
+        currency: 'EUR',
+        issuedLessReversedMinor: '540',
+        bonusLessReversedMinor: '370',
+        redeemedMinor: '0',
+        coalitionMarginMinor: '910',
+        partnerNetsMinor: '910',
+      },
+    ]);
+    // The books carry the bonus into the float: 1000 - 400 + 500 - 200 = 900 points more.
+    expect(dataOf(await gql(BOOKS, { id: period.id }, OPERATOR)).coalitionBooks).toEqual({
+      issuedPoints: '1000',
+      reversedPoints: '400',
+      bonusPoints: '500',
+      bonusReversedPoints: '200',
+      differencePoints: '0',
+      balanced: true,
+    });
+  }, 120_000);
 });

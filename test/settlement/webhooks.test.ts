@@ -6,6 +6,7 @@ import { dataOf } from '../../scripts/gatewayClient';
 import { errorCode, eventually, OPERATOR, partner } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 import { settlementOperations } from '../support/settlement';
+import { subscribe, wsClient } from '../support/subscriptionClient';
 
 /**
  * Webhooks end to end (subgraphs/settlement/webhooks.ts, webhookEvents.ts, webhookDelivery.ts): a
@@ -438,6 +439,107 @@ describe('webhooks', () => {
         .map((r) => r.json.data.points)
         .sort(),
     ).toEqual([15, 40]);
+  }, 60_000);
+
+  it('tells a campaign’s funder and the coalition of its activation, each bonus and its low budget (once), never the store', async () => {
+    const funder = await ops.newPartner(12_345, 7000);
+    const store = await ops.newPartner(9000, 7000);
+    const CAMPAIGN_TYPES = ['CAMPAIGN_ACTIVATED', 'BONUS_GRANTED', 'CAMPAIGN_BUDGET_LOW'];
+    const funderEndpoint = await createEndpoint('/campaign-funder', CAMPAIGN_TYPES, funder);
+    const storeEndpoint = await createEndpoint('/campaign-store', [...CAMPAIGN_TYPES, 'POINTS_EARNED'], store);
+    await createEndpoint('/campaign-coalition', CAMPAIGN_TYPES, null);
+    const memberId = await ops.enrollAt(store);
+    // The member's live balance shows each bonus as its own event, with the campaign that granted it.
+    const client = wsClient(isolated.stack.gatewayUrl, OPERATOR);
+    const events = subscribe(
+      client,
+      `subscription($m: ID!) { balanceChanged(memberId: $m, afterSequence: 0) { sequence kind delta partner { id } campaign { id name } } }`,
+      { m: memberId },
+    );
+    // Coalition-wide, 40 points a purchase from a budget of 100: 40, 40, then the last 20, which
+    // leaves less than 10% (nothing) and is announced; a refund gives 20 back, the next purchase
+    // takes it, and the budget is low again, but announced no more.
+    const campaignId = await ops.activeCampaign(funder, {
+      name: 'Forty on top',
+      ruleKind: 'PURCHASE_BONUS',
+      bonusPoints: 40,
+      budgetPoints: 100,
+      coalitionWide: true,
+    });
+    const earns: { id: string }[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) earns.push(await ops.earnAt(store, memberId, 1_000));
+      await ops.reverse(earns[2]!.id);
+      earns.push(await ops.earnAt(store, memberId, 1_000));
+    } finally {
+      await ops.endCampaign(campaignId);
+    }
+    try {
+      let bonus: any = null;
+      while (!bonus) {
+        const message = await events.next();
+        expect(message.errors).toBeUndefined();
+        if (message.data!.balanceChanged.kind === 'BONUS') bonus = message.data!.balanceChanged;
+      }
+      expect(bonus).toMatchObject({ delta: 40, partner: { id: funder }, campaign: { id: campaignId, name: 'Forty on top' } });
+    } finally {
+      events.dispose();
+      await client.dispose();
+    }
+
+    const expectedTypes = ['bonus.granted', 'bonus.granted', 'bonus.granted', 'bonus.granted', 'campaign.activated', 'campaign.budget_low'];
+    const typesAt = (path: string) =>
+      at(path)
+        .map((r) => r.json.type)
+        .sort();
+    await eventually(
+      async () => typesAt('/campaign-funder'),
+      (types) => types.length >= expectedTypes.length,
+    );
+    await eventually(
+      async () => typesAt('/campaign-coalition'),
+      (types) => types.length >= expectedTypes.length,
+    );
+    // Every delivery of the last bonus's batch is logged with it: a second low-budget notice would be there too.
+    expect((await deliveries(funderEndpoint.id)).map((d) => d.eventType).sort()).toEqual(expectedTypes);
+    expect(typesAt('/campaign-funder')).toEqual(expectedTypes);
+    expect(typesAt('/campaign-coalition')).toEqual(expectedTypes);
+    for (const request of at('/campaign-funder')) expect(verify(funderEndpoint.secret, request)).toEqual(request.json);
+    const ofType = (type: string) =>
+      at('/campaign-funder')
+        .filter((r) => r.json.type === type)
+        .map((r) => r.json.data);
+    // Ids and figures only.
+    expect(ofType('campaign.activated')).toEqual([
+      {
+        campaignId,
+        funderPartnerId: funder,
+        coalitionWide: true,
+        startsAt: expect.any(String),
+        endsAt: expect.any(String),
+        budgetPoints: 100,
+        budgetLeftPoints: 100,
+      },
+    ]);
+    expect(ofType('bonus.granted').map((d) => d.points)).toEqual([40, 40, 20, 20]);
+    expect(ofType('bonus.granted')[0]).toEqual({
+      memberId,
+      partnerId: funder,
+      transferId: expect.any(String),
+      transferKind: 'BONUS',
+      points: 40,
+      campaignId,
+    });
+    expect(ofType('campaign.budget_low')).toEqual([
+      { campaignId, funderPartnerId: funder, budgetPoints: 100, budgetLeftPoints: 0, thresholdPermille: 100 },
+    ]);
+    // The store hears of its own earns only, never of the funder's campaign.
+    await eventually(
+      async () => at('/campaign-store'),
+      (list) => list.length >= 4,
+    );
+    expect(new Set(at('/campaign-store').map((r) => r.json.type))).toEqual(new Set(['points.earned']));
+    expect(new Set((await deliveries(storeEndpoint.id)).map((d) => d.eventType))).toEqual(new Set(['points.earned']));
   }, 60_000);
 
   it('refuses bad input and enforces the endpoint limit per partner', async () => {

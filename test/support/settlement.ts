@@ -29,10 +29,13 @@ const PERIODS = `{ settlementPeriods(first: 5) { id status startsAt endsAt } }`;
 export const CLOSE = `mutation($id: ID!, $at: DateTime) { closeSettlementPeriod(periodId: $id, closeAt: $at) { id status startsAt endsAt } }`;
 /** A settlement statement's figures, contract versions and line items (not its exports). */
 export const STATEMENT_FIELDS = `id currency pointsIssued issuedAmountMinor pointsReversed reversedAmountMinor pointsRedeemed redeemedAmountMinor
-  netAmountMinor direction lateEvents period { id status }
+  pointsBonus bonusAmountMinor pointsBonusReversed bonusReversedAmountMinor netAmountMinor direction lateEvents period { id status }
   contracts { id version effectiveFrom issuePriceMicrosPerPoint redemptionValueMicrosPerPoint }
   lines { kind contract { id version } eventCount points priceMicrosPerPoint amountMicros }`;
 export const STATEMENTS = `query($id: ID!) { partner(id: $id) { statements { ${STATEMENT_FIELDS} csv json } } }`;
+const CAMPAIGN_FIELDS = 'id status budgetPoints budgetLeftPoints';
+export const CREATE_CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { ${CAMPAIGN_FIELDS} } }`;
+export const SET_CAMPAIGN_STATUS = `mutation($id: ID!, $s: CampaignStatus!) { setCampaignStatus(campaignId: $id, status: $s) { ${CAMPAIGN_FIELDS} } }`;
 
 export interface PartnerInput {
   code: string;
@@ -90,6 +93,29 @@ export function settlementOperations(gql: Gql) {
     const { id } = await registerPartner();
     dataOf(await setContract(id, { issuePriceMicrosPerPoint, redemptionValueMicrosPerPoint }));
     return id;
+  }
+
+  /**
+   * A campaign's createCampaign input, funded by the partner: valid from an hour ago for a year, a
+   * budget of 100,000 points, plus the rule and anything else in `fields`.
+   */
+  function campaignInput(funderId: string, fields: Record<string, unknown>) {
+    const startsAt = new Date(Date.now() - 3600_000).toISOString();
+    const endsAt = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    return { partnerId: funderId, name: 'Test campaign', startsAt, endsAt, budgetPoints: 100_000, ...fields };
+  }
+
+  /** An ACTIVE campaign funded by the partner (created and approved by the operator); its id. */
+  async function activeCampaign(funderId: string, fields: Record<string, unknown>): Promise<string> {
+    const { id } = (await asOperator(CREATE_CAMPAIGN, { input: campaignInput(funderId, fields) })).createCampaign;
+    const { status } = (await asOperator(SET_CAMPAIGN_STATUS, { id, s: 'ACTIVE' })).setCampaignStatus;
+    if (status !== 'ACTIVE') throw new Error(`campaign ${id} is ${status}, not ACTIVE`);
+    return id;
+  }
+
+  /** Ends a campaign: it grants nothing more. */
+  async function endCampaign(campaignId: string): Promise<void> {
+    await asOperator(SET_CAMPAIGN_STATUS, { id: campaignId, s: 'ENDED' });
   }
 
   /** Enrolls a fresh member at the partner; its id. */
@@ -188,6 +214,9 @@ export function settlementOperations(gql: Gql) {
     registerPartner,
     setContract,
     newPartner,
+    campaignInput,
+    activeCampaign,
+    endCampaign,
     enrollAt,
     earnAt,
     burnAt,

@@ -78,6 +78,11 @@ export type BalanceEvent = {
   __typename?: 'BalanceEvent';
   /** For a BALANCE_CHANGED event: the member's balances right after it. */
   balance: Maybe<BalanceSnapshot>;
+  /**
+   * For a BONUS: the campaign that granted it (its name, what is left of it), as the member's offers
+   * show campaigns; null for any other event.
+   */
+  campaign: Maybe<Campaign>;
   /** Change to the member's available points (0 for a tier change). */
   delta: Scalars['Int']['output'];
   /** For a BALANCE_CHANGED event: the kind of transfer. */
@@ -86,7 +91,7 @@ export type BalanceEvent = {
   member: Member;
   /** When the ledger recorded it. */
   occurredAt: Scalars['DateTime']['output'];
-  /** For a BALANCE_CHANGED event: the partner involved, if any. */
+  /** For a BALANCE_CHANGED event: the partner involved, if any (for a BONUS, the campaign's funder). */
   partner: Maybe<Partner>;
   /** Change to the member's pending points. */
   pendingDelta: Scalars['Int']['output'];
@@ -209,6 +214,24 @@ export type Campaign = {
   status: CampaignStatus;
   /** The tiers whose members it targets; empty: every tier. */
   tiers: Array<Scalars['String']['output']>;
+};
+
+/** A page of campaigns. */
+export type CampaignConnection = {
+  __typename?: 'CampaignConnection';
+  /** The campaigns on this page, each with its cursor. */
+  edges: Array<CampaignEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** A campaign on a page, with its cursor. */
+export type CampaignEdge = {
+  __typename?: 'CampaignEdge';
+  /** Opaque cursor of this campaign in the list. */
+  cursor: Scalars['String']['output'];
+  /** The campaign. */
+  node: Campaign;
 };
 
 /** What a campaign has granted so far. */
@@ -1195,6 +1218,11 @@ export type Query = {
   __typename?: 'Query';
   /** A campaign, for its funding partner and the operator. */
   campaign: Campaign;
+  /**
+   * A funder's campaigns, newest first, a page at a time: a partner lists its own (naming another
+   * partner is FORBIDDEN), the operator any partner's, or every campaign when it names none.
+   */
+  campaigns: CampaignConnection;
   /** Lots with points left that expire in [from, to), by expiry then id. Internal: callable by subgraphs only. */
   expiringLots: Array<ExpiringLot>;
   /**
@@ -1273,6 +1301,15 @@ export type Query = {
 /** Reads of members and their points. */
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CampaignStatus>;
 };
 
 
@@ -1656,6 +1693,8 @@ export type ResolversTypes = {
   BurnPointsInput: BurnPointsInput;
   Campaign: ResolverTypeWrapper<CampaignRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversTypes['CampaignEdge']> }>;
+  CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
   CampaignReport: ResolverTypeWrapper<CampaignReport>;
   CampaignRuleKind: CampaignRuleKind;
   CampaignStatus: CampaignStatus;
@@ -1722,6 +1761,8 @@ export type ResolversParentTypes = {
   BurnPointsInput: BurnPointsInput;
   Campaign: CampaignRow;
   Boolean: Scalars['Boolean']['output'];
+  CampaignConnection: Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['CampaignEdge']> };
+  CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
   CampaignReport: CampaignReport;
   CashPart: CashPart;
   CashPartInput: CashPartInput;
@@ -1784,6 +1825,7 @@ export type BalanceResolvers<ContextType = MembersContext, ParentType extends Re
 
 export type BalanceEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['BalanceEvent'] = ResolversParentTypes['BalanceEvent']> = {
   balance?: Resolver<Maybe<ResolversTypes['BalanceSnapshot']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
   delta?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['TransferKind']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
@@ -1823,6 +1865,16 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
   tiers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CampaignConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignConnection'] = ResolversParentTypes['CampaignConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CampaignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CampaignEdgeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignEdge'] = ResolversParentTypes['CampaignEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
 };
 
 export type CampaignReportResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignReport'] = ResolversParentTypes['CampaignReport']> = {
@@ -2065,6 +2117,7 @@ export type PurchaseClaimEdgeResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
   ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
@@ -2100,6 +2153,8 @@ export type Resolvers<ContextType = MembersContext> = {
   BalanceEvent?: BalanceEventResolvers<ContextType>;
   BalanceSnapshot?: BalanceSnapshotResolvers<ContextType>;
   Campaign?: CampaignResolvers<ContextType>;
+  CampaignConnection?: CampaignConnectionResolvers<ContextType>;
+  CampaignEdge?: CampaignEdgeResolvers<ContextType>;
   CampaignReport?: CampaignReportResolvers<ContextType>;
   CashPart?: CashPartResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;

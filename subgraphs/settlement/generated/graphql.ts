@@ -143,11 +143,15 @@ export type CoalitionBooks = {
   asOfEventPosition: Scalars['Long']['output'];
   /** Whether differencePoints is zero. */
   balanced: Scalars['Boolean']['output'];
+  /** Campaigns' bonus points granted to members, funded by partners. */
+  bonusPoints: Scalars['Long']['output'];
+  /** Bonus points taken back by refunds, clawbacks included. */
+  bonusReversedPoints: Scalars['Long']['output'];
   /** Points that expired (breakage). */
   breakagePoints: Scalars['Long']['output'];
   /** From the ledger at the period's end: what members owe from clawbacks of points they had already spent (already subtracted in ledgerFloatPoints). */
   clawbackDebtPoints: Scalars['Long']['output'];
-  /** openingFloatPoints + issuedPoints - reversedPoints - redeemedPoints - breakagePoints + grantedPoints - debitedPoints. */
+  /** openingFloatPoints + issuedPoints - reversedPoints + bonusPoints - bonusReversedPoints - redeemedPoints - breakagePoints + grantedPoints - debitedPoints. */
   closingFloatPoints: Scalars['Long']['output'];
   /** Points the operator took from members (adjustments removing points). */
   debitedPoints: Scalars['Long']['output'];
@@ -167,7 +171,7 @@ export type CoalitionBooks = {
   period: SettlementPeriod;
   /** Points redeemed or burnt at partners, less what cancelled redemptions gave back. */
   redeemedPoints: Scalars['Long']['output'];
-  /** Points taken back by refunds, clawbacks included. */
+  /** Points taken back by refunds, clawbacks included, bonus points aside. */
   reversedPoints: Scalars['Long']['output'];
 };
 
@@ -452,6 +456,10 @@ export type PartnerContract = {
  */
 export type PartnerPosition = {
   __typename?: 'PartnerPosition';
+  /** What the partner owes for those bonus points at its issue price, in minor units. */
+  bonusAmountMinor: Scalars['Long']['output'];
+  /** What the partner is credited for the bonus points taken back, in minor units. */
+  bonusReversedAmountMinor: Scalars['Long']['output'];
   /** ISO 4217 code of the amounts. */
   currency: Scalars['String']['output'];
   /** Which way the net amount flows. */
@@ -462,10 +470,14 @@ export type PartnerPosition = {
   lastEventPosition: Scalars['Long']['output'];
   /** Events counted here that happened in an earlier period but arrived after it closed (booked late, as on the statement). */
   lateEvents: Scalars['Int']['output'];
-  /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
+  /** The absolute value of issued - reversed + bonus - bonus reversed - redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
   /** The open period. */
   period: SettlementPeriod;
+  /** Bonus points of the partner's campaigns granted so far, at whichever partner the purchase was. */
+  pointsBonus: Scalars['Long']['output'];
+  /** Bonus points of the partner's campaigns taken back by refunds. */
+  pointsBonusReversed: Scalars['Long']['output'];
   /** Points the partner's customers earned. */
   pointsIssued: Scalars['Long']['output'];
   /** Points members redeemed at the partner, less those given back by cancellations. */
@@ -675,7 +687,7 @@ export type ReconciliationLine = {
   __typename?: 'ReconciliationLine';
   /** settlementPoints less ledgerPoints: zero when the books agree. */
   differencePoints: Scalars['Long']['output'];
-  /** What is counted: ISSUANCE, REVERSAL, REDEMPTION, BREAKAGE or ADJUSTMENT (the operator's grants less its debits). */
+  /** What is counted: ISSUANCE, BONUS (campaigns' bonus points), REVERSAL (of earns and of bonuses alike), REDEMPTION, BREAKAGE or ADJUSTMENT (the operator's grants less its debits). */
   kind: Scalars['String']['output'];
   /** Points the ledger recorded for events that happened in the period. */
   ledgerPoints: Scalars['Long']['output'];
@@ -686,7 +698,9 @@ export type ReconciliationLine = {
 /** The coalition's money in one currency for one reconciled period, in that currency's minor units. */
 export type ReconciliationMoney = {
   __typename?: 'ReconciliationMoney';
-  /** The coalition's margin: what partners paid less what it paid out; equal to partnerNetsMinor when the books balance. */
+  /** Money funders owe for their campaigns' bonus points, less what refunds took back, summed like issuedLessReversedMinor. */
+  bonusLessReversedMinor: Scalars['Long']['output'];
+  /** The coalition's margin: what partners paid (issued and bonus, less reversals) less what it paid out; equal to partnerNetsMinor when the books balance. */
   coalitionMarginMinor: Scalars['Long']['output'];
   /** ISO 4217 code of the amounts. */
   currency: Scalars['String']['output'];
@@ -763,6 +777,10 @@ export type SettlementPeriod = {
  */
 export type SettlementStatement = {
   __typename?: 'SettlementStatement';
+  /** What the partner owes for those bonus points at its issue price, in minor units. */
+  bonusAmountMinor: Scalars['Long']['output'];
+  /** What the partner is credited for the bonus points taken back, in minor units. */
+  bonusReversedAmountMinor: Scalars['Long']['output'];
   /**
    * The contract versions the statement's line items were priced with, the oldest first (by
    * `effectiveFrom`). A reversal is priced like the event it reverses, so a contract may appear
@@ -794,20 +812,25 @@ export type SettlementStatement = {
   lateEvents: Scalars['Int']['output'];
   /**
    * What the statement's figures are made of: one line per kind of entry and contract version that
-   * had entries, by kind (ISSUANCE, REVERSAL, REDEMPTION, REDEMPTION_REVERSAL), then contract, oldest
-   * first. Each figure is the sum of its lines' `amountMicros` rounded once to minor units, half to
-   * even: issued from ISSUANCE, reversed from REVERSAL, redeemed from REDEMPTION less
-   * REDEMPTION_REVERSAL (and the points likewise). Frozen with the statement. Empty for a statement
+   * had entries, by kind (ISSUANCE, REVERSAL, BONUS, BONUS_REVERSAL, REDEMPTION, REDEMPTION_REVERSAL),
+   * then contract, oldest first. Each figure is the sum of its lines' `amountMicros` rounded once to
+   * minor units, half to even: issued from ISSUANCE, reversed from REVERSAL, bonus from BONUS, bonus
+   * reversed from BONUS_REVERSAL, redeemed from REDEMPTION less REDEMPTION_REVERSAL (and the points
+   * likewise). Frozen with the statement. Empty for a statement
    * without entries, and for every statement frozen before line items were kept (their figures stand,
    * without a breakdown).
    */
   lines: Array<SettlementStatementLine>;
-  /** The absolute value of issued less reversed less redeemed amounts, in minor units. */
+  /** The absolute value of issued - reversed + bonus - bonus reversed - redeemed amounts, in minor units. */
   netAmountMinor: Scalars['Long']['output'];
   /** The partner. */
   partner: Partner;
   /** The period. */
   period: SettlementPeriod;
+  /** Bonus points of the partner's campaigns granted in the period, at whichever partner the purchase was (0 on statements frozen before bonuses had a line of their own). */
+  pointsBonus: Scalars['Long']['output'];
+  /** Bonus points of the partner's campaigns taken back by refunds. */
+  pointsBonusReversed: Scalars['Long']['output'];
   /** Points the partner's customers earned. */
   pointsIssued: Scalars['Long']['output'];
   /** Points redeemed at the partner, less cancellations. */
@@ -842,6 +865,10 @@ export type SettlementStatementLine = {
 
 /** What kind of entries a statement line item adds up. */
 export type StatementLineKind =
+  /** Bonus points of the partner's campaigns, wherever the purchase was: the partner, their funder, owes its issue price. */
+  | 'BONUS'
+  /** Bonus points of the partner's campaigns taken back by refunds: the partner is credited its issue price. */
+  | 'BONUS_REVERSAL'
   /** Points the partner's customers earned: the partner owes their issue price. */
   | 'ISSUANCE'
   /** Points redeemed at the partner: the coalition owes their redemption value. */
@@ -1032,6 +1059,12 @@ export type WebhookEndpointStatus =
 export type WebhookEventType =
   /** (`api_key.revoked`) One of the partner's API keys was revoked. */
   | 'API_KEY_REVOKED'
+  /** (`bonus.granted`) A campaign the partner funds granted bonus points on a purchase, at whichever partner it was; the partner is billed for them. */
+  | 'BONUS_GRANTED'
+  /** (`campaign.activated`) A campaign the partner funds became ACTIVE (from DRAFT, or again after a pause). */
+  | 'CAMPAIGN_ACTIVATED'
+  /** (`campaign.budget_low`) Less than 10% of the budget of a campaign the partner funds is left; once per campaign. */
+  | 'CAMPAIGN_BUDGET_LOW'
   /** (`earn.pending`) Points were earned at the partner but are held until a date (a stay before checkout). */
   | 'EARN_PENDING'
   /** (`earn.posted`) Pending points of an earn at the partner became spendable. */
@@ -1308,6 +1341,8 @@ export type CoalitionAnalyticsResolvers<ContextType = SettlementContext, ParentT
 export type CoalitionBooksResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['CoalitionBooks'] = ResolversParentTypes['CoalitionBooks']> = {
   asOfEventPosition?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  bonusPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  bonusReversedPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   breakagePoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   clawbackDebtPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   closingFloatPoints?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -1402,6 +1437,8 @@ export type PartnerContractResolvers<ContextType = SettlementContext, ParentType
 };
 
 export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PartnerPosition'] = ResolversParentTypes['PartnerPosition']> = {
+  bonusAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  bonusReversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['SettlementDirection'], ParentType, ContextType>;
   issuedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -1409,6 +1446,8 @@ export type PartnerPositionResolvers<ContextType = SettlementContext, ParentType
   lateEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  pointsBonus?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsBonusReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -1467,6 +1506,7 @@ export type ReconciliationLineResolvers<ContextType = SettlementContext, ParentT
 };
 
 export type ReconciliationMoneyResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['ReconciliationMoney'] = ResolversParentTypes['ReconciliationMoney']> = {
+  bonusLessReversedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   coalitionMarginMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   issuedLessReversedMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
@@ -1483,6 +1523,8 @@ export type SettlementPeriodResolvers<ContextType = SettlementContext, ParentTyp
 };
 
 export type SettlementStatementResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['SettlementStatement'] = ResolversParentTypes['SettlementStatement']> = {
+  bonusAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  bonusReversedAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   contracts?: Resolver<Array<ResolversTypes['PartnerContract']>, ParentType, ContextType>;
   csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1495,6 +1537,8 @@ export type SettlementStatementResolvers<ContextType = SettlementContext, Parent
   netAmountMinor?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['SettlementPeriod'], ParentType, ContextType>;
+  pointsBonus?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsBonusReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsIssued?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
