@@ -28,7 +28,16 @@ import type { TierLevel } from './tiers';
 import { tierFor } from './tiers';
 import { memberConsents, setConsent } from './consents';
 import { setExcludedCategories } from './basket';
-import { activateOffer, campaignById, campaignReport, createCampaign, offersFor, setCampaignStatus, type CampaignInput } from './campaigns';
+import {
+  activateOffer,
+  campaignById,
+  campaignReport,
+  createCampaign,
+  offersFor,
+  setCampaignStatus,
+  simulateCampaign,
+  type CampaignInput,
+} from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
@@ -91,6 +100,7 @@ export const resolvers: Resolvers = {
     resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
       (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
     campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
+    campaignSimulation: (_root, args, { caller, ledger }) => simulateCampaign(ledger, caller, args),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
@@ -116,6 +126,10 @@ export const resolvers: Resolvers = {
     extraPermille: (c) => c.extra_permille,
     bonusPoints: (c) => c.bonus_points,
     categoryCodes: (c) => c.category_codes,
+    distinctPartners: (c) => c.distinct_partners,
+    windowDays: (c) => c.window_days,
+    newCustomersOnly: (c) => c.new_customers_only,
+    shopperCategoryCodes: (c) => c.shopper_category_codes,
     startsAt: (c) => c.starts_at,
     endsAt: (c) => c.ends_at,
     perMemberCapPoints: (c) => c.per_member_cap_points,
