@@ -10,6 +10,8 @@ import { issuanceAccount, memberAccount, post } from './postings';
 import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
 
+type Queryable = Pick<EntityManager, 'query'>;
+
 /**
  * Coalition campaigns: promotions a partner funds and the coalition grants at earn time. The rule
  * catalogue, the budget and the per-member cap live here and nowhere else; earning.ts calls
@@ -40,6 +42,26 @@ export interface EarnedLine {
   excluded: boolean;
   /** What the line earned at the contract rate and the tier's multiplier. */
   points: number;
+}
+
+/**
+ * The lines campaigns see for earns already written: their basket lines as priced at the earn
+ * (returned ones included: a bonus is decided on the purchase as made), or one line of the earn's
+ * points for an earn without lines.
+ */
+export async function earnedLines(db: Queryable, earns: readonly { earnId: string; points: number }[]): Promise<Map<string, EarnedLine[]>> {
+  const rows = (await db.query(
+    `SELECT earn_id, sku, category_code, excluded, points::int AS points FROM earn_lines WHERE earn_id = ANY ($1::uuid[])
+      ORDER BY earn_id, line_number`,
+    [earns.map((e) => e.earnId)],
+  )) as { earn_id: string; sku: string; category_code: string; excluded: boolean; points: number }[];
+  const lines = new Map<string, EarnedLine[]>();
+  for (const { earn_id, sku, category_code, excluded, points } of rows) {
+    lines.set(earn_id, [...(lines.get(earn_id) ?? []), { sku, categoryCode: category_code, excluded, points }]);
+  }
+  for (const { earnId, points } of earns)
+    if (!lines.has(earnId)) lines.set(earnId, [{ sku: null, categoryCode: null, excluded: false, points }]);
+  return lines;
 }
 
 export interface CampaignInput {
@@ -318,7 +340,7 @@ export interface MemberFacts {
   tier: string;
   /** Whether the member activated the campaign (what an opt-in campaign needs). */
   activated: boolean;
-  /** Whether the member has another purchase (not voided) at the funder, from before this one. */
+  /** Whether the member has a purchase (not voided) at the funder made before this one. */
   boughtAtFunder: boolean;
   /** Whether such an earlier purchase at the funder has a line, not returned, in one of the campaign's shopperCategoryCodes. */
   shopsInCategories: boolean;
@@ -406,8 +428,6 @@ export function decideBonuses(
     .filter((bonus) => bonus.points > 0);
 }
 
-type Queryable = Pick<EntityManager, 'query'>;
-
 /**
  * The active campaigns (in their window, with budget left) that may apply to the member, each with
  * the member's facts, read from the ledger. `partnerId`: only the campaigns that apply to a purchase
@@ -420,15 +440,21 @@ async function campaignsWithFacts(
   query: { memberId: string; partnerId: string | null; earnId: string | null; campaignId: string | null },
 ): Promise<Candidate[]> {
   const rows = (await db.query(
-    `WITH cur AS (SELECT (SELECT created_at FROM transfers WHERE id = $2::uuid) AS at)
+    `WITH cur AS (
+       -- The evaluated earn: when it was made, and when its points were posted (an immediate earn
+       -- at once, a pending one when it posts; the grant happens then).
+       SELECT (SELECT et.created_at FROM earns e JOIN transfers et ON et.id = e.transfer_id WHERE e.transfer_id = $2::uuid) AS earned_at,
+              (SELECT t.created_at FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
+                WHERE e.transfer_id = $2::uuid) AS at)
      SELECT c.*, m.tier AS member_tier,
             EXISTS (SELECT 1 FROM campaign_activations a WHERE a.campaign_id = c.id AND a.member_id = m.id) AS activated,
-            EXISTS (SELECT 1 FROM earns e WHERE e.member_id = m.id AND e.partner_id = c.funder_partner_id AND e.status <> 'VOIDED'
-                       AND e.transfer_id IS DISTINCT FROM $2::uuid) AS bought_at_funder,
+            EXISTS (SELECT 1 FROM earns e JOIN transfers et ON et.id = e.transfer_id
+                     WHERE e.member_id = m.id AND e.partner_id = c.funder_partner_id AND e.status <> 'VOIDED'
+                       AND ($2::uuid IS NULL OR et.created_at < cur.earned_at)) AS bought_at_funder,
             (cardinality(c.shopper_category_codes) > 0 AND EXISTS (
-              SELECT 1 FROM earns e JOIN earn_lines l ON l.earn_id = e.transfer_id
+              SELECT 1 FROM earns e JOIN transfers et ON et.id = e.transfer_id JOIN earn_lines l ON l.earn_id = e.transfer_id
                WHERE e.member_id = m.id AND e.partner_id = c.funder_partner_id AND e.status <> 'VOIDED'
-                 AND e.transfer_id IS DISTINCT FROM $2::uuid AND l.returned_at IS NULL
+                 AND ($2::uuid IS NULL OR et.created_at < cur.earned_at) AND l.returned_at IS NULL
                  AND l.category_code = ANY (c.shopper_category_codes))) AS shops_in_categories,
             (SELECT coalesce(sum(g.points - g.reversed_points), 0)::int FROM campaign_grants g
               WHERE g.campaign_id = c.id AND g.member_id = m.id) AS granted_points,
@@ -440,7 +466,8 @@ async function campaignsWithFacts(
                 FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
                WHERE e.member_id = m.id AND e.status = 'POSTED' AND e.refunded_amount_minor < e.purchase_amount_minor
                  AND t.created_at >= greatest(c.starts_at, cur.at - c.window_days * interval '1 day') AND t.created_at <= cur.at
-                 AND t.created_at > coalesce((SELECT max(gt.created_at) FROM campaign_grants g JOIN transfers gt ON gt.id = g.earn_id
+                 AND t.created_at > coalesce((SELECT max(gt.created_at) FROM campaign_grants g JOIN earns ge ON ge.transfer_id = g.earn_id
+                                                JOIN transfers gt ON gt.id = coalesce(ge.settle_transfer_id, ge.transfer_id)
                                                WHERE g.campaign_id = c.id AND g.member_id = m.id), '-infinity'))
             ELSE 0 END AS distinct_partners_seen
        FROM cur, members m,
@@ -551,8 +578,8 @@ export interface BonusGrant {
 }
 
 /**
- * Grants the bonuses of the active campaigns that apply to an immediate earn (`decideBonuses`), in
- * the earn's transaction, after the member's lock. The campaigns it may draw from are locked in id
+ * Grants the bonuses of the active campaigns that apply to an earn whose points the member now has
+ * (an immediate earn, or a pending one as it posts), in that transaction, after the member's lock. The campaigns it may draw from are locked in id
  * order (the lock order every earn keeps: member, then campaigns, so two earns never wait on each
  * other crosswise) and their budget read under the lock; the earn itself always succeeds.
  */
@@ -563,7 +590,8 @@ export async function grantBonuses(
     memberId: string;
     partnerId: string;
     tier: string;
-    lines: readonly EarnedLine[];
+    /** The points the earn posted: its one line when it has no basket. */
+    points: number;
     createdBy: string;
     lotExpiresAt: Date;
   },
@@ -588,8 +616,10 @@ export async function grantBonuses(
     return row ? [{ campaign: row, facts }] : [];
   });
 
+  const lines = (await earnedLines(manager, [earn])).get(earn.earnId);
+  assertInvariant(lines, `earn ${earn.earnId} has its lines`);
   const grants: BonusGrant[] = [];
-  for (const { campaign, points } of decideBonuses(fresh, earn.lines)) {
+  for (const { campaign, points } of decideBonuses(fresh, lines)) {
     const [, updated] = (await manager.query(
       'UPDATE campaigns SET budget_left_points = budget_left_points - $2 WHERE id = $1 AND budget_left_points >= $2',
       [campaign.id, points],
@@ -676,11 +706,9 @@ interface ReplayedPurchase {
   member_id: string;
   partner_id: string;
   points: number;
-  /** False for a pending earn posted later: it counts towards DISTINCT_PARTNERS but gets no bonus. */
-  immediate: boolean;
   /** When the earn was made (its transfer), what "earlier purchase" compares. */
   earned_at: Date;
-  /** When its points were posted (its own transfer, or the posting of a pending earn), what windows compare. */
+  /** When its points were posted (its own transfer, or the posting of a pending earn): when it is replayed, what windows compare. */
   counted_at: Date;
   tier: string;
 }
@@ -707,7 +735,7 @@ export async function simulateCampaign(
     throw badInput(`A simulation replays at most ${MAX_SIMULATION_DAYS} days`);
   const db = deps.dataSource;
   const purchases = (await db.query(
-    `SELECT e.transfer_id AS earn_id, e.member_id, e.partner_id, e.points::int AS points, (e.settle_transfer_id IS NULL) AS immediate,
+    `SELECT e.transfer_id AS earn_id, e.member_id, e.partner_id, e.points::int AS points,
             et.created_at AS earned_at, t.created_at AS counted_at, m.tier
        FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
             JOIN transfers et ON et.id = e.transfer_id JOIN members m ON m.id = e.member_id
@@ -720,15 +748,10 @@ export async function simulateCampaign(
   }
   const earnIds = purchases.map((p) => p.earn_id);
   const memberIds = [...new Set(purchases.map((p) => p.member_id))];
-  const lineRows = (await db.query(
-    `SELECT earn_id, sku, category_code, excluded, points::int AS points FROM earn_lines WHERE earn_id = ANY ($1::uuid[])
-      ORDER BY earn_id, line_number`,
-    [earnIds],
-  )) as { earn_id: string; sku: string; category_code: string; excluded: boolean; points: number }[];
-  const linesOf = new Map<string, EarnedLine[]>();
-  for (const { earn_id, sku, category_code, excluded, points } of lineRows) {
-    linesOf.set(earn_id, [...(linesOf.get(earn_id) ?? []), { sku, categoryCode: category_code, excluded, points }]);
-  }
+  const linesOf = await earnedLines(
+    db,
+    purchases.map((p) => ({ earnId: p.earn_id, points: p.points })),
+  );
   // When each member first bought at the funder, and first bought there in the targeted categories.
   const history = (await db.query(
     `SELECT e.member_id, min(t.created_at) AS first_at,
@@ -759,7 +782,6 @@ export async function simulateCampaign(
   for (const purchase of purchases) {
     const mine = [...(counted.get(purchase.member_id) ?? []), purchase];
     counted.set(purchase.member_id, mine);
-    if (!purchase.immediate) continue;
     const first = historyOf.get(purchase.member_id);
     const windowStart = Math.max(from.getTime(), purchase.counted_at.getTime() - (campaign.window_days ?? 0) * DAY_MS);
     const since = lastBonusAt.get(purchase.member_id)?.getTime() ?? -Infinity;
@@ -773,12 +795,13 @@ export async function simulateCampaign(
         mine.filter((p) => p.counted_at.getTime() >= windowStart && p.counted_at.getTime() > since).map((p) => p.partner_id),
       ).size,
     };
-    const lines = linesOf.get(purchase.earn_id) ?? [{ sku: null, categoryCode: null, excluded: false, points: purchase.points }];
+    const lines = linesOf.get(purchase.earn_id);
+    assertInvariant(lines, `earn ${purchase.earn_id} has its lines`);
     const [bonus] = decideBonuses([{ campaign: replayed, facts }], lines, fixedOf.get(purchase.earn_id));
     if (!bonus) continue;
     replayed.budget_left_points -= bonus.points;
     grantedTo.set(purchase.member_id, facts.grantedPoints + bonus.points);
-    lastBonusAt.set(purchase.member_id, purchase.earned_at);
+    lastBonusAt.set(purchase.member_id, purchase.counted_at);
     bonusPoints += bonus.points;
     purchasesBonused += 1;
   }

@@ -486,3 +486,44 @@ describe('incremental purchases in the report', () => {
     });
   });
 });
+
+describe('bonuses on pending earns', () => {
+  const CONFIRM = `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id kind points } }`;
+  const VOID = `mutation($input: SettlePendingEarnInput!) { voidPendingEarn(input: $input) { id kind } }`;
+  const earnPending = async (partnerId: string, memberId: string, purchaseAmountMinor: number) => {
+    const input = {
+      memberId,
+      partnerId,
+      purchaseAmountMinor,
+      currency: 'EUR',
+      reference: 'stay',
+      pendingUntil: nextYear(),
+      idempotencyKey: randomUUID(),
+    };
+    return dataOf(await gql(EARN, { input }, OPERATOR)).earnPoints as { id: string; points: number };
+  };
+
+  it('are granted when the pending earn posts, once, and never for a voided one; a first purchase is the first one made', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const first = await activeCampaign(funder, { ruleKind: 'FIRST_PURCHASE', bonusPoints: 500 });
+    const multiplier = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 1000 });
+    const memberId = await ops.enrollAt(funder);
+    const stay = await earnPending(funder, memberId, 30_000);
+    expect(await bonusesOf(stay.id)).toEqual([]);
+    // Bought at the bar during the stay: not the first purchase, the stay was.
+    const bar = await earnAt(funder, memberId, 2_000);
+    expect(await bonusesOf(bar.id)).toEqual([[multiplier, 20]]);
+    const confirm = { earnId: stay.id, idempotencyKey: randomUUID() };
+    dataOf(await gql(CONFIRM, { input: confirm }, OPERATOR));
+    const byId = (pairs: [string, number][]) => Object.fromEntries(pairs);
+    expect(byId(await bonusesOf(stay.id))).toEqual({ [first]: 500, [multiplier]: 300 });
+    // Confirmed again (a retry, or another key): the earn posted once, and so did its bonuses.
+    dataOf(await gql(CONFIRM, { input: confirm }, OPERATOR));
+    dataOf(await gql(CONFIRM, { input: { ...confirm, idempotencyKey: randomUUID() } }, OPERATOR));
+    expect(byId(await bonusesOf(stay.id))).toEqual({ [first]: 500, [multiplier]: 300 });
+    expect(await availablePoints(memberId)).toBe(20 + 20 + 300 + 500 + 300);
+    const cancelled = await earnPending(funder, memberId, 10_000);
+    dataOf(await gql(VOID, { input: { earnId: cancelled.id, idempotencyKey: randomUUID() } }, OPERATOR));
+    expect(await bonusesOf(cancelled.id)).toEqual([]);
+  });
+});
