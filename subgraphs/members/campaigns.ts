@@ -579,9 +579,10 @@ export interface BonusGrant {
 
 /**
  * Grants the bonuses of the active campaigns that apply to an earn whose points the member now has
- * (an immediate earn, or a pending one as it posts), in that transaction, after the member's lock. The campaigns it may draw from are locked in id
- * order (the lock order every earn keeps: member, then campaigns, so two earns never wait on each
- * other crosswise) and their budget read under the lock; the earn itself always succeeds.
+ * (an immediate earn, or a pending one as it posts), in that transaction, after the member's lock.
+ * The campaigns it may draw from are locked in id order (the lock order every earn keeps: member,
+ * then campaigns, so two earns never wait on each other crosswise) and their budget read under the
+ * lock; the earn itself always succeeds.
  */
 export async function grantBonuses(
   manager: EntityManager,

@@ -412,12 +412,22 @@ describe('campaignSimulation', () => {
       coalitionWide: true,
       shopperCategoryCodes: [category],
       perMemberCapPoints: 300,
-      budgetPoints: 700,
+      budgetPoints: 900,
     });
     const { id: campaignId } = dataOf(await gql(CREATE, { input }, OPERATOR)).createCampaign;
-    /** The same shopping, for four fresh members; the earn ids of each. */
+    /** The same shopping, for five fresh members; the earn ids of each. */
     const shop = async () => {
       const earns: string[][] = [];
+      // The first one's purchase at A is a pending one, confirmed later: it counts, and is bonused, when it posts.
+      const memberId = await ops.enrollAt(funder);
+      const shopper = (await earnAt(funder, memberId, 1_000, [line(category, 1_000)])).id;
+      const pendingInput = { memberId, partnerId: storeA, purchaseAmountMinor: 1_000, currency: 'EUR', reference: 'stay' };
+      const pending = dataOf(
+        await gql(EARN, { input: { ...pendingInput, pendingUntil: nextYear(), idempotencyKey: randomUUID() } }, OPERATOR),
+      ).earnPoints.id as string;
+      const CONFIRM = `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id } }`;
+      dataOf(await gql(CONFIRM, { input: { earnId: pending, idempotencyKey: randomUUID() } }, OPERATOR));
+      earns.push([shopper, pending]);
       for (const withCategory of [true, true, false, true]) {
         const memberId = await ops.enrollAt(funder);
         const mine: string[] = [];
@@ -431,16 +441,17 @@ describe('campaignSimulation', () => {
     await shop();
     const to = new Date(Date.now() + 1000).toISOString();
     const simulated = dataOf(await gql(SIMULATE, { id: campaignId, from, to }, OPERATOR)).campaignSimulation;
-    // Members 1, 2 and 4 shop in the category: 200 at A, then 100 (their cap) at A again; member 4
-    // gets the 100 left of the budget.
-    expect(simulated).toMatchObject({ bonusPoints: 700, membersReached: 3, purchasesBonused: 5, budgetExhausted: true });
-    expect(simulated.purchasesReplayed).toBeGreaterThanOrEqual(16);
+    // The first member gets 200 as its stay posts; the next two shop in the category: 200 at A, then
+    // 100 (their cap) at A again; the fourth never bought the category; the fifth gets the 100 left
+    // of the budget.
+    expect(simulated).toMatchObject({ bonusPoints: 900, membersReached: 4, purchasesBonused: 6, budgetExhausted: true });
+    expect(simulated.purchasesReplayed).toBeGreaterThanOrEqual(18);
 
     dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ACTIVE' }, OPERATOR));
     try {
       const earns = await shop();
       const granted = await Promise.all(earns.map(async (mine) => (await Promise.all(mine.map(bonusesOf))).flat().map(([, p]) => p)));
-      expect(granted).toEqual([[200, 100], [200, 100], [], [100]]);
+      expect(granted).toEqual([[200], [200, 100], [200, 100], [], [100]]);
       expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toEqual({
         grantedPoints: simulated.bonusPoints,
         membersReached: simulated.membersReached,

@@ -795,7 +795,10 @@ export type Mutation = {
    * claim; a receipt claimed otherwise before, or one that already earned, fails with BAD_USER_INPUT.
    */
   claimMissingPoints: PurchaseClaim;
-  /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
+  /**
+   * Post a pending earn now (the stay ended); the campaigns active now grant their bonuses on it then.
+   * Callable by the partner of the earn and the operator.
+   */
   confirmPendingEarn: LedgerTransfer;
   /**
    * Confirm a pending claim: the purchase earns as it would have at the till (earnPoints). Callable
