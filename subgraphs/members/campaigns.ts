@@ -10,14 +10,14 @@ import { issuanceAccount, memberAccount, post } from './postings';
 import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
 
-type Queryable = Pick<EntityManager, 'query'>;
-
 /**
  * Coalition campaigns: promotions a partner funds and the coalition grants at earn time. The rule
  * catalogue, the budget and the per-member cap live here and nowhere else; earning.ts calls
  * `grantBonuses` inside the earn's transaction (after the member's lock) and `reverseBonuses`
  * inside a refund's. CAMPAIGNS.md beside this file is the reader's guide.
  */
+
+type Queryable = Pick<EntityManager, 'query'>;
 
 export type CampaignRuleKind = 'SPEND_MULTIPLIER' | 'PURCHASE_BONUS' | 'LINE_BONUS' | 'FIRST_PURCHASE' | 'DISTINCT_PARTNERS';
 export type CampaignStatus = 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'ENDED';
@@ -115,7 +115,8 @@ export interface CampaignRow {
 }
 
 const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, opt_in, extra_permille, bonus_points::int AS bonus_points,
-  category_codes, skus, tiers, distinct_partners, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at, per_member_cap_points::int AS per_member_cap_points,
+  category_codes, skus, tiers, distinct_partners, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at,
+  per_member_cap_points::int AS per_member_cap_points,
   budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status`;
 
 function wholeNumber(value: number | null | undefined, field: string, min: number, max: number): number | null {
@@ -163,7 +164,7 @@ function checkRule(input: CampaignInput) {
   }
   // Shopping at several partners is coalition-wide data: only a coalition-wide campaign (which the
   // operator approves) may read it.
-  if (input.ruleKind === 'DISTINCT_PARTNERS' && !input.coalitionWide) throw badInput('A DISTINCT_PARTNERS campaign is coalitionWide');
+  if (input.ruleKind === 'DISTINCT_PARTNERS' && !input.coalitionWide) throw badInput('A DISTINCT_PARTNERS campaign must be coalitionWide');
   return { extraPermille: extraPermille ?? 0, bonusPoints: bonusPoints ?? 0, categoryCodes, skus, distinctPartners, windowDays };
 }
 
