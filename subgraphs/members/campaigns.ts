@@ -19,7 +19,9 @@ import { LEDGER_EVENT_VERSION, type CampaignEvent } from '../../shared/ledgerEve
  * inside a refund's. CAMPAIGNS.md beside this file is the reader's guide.
  */
 
-export type CampaignRuleKind = 'SPEND_MULTIPLIER' | 'PURCHASE_BONUS' | 'LINE_BONUS' | 'FIRST_PURCHASE';
+type Queryable = Pick<EntityManager, 'query'>;
+
+export type CampaignRuleKind = 'SPEND_MULTIPLIER' | 'PURCHASE_BONUS' | 'LINE_BONUS' | 'FIRST_PURCHASE' | 'DISTINCT_PARTNERS';
 export type CampaignStatus = 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'ENDED';
 
 export const MAX_CAMPAIGN_NAME_LENGTH = 120;
@@ -29,6 +31,11 @@ export const MAX_EXTRA_PERMILLE = 10_000;
 export const MAX_CAMPAIGN_BUDGET_POINTS = 1_000_000_000;
 /** Campaigns one earn may draw from: bounds the rows an earn locks. */
 export const MAX_CAMPAIGNS_PER_EARN = 20;
+/** Active campaigns one earn (or one member's offers) reads before targeting narrows them. */
+export const MAX_CAMPAIGN_CANDIDATES = 200;
+/** DISTINCT_PARTNERS: how many distinct partners a campaign may ask for, and its longest window. */
+export const MAX_DISTINCT_PARTNERS = 20;
+export const MAX_WINDOW_DAYS = 92;
 
 /** A purchase as campaigns see it: its lines (a purchase without lines is one line, of no category). */
 export interface EarnedLine {
@@ -37,6 +44,26 @@ export interface EarnedLine {
   excluded: boolean;
   /** What the line earned at the contract rate and the tier's multiplier. */
   points: number;
+}
+
+/**
+ * The lines campaigns see for earns already written: their basket lines as priced at the earn
+ * (returned ones included: a bonus is decided on the purchase as made), or one line of the earn's
+ * points for an earn without lines.
+ */
+export async function earnedLines(db: Queryable, earns: readonly { earnId: string; points: number }[]): Promise<Map<string, EarnedLine[]>> {
+  const rows = (await db.query(
+    `SELECT earn_id, sku, category_code, excluded, points::int AS points FROM earn_lines WHERE earn_id = ANY ($1::uuid[])
+      ORDER BY earn_id, line_number`,
+    [earns.map((e) => e.earnId)],
+  )) as { earn_id: string; sku: string; category_code: string; excluded: boolean; points: number }[];
+  const lines = new Map<string, EarnedLine[]>();
+  for (const { earn_id, sku, category_code, excluded, points } of rows) {
+    lines.set(earn_id, [...(lines.get(earn_id) ?? []), { sku, categoryCode: category_code, excluded, points }]);
+  }
+  for (const { earnId, points } of earns)
+    if (!lines.has(earnId)) lines.set(earnId, [{ sku: null, categoryCode: null, excluded: false, points }]);
+  return lines;
 }
 
 export interface CampaignInput {
@@ -51,6 +78,10 @@ export interface CampaignInput {
   categoryCodes?: readonly string[] | null;
   skus?: readonly string[] | null;
   tiers?: readonly TierLevel[] | null;
+  distinctPartners?: number | null;
+  windowDays?: number | null;
+  newCustomersOnly?: boolean | null;
+  shopperCategoryCodes?: readonly string[] | null;
   startsAt: Date | string;
   endsAt: Date | string;
   perMemberCapPoints?: number | null;
@@ -70,6 +101,13 @@ export interface CampaignRow {
   category_codes: string[];
   skus: string[];
   tiers: string[];
+  /** DISTINCT_PARTNERS: partners to shop at, and the window in days; null for other rules. */
+  distinct_partners: number | null;
+  window_days: number | null;
+  /** Targeting: only members with no earlier purchase at the funder. */
+  new_customers_only: boolean;
+  /** Targeting: only members with an earlier purchase at the funder with a line in one of these categories. */
+  shopper_category_codes: string[];
   starts_at: Date;
   ends_at: Date;
   per_member_cap_points: number | null;
@@ -79,7 +117,8 @@ export interface CampaignRow {
 }
 
 const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, opt_in, extra_permille, bonus_points::int AS bonus_points,
-  category_codes, skus, tiers, starts_at, ends_at, per_member_cap_points::int AS per_member_cap_points,
+  category_codes, skus, tiers, distinct_partners, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at,
+  per_member_cap_points::int AS per_member_cap_points,
   budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status`;
 
 function wholeNumber(value: number | null | undefined, field: string, min: number, max: number): number | null {
@@ -100,12 +139,19 @@ function checkRule(input: CampaignInput) {
   const bonusPoints = wholeNumber(input.bonusPoints, 'bonusPoints', 1, MAX_POINTS_PER_TRANSFER);
   const categoryCodes = codes(input.categoryCodes, 'categoryCodes');
   const skus = codes(input.skus, 'skus');
+  const distinctPartners = wholeNumber(input.distinctPartners, 'distinctPartners', 2, MAX_DISTINCT_PARTNERS);
+  const windowDays = wholeNumber(input.windowDays, 'windowDays', 1, MAX_WINDOW_DAYS);
+  const distinctRule = input.ruleKind === 'DISTINCT_PARTNERS';
+  if (distinctRule ? distinctPartners === null || windowDays === null : distinctPartners !== null || windowDays !== null) {
+    throw badInput('distinctPartners and windowDays are for a DISTINCT_PARTNERS campaign, which needs both');
+  }
   switch (input.ruleKind) {
     case 'SPEND_MULTIPLIER':
       if (!extraPermille || bonusPoints) throw badInput('A SPEND_MULTIPLIER campaign takes extraPermille and no bonusPoints');
       break;
     case 'PURCHASE_BONUS':
     case 'FIRST_PURCHASE':
+    case 'DISTINCT_PARTNERS':
       if (!bonusPoints || extraPermille) throw badInput(`A ${input.ruleKind} campaign takes bonusPoints and no extraPermille`);
       break;
     case 'LINE_BONUS':
@@ -118,7 +164,10 @@ function checkRule(input: CampaignInput) {
   if (input.ruleKind !== 'LINE_BONUS' && categoryCodes.length + skus.length > 0) {
     throw badInput('Only a LINE_BONUS campaign names categoryCodes or skus');
   }
-  return { extraPermille: extraPermille ?? 0, bonusPoints: bonusPoints ?? 0, categoryCodes, skus };
+  // Shopping at several partners is coalition-wide data: only a coalition-wide campaign (which the
+  // operator approves) may read it.
+  if (input.ruleKind === 'DISTINCT_PARTNERS' && !input.coalitionWide) throw badInput('A DISTINCT_PARTNERS campaign must be coalitionWide');
+  return { extraPermille: extraPermille ?? 0, bonusPoints: bonusPoints ?? 0, categoryCodes, skus, distinctPartners, windowDays };
 }
 
 function checkDate(value: Date | string, field: string): Date {
@@ -137,6 +186,7 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
   const rule = checkRule(input);
   const tiers = [...new Set(input.tiers ?? [])];
   for (const tier of tiers) if (!TIERS.some((t) => t.level === tier)) throw badInput(`Unknown tier ${tier}`);
+  const shopperCategoryCodes = codes(input.shopperCategoryCodes, 'shopperCategoryCodes');
   const startsAt = checkDate(input.startsAt, 'startsAt');
   const endsAt = checkDate(input.endsAt, 'endsAt');
   if (endsAt <= startsAt) throw badInput('endsAt must be after startsAt');
@@ -146,8 +196,9 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
   await deps.dataSource.transaction(async (manager) => {
     await manager.query(
       `INSERT INTO campaigns (id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, extra_permille, bonus_points, category_codes,
-                              skus, tiers, starts_at, ends_at, per_member_cap_points, budget_points, budget_left_points, status, created_by, opt_in)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16, $17)`,
+                              skus, tiers, starts_at, ends_at, per_member_cap_points, budget_points, budget_left_points, status, created_by, opt_in,
+                              distinct_partners, window_days, new_customers_only, shopper_category_codes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16, $17, $18, $19, $20, $21)`,
       [
         id,
         funderId,
@@ -166,6 +217,10 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
         budgetPoints,
         callerActor(caller),
         input.optIn ?? false,
+        rule.distinctPartners,
+        rule.windowDays,
+        input.newCustomersOnly ?? false,
+        shopperCategoryCodes,
       ],
     );
     await auditOperatorAction(manager, caller, 'createCampaign', id, { funderId, ruleKind: input.ruleKind, budgetPoints });
@@ -271,12 +326,18 @@ export interface CampaignReport {
   membersReached: number;
   bonusedPurchases: number;
   budgetLeftPoints: number;
+  reachedMembersPurchasesDuring: number;
+  reachedMembersPurchasesBefore: number;
+  incrementalPurchases: number;
 }
 
 /**
  * The funder's figures for its campaign: bonus points granted and taken back by refunds, distinct
- * members and purchases that got a bonus, what is left of the budget. The funder and the operator
- * only; a member that sees the campaign among its offers does not see this.
+ * members and purchases that got a bonus, what is left of the budget, and incremental purchases:
+ * the reached members' purchases at the funder while the campaign ran (startsAt until endsAt or now)
+ * less their purchases in the period of the same length just before it (the baseline). A purchase
+ * is dated by its earn's transfer. The funder and the operator only; a member that sees the
+ * campaign among its offers does not see this.
  */
 export async function campaignReport(deps: LedgerDeps, caller: Caller, campaign: CampaignRow): Promise<CampaignReport> {
   actingPartner(caller, campaign.funder_partner_id, 'read campaign reports');
@@ -288,13 +349,203 @@ export async function campaignReport(deps: LedgerDeps, caller: Caller, campaign:
     [campaign.id],
   )) as { granted: number; reversed: number; members: number; purchases: number; budget_left: number }[];
   assertInvariant(row, `campaign ${campaign.id} has a report`);
+  // The funder's own purchases only, whether or not the campaign is coalition-wide: what it pays
+  // for is customers coming to it.
+  const [baseline] = (await deps.dataSource.query(
+    `WITH span AS (SELECT $2::timestamptz AS starts, greatest(least($3::timestamptz, now()), $2::timestamptz) AS ends)
+     SELECT count(*) FILTER (WHERE t.created_at >= span.starts AND t.created_at < span.ends)::int AS during,
+            count(*) FILTER (WHERE t.created_at >= span.starts - (span.ends - span.starts) AND t.created_at < span.starts)::int AS before
+       FROM span, earns e JOIN transfers t ON t.id = e.transfer_id
+      WHERE e.partner_id = $4 AND e.status <> 'VOIDED'
+        AND e.member_id IN (SELECT DISTINCT member_id FROM campaign_grants WHERE campaign_id = $1)`,
+    [campaign.id, campaign.starts_at, campaign.ends_at, campaign.funder_partner_id],
+  )) as { during: number; before: number }[];
+  assertInvariant(baseline, `campaign ${campaign.id} has a baseline`);
   return {
+    reachedMembersPurchasesDuring: baseline.during,
+    reachedMembersPurchasesBefore: baseline.before,
+    incrementalPurchases: baseline.during - baseline.before,
     grantedPoints: row.granted,
     reversedPoints: row.reversed,
     membersReached: row.members,
     bonusedPurchases: row.purchases,
     budgetLeftPoints: row.budget_left,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: one rule catalogue for the earn, the offers and the simulation
+
+/**
+ * What targeting and the rules need to know about a member at a purchase. The earn reads it from
+ * the ledger under the member's lock (`campaignsWithFacts`); the simulation rebuilds it from the
+ * purchases it replays. Targeting reads only the member's purchases at the funder, data the funder
+ * has anyway; the distinct-partners count reads purchases everywhere, which is why only a
+ * coalition-wide campaign, approved by the operator, may use it.
+ */
+export interface MemberFacts {
+  /** The tier held before the purchase. */
+  tier: string;
+  /** Whether the member activated the campaign (what an opt-in campaign needs). */
+  activated: boolean;
+  /** Whether the member has a purchase (not voided) at the funder made before this one. */
+  boughtAtFunder: boolean;
+  /** Whether such an earlier purchase at the funder has a line, not returned, in one of the campaign's shopperCategoryCodes. */
+  shopsInCategories: boolean;
+  /** Bonus points the member holds from the campaign, net of refunds (what its cap counts). */
+  grantedPoints: number;
+  /** DISTINCT_PARTNERS: distinct partners of the purchases that count towards the next grant, this one included. */
+  distinctPartners: number;
+}
+
+export interface Candidate {
+  campaign: CampaignRow;
+  facts: MemberFacts;
+}
+
+/** Whether a campaign targets the member: its tiers, new customers only, shoppers of its categories. */
+export function targetsMember(campaign: CampaignRow, facts: MemberFacts): boolean {
+  if (campaign.tiers.length > 0 && !campaign.tiers.includes(facts.tier)) return false;
+  if (campaign.new_customers_only && facts.boughtAtFunder) return false;
+  if (campaign.shopper_category_codes.length > 0 && !facts.shopsInCategories) return false;
+  return true;
+}
+
+const appliesTo = ({ campaign, facts }: Candidate) => targetsMember(campaign, facts) && (!campaign.opt_in || facts.activated);
+
+/** What a campaign's rule grants for a purchase, before precedence, caps and budget. Pure integer arithmetic. */
+export function ruleBonus(campaign: CampaignRow, lines: readonly EarnedLine[], facts: MemberFacts): number {
+  // Excluded categories never earn a bonus either, and a line that earned nothing carries none.
+  const eligible = lines.filter((line) => !line.excluded && line.points > 0);
+  if (eligible.length === 0) return 0;
+  const extra = (line: EarnedLine) => Math.floor((line.points * campaign.extra_permille) / 1000);
+  switch (campaign.rule_kind) {
+    case 'SPEND_MULTIPLIER':
+      return eligible.reduce((sum, line) => sum + extra(line), 0);
+    case 'PURCHASE_BONUS':
+      return campaign.bonus_points;
+    case 'FIRST_PURCHASE':
+      return facts.boughtAtFunder ? 0 : campaign.bonus_points;
+    case 'DISTINCT_PARTNERS':
+      assertInvariant(campaign.distinct_partners !== null, `DISTINCT_PARTNERS campaign ${campaign.id} names its partner count`);
+      return facts.distinctPartners >= campaign.distinct_partners ? campaign.bonus_points : 0;
+    case 'LINE_BONUS':
+      return eligible
+        .filter(
+          (line) =>
+            (line.categoryCode !== null && campaign.category_codes.includes(line.categoryCode)) ||
+            (line.sku !== null && campaign.skus.includes(line.sku.toUpperCase())),
+        )
+        .reduce((sum, line) => sum + extra(line) + campaign.bonus_points, 0);
+  }
+}
+
+/** A bonus another campaign already granted on a replayed purchase: it takes part in precedence only. */
+export interface FixedBonus {
+  campaignId: string;
+  exclusive: boolean;
+  points: number;
+}
+
+/**
+ * The bonuses one purchase gets, the whole decision in one place (the earn and the simulation both
+ * call it): the campaigns that target the member (and, opt-in ones, that it activated) work out
+ * their rule; if any exclusive one grants, only the exclusive one granting most applies (ties: lowest
+ * id); otherwise every non-exclusive one adds up. Each bonus is then cut to what is left of the
+ * member's cap and of the budget; a bonus cut to nothing is left out.
+ */
+export function decideBonuses(
+  candidates: readonly Candidate[],
+  lines: readonly EarnedLine[],
+  fixed: readonly FixedBonus[] = [],
+): { campaign: CampaignRow; points: number }[] {
+  const wanted = candidates
+    .filter(appliesTo)
+    .map((candidate) => ({ ...candidate, points: ruleBonus(candidate.campaign, lines, candidate.facts) }))
+    .filter((w) => w.points > 0);
+  const exclusive = [...wanted.map((w) => ({ campaignId: w.campaign.id, exclusive: w.campaign.exclusive, points: w.points })), ...fixed]
+    .filter((b) => b.exclusive && b.points > 0)
+    .sort((a, b) => b.points - a.points || (a.campaignId < b.campaignId ? -1 : 1))[0];
+  const applying = exclusive ? wanted.filter((w) => w.campaign.id === exclusive.campaignId) : wanted;
+  return applying
+    .map(({ campaign, facts, points }) => {
+      let cut = Math.min(points, campaign.budget_left_points, MAX_POINTS_PER_TRANSFER);
+      if (campaign.per_member_cap_points !== null) cut = Math.min(cut, campaign.per_member_cap_points - facts.grantedPoints);
+      return { campaign, points: cut };
+    })
+    .filter((bonus) => bonus.points > 0);
+}
+
+/**
+ * The active campaigns (in their window, with budget left) that may apply to the member, each with
+ * the member's facts, read from the ledger. `partnerId`: only the campaigns that apply to a purchase
+ * there (the partner's own and coalition-wide ones), or null for all. `earnId`: the earn being
+ * evaluated, left out of "earlier purchases" and the end of the distinct-partners window; null
+ * outside an earn. `campaignId`: that campaign only.
+ */
+async function campaignsWithFacts(
+  db: Queryable,
+  query: { memberId: string; partnerId: string | null; earnId: string | null; campaignId: string | null },
+): Promise<Candidate[]> {
+  const rows = (await db.query(
+    `WITH cur AS (
+       -- The evaluated earn: when it was made, and when its points were posted (an immediate earn
+       -- at once, a pending one when it posts; the grant happens then).
+       SELECT (SELECT et.created_at FROM earns e JOIN transfers et ON et.id = e.transfer_id WHERE e.transfer_id = $2::uuid) AS earned_at,
+              (SELECT t.created_at FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
+                WHERE e.transfer_id = $2::uuid) AS at)
+     SELECT c.*, m.tier AS member_tier,
+            EXISTS (SELECT 1 FROM campaign_activations a WHERE a.campaign_id = c.id AND a.member_id = m.id) AS activated,
+            EXISTS (SELECT 1 FROM earns e JOIN transfers et ON et.id = e.transfer_id
+                     WHERE e.member_id = m.id AND e.partner_id = c.funder_partner_id AND e.status <> 'VOIDED'
+                       AND ($2::uuid IS NULL OR et.created_at < cur.earned_at)) AS bought_at_funder,
+            (cardinality(c.shopper_category_codes) > 0 AND EXISTS (
+              SELECT 1 FROM earns e JOIN transfers et ON et.id = e.transfer_id JOIN earn_lines l ON l.earn_id = e.transfer_id
+               WHERE e.member_id = m.id AND e.partner_id = c.funder_partner_id AND e.status <> 'VOIDED'
+                 AND ($2::uuid IS NULL OR et.created_at < cur.earned_at) AND l.returned_at IS NULL
+                 AND l.category_code = ANY (c.shopper_category_codes))) AS shops_in_categories,
+            (SELECT coalesce(sum(g.points - g.reversed_points), 0)::int FROM campaign_grants g
+              WHERE g.campaign_id = c.id AND g.member_id = m.id) AS granted_points,
+            -- Purchases that count: posted (a pending one from when it posted), not refunded in full,
+            -- since the campaign started, in the window ending at this purchase, after the purchase
+            -- that got the member's last bonus from the campaign (each grant uses its purchases up).
+            CASE WHEN c.rule_kind = 'DISTINCT_PARTNERS' THEN (
+              SELECT count(DISTINCT e.partner_id)::int
+                FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
+               WHERE e.member_id = m.id AND e.status = 'POSTED' AND e.refunded_amount_minor < e.purchase_amount_minor
+                 AND t.created_at >= greatest(c.starts_at, cur.at - c.window_days * interval '1 day') AND t.created_at <= cur.at
+                 AND t.created_at > coalesce((SELECT max(gt.created_at) FROM campaign_grants g JOIN earns ge ON ge.transfer_id = g.earn_id
+                                                JOIN transfers gt ON gt.id = coalesce(ge.settle_transfer_id, ge.transfer_id)
+                                               WHERE g.campaign_id = c.id AND g.member_id = m.id), '-infinity'))
+            ELSE 0 END AS distinct_partners_seen
+       FROM cur, members m,
+            (SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
+              WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0
+                AND ($3::uuid IS NULL OR funder_partner_id = $3 OR coalition_wide) AND ($4::uuid IS NULL OR id = $4)
+              ORDER BY id LIMIT ${MAX_CAMPAIGN_CANDIDATES}) c
+      WHERE m.id = $1 ORDER BY c.id`,
+    [query.memberId, query.earnId, query.partnerId, query.campaignId],
+  )) as (CampaignRow & {
+    member_tier: string;
+    activated: boolean;
+    bought_at_funder: boolean;
+    shops_in_categories: boolean;
+    granted_points: number;
+    distinct_partners_seen: number;
+  })[];
+  return rows.map(
+    ({ member_tier, activated, bought_at_funder, shops_in_categories, granted_points, distinct_partners_seen, ...campaign }) => ({
+      campaign,
+      facts: {
+        tier: member_tier,
+        activated,
+        boughtAtFunder: bought_at_funder,
+        shopsInCategories: shops_in_categories,
+        grantedPoints: granted_points,
+        distinctPartners: distinct_partners_seen,
+      },
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,38 +561,34 @@ export interface MemberOffer {
   capLeftPoints: number | null;
 }
 
+function asOffer({ campaign, facts }: Candidate): MemberOffer {
+  return {
+    campaign,
+    activated: facts.activated,
+    capLeftPoints: campaign.per_member_cap_points === null ? null : campaign.per_member_cap_points - facts.grantedPoints,
+  };
+}
+
 /**
- * The campaigns a member may use now: active, in their window, with budget left, for its tier, and
- * with cap left; each with whether the member activated it (an opt-in offer grants only then).
- * The member itself and the operator.
+ * The campaigns a member may use now: active, in their window, with budget left, targeting the
+ * member (tier, new customers, shoppers of categories) and with cap left; each with whether the
+ * member activated it (an opt-in offer grants only then). The member itself and the operator.
  */
 export async function offersFor(deps: LedgerDeps, caller: Caller, memberId: string): Promise<MemberOffer[]> {
   requireMemberItselfOrOperator(caller, memberId, 'read offers');
-  const rows = (await deps.dataSource.query(
-    `SELECT c.*, (a.member_id IS NOT NULL) AS activated,
-            (SELECT coalesce(sum(g.points - g.reversed_points), 0)::int FROM campaign_grants g
-              WHERE g.campaign_id = c.id AND g.member_id = m.id) AS granted
-       FROM members m
-       JOIN (SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
-              WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0) c
-         ON cardinality(c.tiers) = 0 OR m.tier = ANY(c.tiers)
-       LEFT JOIN campaign_activations a ON a.campaign_id = c.id AND a.member_id = m.id
-      WHERE m.id = $1 ORDER BY c.starts_at, c.id LIMIT ${MAX_OFFERS_LISTED}`,
-    [memberId],
-  )) as (CampaignRow & { activated: boolean; granted: number })[];
-  return rows
-    .map(({ activated, granted, ...campaign }) => ({
-      campaign,
-      activated,
-      capLeftPoints: campaign.per_member_cap_points === null ? null : campaign.per_member_cap_points - granted,
-    }))
-    .filter((offer) => offer.capLeftPoints === null || offer.capLeftPoints > 0);
+  const candidates = await campaignsWithFacts(deps.dataSource, { memberId, partnerId: null, earnId: null, campaignId: null });
+  return candidates
+    .filter(({ campaign, facts }) => targetsMember(campaign, facts))
+    .map(asOffer)
+    .filter((offer) => offer.capLeftPoints === null || offer.capLeftPoints > 0)
+    .sort((a, b) => a.campaign.starts_at.getTime() - b.campaign.starts_at.getTime() || (a.campaign.id < b.campaign.id ? -1 : 1))
+    .slice(0, MAX_OFFERS_LISTED);
 }
 
 /**
  * A member activates an opt-in offer ("activate this coupon") before its purchase. Activating
- * twice changes nothing, so a retry needs no key. Only an ACTIVE campaign, in its window, for the
- * member's tier, can be activated.
+ * twice changes nothing, so a retry needs no key. Only an ACTIVE campaign, in its window, with budget
+ * left, that targets the member, can be activated.
  */
 export async function activateOffer(
   deps: LedgerDeps,
@@ -354,51 +601,22 @@ export async function activateOffer(
   await deps.dataSource.transaction(async (manager) => {
     const member = await lockMember(manager, memberId);
     const tier = await refreshTier(manager, member);
-    const [campaign] = (await manager.query(
-      `SELECT opt_in, tiers FROM campaigns WHERE id = $1 AND status = 'ACTIVE' AND starts_at <= now() AND ends_at > now()`,
-      [campaignId],
-    )) as { opt_in: boolean; tiers: string[] }[];
-    if (!campaign) throw notFound(`No active campaign with id ${campaignId}`);
-    if (!campaign.opt_in) throw badInput('The campaign applies without activation');
-    if (campaign.tiers.length > 0 && !campaign.tiers.includes(tier)) throw forbidden(`The offer is not for ${tier} members`);
+    const [found] = await campaignsWithFacts(manager, { memberId, partnerId: null, earnId: null, campaignId });
+    if (!found) throw notFound(`No active campaign with id ${campaignId}`);
+    if (!found.campaign.opt_in) throw badInput('The campaign applies without activation');
+    if (!targetsMember(found.campaign, { ...found.facts, tier })) throw forbidden('The offer is not for this member');
     await manager.query('INSERT INTO campaign_activations (campaign_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       campaignId,
       memberId,
     ]);
   });
   const offer = (await offersFor(deps, caller, memberId)).find((o) => o.campaign.id === campaignId);
-  if (!offer) throw badInput('The offer has no budget or cap left for the member');
+  if (!offer) throw badInput('The offer has no cap left for the member');
   return offer;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation at earn time
-
-/** What a campaign's rule grants for a purchase, before caps and budget. Pure integer arithmetic. */
-export function ruleBonus(
-  campaign: Pick<CampaignRow, 'rule_kind' | 'extra_permille' | 'bonus_points' | 'category_codes' | 'skus'>,
-  lines: readonly EarnedLine[],
-): number {
-  // Excluded categories never earn a bonus either, and a line that earned nothing carries none.
-  const eligible = lines.filter((line) => !line.excluded && line.points > 0);
-  if (eligible.length === 0) return 0;
-  const extra = (line: EarnedLine) => Math.floor((line.points * campaign.extra_permille) / 1000);
-  switch (campaign.rule_kind) {
-    case 'SPEND_MULTIPLIER':
-      return eligible.reduce((sum, line) => sum + extra(line), 0);
-    case 'PURCHASE_BONUS':
-    case 'FIRST_PURCHASE':
-      return campaign.bonus_points;
-    case 'LINE_BONUS':
-      return eligible
-        .filter(
-          (line) =>
-            (line.categoryCode !== null && campaign.category_codes.includes(line.categoryCode)) ||
-            (line.sku !== null && campaign.skus.includes(line.sku.toUpperCase())),
-        )
-        .reduce((sum, line) => sum + extra(line) + campaign.bonus_points, 0);
-  }
-}
 
 export interface BonusGrant {
   campaignId: string;
@@ -408,12 +626,11 @@ export interface BonusGrant {
 }
 
 /**
- * Grants the bonuses of the active campaigns that apply to an immediate earn, in the earn's
- * transaction, after the member's lock (the lock order every earn keeps: member, then campaigns in
- * id order, so two earns never wait on each other crosswise). Precedence: if any exclusive
- * campaign grants something, only the exclusive campaign granting most applies (ties: lowest id);
- * otherwise every non-exclusive campaign adds up. Each bonus is cut to what is left of the member's
- * cap and of the budget; a bonus cut to nothing is skipped, and the earn itself always succeeds.
+ * Grants the bonuses of the active campaigns that apply to an earn whose points the member now has
+ * (an immediate earn, or a pending one as it posts), in that transaction, after the member's lock.
+ * The campaigns it may draw from are locked in id order (the lock order every earn keeps: member,
+ * then campaigns, so two earns never wait on each other crosswise) and their budget read under the
+ * lock; the earn itself always succeeds.
  */
 export async function grantBonuses(
   manager: EntityManager,
@@ -422,47 +639,36 @@ export async function grantBonuses(
     memberId: string;
     partnerId: string;
     tier: string;
-    lines: readonly EarnedLine[];
+    /** The points the earn posted: its one line when it has no basket. */
+    points: number;
     createdBy: string;
     lotExpiresAt: Date;
   },
 ): Promise<BonusGrant[]> {
-  const campaigns = (await manager.query(
+  const candidates = (
+    await campaignsWithFacts(manager, { memberId: earn.memberId, partnerId: earn.partnerId, earnId: earn.earnId, campaignId: null })
+  )
+    .map(({ campaign, facts }) => ({ campaign, facts: { ...facts, tier: earn.tier } }))
+    .filter(appliesTo)
+    .slice(0, MAX_CAMPAIGNS_PER_EARN);
+  if (candidates.length === 0) return [];
+  // The member's facts hold under its lock; a campaign's status and budget may have moved since the
+  // read above, so they are read again under the campaign's lock.
+  const locked = (await manager.query(
     `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
-      WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0
-        AND (funder_partner_id = $1 OR coalition_wide) AND (cardinality(tiers) = 0 OR $2 = ANY(tiers))
-        AND (NOT opt_in OR EXISTS (SELECT 1 FROM campaign_activations a WHERE a.campaign_id = campaigns.id AND a.member_id = $3))
-      ORDER BY id LIMIT ${MAX_CAMPAIGNS_PER_EARN} FOR UPDATE`,
-    [earn.partnerId, earn.tier, earn.memberId],
+      WHERE id = ANY ($1::uuid[]) AND status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() ORDER BY id FOR UPDATE`,
+    [candidates.map((c) => c.campaign.id)],
   )) as CampaignRow[];
-  if (campaigns.length === 0) return [];
-  const wanted: { campaign: CampaignRow; points: number }[] = [];
-  for (const campaign of campaigns) {
-    let points = ruleBonus(campaign, earn.lines);
-    if (points > 0 && campaign.rule_kind === 'FIRST_PURCHASE') {
-      // The earn's own row is already written: a first purchase is the member's only earn there.
-      const [row] = (await manager.query(
-        `SELECT count(*)::int AS earns FROM earns WHERE member_id = $1 AND partner_id = $2 AND status <> 'VOIDED'`,
-        [earn.memberId, campaign.funder_partner_id],
-      )) as { earns: number }[];
-      if ((row?.earns ?? 0) > 1) points = 0;
-    }
-    if (points > 0) wanted.push({ campaign, points });
-  }
-  const exclusive = wanted.filter((w) => w.campaign.exclusive).sort((a, b) => b.points - a.points)[0];
-  const applying = exclusive ? [exclusive] : wanted;
+  const current = new Map(locked.map((campaign) => [campaign.id, campaign]));
+  const fresh = candidates.flatMap(({ campaign, facts }) => {
+    const row = current.get(campaign.id);
+    return row ? [{ campaign: row, facts }] : [];
+  });
 
+  const lines = (await earnedLines(manager, [earn])).get(earn.earnId);
+  assertInvariant(lines, `earn ${earn.earnId} has its lines`);
   const grants: BonusGrant[] = [];
-  for (const { campaign, points: rulePoints } of applying) {
-    let points = Math.min(rulePoints, campaign.budget_left_points, MAX_POINTS_PER_TRANSFER);
-    if (campaign.per_member_cap_points !== null) {
-      const [row] = (await manager.query(
-        `SELECT coalesce(sum(points - reversed_points), 0)::int AS granted FROM campaign_grants WHERE campaign_id = $1 AND member_id = $2`,
-        [campaign.id, earn.memberId],
-      )) as { granted: number }[];
-      points = Math.min(points, campaign.per_member_cap_points - (row?.granted ?? 0));
-    }
-    if (points <= 0) continue;
+  for (const { campaign, points } of decideBonuses(fresh, lines)) {
     const [, updated] = (await manager.query(
       'UPDATE campaigns SET budget_left_points = budget_left_points - $2 WHERE id = $1 AND budget_left_points >= $2',
       [campaign.id, points],
@@ -593,4 +799,139 @@ async function announceBudgetLow(manager: EntityManager, campaignId: string): Pr
       thresholdPermille: BUDGET_LOW_PERMILLE,
     },
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulation: replaying past purchases through a campaign
+
+/** Longest period a simulation replays, and most purchases: a simulation runs in one request. */
+export const MAX_SIMULATION_DAYS = 92;
+export const MAX_SIMULATED_PURCHASES = 50_000;
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface CampaignSimulation {
+  campaignId: string;
+  from: Date;
+  to: Date;
+  purchasesReplayed: number;
+  bonusPoints: number;
+  membersReached: number;
+  purchasesBonused: number;
+  budgetExhausted: boolean;
+}
+
+interface ReplayedPurchase {
+  earn_id: string;
+  member_id: string;
+  partner_id: string;
+  points: number;
+  /** When the earn was made (its transfer), what "earlier purchase" compares. */
+  earned_at: Date;
+  /** When its points were posted (its own transfer, or the posting of a pending earn): when it is replayed, what windows compare. */
+  counted_at: Date;
+  tier: string;
+}
+
+/**
+ * What the campaign would have granted on the purchases of [from, to), as if it had been ACTIVE the
+ * whole period (from stands for its start) with its whole budget and nothing granted yet. Each
+ * purchase goes through `decideBonuses`, the earn's own decision, in the order the ledger posted
+ * them, with the member's facts rebuilt from the ledger as it is now: the member's tier today, its
+ * purchases at the funder (voided ones left out), every targeted member having activated an opt-in
+ * campaign, other campaigns' exclusive bonuses as they were granted; refunds made since are not
+ * replayed. The funder and the operator.
+ */
+export async function simulateCampaign(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: { campaignId: string; from: Date | string; to: Date | string },
+): Promise<CampaignSimulation> {
+  const campaign = await campaignById(deps, caller, input.campaignId);
+  const from = checkDate(input.from, 'from');
+  const to = checkDate(input.to, 'to');
+  if (to <= from) throw badInput('to must be after from');
+  if (to.getTime() - from.getTime() > MAX_SIMULATION_DAYS * DAY_MS)
+    throw badInput(`A simulation replays at most ${MAX_SIMULATION_DAYS} days`);
+  const db = deps.dataSource;
+  const purchases = (await db.query(
+    `SELECT e.transfer_id AS earn_id, e.member_id, e.partner_id, e.points::int AS points,
+            et.created_at AS earned_at, t.created_at AS counted_at, m.tier
+       FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
+            JOIN transfers et ON et.id = e.transfer_id JOIN members m ON m.id = e.member_id
+      WHERE e.status = 'POSTED' AND t.created_at >= $1 AND t.created_at < $2 AND ($3::uuid IS NULL OR e.partner_id = $3)
+      ORDER BY t.created_at, e.transfer_id LIMIT ${MAX_SIMULATED_PURCHASES + 1}`,
+    [from, to, campaign.coalition_wide ? null : campaign.funder_partner_id],
+  )) as ReplayedPurchase[];
+  if (purchases.length > MAX_SIMULATED_PURCHASES) {
+    throw badInput(`The period has more than ${MAX_SIMULATED_PURCHASES} purchases; simulate a shorter one`);
+  }
+  const earnIds = purchases.map((p) => p.earn_id);
+  const memberIds = [...new Set(purchases.map((p) => p.member_id))];
+  const linesOf = await earnedLines(
+    db,
+    purchases.map((p) => ({ earnId: p.earn_id, points: p.points })),
+  );
+  // When each member first bought at the funder, and first bought there in the targeted categories.
+  const history = (await db.query(
+    `SELECT e.member_id, min(t.created_at) AS first_at,
+            min(t.created_at) FILTER (WHERE EXISTS (SELECT 1 FROM earn_lines l WHERE l.earn_id = e.transfer_id AND l.returned_at IS NULL
+                                                      AND l.category_code = ANY ($3::text[]))) AS first_category_at
+       FROM earns e JOIN transfers t ON t.id = e.transfer_id
+      WHERE e.member_id = ANY ($1::uuid[]) AND e.partner_id = $2 AND e.status <> 'VOIDED' GROUP BY e.member_id`,
+    [memberIds, campaign.funder_partner_id, campaign.shopper_category_codes],
+  )) as { member_id: string; first_at: Date; first_category_at: Date | null }[];
+  const historyOf = new Map(history.map((h) => [h.member_id, h]));
+  const fixedRows = (await db.query(
+    `SELECT g.earn_id, g.campaign_id, g.points::int AS points FROM campaign_grants g JOIN campaigns c ON c.id = g.campaign_id
+      WHERE g.earn_id = ANY ($1::uuid[]) AND g.campaign_id <> $2 AND c.exclusive`,
+    [earnIds, campaign.id],
+  )) as { earn_id: string; campaign_id: string; points: number }[];
+  const fixedOf = new Map<string, FixedBonus[]>();
+  for (const { earn_id, campaign_id, points } of fixedRows) {
+    fixedOf.set(earn_id, [...(fixedOf.get(earn_id) ?? []), { campaignId: campaign_id, exclusive: true, points }]);
+  }
+
+  const replayed: CampaignRow = { ...campaign, budget_left_points: campaign.budget_points };
+  const grantedTo = new Map<string, number>();
+  /** Per member: its purchases that may count towards a DISTINCT_PARTNERS grant, and its last bonused purchase. */
+  const counted = new Map<string, ReplayedPurchase[]>();
+  const lastBonusAt = new Map<string, Date>();
+  let bonusPoints = 0;
+  let purchasesBonused = 0;
+  for (const purchase of purchases) {
+    const mine = [...(counted.get(purchase.member_id) ?? []), purchase];
+    counted.set(purchase.member_id, mine);
+    const first = historyOf.get(purchase.member_id);
+    const windowStart = Math.max(from.getTime(), purchase.counted_at.getTime() - (campaign.window_days ?? 0) * DAY_MS);
+    const since = lastBonusAt.get(purchase.member_id)?.getTime() ?? -Infinity;
+    const facts: MemberFacts = {
+      tier: purchase.tier,
+      activated: true,
+      boughtAtFunder: first !== undefined && first.first_at < purchase.earned_at,
+      shopsInCategories: first?.first_category_at != null && first.first_category_at < purchase.earned_at,
+      grantedPoints: grantedTo.get(purchase.member_id) ?? 0,
+      distinctPartners: new Set(
+        mine.filter((p) => p.counted_at.getTime() >= windowStart && p.counted_at.getTime() > since).map((p) => p.partner_id),
+      ).size,
+    };
+    const lines = linesOf.get(purchase.earn_id);
+    assertInvariant(lines, `earn ${purchase.earn_id} has its lines`);
+    const [bonus] = decideBonuses([{ campaign: replayed, facts }], lines, fixedOf.get(purchase.earn_id));
+    if (!bonus) continue;
+    replayed.budget_left_points -= bonus.points;
+    grantedTo.set(purchase.member_id, facts.grantedPoints + bonus.points);
+    lastBonusAt.set(purchase.member_id, purchase.counted_at);
+    bonusPoints += bonus.points;
+    purchasesBonused += 1;
+  }
+  return {
+    campaignId: campaign.id,
+    from,
+    to,
+    purchasesReplayed: purchases.length,
+    bonusPoints,
+    membersReached: grantedTo.size,
+    purchasesBonused,
+    budgetExhausted: replayed.budget_left_points === 0,
+  };
 }

@@ -172,14 +172,14 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         ],
       );
       if (priced) await storeBasket(manager, id, priced);
-      // Campaigns grant on points the member has at once; a pending earn gets none (CAMPAIGNS.md).
+      // Campaigns grant on points the member has: at once here, or when a pending earn posts (postPending).
       if (!pending) {
         await grantBonuses(manager, {
           earnId: id,
           memberId,
           partnerId,
           tier: tierBefore,
-          lines: priced ?? [{ sku: null, categoryCode: null, excluded: false, points }],
+          points,
           createdBy: callerActor(caller),
           lotExpiresAt: lotExpiry(deps.config),
         });
@@ -241,7 +241,11 @@ async function lockEarn(manager: EntityManager, earnId: string): Promise<{ earn:
   return { earn, member };
 }
 
-/** Posts a pending earn (confirmation, or its hold ended): the points become the member's, as a lot. The member is locked. */
+/**
+ * Posts a pending earn (confirmation, or its hold ended): the points become the member's, as a lot,
+ * and the campaigns active now grant their bonuses on it, as on an immediate earn (once: the earn
+ * posts once). The member is locked.
+ */
 async function postPending(
   config: LedgerConfig,
   manager: EntityManager,
@@ -250,6 +254,7 @@ async function postPending(
   createdBy: string,
 ): Promise<string> {
   assertInvariant(earn.status === 'PENDING', `earn ${earn.transfer_id} is pending`);
+  const tierBefore = await refreshTier(manager, member);
   const { transferId, lotId } = await post(manager, {
     kind: 'EARN_POST',
     from: pendingAccount(member.id),
@@ -263,6 +268,15 @@ async function postPending(
     `UPDATE earns SET status = 'POSTED', posted_at = now(), lot_id = $2, settle_transfer_id = $3 WHERE transfer_id = $1`,
     [earn.transfer_id, lotId, transferId],
   );
+  await grantBonuses(manager, {
+    earnId: earn.transfer_id,
+    memberId: member.id,
+    partnerId: earn.partner_id,
+    tier: tierBefore,
+    points: earn.points,
+    createdBy,
+    lotExpiresAt: lotExpiry(config),
+  });
   await refreshTier(manager, member);
   return transferId;
 }

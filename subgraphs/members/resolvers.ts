@@ -37,6 +37,7 @@ import {
   listCampaigns,
   offersFor,
   setCampaignStatus,
+  simulateCampaign,
   type CampaignInput,
   type ListedCampaign,
 } from './campaigns';
@@ -109,6 +110,7 @@ export const resolvers: Resolvers = {
       const filter = { partnerId: partnerId ?? null, status: status ?? null, limit, after: decodeCursor(after, 2) };
       return toConnection(await listCampaigns(ledger, caller, filter), limit, campaignCursor);
     },
+    campaignSimulation: (_root, args, { caller, ledger }) => simulateCampaign(ledger, caller, args),
     memberStanding: (_root, { memberId }, { caller, ledger }) => memberStanding(ledger, caller, memberId),
     ledgerHead: (_root, _args, { caller, ledger }) => ledgerHead(ledger.dataSource, caller),
     expiringLots: (_root, args, { caller, ledger }) => expiringLots(ledger.dataSource, caller, args),
@@ -134,6 +136,10 @@ export const resolvers: Resolvers = {
     extraPermille: (c) => c.extra_permille,
     bonusPoints: (c) => c.bonus_points,
     categoryCodes: (c) => c.category_codes,
+    distinctPartners: (c) => c.distinct_partners,
+    windowDays: (c) => c.window_days,
+    newCustomersOnly: (c) => c.new_customers_only,
+    shopperCategoryCodes: (c) => c.shopper_category_codes,
     startsAt: (c) => c.starts_at,
     endsAt: (c) => c.ends_at,
     perMemberCapPoints: (c) => c.per_member_cap_points,

@@ -23,6 +23,7 @@ import { MembersOutboxTraceparent1768200000000 } from './migrations/176820000000
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
 import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
 import { CampaignEvents1768720000000 } from './migrations/1768720000000-CampaignEvents';
+import { CampaignTargeting1768730000000 } from './migrations/1768730000000-CampaignTargeting';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -74,6 +75,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       Campaigns1768600000000,
       PinsAndLookupBudgets1768710000000,
       CampaignEvents1768720000000,
+      CampaignTargeting1768730000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',

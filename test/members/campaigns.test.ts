@@ -360,3 +360,243 @@ describe('the demo campaigns', () => {
     });
   });
 });
+/** Moves an earn (its transfer) back in time: a purchase made days ago, which a test cannot wait for. */
+async function backdate(earnId: string, days: number) {
+  await database().query(`UPDATE members.transfers SET created_at = created_at - $2 * interval '1 day' WHERE id = $1`, [earnId, days]);
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86400_000).toISOString();
+const line = (categoryCode: string, amountMinor: number) => ({
+  sku: `sku-${categoryCode}`,
+  categoryCode,
+  quantity: 1,
+  unitPriceMinor: amountMinor,
+  lineAmountMinor: amountMinor,
+});
+/** A category code no other test uses: coalition-wide campaigns targeting it reach this test's members only. */
+const ownCategory = () => `C${randomUUID().slice(0, 8).toUpperCase()}`;
+
+describe('DISTINCT_PARTNERS', () => {
+  it('grants once the member shopped at that many partners within the window, each grant using its purchases up; a refunded purchase no longer counts', async () => {
+    const [funder, storeA, storeB] = (await Promise.all([0, 1, 2].map(() => ops.newPartner(9000, 7000)))) as [string, string, string];
+    const category = ownCategory();
+    const campaignId = await activeCampaign(funder, {
+      ruleKind: 'DISTINCT_PARTNERS',
+      distinctPartners: 2,
+      windowDays: 7,
+      bonusPoints: 200,
+      coalitionWide: true,
+      shopperCategoryCodes: [category],
+      startsAt: daysAgo(30),
+    });
+    try {
+      const memberId = await ops.enrollAt(funder);
+      const bonus = async (partnerId: string, lines?: unknown[]) => {
+        const earned = await earnAt(partnerId, memberId, 1_000, lines);
+        return { earnId: earned.id, points: (await bonusesOf(earned.id)).map(([, points]) => points) };
+      };
+      // Eight days ago at the funder, buying in the category: the member shops there, but the
+      // purchase is out of a 7-day window.
+      const old = await bonus(funder, [line(category, 1_000)]);
+      await backdate(old.earnId, 8);
+      expect((await bonus(storeA)).points).toEqual([]); // A alone: one partner in the window
+      expect((await bonus(storeB)).points).toEqual([200]); // A and B
+      const refunded = await bonus(storeB);
+      expect(refunded.points).toEqual([]); // after the grant: B only
+      await ops.reverse(refunded.earnId);
+      expect((await bonus(storeA)).points).toEqual([]); // B refunded in full counts no more: A only
+      expect((await bonus(funder)).points).toEqual([200]); // A and the funder
+      // A member who never bought the category at the funder is not targeted.
+      const other = await ops.enrollAt(funder);
+      await earnAt(funder, other, 1_000);
+      expect(await bonusesOf((await earnAt(storeA, other, 1_000)).id)).toEqual([]);
+    } finally {
+      dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    }
+  });
+
+  it('is coalition-wide only and needs its partner count and window', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const bad = (fields: Record<string, unknown>) => gql(CREATE, { input: createInput(funder, fields) }, OPERATOR);
+    const rule = { ruleKind: 'DISTINCT_PARTNERS', bonusPoints: 10, distinctPartners: 2, windowDays: 7 };
+    expect(errorCode(await bad(rule))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ...rule, coalitionWide: true, windowDays: undefined }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ...rule, coalitionWide: true, distinctPartners: 1 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ruleKind: 'PURCHASE_BONUS', bonusPoints: 10, windowDays: 7 }))).toBe('BAD_USER_INPUT');
+    expect(dataOf(await bad({ ...rule, coalitionWide: true })).createCampaign.status).toBe('DRAFT');
+  });
+});
+
+describe('targeting by what the funder knows', () => {
+  const OFFER_IDS = `query($id: ID!) { member(id: $id) { offers { campaign { id } } } }`;
+  const offerIds = async (memberId: string) =>
+    dataOf(await gql(OFFER_IDS, { id: memberId }, OPERATOR)).member.offers.map((o: any) => o.campaign.id as string);
+
+  it('newCustomersOnly: members with no earlier purchase at the funder; the offer goes once they bought there', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 500, newCustomersOnly: true });
+    const memberId = await ops.enrollAt(funder);
+    expect(await offerIds(memberId)).toContain(campaignId);
+    expect(await bonusesOf((await earnAt(funder, memberId, 4_000)).id)).toEqual([[campaignId, 20]]);
+    expect(await offerIds(memberId)).not.toContain(campaignId);
+    expect(await bonusesOf((await earnAt(funder, memberId, 4_000)).id)).toEqual([]);
+  });
+
+  it('shopperCategoryCodes: an earlier purchase in the category at the funder, not at other partners', async () => {
+    const [funder, store] = (await Promise.all([0, 1].map(() => ops.newPartner(9000, 7000)))) as [string, string];
+    const category = ownCategory();
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 15, shopperCategoryCodes: [category] });
+    const memberId = await ops.enrollAt(funder);
+    // The category bought elsewhere is not the funder's to see.
+    await earnAt(store, memberId, 1_000, [line(category, 1_000)]);
+    expect(await offerIds(memberId)).not.toContain(campaignId);
+    // The purchase that makes the member a shopper of the category gets nothing; the next ones do.
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000, [line(category, 1_000)])).id)).toEqual([]);
+    expect(await offerIds(memberId)).toContain(campaignId);
+    expect(await bonusesOf((await earnAt(funder, memberId, 1_000)).id)).toEqual([[campaignId, 15]]);
+  });
+});
+
+describe('campaignSimulation', () => {
+  const SIMULATE = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
+    campaignSimulation(campaignId: $id, from: $from, to: $to) { bonusPoints membersReached purchasesBonused purchasesReplayed budgetExhausted }
+  }`;
+  const REPORT = `query($id: ID!) { campaign(id: $id) { report { grantedPoints membersReached bonusedPurchases budgetLeftPoints } } }`;
+
+  it('estimates, with caps, budget and the distinct-partners rule, exactly what the campaign then grants on the same purchases', async () => {
+    const [funder, storeA, storeB] = (await Promise.all([0, 1, 2].map(() => ops.newPartner(9000, 7000)))) as [string, string, string];
+    const category = ownCategory();
+    const input = createInput(funder, {
+      ruleKind: 'DISTINCT_PARTNERS',
+      distinctPartners: 2,
+      windowDays: 7,
+      bonusPoints: 200,
+      coalitionWide: true,
+      shopperCategoryCodes: [category],
+      perMemberCapPoints: 300,
+      budgetPoints: 900,
+    });
+    const { id: campaignId } = dataOf(await gql(CREATE, { input }, OPERATOR)).createCampaign;
+    /** The same shopping, for five fresh members; the earn ids of each. */
+    const shop = async () => {
+      const earns: string[][] = [];
+      // The first one's purchase at A is a pending one, confirmed later: it counts, and is bonused, when it posts.
+      const memberId = await ops.enrollAt(funder);
+      const shopper = (await earnAt(funder, memberId, 1_000, [line(category, 1_000)])).id;
+      const pendingInput = { memberId, partnerId: storeA, purchaseAmountMinor: 1_000, currency: 'EUR', reference: 'stay' };
+      const pending = dataOf(
+        await gql(EARN, { input: { ...pendingInput, pendingUntil: nextYear(), idempotencyKey: randomUUID() } }, OPERATOR),
+      ).earnPoints.id as string;
+      const CONFIRM = `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id } }`;
+      dataOf(await gql(CONFIRM, { input: { earnId: pending, idempotencyKey: randomUUID() } }, OPERATOR));
+      earns.push([shopper, pending]);
+      for (const withCategory of [true, true, false, true]) {
+        const memberId = await ops.enrollAt(funder);
+        const mine: string[] = [];
+        mine.push((await earnAt(funder, memberId, 1_000, withCategory ? [line(category, 1_000)] : undefined)).id);
+        for (const store of [storeA, storeB, storeA]) mine.push((await earnAt(store, memberId, 1_000)).id);
+        earns.push(mine);
+      }
+      return earns;
+    };
+    const from = new Date(Date.now() - 1000).toISOString();
+    await shop();
+    const to = new Date(Date.now() + 1000).toISOString();
+    const simulated = dataOf(await gql(SIMULATE, { id: campaignId, from, to }, OPERATOR)).campaignSimulation;
+    // The first member gets 200 as its stay posts; the next two shop in the category: 200 at A, then
+    // 100 (their cap) at A again; the fourth never bought the category; the fifth gets the 100 left
+    // of the budget.
+    expect(simulated).toMatchObject({ bonusPoints: 900, membersReached: 4, purchasesBonused: 6, budgetExhausted: true });
+    expect(simulated.purchasesReplayed).toBeGreaterThanOrEqual(18);
+
+    dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ACTIVE' }, OPERATOR));
+    try {
+      const earns = await shop();
+      const granted = await Promise.all(earns.map(async (mine) => (await Promise.all(mine.map(bonusesOf))).flat().map(([, p]) => p)));
+      expect(granted).toEqual([[200], [200, 100], [200, 100], [], [100]]);
+      expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toEqual({
+        grantedPoints: simulated.bonusPoints,
+        membersReached: simulated.membersReached,
+        bonusedPurchases: simulated.purchasesBonused,
+        budgetLeftPoints: 0,
+      });
+    } finally {
+      dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    }
+  });
+
+  it('is for the funder and the operator, over at most 92 days', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const { id } = dataOf(
+      await gql(CREATE, { input: createInput(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5 }) }, OPERATOR),
+    ).createCampaign;
+    const period = { id, from: daysAgo(7), to: new Date().toISOString() };
+    expect(errorCode(await gql(SIMULATE, period, partner(1).credential))).toBe('FORBIDDEN');
+    expect(dataOf(await gql(SIMULATE, period, OPERATOR)).campaignSimulation).toMatchObject({ bonusPoints: 0, purchasesReplayed: 0 });
+    expect(errorCode(await gql(SIMULATE, { ...period, from: daysAgo(93) }, OPERATOR))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(SIMULATE, { ...period, to: daysAgo(8) }, OPERATOR))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('incremental purchases in the report', () => {
+  it("counts the reached members' purchases at the funder during the campaign against the same length of time before it", async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const reached = await ops.enrollAt(funder);
+    const notReached = await ops.enrollAt(funder);
+    // Before the campaign existed: two purchases 12 and 15 days ago, one 25 days ago (before the
+    // 10-day baseline), and one of a member the campaign never reaches.
+    for (const days of [12, 15, 25]) await backdate((await earnAt(funder, reached, 1_000)).id, days);
+    await backdate((await earnAt(funder, notReached, 1_000)).id, 12);
+    const campaignId = await activeCampaign(funder, { ruleKind: 'PURCHASE_BONUS', bonusPoints: 5, startsAt: daysAgo(10) });
+    for (let i = 0; i < 3; i += 1) await earnAt(funder, reached, 1_000);
+    const REPORT = `query($id: ID!) { campaign(id: $id) { report {
+      membersReached reachedMembersPurchasesDuring reachedMembersPurchasesBefore incrementalPurchases } } }`;
+    expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toEqual({
+      membersReached: 1,
+      reachedMembersPurchasesDuring: 3,
+      reachedMembersPurchasesBefore: 2,
+      incrementalPurchases: 1,
+    });
+  });
+});
+
+describe('bonuses on pending earns', () => {
+  const CONFIRM = `mutation($input: SettlePendingEarnInput!) { confirmPendingEarn(input: $input) { id kind points } }`;
+  const VOID = `mutation($input: SettlePendingEarnInput!) { voidPendingEarn(input: $input) { id kind } }`;
+  const earnPending = async (partnerId: string, memberId: string, purchaseAmountMinor: number) => {
+    const input = {
+      memberId,
+      partnerId,
+      purchaseAmountMinor,
+      currency: 'EUR',
+      reference: 'stay',
+      pendingUntil: nextYear(),
+      idempotencyKey: randomUUID(),
+    };
+    return dataOf(await gql(EARN, { input }, OPERATOR)).earnPoints as { id: string; points: number };
+  };
+
+  it('are granted when the pending earn posts, once, and never for a voided one; a first purchase is the first one made', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const first = await activeCampaign(funder, { ruleKind: 'FIRST_PURCHASE', bonusPoints: 500 });
+    const multiplier = await activeCampaign(funder, { ruleKind: 'SPEND_MULTIPLIER', extraPermille: 1000 });
+    const memberId = await ops.enrollAt(funder);
+    const stay = await earnPending(funder, memberId, 30_000);
+    expect(await bonusesOf(stay.id)).toEqual([]);
+    // Bought at the bar during the stay: not the first purchase, the stay was.
+    const bar = await earnAt(funder, memberId, 2_000);
+    expect(await bonusesOf(bar.id)).toEqual([[multiplier, 20]]);
+    const confirm = { earnId: stay.id, idempotencyKey: randomUUID() };
+    dataOf(await gql(CONFIRM, { input: confirm }, OPERATOR));
+    const byId = (pairs: [string, number][]) => Object.fromEntries(pairs);
+    expect(byId(await bonusesOf(stay.id))).toEqual({ [first]: 500, [multiplier]: 300 });
+    // Confirmed again (a retry, or another key): the earn posted once, and so did its bonuses.
+    dataOf(await gql(CONFIRM, { input: confirm }, OPERATOR));
+    dataOf(await gql(CONFIRM, { input: { ...confirm, idempotencyKey: randomUUID() } }, OPERATOR));
+    expect(byId(await bonusesOf(stay.id))).toEqual({ [first]: 500, [multiplier]: 300 });
+    expect(await availablePoints(memberId)).toBe(20 + 20 + 300 + 500 + 300);
+    const cancelled = await earnPending(funder, memberId, 10_000);
+    dataOf(await gql(VOID, { input: { earnId: cancelled.id, idempotencyKey: randomUUID() } }, OPERATOR));
+    expect(await bonusesOf(cancelled.id)).toEqual([]);
+  });
+});

@@ -186,6 +186,8 @@ export type Campaign = {
   categoryCodes: Array<Scalars['String']['output']>;
   /** True: it grants on purchases at every partner (the operator approves it); false: only at the funder. */
   coalitionWide: Scalars['Boolean']['output'];
+  /** For DISTINCT_PARTNERS: how many distinct partners the member shops at within windowDays; null for other rules. */
+  distinctPartners: Maybe<Scalars['Int']['output']>;
   /** When it stops granting (exclusive). */
   endsAt: Scalars['DateTime']['output'];
   /** True: when it grants, it is the only campaign applied to the purchase (the exclusive one granting most wins). */
@@ -198,6 +200,8 @@ export type Campaign = {
   id: Scalars['ID']['output'];
   /** A name for people. */
   name: Scalars['String']['output'];
+  /** Targeting: true grants only to members with no earlier purchase (not voided) at the funder. */
+  newCustomersOnly: Scalars['Boolean']['output'];
   /** True: an offer a member must activate (activateOffer) before the purchase; it grants only to members who did. */
   optIn: Scalars['Boolean']['output'];
   /** Most bonus points one member may get from it, net of refunds; null: no cap. */
@@ -206,6 +210,8 @@ export type Campaign = {
   report: CampaignReport;
   /** How the bonus is worked out. */
   ruleKind: CampaignRuleKind;
+  /** Targeting: when not empty, grants only to members with an earlier purchase at the funder with a line (not returned) in one of these categories. */
+  shopperCategoryCodes: Array<Scalars['String']['output']>;
   /** For LINE_BONUS: the SKUs whose lines get the bonus. */
   skus: Array<Scalars['String']['output']>;
   /** When it starts granting. */
@@ -214,6 +220,8 @@ export type Campaign = {
   status: CampaignStatus;
   /** The tiers whose members it targets; empty: every tier. */
   tiers: Array<Scalars['String']['output']>;
+  /** For DISTINCT_PARTNERS: the window in days; null for other rules. */
+  windowDays: Maybe<Scalars['Int']['output']>;
 };
 
 /** A page of campaigns. */
@@ -243,14 +251,29 @@ export type CampaignReport = {
   budgetLeftPoints: Scalars['Int']['output'];
   /** Bonus points granted, before refunds. */
   grantedPoints: Scalars['Int']['output'];
+  /** reachedMembersPurchasesDuring less the baseline; negative when they bought less during the campaign. */
+  incrementalPurchases: Scalars['Int']['output'];
   /** Distinct members who got a bonus from it. */
   membersReached: Scalars['Int']['output'];
+  /** Purchases (not voided) at the funder by the same members in the period of the same length just before startsAt: the baseline. */
+  reachedMembersPurchasesBefore: Scalars['Int']['output'];
+  /**
+   * Purchases (not voided) at the funder by the members reached, from startsAt until endsAt or now,
+   * whichever comes first.
+   */
+  reachedMembersPurchasesDuring: Scalars['Int']['output'];
   /** Bonus points taken back by refunds (they returned to the budget). */
   reversedPoints: Scalars['Int']['output'];
 };
 
 /** How a campaign's bonus is worked out from a purchase (CAMPAIGNS.md beside the members subgraph). */
 export type CampaignRuleKind =
+  /**
+   * bonusPoints on the purchase with which the member has shopped at distinctPartners distinct
+   * partners within windowDays (counting from the campaign's start and from the purchase that got its
+   * last bonus from the campaign). Coalition-wide campaigns only.
+   */
+  | 'DISTINCT_PARTNERS'
   /** bonusPoints on the member's first purchase at the funding partner. */
   | 'FIRST_PURCHASE'
   /** On each eligible line whose category or SKU the campaign names: floor(line points x extraPermille / 1000) + bonusPoints. */
@@ -259,6 +282,31 @@ export type CampaignRuleKind =
   | 'PURCHASE_BONUS'
   /** Extra points on every eligible line: floor(line points x extraPermille / 1000). */
   | 'SPEND_MULTIPLIER';
+
+/**
+ * An estimate of what a campaign would have granted on the purchases of a past period, replayed
+ * through the same evaluation as the earn (CAMPAIGNS.md beside the members subgraph lists what it
+ * assumes).
+ */
+export type CampaignSimulation = {
+  __typename?: 'CampaignSimulation';
+  /** Bonus points the campaign would have granted, after caps and budget. */
+  bonusPoints: Scalars['Int']['output'];
+  /** Whether the budget would have run out in the period. */
+  budgetExhausted: Scalars['Boolean']['output'];
+  /** The campaign simulated. */
+  campaignId: Scalars['ID']['output'];
+  /** Start of the period replayed (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** Distinct members who would have got a bonus. */
+  membersReached: Scalars['Int']['output'];
+  /** Purchases that would have got a bonus. */
+  purchasesBonused: Scalars['Int']['output'];
+  /** Purchases replayed: posted earns in the period at the partners where the campaign applies. */
+  purchasesReplayed: Scalars['Int']['output'];
+  /** End of the period replayed (exclusive). */
+  to: Scalars['DateTime']['output'];
+};
 
 /** Where a campaign is in its life; ENDED is final. */
 export type CampaignStatus =
@@ -342,6 +390,8 @@ export type CreateCampaignInput = {
   categoryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Grant on purchases at every partner (needs the operator's approval to become ACTIVE). Default false. */
   coalitionWide?: InputMaybe<Scalars['Boolean']['input']>;
+  /** For DISTINCT_PARTNERS (required there): distinct partners to shop at, 2 to 20. */
+  distinctPartners?: InputMaybe<Scalars['Int']['input']>;
   /** When it stops granting; after startsAt. */
   endsAt: Scalars['DateTime']['input'];
   /** Apply alone when it grants (see Campaign.exclusive). Default false. */
@@ -350,6 +400,8 @@ export type CreateCampaignInput = {
   extraPermille?: InputMaybe<Scalars['Int']['input']>;
   /** A name for people, at most 120 characters. */
   name: Scalars['String']['input'];
+  /** Target members with no earlier purchase at the funder only. Default false. */
+  newCustomersOnly?: InputMaybe<Scalars['Boolean']['input']>;
   /** Grant only to members who activated it (see Campaign.optIn). Default false. */
   optIn?: InputMaybe<Scalars['Boolean']['input']>;
   /** The funding partner: a partner omits it (it funds its own); the operator names it. */
@@ -358,12 +410,16 @@ export type CreateCampaignInput = {
   perMemberCapPoints?: InputMaybe<Scalars['Int']['input']>;
   /** How the bonus is worked out. */
   ruleKind: CampaignRuleKind;
+  /** Target members with an earlier purchase at the funder in one of these categories only; at most 100. Omit for everyone. */
+  shopperCategoryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** For LINE_BONUS: SKUs, at most 100. */
   skus?: InputMaybe<Array<Scalars['String']['input']>>;
   /** When it starts granting. */
   startsAt: Scalars['DateTime']['input'];
   /** Target these tiers only (BASE, SILVER, GOLD, PLATINUM); omit for every tier. */
   tiers?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** For DISTINCT_PARTNERS (required there): the window in days, 1 to 92. */
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What a member asks for at checkout: the token its app shows. */
@@ -782,7 +838,10 @@ export type Mutation = {
    * claim; a receipt claimed otherwise before, or one that already earned, fails with BAD_USER_INPUT.
    */
   claimMissingPoints: PurchaseClaim;
-  /** Post a pending earn now (the stay ended). Callable by the partner of the earn and the operator. */
+  /**
+   * Post a pending earn now (the stay ended); the campaigns active now grant their bonuses on it then.
+   * Callable by the partner of the earn and the operator.
+   */
   confirmPendingEarn: LedgerTransfer;
   /**
    * Confirm a pending claim: the purchase earns as it would have at the till (earnPoints). Callable
@@ -1219,6 +1278,12 @@ export type Query = {
   /** A campaign, for its funding partner and the operator. */
   campaign: Campaign;
   /**
+   * Replays the purchases of a past period through a campaign (any status) to estimate its cost
+   * before activating it. The funding partner and the operator. BAD_USER_INPUT for a period longer
+   * than 92 days or with more than 50000 purchases.
+   */
+  campaignSimulation: CampaignSimulation;
+  /**
    * A funder's campaigns, newest first, a page at a time: a partner lists its own (naming another
    * partner is FORBIDDEN), the operator any partner's, or every campaign when it names none.
    */
@@ -1301,6 +1366,14 @@ export type Query = {
 /** Reads of members and their points. */
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignSimulationArgs = {
+  campaignId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -1697,6 +1770,7 @@ export type ResolversTypes = {
   CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
   CampaignReport: ResolverTypeWrapper<CampaignReport>;
   CampaignRuleKind: CampaignRuleKind;
+  CampaignSimulation: ResolverTypeWrapper<CampaignSimulation>;
   CampaignStatus: CampaignStatus;
   CashPart: ResolverTypeWrapper<CashPart>;
   CashPartInput: CashPartInput;
@@ -1764,6 +1838,7 @@ export type ResolversParentTypes = {
   CampaignConnection: Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['CampaignEdge']> };
   CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
   CampaignReport: CampaignReport;
+  CampaignSimulation: CampaignSimulation;
   CashPart: CashPart;
   CashPartInput: CashPartInput;
   CheckoutToken: IssuedCheckoutToken;
@@ -1851,20 +1926,24 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   budgetPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   categoryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   coalitionWide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  distinctPartners?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   exclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   extraPermille?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   funderPartnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newCustomersOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   optIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   perMemberCapPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   report?: Resolver<ResolversTypes['CampaignReport'], ParentType, ContextType>;
   ruleKind?: Resolver<ResolversTypes['CampaignRuleKind'], ParentType, ContextType>;
+  shopperCategoryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   skus?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
   tiers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  windowDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type CampaignConnectionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignConnection'] = ResolversParentTypes['CampaignConnection']> = {
@@ -1881,8 +1960,22 @@ export type CampaignReportResolvers<ContextType = MembersContext, ParentType ext
   bonusedPurchases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   grantedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  incrementalPurchases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   membersReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reachedMembersPurchasesBefore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reachedMembersPurchasesDuring?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reversedPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CampaignSimulationResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignSimulation'] = ResolversParentTypes['CampaignSimulation']> = {
+  bonusPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budgetExhausted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  campaignId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  membersReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purchasesBonused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purchasesReplayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type CashPartResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CashPart'] = ResolversParentTypes['CashPart']> = {
@@ -2117,6 +2210,7 @@ export type PurchaseClaimEdgeResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  campaignSimulation?: Resolver<ResolversTypes['CampaignSimulation'], ParentType, ContextType, RequireFields<QueryCampaignSimulationArgs, 'campaignId' | 'from' | 'to'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
@@ -2156,6 +2250,7 @@ export type Resolvers<ContextType = MembersContext> = {
   CampaignConnection?: CampaignConnectionResolvers<ContextType>;
   CampaignEdge?: CampaignEdgeResolvers<ContextType>;
   CampaignReport?: CampaignReportResolvers<ContextType>;
+  CampaignSimulation?: CampaignSimulationResolvers<ContextType>;
   CashPart?: CashPartResolvers<ContextType>;
   CheckoutToken?: CheckoutTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
