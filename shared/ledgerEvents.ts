@@ -88,6 +88,13 @@ export interface BalanceChangedPayload {
    * Settlement prices it with the contract in force then, exactly like the event it reverses.
    */
   reversesEventAt?: string;
+  /**
+   * When what the transfer records happened, as an ISO instant, for a transfer written later than
+   * that: the earn of a confirmed claim of missing points, as of its purchase. Settlement books the
+   * event in that instant's period while it is still open (else in the next open one, late); the
+   * event's own time still prices it and places it in reconciliation. Absent: the event's time.
+   */
+  effectiveAt?: string;
   balance: MemberBalances;
 }
 
@@ -128,7 +135,8 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         typeof p.balance === 'object' &&
         p.balance !== null &&
         (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))) &&
-        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))),
+        (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))) &&
+        (p.effectiveAt === undefined || !Number.isNaN(Date.parse(p.effectiveAt))),
       `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };

@@ -74,6 +74,11 @@ export interface Posting {
   reservedLots?: readonly Omit<LotTake, 'expiresAt'>[];
   /** A transfer that undoes an earlier one: the earlier transfer, whose event settlement prices this one like. */
   reverses?: string;
+  /**
+   * When what the transfer records happened, if before now: the purchase of a confirmed claim.
+   * Settlement counts the event in that instant's period while it is open (shared/ledgerEvents.ts).
+   */
+  effectiveAt?: Date;
 }
 
 export interface Posted {
@@ -159,6 +164,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           clawbackDebtDelta: debtDelta,
           ...(origins ? { origins } : {}),
           ...(reversesEventAt ? { reversesEventAt } : {}),
+          ...(posting.effectiveAt ? { effectiveAt: posting.effectiveAt.toISOString() } : {}),
           balance,
         },
       },
