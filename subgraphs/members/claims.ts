@@ -22,8 +22,8 @@ import { checkInstant, MAX_PURCHASE_AMOUNT_MINOR, MAX_REASON_LENGTH, type Ledger
  * Auto-matching: a partner may record the purchases made without an identified member
  * (purchases.ts). A claim whose receipt matches a recorded purchase (receiptsMatch) is confirmed
  * without the partner's decision, whichever of the two arrives first; a mismatch leaves the claim
- * for the partner. Both sides take the receipt's lock (lockReceipt) to write, so the second to
- * commit always sees the first, and the earn after the commit runs under the claim's key.
+ * for the partner. Each side looks for the other after its own commit (confirmIfMatched), so of a
+ * claim and a recording racing, the later to commit sees both; the earn runs under the claim's key.
  */
 
 export type ClaimStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED';
@@ -80,14 +80,9 @@ export async function claimMatchedBy(deps: LedgerDeps, purchaseId: string): Prom
 }
 
 /**
- * Serializes the writes about one receipt (a claim of it, a recording of it) until the transaction
- * ends, so of a claim and a recorded purchase arriving together the second sees the first.
+ * Refuses a receipt that already earned (at the till or by a claim). An earn committing just after
+ * this check is still stopped where it counts: the earn of the receipt (earns_receipt).
  */
-export async function lockReceipt(manager: EntityManager, partnerId: string, documentNumber: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('receipt:' || $1 || ':' || $2))`, [partnerId, documentNumber]);
-}
-
-/** Refuses a receipt that already earned (at the till or by a claim). Needs lockReceipt for a stable answer. */
 export async function refuseEarnedReceipt(manager: EntityManager, partnerId: string, documentNumber: string): Promise<void> {
   const [earned] = (await manager.query('SELECT 1 FROM earns WHERE partner_id = $1 AND document_number = $2 LIMIT 1', [
     partnerId,
@@ -201,7 +196,6 @@ export async function submitClaim(deps: LedgerDeps, caller: Caller, input: Claim
   const claim = await deps.dataSource.transaction(async (manager) => {
     const [member] = (await manager.query('SELECT id FROM members WHERE id = $1', [memberId])) as { id: string }[];
     if (!member) throw notFound(`No member with id ${memberId}`);
-    await lockReceipt(manager, partnerId, documentNumber);
     await refuseEarnedReceipt(manager, partnerId, documentNumber);
     // ON CONFLICT waits for a concurrent claim of the same receipt to commit, then inserts nothing:
     // of many clients claiming one receipt at once exactly one claim is made.

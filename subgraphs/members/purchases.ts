@@ -5,7 +5,7 @@ import { badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkText } from '../../shared/validation';
 import { checkBasket, type BasketLineInput } from './basket';
-import { confirmIfMatched, lockReceipt, refuseEarnedReceipt } from './claims';
+import { confirmIfMatched, refuseEarnedReceipt } from './claims';
 import { MAX_DOCUMENT_FIELD_LENGTH } from './earning';
 import { checkInstant, MAX_PURCHASE_AMOUNT_MINOR, writeIdempotent, type LedgerDeps } from './ledger';
 
@@ -94,7 +94,6 @@ export async function recordPurchase(deps: LedgerDeps, caller: Caller, input: Re
       if (purchasedAt.getTime() < now - deps.config.claimWindowDays * DAY_MS) {
         throw badInput(`Only purchases of the last ${deps.config.claimWindowDays} days (the claim window) can be recorded`);
       }
-      await lockReceipt(manager, partnerId, documentNumber);
       await refuseEarnedReceipt(manager, partnerId, documentNumber);
       const id = randomUUID();
       const inserted = (await manager.query(
@@ -117,7 +116,8 @@ export async function recordPurchase(deps: LedgerDeps, caller: Caller, input: Re
       return { purchaseId: id };
     },
   );
-  // After the commit, and again on a retry: a crash between the two is repaired by the retry.
+  // After the commit, so that of this recording and a claim racing, the later to commit finds both;
+  // again on a retry, which repairs a crash between the commit and the earn.
   await confirmIfMatched(deps, partnerId, documentNumber);
   return recordedPurchase(deps, purchaseId);
 }
