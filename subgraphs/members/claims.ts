@@ -128,17 +128,18 @@ export async function confirmIfMatched(deps: LedgerDeps, partnerId: string, docu
             p.currency, p.purchased_at AS "purchasedAt"
        FROM purchase_claims c JOIN recorded_purchases p USING (partner_id, document_number)
       WHERE c.partner_id = $1 AND c.document_number = $2
-        AND (c.status = 'PENDING' OR (c.matched_purchase_id = p.id AND c.earn_transfer_id IS NULL))`,
+        AND (c.status = 'PENDING' OR (c.status = 'CONFIRMED' AND c.matched_purchase_id = p.id AND c.earn_transfer_id IS NULL))`,
     [partnerId, documentNumber],
   )) as (ReceiptFacts & { claimId: string; purchaseId: string })[];
   if (!pair) return null;
   const claim = await readClaim(deps, pair.claimId);
   if (!receiptsMatch(claim, pair)) return null;
-  // Only a pending claim is taken (or one this purchase took before, on a retry): a claim the
-  // partner confirmed meanwhile earns without lines, as the partner decided it.
+  // Only a pending claim is taken (or one this purchase confirmed before, on a retry): a claim the
+  // partner confirmed meanwhile earns without lines, as the partner decided it, and a rejected one
+  // (the partner's word, after an earn that failed) stays rejected.
   const [, taken] = (await deps.dataSource.query(
     `UPDATE purchase_claims SET status = 'CONFIRMED', decided_at = coalesce(decided_at, now()), matched_purchase_id = $2
-      WHERE id = $1 AND (status = 'PENDING' OR matched_purchase_id = $2)`,
+      WHERE id = $1 AND (status = 'PENDING' OR (status = 'CONFIRMED' AND matched_purchase_id = $2))`,
     [claim.id, pair.purchaseId],
   )) as [unknown[], number];
   if (taken === 0) return null;

@@ -200,6 +200,22 @@ describe('recorded purchases and claims matching them', () => {
     expect(byOperator.partner.id).toBe(trattoria.id);
   });
 
+  it('a matching claim that cannot earn stays for the partner, whose rejection a retried recording does not undo', async () => {
+    const memberId = await enrollMember(trattoria.credential);
+    const documentNumber = newReceipt();
+    // One cent earns no whole point: the match confirms it, the earn refuses, the claim waits.
+    const input = purchase(documentNumber, { purchaseAmountMinor: 1 });
+    dataOf(await gql(RECORD, input, trattoria.credential));
+    const claim = dataOf(
+      await gql(CLAIM, claimOf(memberId, documentNumber, { purchaseAmountMinor: 1 }), await asMember(memberId)),
+    ).claimMissingPoints;
+    expect(claim).toMatchObject({ status: 'PENDING', earn: null });
+    const REJECT = `mutation($c: ID!) { rejectPurchaseClaim(claimId: $c, reason: "Earns nothing") { status } }`;
+    expect(dataOf(await gql(REJECT, { c: claim.id }, trattoria.credential)).rejectPurchaseClaim.status).toBe('REJECTED');
+    const retried = dataOf(await gql(RECORD, input, trattoria.credential)).recordPurchase;
+    expect(retried.claim).toMatchObject({ id: claim.id, status: 'REJECTED', earn: null });
+  });
+
   it('a claim and the recording of its purchase racing: the claim is confirmed and earns exactly once', async () => {
     const rounds = 6;
     const members = await Promise.all(Array.from({ length: rounds }, () => enrollMember(trattoria.credential)));
