@@ -32,6 +32,7 @@ const config: CodegenConfig = {
         MembersAuditEntry: '../../../shared/audit#AuditRecord',
         CheckoutToken: '../checkout#IssuedCheckoutToken',
         PurchaseClaim: '../claims#ClaimRow',
+        RecordedPurchase: '../purchases#RecordedPurchaseRow',
         Campaign: '../campaigns#CampaignRow',
         Offer: '../campaigns#MemberOffer',
       },

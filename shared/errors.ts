@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'CARD_BLOCKED',
   'RATE_LIMITED',
+  // A receipt (partner, document number) that already earned points: at the till, or by a claim.
+  'RECEIPT_ALREADY_EARNED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -96,6 +96,13 @@ export interface BalanceChangedPayload {
   reversesKind?: TransferKind;
   /** For a BONUS: the campaign that granted it (its funder is partnerId). */
   campaignId?: string;
+  /**
+   * When what the transfer records happened, as an ISO instant, for a transfer written later than
+   * that: the earn of a confirmed claim of missing points, as of its purchase. Settlement books the
+   * event in that instant's period while it is still open (else in the next open one, late); the
+   * event's own time still prices it and places it in reconciliation. Absent: the event's time.
+   */
+  effectiveAt?: string;
   balance: MemberBalances;
 }
 
@@ -170,7 +177,8 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
         (p.origins === undefined || (Array.isArray(p.origins) && p.origins.every((o) => isInteger(o.points)))) &&
         (p.reversesEventAt === undefined || !Number.isNaN(Date.parse(p.reversesEventAt))) &&
         (p.reversesKind === undefined || isTransferKind(p.reversesKind)) &&
-        (p.campaignId === undefined || typeof p.campaignId === 'string'),
+        (p.campaignId === undefined || typeof p.campaignId === 'string') &&
+        (p.effectiveAt === undefined || !Number.isNaN(Date.parse(p.effectiveAt))),
       `balance.changed event of transfer ${String(p.transferId)} matches the contract`,
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };

@@ -61,3 +61,26 @@ export function pointsToMinor(points: bigint, microsPerPoint: bigint, currency: 
   const microsPerMinor = MICROS_PER_UNIT / 10n ** BigInt(currencyExponent(currency));
   return divideHalfEven(points * microsPerPoint, microsPerMinor);
 }
+
+/** Most a cash part may be, in minor units: the ledger's largest purchase amount. */
+export const MAX_CASH_PART_MINOR = 100_000_000;
+
+/**
+ * Money paid beside points (points + cash): recorded for the partner, never moved by the coalition
+ * and never priced by settlement, which counts only the points.
+ */
+export interface CashPart {
+  amountMinor: number;
+  currency: string;
+}
+
+/** A cash part of a points + cash payment, checked against the currency the partner takes. */
+export function checkCashPart(cash: CashPart, partnerCurrency: string): CashPart {
+  if (!Number.isSafeInteger(cash.amountMinor) || cash.amountMinor < 1 || cash.amountMinor > MAX_CASH_PART_MINOR) {
+    throw badInput(`cash.amountMinor must be a whole number from 1 to ${MAX_CASH_PART_MINOR}`);
+  }
+  if (cash.currency !== partnerCurrency) {
+    throw badInput(`The partner takes ${partnerCurrency}; the cash part is in ${cash.currency}`);
+  }
+  return { amountMinor: cash.amountMinor, currency: cash.currency };
+}

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { actingPartner, requirePartnerItselfOrOperator } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
-import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
+import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
@@ -55,6 +55,11 @@ export interface EarnInput {
 
 /** Longest document number or store id. */
 export const MAX_DOCUMENT_FIELD_LENGTH = 64;
+
+/** A receipt earns once, at the till or by a claim: the refusal both paths give. */
+export function receiptAlreadyEarned(documentNumber: string): DomainError {
+  return new DomainError('RECEIPT_ALREADY_EARNED', `Receipt ${documentNumber} already earned points at this partner`);
+}
 
 /**
  * Points for a purchase: amount x earn rate x tier multiplier, rounded down to a whole point
@@ -152,11 +157,16 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         reference,
         createdBy: callerActor(caller),
         lotExpiresAt: lotExpiry(deps.config, input.purchasedAt ?? new Date()),
+        effectiveAt: input.purchasedAt ?? undefined,
       });
-      await manager.query(
+      // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
+      // receipt racing: the second waits for the first to commit, inserts nothing, and is refused,
+      // its posting rolled back with it.
+      const inserted = (await manager.query(
         `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,
                             document_number, store_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)
+         ON CONFLICT (partner_id, document_number) WHERE document_number IS NOT NULL DO NOTHING RETURNING transfer_id`,
         [
           id,
           memberId,
@@ -170,7 +180,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
           documentNumber,
           storeId,
         ],
-      );
+      )) as unknown[];
+      if (inserted.length === 0) throw receiptAlreadyEarned(documentNumber!);
       if (priced) await storeBasket(manager, id, priced);
       // Campaigns grant on points the member has: at once here, or when a pending earn posts (postPending).
       if (!pending) {

@@ -76,6 +76,11 @@ export interface Posting {
   reverses?: string;
   /** A BONUS: the campaign that granted it, named in its event. */
   campaignId?: string;
+  /**
+   * When what the transfer records happened, if before now: the purchase of a confirmed claim.
+   * Settlement counts the event in that instant's period while it is open (shared/ledgerEvents.ts).
+   */
+  effectiveAt?: Date;
 }
 
 export interface Posted {
@@ -162,6 +167,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
           ...(origins ? { origins } : {}),
           ...(reversed ? { reversesEventAt: reversed.occurredAt, reversesKind: reversed.kind } : {}),
           ...(posting.campaignId ? { campaignId: posting.campaignId } : {}),
+          ...(posting.effectiveAt ? { effectiveAt: posting.effectiveAt.toISOString() } : {}),
           balance,
         },
       },

@@ -43,7 +43,8 @@ import {
 } from './campaigns';
 import { createCheckoutToken } from './checkout';
 import { checkoutTokenForPinForService, resetPin, setPin } from './pins';
-import { confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
+import { claimMatchedBy, confirmClaim, listClaims, rejectClaim, submitClaim, type ClaimRow } from './claims';
+import { recordedPurchase, recordPurchase } from './purchases';
 import { memberByIdentifier, reissueCard, resolveReferenceForService, setPhoneNumber, verifyPhoneNumber } from './identifiers';
 
 /** A partner as the members subgraph knows it: only its key. Settlement resolves the rest. */
@@ -186,6 +187,7 @@ export const resolvers: Resolvers = {
     resetPin: async (_root, { memberId }, { caller, ledger, loaders }) =>
       present(await loaders.member.load(await resetPin(ledger, caller, memberId))),
     claimMissingPoints: (_root, { input }, { caller, ledger }) => submitClaim(ledger, caller, input),
+    recordPurchase: (_root, { input }, { caller, ledger }) => recordPurchase(ledger, caller, input),
     confirmPurchaseClaim: (_root, { claimId }, { caller, ledger }) => confirmClaim(ledger, caller, claimId),
     rejectPurchaseClaim: (_root, { claimId, reason }, { caller, ledger }) => rejectClaim(ledger, caller, claimId, reason),
     reissueCard: async (_root, args, { caller, ledger, loaders }) => {
@@ -297,6 +299,11 @@ export const resolvers: Resolvers = {
     member: async (claim, _args, { loaders }) => present(await loaders.member.load(claim.memberId)),
     partner: (claim) => ({ id: claim.partnerId }),
     earn: (claim, _args, { loaders }) => (claim.earnTransferId ? loaders.transfer.load(claim.earnTransferId) : null),
+    matchedPurchase: (claim, _args, { ledger }) => (claim.matchedPurchaseId ? recordedPurchase(ledger, claim.matchedPurchaseId) : null),
+  },
+  RecordedPurchase: {
+    partner: (purchase) => ({ id: purchase.partnerId }),
+    claim: (purchase, _args, { ledger }) => claimMatchedBy(ledger, purchase.id),
   },
   MembersAuditEntry: {
     details: (entry) => JSON.stringify(entry.details),

@@ -21,6 +21,7 @@ import { PurchaseClaims1768500000000 } from './migrations/1768500000000-Purchase
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
+import { RecordedPurchases1768700000000 } from './migrations/1768700000000-RecordedPurchases';
 import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
 import { CampaignEvents1768720000000 } from './migrations/1768720000000-CampaignEvents';
 import { CampaignTargeting1768730000000 } from './migrations/1768730000000-CampaignTargeting';
@@ -73,6 +74,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PurchaseClaims1768500000000,
       BurnCashParts1768500000001,
       Campaigns1768600000000,
+      RecordedPurchases1768700000000,
       PinsAndLookupBudgets1768710000000,
       CampaignEvents1768720000000,
       CampaignTargeting1768730000000,

@@ -2,7 +2,7 @@ import { actingPartner, requireMemberItselfOrOperator, requireMemberPresent, req
 import { auditOperatorAction } from '../../shared/audit';
 import { badInput, DomainError, forbidden } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
-import { pointsToMinor } from '../../shared/money';
+import { checkCashPart, pointsToMinor, type CashPart } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
 import {
   checkFuture,
@@ -48,23 +48,6 @@ export interface BurnInput {
   /** Points + cash: the part of the price the member pays in money, at the till. */
   cash?: CashPart | null;
   idempotencyKey: string;
-}
-
-/** Money paid beside points: recorded for the partner, never moved or priced by the coalition. */
-export interface CashPart {
-  amountMinor: number;
-  currency: string;
-}
-
-/** The cash part of a points + cash payment, checked against the partner's currency. */
-export function checkCashPart(cash: CashPart, partnerCurrency: string): CashPart {
-  if (!Number.isSafeInteger(cash.amountMinor) || cash.amountMinor < 1 || cash.amountMinor > MAX_PURCHASE_AMOUNT_MINOR) {
-    throw badInput(`cash.amountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
-  }
-  if (cash.currency !== partnerCurrency) {
-    throw badInput(`The partner's contract is in ${partnerCurrency}; the cash part is in ${cash.currency}`);
-  }
-  return { amountMinor: cash.amountMinor, currency: cash.currency };
 }
 
 /**

@@ -5,7 +5,7 @@ import { badInput, DomainError, notFound } from '../../shared/errors';
 import { auditOperatorAction } from '../../shared/audit';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
-import { currencyExponent } from '../../shared/money';
+import { checkCashPart, checkSettlementCurrency, currencyExponent, pointsToMinor, type CashPart } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
 import { RewardRow, type RewardKind, type TierLevel } from './entities';
 
@@ -73,7 +73,8 @@ export function rewardSortKey(sort: RewardSort): (r: RewardRow) => (string | num
 export const REWARD_COLUMNS = `r.id, r.partner_id AS "partnerId", r.title, r.description, r.kind, r.category, r.points_cost AS "pointsCost",
   r.cash_value_minor AS "cashValueMinor", r.currency, r.stock_remaining AS "stockRemaining", r.per_member_limit AS "perMemberLimit",
   r.min_tier AS "minTier", r.valid_from AS "validFrom", r.valid_until AS "validUntil", r.voucher_valid_days AS "voucherValidDays",
-  r.status, r.created_at AS "createdAt"`;
+  r.status, r.created_at AS "createdAt", r.cash_min_points AS "cashMinPoints", r.cash_micros_per_point::text AS "cashMicrosPerPoint",
+  r.cash_currency AS "cashCurrency"`;
 
 /** The catalog, filtered and sorted, keyset-paginated; fetches limit + 1. */
 export async function listRewards(
@@ -122,6 +123,76 @@ export async function listRewards(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Points + cash
+
+/**
+ * Points + cash: a reward may declare a cash option, so a member pays part of its points cost in
+ * money at the partner. The option names the least points a redemption must still pay
+ * (`minPointsPart`) and what each point not paid costs in money (`cashMicrosPerPoint`, micro-units
+ * of `currency`). The coalition sets a floor under the points part, MIN_POINTS_PART_PERCENT of the
+ * cost: a reward is a points reward, and a partner cannot hand it out for 1 point and the rest in
+ * cash (that is a sale, with the coalition's catalog, stock and vouchers lent to it). The cash part
+ * is recorded on the redemption for the partner, never moved by the coalition; only the points
+ * part is spent by the ledger and counted by settlement.
+ */
+export const MIN_POINTS_PART_PERCENT = 20;
+/** Most a point may cost in money: 1000 major units. */
+export const MAX_CASH_MICROS_PER_POINT = 1_000_000_000;
+
+export interface CashOption {
+  minPointsPart: number;
+  cashMicrosPerPoint: number;
+  currency: string;
+}
+
+/** The least points part the coalition allows for a cost: MIN_POINTS_PART_PERCENT of it, rounded up. */
+export function minPointsPartFloor(pointsCost: number): number {
+  return Math.max(1, Math.ceil((pointsCost * MIN_POINTS_PART_PERCENT) / 100));
+}
+
+/** Checks a cash option against the reward's points cost, before anything is written. */
+export function checkCashOption(option: CashOption, pointsCost: number): CashOption {
+  if (pointsCost < 2) throw badInput('A reward of 1 point has no cash option: its points part could not be smaller');
+  const floor = minPointsPartFloor(pointsCost);
+  if (!Number.isSafeInteger(option.minPointsPart) || option.minPointsPart < floor || option.minPointsPart >= pointsCost) {
+    throw badInput(
+      `cashOption.minPointsPart must be a whole number from ${floor} (${MIN_POINTS_PART_PERCENT}% of the points cost) to ${pointsCost - 1}`,
+    );
+  }
+  checkRange(option.cashMicrosPerPoint, 'cashOption.cashMicrosPerPoint', 1, MAX_CASH_MICROS_PER_POINT);
+  return {
+    minPointsPart: option.minPointsPart,
+    cashMicrosPerPoint: option.cashMicrosPerPoint,
+    currency: checkSettlementCurrency(option.currency),
+  };
+}
+
+/** A reward's cash option, if it has one. */
+export function cashOptionOf(reward: RewardRow): CashOption | null {
+  if (reward.cashMinPoints === null || reward.cashMicrosPerPoint === null || reward.cashCurrency === null) return null;
+  return { minPointsPart: reward.cashMinPoints, cashMicrosPerPoint: Number(reward.cashMicrosPerPoint), currency: reward.cashCurrency };
+}
+
+/**
+ * How a redemption of `reward` is paid: `pointsPart` points (the whole cost when omitted) and the
+ * rest in money, the points not paid at the option's price, rounded once, half to even, as every
+ * money figure here (shared/money.ts).
+ */
+export function splitPrice(reward: RewardRow, pointsPart: number | null | undefined): { pointsSpent: number; cash: CashPart | null } {
+  if (pointsPart === null || pointsPart === undefined || pointsPart === reward.pointsCost) {
+    return { pointsSpent: reward.pointsCost, cash: null };
+  }
+  const option = cashOptionOf(reward);
+  if (!option) throw badInput('This reward is redeemed with points only: it has no cash option');
+  if (!Number.isSafeInteger(pointsPart) || pointsPart < option.minPointsPart || pointsPart > reward.pointsCost) {
+    throw badInput(`pointsPart must be a whole number from ${option.minPointsPart} to ${reward.pointsCost}`);
+  }
+  const amountMinor = pointsToMinor(BigInt(reward.pointsCost - pointsPart), BigInt(option.cashMicrosPerPoint), option.currency);
+  if (amountMinor < 1n) throw badInput('The points not paid are worth less than one minor unit: pay them in points');
+  return { pointsSpent: pointsPart, cash: checkCashPart({ amountMinor: Number(amountMinor), currency: option.currency }, option.currency) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Partners managing their catalog
 
 export interface CreateRewardInput {
@@ -139,6 +210,8 @@ export interface CreateRewardInput {
   validFrom?: Date | string | null;
   validUntil?: Date | string | null;
   voucherValidDays?: number | null;
+  /** Points + cash: how much of the cost a member may pay in money. */
+  cashOption?: CashOption | null;
   idempotencyKey: string;
 }
 
@@ -175,6 +248,7 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
   const validFrom = instant(input.validFrom, 'validFrom');
   const validUntil = instant(input.validUntil, 'validUntil');
   if (validFrom && validUntil && validUntil <= validFrom) throw badInput('validUntil must be after validFrom');
+  const cashOption = input.cashOption ? checkCashOption(input.cashOption, input.pointsCost) : null;
   const row = {
     partnerId,
     title,
@@ -190,6 +264,8 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
     validFrom: validFrom?.toISOString() ?? null,
     validUntil: validUntil?.toISOString() ?? null,
     voucherValidDays: input.voucherValidDays ?? DEFAULT_VOUCHER_VALID_DAYS,
+    // Only when given: a retry of a creation from before points + cash keeps its hash.
+    ...(cashOption ? { cashOption } : {}),
   };
   const { rewardId } = await idempotentTransaction(
     dataSource,
@@ -198,8 +274,9 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
       const rewardId = randomUUID();
       await manager.query(
         `INSERT INTO rewards (id, partner_id, title, description, kind, category, points_cost, cash_value_minor, currency, stock_remaining,
-                            per_member_limit, min_tier, valid_from, valid_until, voucher_valid_days)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                            per_member_limit, min_tier, valid_from, valid_until, voucher_valid_days, cash_min_points, cash_micros_per_point,
+                            cash_currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [
           rewardId,
           row.partnerId,
@@ -216,6 +293,9 @@ export async function createReward(dataSource: DataSource, caller: Caller, input
           row.validFrom,
           row.validUntil,
           row.voucherValidDays,
+          cashOption?.minPointsPart ?? null,
+          cashOption?.cashMicrosPerPoint ?? null,
+          cashOption?.currency ?? null,
         ],
       );
       await auditOperatorAction(manager, caller, 'createReward', rewardId, {
@@ -257,6 +337,9 @@ export async function updateReward(dataSource: DataSource, caller: Caller, input
   if (input.category != null) changes.category = checkCategory(input.category);
   if (input.pointsCost != null) {
     checkRange(input.pointsCost, 'pointsCost', 1, MAX_POINTS_COST);
+    // The cash option's points part must stay within the new cost and above its floor.
+    const option = cashOptionOf(reward);
+    if (option) checkCashOption(option, input.pointsCost);
     changes.pointsCost = input.pointsCost;
   }
   if (input.perMemberLimit != null) {

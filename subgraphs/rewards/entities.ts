@@ -39,6 +39,17 @@ export class RewardRow {
   @Column({ type: 'text', nullable: true })
   currency!: string | null;
 
+  /** Points + cash (catalog.ts, CashOption): the least points a redemption pays; null when the reward takes points only. */
+  @Column({ name: 'cash_min_points', type: 'integer', nullable: true })
+  cashMinPoints!: number | null;
+
+  /** What each point not paid costs in money, in micro-units of cashCurrency. A bigint column: node-postgres reads it as a string. */
+  @Column({ name: 'cash_micros_per_point', type: 'bigint', nullable: true })
+  cashMicrosPerPoint!: string | null;
+
+  @Column({ name: 'cash_currency', type: 'text', nullable: true })
+  cashCurrency!: string | null;
+
   /** Null means unlimited. */
   @Column({ name: 'stock_remaining', type: 'integer', nullable: true })
   stockRemaining!: number | null;
@@ -80,8 +91,16 @@ export class RedemptionRow {
   @Column({ name: 'partner_id', type: 'uuid' })
   partnerId!: string;
 
+  /** The points part: what the ledger spends and settlement counts. */
   @Column({ name: 'points_spent', type: 'integer' })
   pointsSpent!: number;
+
+  /** Points + cash: the money part, recorded for the partner (never moved by the coalition). A bigint column: read as a string. */
+  @Column({ name: 'cash_amount_minor', type: 'bigint', nullable: true })
+  cashAmountMinor!: string | null;
+
+  @Column({ name: 'cash_currency', type: 'text', nullable: true })
+  cashCurrency!: string | null;
 
   @Column({ type: 'text' })
   status!: RedemptionStatus;

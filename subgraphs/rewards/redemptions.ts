@@ -7,6 +7,7 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { appendEvent } from '../../shared/outbox';
 import { checkId } from '../../shared/validation';
+import { splitPrice } from './catalog';
 import { RedemptionRow, RewardRow, type TierLevel } from './entities';
 
 /**
@@ -122,6 +123,8 @@ export interface RedeemInput {
   checkoutToken?: string | null;
   /** ...or the member's PIN, typed at the till. */
   pin?: string | null;
+  /** Points + cash: the points to pay, the rest in money at the reward's cash option (catalog.ts, splitPrice). */
+  pointsPart?: number | null;
   idempotencyKey: string;
 }
 
@@ -173,7 +176,13 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
 
   const { redemptionId } = await idempotentTransaction(
     deps.dataSource,
-    { scope, key: input.idempotencyKey, request: { memberId, rewardId } },
+    // pointsPart only when given: a retry from before points + cash keeps its hash. Another points
+    // part (so another cash part) under the same key is an IDEMPOTENCY_CONFLICT, as for burns.
+    {
+      scope,
+      key: input.idempotencyKey,
+      request: { memberId, rewardId, ...(input.pointsPart != null ? { pointsPart: input.pointsPart } : {}) },
+    },
     async (manager) => {
       const reward = await manager
         .getRepository(RewardRow)
@@ -198,16 +207,24 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
         if (count >= reward.perMemberLimit)
           throw new DomainError('LIMIT_EXCEEDED', `A member may redeem this reward at most ${reward.perMemberLimit} times`);
       }
+      // Against the reward as it is now, under its lock: the points part the ledger will spend, and the cash part.
+      const { pointsSpent, cash } = splitPrice(reward, input.pointsPart);
       await manager.query('UPDATE rewards SET stock_remaining = stock_remaining - 1 WHERE id = $1 AND stock_remaining IS NOT NULL', [
         rewardId,
       ]);
       const redemptionId = randomUUID();
       await manager.query(
-        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status, checkout_token)
-         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6)`,
-        [redemptionId, memberId, rewardId, reward.partnerId, reward.pointsCost, checkoutToken],
+        `INSERT INTO redemptions (id, member_id, reward_id, partner_id, points_spent, status, checkout_token, cash_amount_minor, cash_currency)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8)`,
+        [redemptionId, memberId, rewardId, reward.partnerId, pointsSpent, checkoutToken, cash?.amountMinor ?? null, cash?.currency ?? null],
       );
-      await auditOperatorAction(manager, caller, 'redeemReward', redemptionId, { memberId, rewardId, pointsCost: reward.pointsCost });
+      await auditOperatorAction(manager, caller, 'redeemReward', redemptionId, {
+        memberId,
+        rewardId,
+        pointsCost: reward.pointsCost,
+        pointsSpent,
+        cash,
+      });
       return { redemptionId };
     },
   );

@@ -4,7 +4,7 @@ import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
-import { adjustRewardStock, createReward, listRewards, retireReward, rewardSortKey, updateReward } from './catalog';
+import { adjustRewardStock, cashOptionOf, createReward, listRewards, retireReward, rewardSortKey, updateReward } from './catalog';
 import type { RedemptionRow } from './entities';
 import type { Resolvers } from './generated/graphql';
 import { readRedemption, readRedemptionsOfMember, readReferencedRedemption, rewardEventsAfter } from './reads';
@@ -77,6 +77,7 @@ export const resolvers: Resolvers = {
   Reward: {
     __resolveReference: (reference, { loaders }) => loaders.reward.load(reference.id),
     partner: (reward) => ({ id: reward.partnerId }),
+    cashOption: (reward) => cashOptionOf(reward),
     // Identified callers read stock current (they redeem on it); only anonymous callers' answers
     // may be reused for the 5 s the SDL hints, by the gateway's caches.
     stockRemaining: (reward, _args, { caller }, info) => {
@@ -91,6 +92,10 @@ export const resolvers: Resolvers = {
     // CANCELLING is internal: the cancellation is committed and completes by itself.
     status: (redemption) => (redemption.status === 'CANCELLING' ? 'CANCELLED' : redemption.status),
     failureReason: (redemption) => (redemption.status === 'FAILED' ? redemption.failureMessage : null),
+    cash: (redemption) =>
+      redemption.cashAmountMinor !== null && redemption.cashCurrency !== null
+        ? { amountMinor: Number(redemption.cashAmountMinor), currency: redemption.cashCurrency }
+        : null,
   },
   Member: {
     __resolveReference: (reference) => reference,

@@ -15,6 +15,7 @@ import { Catalog1764000000000 } from './migrations/1764000000000-Catalog';
 import { RewardsAuditLog1765000000001 } from './migrations/1765000000001-AuditLog';
 import { RewardsCheckoutToken1768100000000 } from './migrations/1768100000000-CheckoutToken';
 import { RewardsOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
+import { RewardsPointsAndCash1768700000000 } from './migrations/1768700000000-PointsAndCash';
 import { resolvers } from './resolvers';
 import { seedDemoCatalog } from './seed';
 import { createLogger } from '../../shared/logger';
@@ -90,6 +91,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
       RewardsAuditLog1765000000001,
       RewardsCheckoutToken1768100000000,
       RewardsOutboxTraceparent1768200000000,
+      RewardsPointsAndCash1768700000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'rewards',

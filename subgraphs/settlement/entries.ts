@@ -207,7 +207,11 @@ async function countEvent(
   // statement line from a figure the ledger never recorded.
   assertInvariant(payload.points > 0, `event ${event.id} (${payload.kind}) moves a positive whole number of points`);
   const occurredAt = new Date(event.occurredAt);
-  const { period, late } = await bookingPeriod(manager, occurredAt, calendar);
+  // A late earn (a claim confirmed days after its purchase) counts in the purchase's period while
+  // that is open; once it is closed, in the next open one, late: a closed statement never changes.
+  // Its price and its place in reconciliation stay with the event's own time, as the ledger's do.
+  const effectiveAt = payload.effectiveAt ? new Date(payload.effectiveAt) : null;
+  const { period, late } = await bookingPeriod(manager, effectiveAt ?? occurredAt, calendar);
   let partnerId: string | null = null;
   let contract = null;
   if (settlement.priced) {
@@ -226,8 +230,9 @@ async function countEvent(
       : contract.issuePriceMicrosPerPoint;
   const inserted: unknown[] = await manager.query(
     `INSERT INTO settlement_entries
-       (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at, member_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
+       (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at, member_id,
+        effective_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
     [
       event.id,
       event.position,
@@ -241,6 +246,7 @@ async function countEvent(
       contract?.currency ?? null,
       occurredAt,
       event.memberId,
+      effectiveAt,
     ],
   );
   if (inserted.length === 0) return null;

@@ -126,10 +126,10 @@ export async function periodContaining(manager: EntityManager, at: Date, calenda
 }
 
 /**
- * Where an event that happened at `at` is booked: its own period while that is open; once it is
- * closed, the first open period after it, and the entry is marked late (docs/DESIGN.md, "Money and
- * settlement rules": each event is counted once, and a closed statement never changes). Needs
- * lockPeriods.
+ * Where an event that happened at `at` is booked (for a claim's earn, `at` is its purchase): its
+ * own period while that is open; once it is closed, the first open period after it, and the entry
+ * is marked late (docs/DESIGN.md, "Money and settlement rules": each event is counted once, and a
+ * closed statement never changes). Needs lockPeriods.
  */
 export async function bookingPeriod(
   manager: EntityManager,
@@ -172,11 +172,13 @@ export async function endPeriodEarly(manager: EntityManager, period: PeriodRow, 
       period.ends_at,
     ]);
   }
+  // By the instant an entry counts as of (a claim's earn: its purchase), which is when it happened.
   await manager.query(
-    'UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e WHERE e.event_id = f.event_id AND e.period_id = $1 AND e.occurred_at >= $2',
+    `UPDATE settlement_flows f SET period_id = $3 FROM settlement_entries e
+      WHERE e.event_id = f.event_id AND e.period_id = $1 AND coalesce(e.effective_at, e.occurred_at) >= $2`,
     [period.id, closeAt, takerId],
   );
-  await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND occurred_at >= $2', [
+  await manager.query('UPDATE settlement_entries SET period_id = $3 WHERE period_id = $1 AND coalesce(effective_at, occurred_at) >= $2', [
     period.id,
     closeAt,
     takerId,

@@ -17,6 +17,7 @@ import { EntriesByPartner1766000000000 } from './migrations/1766000000000-Entrie
 import { StatementLines1767000000000 } from './migrations/1767000000000-StatementLines';
 import { OperatorAdjustments1767000000001 } from './migrations/1767000000001-OperatorAdjustments';
 import { Webhooks1768400000000 } from './migrations/1768400000000-Webhooks';
+import { EntryEffectiveAt1768700000000 } from './migrations/1768700000000-EntryEffectiveAt';
 import { BonusLines1768720000000 } from './migrations/1768720000000-BonusLines';
 import { resolvers } from './resolvers';
 import { seedDemoPartners } from './seed';
@@ -56,6 +57,7 @@ export function openSettlementDatabase(databaseUrl: string, poolMax: number): Pr
       StatementLines1767000000000,
       OperatorAdjustments1767000000001,
       Webhooks1768400000000,
+      EntryEffectiveAt1768700000000,
       BonusLines1768720000000,
     ],
     poolMax,

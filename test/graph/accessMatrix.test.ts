@@ -278,6 +278,22 @@ const cases: Case[] = [
     expect: { anonymous: 'UNAUTHENTICATED', member: 'allow', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
   },
   {
+    name: 'record a purchase made without a member at FreshMart',
+    // A partner records only its own purchases; the operator names the partner.
+    query: `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }`,
+    variables: () => ({
+      input: {
+        partnerId: freshmart.id,
+        documentNumber: `matrix-recorded-${key()}`,
+        purchaseAmountMinor: 1_500,
+        currency: 'EUR',
+        purchasedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        idempotencyKey: key(),
+      },
+    }),
+    expect: { anonymous: 'UNAUTHENTICATED', member: 'FORBIDDEN', ownPartner: 'allow', otherPartner: 'FORBIDDEN', operator: 'allow' },
+  },
+  {
     name: "confirm the member's claim at FreshMart",
     query: `mutation($c: ID!) { confirmPurchaseClaim(claimId: $c) { status } }`,
     variables: () => ({ c: fixtures.claimToConfirmId }),

@@ -140,7 +140,7 @@ describe('claiming missing points', () => {
       ),
     );
     const twice = await gql(CLAIM, receipt(memberId, { documentNumber }), token);
-    expect(errorCode(twice)).toBe('BAD_USER_INPUT');
+    expect(errorCode(twice)).toBe('RECEIPT_ALREADY_EARNED');
     expect(twice.errors?.[0]?.message).toContain('already earned');
   });
 

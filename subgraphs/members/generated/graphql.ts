@@ -6,6 +6,7 @@ import type { PartnerRef } from '../resolvers';
 import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
 import type { ClaimRow } from '../claims';
+import type { RecordedPurchaseRow } from '../purchases';
 import type { CampaignRow, MemberOffer } from '../campaigns';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
@@ -436,7 +437,10 @@ export type CreateCheckoutTokenInput = {
 export type EarnPointsInput = {
   /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
   currency: Scalars['String']['input'];
-  /** The receipt or invoice number: 1 to 64 characters. */
+  /**
+   * The receipt or invoice number: 1 to 64 characters. A partner's receipt earns once: another earn
+   * or a claim of it fails with RECEIPT_ALREADY_EARNED.
+   */
   documentNumber?: InputMaybe<Scalars['String']['input']>;
   /**
    * Key that makes a retry safe: the same key with the same input returns the first result; the
@@ -835,7 +839,9 @@ export type Mutation = {
    * Claim the points of a purchase the member forgot to identify, by its receipt, within the claim
    * window (14 days by default). Callable by the member itself, the partner of the receipt and the
    * operator. Sending the same receipt again for the same member and purchase returns the first
-   * claim; a receipt claimed otherwise before, or one that already earned, fails with BAD_USER_INPUT.
+   * claim; a receipt claimed otherwise before fails with BAD_USER_INPUT, and one that already earned
+   * with RECEIPT_ALREADY_EARNED. A claim matching a purchase the partner recorded (recordPurchase) is
+   * confirmed at once and earns without the partner's decision; a mismatch stays pending.
    */
   claimMissingPoints: PurchaseClaim;
   /**
@@ -844,9 +850,10 @@ export type Mutation = {
    */
   confirmPendingEarn: LedgerTransfer;
   /**
-   * Confirm a pending claim: the purchase earns as it would have at the till (earnPoints). Callable
-   * by the partner of the receipt and the operator; confirming it again returns it unchanged, and
-   * concurrent confirmations earn once.
+   * Confirm a pending claim: the purchase earns as it would have at the till (earnPoints), counted by
+   * settlement in the period of its purchase date while that is open. Callable by the partner of the
+   * receipt and the operator; confirming it again returns it unchanged, and concurrent confirmations
+   * earn once. A receipt that earned meanwhile at the till fails with RECEIPT_ALREADY_EARNED.
    */
   confirmPurchaseClaim: PurchaseClaim;
   /** Create a campaign funded by the calling partner (or, for the operator, by partnerId). It starts as DRAFT. */
@@ -872,6 +879,14 @@ export type Mutation = {
   grantConsent: Member;
   /** Spend reserved points. Internal. Posting a posted reservation returns it unchanged. */
   postReservation: PointsReservation;
+  /**
+   * Record a purchase made without an identified member (partners and the operator), so that a
+   * member's claim of its receipt is confirmed by the record: a pending matching claim earns at once,
+   * and a later one as soon as it is made. Idempotent by key; the same receipt under another key fails
+   * with BAD_USER_INPUT, a receipt that already earned with RECEIPT_ALREADY_EARNED. A recorded
+   * purchase earns at most once.
+   */
+  recordPurchase: RecordedPurchase;
   /**
    * Give back the points of a posted reservation (a cancelled redemption). Internal. Refunding a
    * refunded reservation returns it unchanged. Fails with LIMIT_EXCEEDED, changing nothing, when the
@@ -1035,6 +1050,12 @@ export type MutationGrantConsentArgs = {
 /** Writes to members and the points ledger. Every write takes an idempotency key. */
 export type MutationPostReservationArgs = {
   reservationId: Scalars['ID']['input'];
+};
+
+
+/** Writes to members and the points ledger. Every write takes an idempotency key. */
+export type MutationRecordPurchaseArgs = {
+  input: RecordPurchaseInput;
 };
 
 
@@ -1229,6 +1250,12 @@ export type PurchaseClaim = {
   earn: Maybe<LedgerTransfer>;
   /** The claim's id. */
   id: Scalars['ID']['output'];
+  /**
+   * The purchase the partner recorded without a member (recordPurchase) that this claim matched:
+   * same receipt, amount and currency, same store where both name one, purchase times within a day.
+   * A matched claim is confirmed without the partner's decision. Null when none matched.
+   */
+  matchedPurchase: Maybe<RecordedPurchase>;
   /** The member the points are claimed for. */
   member: Member;
   /** The partner of the receipt, who confirms or rejects the claim. */
@@ -1492,6 +1519,49 @@ export type QueryPurchaseClaimsArgs = {
 export type QueryResolveMemberReferenceArgs = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   reference: MemberReferenceInput;
+};
+
+/** A purchase made without an identified member, recorded by its partner so that a claim of it confirms itself. */
+export type RecordPurchaseInput = {
+  /** ISO 4217 code of the purchase currency; must be the currency of the partner's contract. */
+  currency: Scalars['String']['input'];
+  /** The receipt or invoice number, 1 to 64 characters: a partner's receipt is recorded once. */
+  documentNumber: Scalars['String']['input'];
+  /** Key that makes a retry safe; see EarnPointsInput.idempotencyKey. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The basket, as for earnPoints: lines adding up to the amount. A claim it confirms earns per line. */
+  lines?: InputMaybe<Array<BasketLineInput>>;
+  /** The partner of the purchase. A partner caller may omit it and may not name another; the operator must give it. */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Amount spent, in minor units of the currency: 1 to 100000000. */
+  purchaseAmountMinor: Scalars['Int']['input'];
+  /** When the purchase was made: not in the future, and within the claim window (14 days by default). */
+  purchasedAt: Scalars['DateTime']['input'];
+  /** The partner's store (location) where the purchase was made: 1 to 64 characters. */
+  storeId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A purchase recorded without a member, waiting for (or matched by) a claim of its receipt. */
+export type RecordedPurchase = {
+  __typename?: 'RecordedPurchase';
+  /** The claim of its receipt it matched (and confirmed); null until a matching claim arrives. */
+  claim: Maybe<PurchaseClaim>;
+  /** When the purchase was recorded. */
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 code of the purchase currency. */
+  currency: Scalars['String']['output'];
+  /** The receipt or invoice number. */
+  documentNumber: Scalars['String']['output'];
+  /** The recorded purchase's id. */
+  id: Scalars['ID']['output'];
+  /** The partner of the purchase. */
+  partner: Partner;
+  /** Amount spent, in minor units of the currency. */
+  purchaseAmountMinor: Scalars['Int']['output'];
+  /** When the purchase was made. */
+  purchasedAt: Scalars['DateTime']['output'];
+  /** The store (location) of the purchase, when given. */
+  storeId: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a reservation stands. Not part of the public graph. */
@@ -1811,6 +1881,8 @@ export type ResolversTypes = {
   PurchaseClaimEdge: ResolverTypeWrapper<Omit<PurchaseClaimEdge, 'node'> & { node: ResolversTypes['PurchaseClaim'] }>;
   PurchaseClaimStatus: PurchaseClaimStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordPurchaseInput: RecordPurchaseInput;
+  RecordedPurchase: ResolverTypeWrapper<RecordedPurchaseRow>;
   ReservationStatus: ReservationStatus;
   ReservePointsInput: ReservePointsInput;
   ReverseEarnInput: ReverseEarnInput;
@@ -1875,6 +1947,8 @@ export type ResolversParentTypes = {
   PurchaseClaimConnection: Omit<PurchaseClaimConnection, 'edges'> & { edges: Array<ResolversParentTypes['PurchaseClaimEdge']> };
   PurchaseClaimEdge: Omit<PurchaseClaimEdge, 'node'> & { node: ResolversParentTypes['PurchaseClaim'] };
   Query: Record<PropertyKey, never>;
+  RecordPurchaseInput: RecordPurchaseInput;
+  RecordedPurchase: RecordedPurchaseRow;
   ReservePointsInput: ReservePointsInput;
   ReverseEarnInput: ReverseEarnInput;
   SettlePendingEarnInput: SettlePendingEarnInput;
@@ -2128,6 +2202,7 @@ export type MutationResolvers<ContextType = MembersContext, ParentType extends R
   enrollMember?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationEnrollMemberArgs, 'input'>>;
   grantConsent?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'memberId' | 'partnerId'>>;
   postReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationPostReservationArgs, 'reservationId'>>;
+  recordPurchase?: Resolver<ResolversTypes['RecordedPurchase'], ParentType, ContextType, RequireFields<MutationRecordPurchaseArgs, 'input'>>;
   refundReservation?: Resolver<ResolversTypes['PointsReservation'], ParentType, ContextType, RequireFields<MutationRefundReservationArgs, 'reservationId'>>;
   reissueCard?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationReissueCardArgs, 'idempotencyKey' | 'memberId'>>;
   rejectPurchaseClaim?: Resolver<ResolversTypes['PurchaseClaim'], ParentType, ContextType, RequireFields<MutationRejectPurchaseClaimArgs, 'claimId' | 'reason'>>;
@@ -2189,6 +2264,7 @@ export type PurchaseClaimResolvers<ContextType = MembersContext, ParentType exte
   documentNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   earn?: Resolver<Maybe<ResolversTypes['LedgerTransfer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  matchedPurchase?: Resolver<Maybe<ResolversTypes['RecordedPurchase']>, ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
   purchaseAmountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2228,6 +2304,18 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   membersAuditLog?: Resolver<Array<ResolversTypes['MembersAuditEntry']>, ParentType, ContextType, RequireFields<QueryMembersAuditLogArgs, 'first'>>;
   purchaseClaims?: Resolver<ResolversTypes['PurchaseClaimConnection'], ParentType, ContextType, RequireFields<QueryPurchaseClaimsArgs, 'first'>>;
   resolveMemberReference?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<QueryResolveMemberReferenceArgs, 'reference'>>;
+};
+
+export type RecordedPurchaseResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['RecordedPurchase'] = ResolversParentTypes['RecordedPurchase']> = {
+  claim?: Resolver<Maybe<ResolversTypes['PurchaseClaim']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documentNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  purchaseAmountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purchasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  storeId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -2280,6 +2368,7 @@ export type Resolvers<ContextType = MembersContext> = {
   PurchaseClaimConnection?: PurchaseClaimConnectionResolvers<ContextType>;
   PurchaseClaimEdge?: PurchaseClaimEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordedPurchase?: RecordedPurchaseResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Tier?: TierResolvers<ContextType>;
 };

@@ -45,8 +45,19 @@ export type Balance = {
   availablePoints: Scalars['Int']['output'];
 };
 
+/** The money part of a points + cash payment, as recorded for the partner. */
+export type CashPart = {
+  __typename?: 'CashPart';
+  /** The amount, in minor units of the currency. */
+  amountMinor: Scalars['Int']['output'];
+  /** ISO 4217 code of the amount. */
+  currency: Scalars['String']['output'];
+};
+
 /** A new reward for a partner's catalog. */
 export type CreateRewardInput = {
+  /** Points + cash: lets a member pay part of the points cost in money; points only when omitted. */
+  cashOption?: InputMaybe<RewardCashOptionInput>;
   /** Money value in minor units, where it has one: 0 to 100000000; with `currency`. */
   cashValueMinor?: InputMaybe<Scalars['Int']['input']>;
   /** Catalog category: 1 to 40 lowercase letters, digits or dashes. */
@@ -189,6 +200,7 @@ export type MutationRedeemRewardArgs = {
   member?: InputMaybe<MemberReferenceInput>;
   memberId?: InputMaybe<Scalars['ID']['input']>;
   pin?: InputMaybe<Scalars['String']['input']>;
+  pointsPart?: InputMaybe<Scalars['Int']['input']>;
   rewardId: Scalars['ID']['input'];
 };
 
@@ -305,6 +317,12 @@ export type QueryRewardsAuditLogArgs = {
 /** A member's redemption of a reward. */
 export type Redemption = {
   __typename?: 'Redemption';
+  /**
+   * Points + cash: the money the member pays the partner for the points of the cost it did not pay,
+   * recorded for the partner (the coalition moves no money; a cancellation's cash refund is the
+   * partner's). Null for a redemption paid in points only.
+   */
+  cash: Maybe<CashPart>;
   /** When the member redeemed. */
   createdAt: Scalars['DateTime']['output'];
   /** Why a FAILED redemption failed. */
@@ -313,7 +331,10 @@ export type Redemption = {
   id: Scalars['ID']['output'];
   /** The member who redeemed. */
   member: Member;
-  /** Points the redemption spent: the reward's cost when redeemed, 1 to 10000000. */
+  /**
+   * Points the redemption spent: the reward's cost when redeemed, or the points part of a points +
+   * cash redemption; 1 to 10000000. Only these points are spent by the ledger and counted by settlement.
+   */
   pointsSpent: Scalars['Int']['output'];
   /** The reward redeemed. */
   reward: Reward;
@@ -367,6 +388,8 @@ export type RedemptionStatus =
 /** A reward in the coalition catalog, offered by one partner and redeemed there. */
 export type Reward = {
   __typename?: 'Reward';
+  /** Points + cash: how much of the points cost a member may pay in money instead; null for points only. */
+  cashOption: Maybe<RewardCashOption>;
   /** Money value of the reward in minor units of `currency`, where it has one: 0 to 100000000. */
   cashValueMinor: Maybe<Scalars['Int']['output']>;
   /** Catalog category, such as `dining` or `travel`. */
@@ -403,6 +426,33 @@ export type Reward = {
   validUntil: Maybe<Scalars['DateTime']['output']>;
   /** Days a voucher stays usable after it is issued. */
   voucherValidDays: Scalars['Int']['output'];
+};
+
+/**
+ * A reward's points + cash option: a redemption pays at least `minPointsPart` points and each point
+ * of the cost it does not pay costs `cashMicrosPerPoint` in money, paid to the partner at its till.
+ */
+export type RewardCashOption = {
+  __typename?: 'RewardCashOption';
+  /** What each point not paid costs, in micro-units (millionths) of `currency`: 1 to 1000000000. */
+  cashMicrosPerPoint: Scalars['Int']['output'];
+  /** ISO 4217 code of the cash price. */
+  currency: Scalars['String']['output'];
+  /** The least points a redemption pays: at least 20% of the points cost (rounded up), below the cost. */
+  minPointsPart: Scalars['Int']['output'];
+};
+
+/**
+ * The cash price of a reward's points + cash option. The coalition allows it only above a floor on
+ * the points part (20% of the cost), so no reward goes for a token point and the rest in money.
+ */
+export type RewardCashOptionInput = {
+  /** What each point not paid costs, in micro-units (millionths) of `currency`: 1 to 1000000000. */
+  cashMicrosPerPoint: Scalars['Int']['input'];
+  /** ISO 4217 code of a currency with a minor unit: the currency the partner takes at its till. */
+  currency: Scalars['String']['input'];
+  /** The least points a redemption pays: from 20% of the points cost (rounded up) to the cost less 1. */
+  minPointsPart: Scalars['Int']['input'];
 };
 
 /** A page of rewards. */
@@ -631,6 +681,7 @@ export type ResolversTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Balance: ResolverTypeWrapper<Balance>;
+  CashPart: ResolverTypeWrapper<CashPart>;
   CreateRewardInput: CreateRewardInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
@@ -646,6 +697,8 @@ export type ResolversTypes = {
   RedemptionEdge: ResolverTypeWrapper<Omit<RedemptionEdge, 'node'> & { node: ResolversTypes['Redemption'] }>;
   RedemptionStatus: RedemptionStatus;
   Reward: ResolverTypeWrapper<RewardRow>;
+  RewardCashOption: ResolverTypeWrapper<RewardCashOption>;
+  RewardCashOptionInput: RewardCashOptionInput;
   RewardConnection: ResolverTypeWrapper<Omit<RewardConnection, 'edges'> & { edges: Array<ResolversTypes['RewardEdge']> }>;
   RewardEdge: ResolverTypeWrapper<Omit<RewardEdge, 'node'> & { node: ResolversTypes['Reward'] }>;
   RewardEvent: ResolverTypeWrapper<PublishedEvent>;
@@ -664,6 +717,7 @@ export type ResolversParentTypes = {
   AdjustRewardStockInput: AdjustRewardStockInput;
   ID: Scalars['ID']['output'];
   Balance: Balance;
+  CashPart: CashPart;
   CreateRewardInput: CreateRewardInput;
   DateTime: Scalars['DateTime']['output'];
   Long: Scalars['Long']['output'];
@@ -678,6 +732,8 @@ export type ResolversParentTypes = {
   RedemptionConnection: Omit<RedemptionConnection, 'edges'> & { edges: Array<ResolversParentTypes['RedemptionEdge']> };
   RedemptionEdge: Omit<RedemptionEdge, 'node'> & { node: ResolversParentTypes['Redemption'] };
   Reward: RewardRow;
+  RewardCashOption: RewardCashOption;
+  RewardCashOptionInput: RewardCashOptionInput;
   RewardConnection: Omit<RewardConnection, 'edges'> & { edges: Array<ResolversParentTypes['RewardEdge']> };
   RewardEdge: Omit<RewardEdge, 'node'> & { node: ResolversParentTypes['Reward'] };
   RewardEvent: PublishedEvent;
@@ -698,6 +754,11 @@ export type ScopesDirectiveArgs = {
 };
 
 export type ScopesDirectiveResolver<Result, Parent, ContextType = RewardsContext, Args = ScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CashPartResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['CashPart'] = ResolversParentTypes['CashPart']> = {
+  amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -745,6 +806,7 @@ export type QueryResolvers<ContextType = RewardsContext, ParentType extends Reso
 
 export type RedemptionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Redemption'] = ResolversParentTypes['Redemption'], FederationReferenceType extends FederationReferenceTypes['Redemption'] = FederationReferenceTypes['Redemption']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Redemption']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cash?: Resolver<Maybe<ResolversTypes['CashPart']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -768,6 +830,7 @@ export type RedemptionEdgeResolvers<ContextType = RewardsContext, ParentType ext
 
 export type RewardResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['Reward'] = ResolversParentTypes['Reward'], FederationReferenceType extends FederationReferenceTypes['Reward'] = FederationReferenceTypes['Reward']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Reward']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cashOption?: Resolver<Maybe<ResolversTypes['RewardCashOption']>, ParentType, ContextType>;
   cashValueMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -784,6 +847,12 @@ export type RewardResolvers<ContextType = RewardsContext, ParentType extends Res
   validFrom?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   validUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   voucherValidDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RewardCashOptionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardCashOption'] = ResolversParentTypes['RewardCashOption']> = {
+  cashMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minPointsPart?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RewardConnectionResolvers<ContextType = RewardsContext, ParentType extends ResolversParentTypes['RewardConnection'] = ResolversParentTypes['RewardConnection']> = {
@@ -816,6 +885,7 @@ export type RewardsAuditEntryResolvers<ContextType = RewardsContext, ParentType 
 };
 
 export type Resolvers<ContextType = RewardsContext> = {
+  CashPart?: CashPartResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Long?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
@@ -827,6 +897,7 @@ export type Resolvers<ContextType = RewardsContext> = {
   RedemptionConnection?: RedemptionConnectionResolvers<ContextType>;
   RedemptionEdge?: RedemptionEdgeResolvers<ContextType>;
   Reward?: RewardResolvers<ContextType>;
+  RewardCashOption?: RewardCashOptionResolvers<ContextType>;
   RewardConnection?: RewardConnectionResolvers<ContextType>;
   RewardEdge?: RewardEdgeResolvers<ContextType>;
   RewardEvent?: RewardEventResolvers<ContextType>;
