@@ -154,14 +154,25 @@ describe('a plan’s fetches to one subgraph at the same time, as one request', 
 
   it('answers the deep query as the shared gateway does, in fewer subgraph requests than the plan has fetches', async () => {
     const variables = { members: 8 };
-    const expected = dataOf(await gql(DEEP_QUERY, variables, OPERATOR));
     // The deep query's plan: 9 fetches (1 members, 3 rewards, 5 settlement) at three depths. The
     // first answer of each fetch is alone (its cacheability learned); then fetches of one depth to
     // one subgraph travel together.
     for (let run = 0; run < 3; run++) {
-      reset();
-      const response = await graphql<any>(gateway.url, DEEP_QUERY.replace('query Deep', `query Deep${run}`), variables, OPERATOR);
-      expect(dataOf(response)).toEqual(expected);
+      // Other test files enrol members and redeem meanwhile (the page is the newest members): each
+      // answer is compared with the shared gateway's, asked at the same moment, until no write fell
+      // between the two. The requests counted are the last attempt's.
+      let attempt: { batched: unknown; shared: unknown };
+      let attempts = 0;
+      do {
+        reset();
+        const [batched, shared] = await Promise.all([
+          graphql<any>(gateway.url, DEEP_QUERY.replace('query Deep', `query Deep${run}`), variables, OPERATOR),
+          gql(DEEP_QUERY, variables, OPERATOR),
+        ]);
+        attempt = { batched: dataOf(batched), shared: dataOf(shared) };
+        attempts += 1;
+      } while (JSON.stringify(attempt.batched) !== JSON.stringify(attempt.shared) && attempts < 5);
+      expect(attempt.batched).toEqual(attempt.shared);
     }
     const counts = requests();
     console.log(
