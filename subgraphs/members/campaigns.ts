@@ -10,6 +10,7 @@ import { issuanceAccount, memberAccount, post } from './postings';
 import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
 import { appendEvent } from '../../shared/outbox';
+import { pointsToMinor } from '../../shared/money';
 import { LEDGER_EVENT_VERSION, type CampaignEvent } from '../../shared/ledgerEvents';
 
 /**
@@ -21,7 +22,8 @@ import { LEDGER_EVENT_VERSION, type CampaignEvent } from '../../shared/ledgerEve
 
 type Queryable = Pick<EntityManager, 'query'>;
 
-export type CampaignRuleKind = 'SPEND_MULTIPLIER' | 'PURCHASE_BONUS' | 'LINE_BONUS' | 'FIRST_PURCHASE' | 'DISTINCT_PARTNERS';
+export type CampaignRuleKind =
+  'SPEND_MULTIPLIER' | 'PURCHASE_BONUS' | 'LINE_BONUS' | 'FIRST_PURCHASE' | 'DISTINCT_PARTNERS' | 'DISTINCT_CATEGORIES';
 export type CampaignStatus = 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'ENDED';
 
 export const MAX_CAMPAIGN_NAME_LENGTH = 120;
@@ -33,8 +35,12 @@ export const MAX_CAMPAIGN_BUDGET_POINTS = 1_000_000_000;
 export const MAX_CAMPAIGNS_PER_EARN = 20;
 /** Active campaigns one earn (or one member's offers) reads before targeting narrows them. */
 export const MAX_CAMPAIGN_CANDIDATES = 200;
-/** DISTINCT_PARTNERS: how many distinct partners a campaign may ask for, and its longest window. */
+/**
+ * The window rules (DISTINCT_PARTNERS, DISTINCT_CATEGORIES): how many distinct partners or
+ * categories a campaign may ask for, and its longest window.
+ */
 export const MAX_DISTINCT_PARTNERS = 20;
+export const MAX_DISTINCT_CATEGORIES = 20;
 export const MAX_WINDOW_DAYS = 92;
 
 /** A purchase as campaigns see it: its lines (a purchase without lines is one line, of no category). */
@@ -79,6 +85,7 @@ export interface CampaignInput {
   skus?: readonly string[] | null;
   tiers?: readonly TierLevel[] | null;
   distinctPartners?: number | null;
+  distinctCategories?: number | null;
   windowDays?: number | null;
   newCustomersOnly?: boolean | null;
   shopperCategoryCodes?: readonly string[] | null;
@@ -101,8 +108,11 @@ export interface CampaignRow {
   category_codes: string[];
   skus: string[];
   tiers: string[];
-  /** DISTINCT_PARTNERS: partners to shop at, and the window in days; null for other rules. */
+  /** DISTINCT_PARTNERS: partners to shop at; null for other rules. */
   distinct_partners: number | null;
+  /** DISTINCT_CATEGORIES: categories to buy in; null for other rules. */
+  distinct_categories: number | null;
+  /** The window rules (both DISTINCT_ kinds): the window in days; null for other rules. */
   window_days: number | null;
   /** Targeting: only members with no earlier purchase at the funder. */
   new_customers_only: boolean;
@@ -117,7 +127,7 @@ export interface CampaignRow {
 }
 
 const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, opt_in, extra_permille, bonus_points::int AS bonus_points,
-  category_codes, skus, tiers, distinct_partners, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at,
+  category_codes, skus, tiers, distinct_partners, distinct_categories, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at,
   per_member_cap_points::int AS per_member_cap_points,
   budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status`;
 
@@ -140,10 +150,16 @@ function checkRule(input: CampaignInput) {
   const categoryCodes = codes(input.categoryCodes, 'categoryCodes');
   const skus = codes(input.skus, 'skus');
   const distinctPartners = wholeNumber(input.distinctPartners, 'distinctPartners', 2, MAX_DISTINCT_PARTNERS);
+  const distinctCategories = wholeNumber(input.distinctCategories, 'distinctCategories', 2, MAX_DISTINCT_CATEGORIES);
   const windowDays = wholeNumber(input.windowDays, 'windowDays', 1, MAX_WINDOW_DAYS);
-  const distinctRule = input.ruleKind === 'DISTINCT_PARTNERS';
-  if (distinctRule ? distinctPartners === null || windowDays === null : distinctPartners !== null || windowDays !== null) {
-    throw badInput('distinctPartners and windowDays are for a DISTINCT_PARTNERS campaign, which needs both');
+  for (const [kind, field, value] of [
+    ['DISTINCT_PARTNERS', 'distinctPartners', distinctPartners],
+    ['DISTINCT_CATEGORIES', 'distinctCategories', distinctCategories],
+  ] as const) {
+    if ((input.ruleKind === kind) !== (value !== null)) throw badInput(`${field} is for a ${kind} campaign, which needs it`);
+  }
+  if (isWindowRule(input.ruleKind) !== (windowDays !== null)) {
+    throw badInput('windowDays is for a DISTINCT_PARTNERS or DISTINCT_CATEGORIES campaign, which needs it');
   }
   switch (input.ruleKind) {
     case 'SPEND_MULTIPLIER':
@@ -152,6 +168,7 @@ function checkRule(input: CampaignInput) {
     case 'PURCHASE_BONUS':
     case 'FIRST_PURCHASE':
     case 'DISTINCT_PARTNERS':
+    case 'DISTINCT_CATEGORIES':
       if (!bonusPoints || extraPermille) throw badInput(`A ${input.ruleKind} campaign takes bonusPoints and no extraPermille`);
       break;
     case 'LINE_BONUS':
@@ -165,9 +182,18 @@ function checkRule(input: CampaignInput) {
     throw badInput('Only a LINE_BONUS campaign names categoryCodes or skus');
   }
   // Shopping at several partners is coalition-wide data: only a coalition-wide campaign (which the
-  // operator approves) may read it.
+  // operator approves) may read it. DISTINCT_CATEGORIES needs no such rule: a funder's own campaign
+  // counts only purchases at the funder (campaignsWithFacts), data the funder has anyway.
   if (input.ruleKind === 'DISTINCT_PARTNERS' && !input.coalitionWide) throw badInput('A DISTINCT_PARTNERS campaign must be coalitionWide');
-  return { extraPermille: extraPermille ?? 0, bonusPoints: bonusPoints ?? 0, categoryCodes, skus, distinctPartners, windowDays };
+  return {
+    extraPermille: extraPermille ?? 0,
+    bonusPoints: bonusPoints ?? 0,
+    categoryCodes,
+    skus,
+    distinctPartners,
+    distinctCategories,
+    windowDays,
+  };
 }
 
 function checkDate(value: Date | string, field: string): Date {
@@ -197,8 +223,8 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
     await manager.query(
       `INSERT INTO campaigns (id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, extra_permille, bonus_points, category_codes,
                               skus, tiers, starts_at, ends_at, per_member_cap_points, budget_points, budget_left_points, status, created_by, opt_in,
-                              distinct_partners, window_days, new_customers_only, shopper_category_codes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16, $17, $18, $19, $20, $21)`,
+                              distinct_partners, window_days, new_customers_only, shopper_category_codes, distinct_categories)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 'DRAFT', $16, $17, $18, $19, $20, $21, $22)`,
       [
         id,
         funderId,
@@ -221,6 +247,7 @@ export async function createCampaign(deps: LedgerDeps, caller: Caller, input: Ca
         rule.windowDays,
         input.newCustomersOnly ?? false,
         shopperCategoryCodes,
+        rule.distinctCategories,
       ],
     );
     await auditOperatorAction(manager, caller, 'createCampaign', id, { funderId, ruleKind: input.ruleKind, budgetPoints });
@@ -380,8 +407,9 @@ export async function campaignReport(deps: LedgerDeps, caller: Caller, campaign:
  * What targeting and the rules need to know about a member at a purchase. The earn reads it from
  * the ledger under the member's lock (`campaignsWithFacts`); the simulation rebuilds it from the
  * purchases it replays. Targeting reads only the member's purchases at the funder, data the funder
- * has anyway; the distinct-partners count reads purchases everywhere, which is why only a
- * coalition-wide campaign, approved by the operator, may use it.
+ * has anyway; the window rules' count reads purchases where the campaign applies: everywhere for a
+ * coalition-wide campaign, approved by the operator (the only kind DISTINCT_PARTNERS may be), the
+ * funder's own otherwise.
  */
 export interface MemberFacts {
   /** The tier held before the purchase. */
@@ -394,8 +422,11 @@ export interface MemberFacts {
   shopsInCategories: boolean;
   /** Bonus points the member holds from the campaign, net of refunds (what its cap counts). */
   grantedPoints: number;
-  /** DISTINCT_PARTNERS: distinct partners of the purchases that count towards the next grant, this one included. */
-  distinctPartners: number;
+  /**
+   * The window rules: distinct partners (DISTINCT_PARTNERS) or categories (DISTINCT_CATEGORIES) of
+   * the purchases that count towards the next grant, this one included; 0 for other rules.
+   */
+  distinctCount: number;
 }
 
 export interface Candidate {
@@ -413,6 +444,25 @@ export function targetsMember(campaign: CampaignRow, facts: MemberFacts): boolea
 
 const appliesTo = ({ campaign, facts }: Candidate) => targetsMember(campaign, facts) && (!campaign.opt_in || facts.activated);
 
+/**
+ * The window rules: a bonus once the purchases that count hold so many distinct partners
+ * (DISTINCT_PARTNERS) or categories (DISTINCT_CATEGORIES). Both count the same purchases (posted,
+ * not refunded in full, in the window, after the last grant, where the campaign applies); only
+ * what they count differs.
+ */
+export function isWindowRule(kind: CampaignRuleKind): kind is 'DISTINCT_PARTNERS' | 'DISTINCT_CATEGORIES' {
+  return kind === 'DISTINCT_PARTNERS' || kind === 'DISTINCT_CATEGORIES';
+}
+
+/**
+ * What one counted purchase adds to a window rule's set: its partner, or the categories of its
+ * lines that earned (a line in an excluded category, or one that earned nothing, adds none).
+ */
+export function countedByWindowRule(kind: CampaignRuleKind, purchase: { partnerId: string; lines: readonly EarnedLine[] }): string[] {
+  if (kind === 'DISTINCT_PARTNERS') return [purchase.partnerId];
+  return purchase.lines.flatMap((line) => (line.points > 0 && line.categoryCode !== null ? [line.categoryCode] : []));
+}
+
 /** What a campaign's rule grants for a purchase, before precedence, caps and budget. Pure integer arithmetic. */
 export function ruleBonus(campaign: CampaignRow, lines: readonly EarnedLine[], facts: MemberFacts): number {
   // Excluded categories never earn a bonus either, and a line that earned nothing carries none.
@@ -427,8 +477,11 @@ export function ruleBonus(campaign: CampaignRow, lines: readonly EarnedLine[], f
     case 'FIRST_PURCHASE':
       return facts.boughtAtFunder ? 0 : campaign.bonus_points;
     case 'DISTINCT_PARTNERS':
-      assertInvariant(campaign.distinct_partners !== null, `DISTINCT_PARTNERS campaign ${campaign.id} names its partner count`);
-      return facts.distinctPartners >= campaign.distinct_partners ? campaign.bonus_points : 0;
+    case 'DISTINCT_CATEGORIES': {
+      const needed = campaign.rule_kind === 'DISTINCT_PARTNERS' ? campaign.distinct_partners : campaign.distinct_categories;
+      assertInvariant(needed !== null, `${campaign.rule_kind} campaign ${campaign.id} names its count`);
+      return facts.distinctCount >= needed ? campaign.bonus_points : 0;
+    }
     case 'LINE_BONUS':
       return eligible
         .filter(
@@ -480,7 +533,7 @@ export function decideBonuses(
  * The active campaigns (in their window, with budget left) that may apply to the member, each with
  * the member's facts, read from the ledger. `partnerId`: only the campaigns that apply to a purchase
  * there (the partner's own and coalition-wide ones), or null for all. `earnId`: the earn being
- * evaluated, left out of "earlier purchases" and the end of the distinct-partners window; null
+ * evaluated, left out of "earlier purchases" and the end of the window rules' window; null
  * outside an earn. `campaignId`: that campaign only.
  */
 async function campaignsWithFacts(
@@ -506,18 +559,24 @@ async function campaignsWithFacts(
                  AND l.category_code = ANY (c.shopper_category_codes))) AS shops_in_categories,
             (SELECT coalesce(sum(g.points - g.reversed_points), 0)::int FROM campaign_grants g
               WHERE g.campaign_id = c.id AND g.member_id = m.id) AS granted_points,
-            -- Purchases that count: posted (a pending one from when it posted), not refunded in full,
-            -- since the campaign started, in the window ending at this purchase, after the purchase
-            -- that got the member's last bonus from the campaign (each grant uses its purchases up).
-            CASE WHEN c.rule_kind = 'DISTINCT_PARTNERS' THEN (
-              SELECT count(DISTINCT e.partner_id)::int
+            -- The window rules. Purchases that count: posted (a pending one from when it posted), not
+            -- refunded in full, where the campaign applies (a funder's own campaign reads only its own
+            -- purchases), since the campaign started, in the window ending at this purchase, after the
+            -- purchase that got the member's last bonus from the campaign (each grant uses its
+            -- purchases up). DISTINCT_PARTNERS counts their partners, DISTINCT_CATEGORIES the
+            -- categories of their lines that earned and were not returned (countedByWindowRule).
+            CASE WHEN c.window_days IS NOT NULL THEN (
+              SELECT (CASE WHEN c.rule_kind = 'DISTINCT_PARTNERS' THEN count(DISTINCT e.partner_id) ELSE count(DISTINCT l.category_code) END)::int
                 FROM earns e JOIN transfers t ON t.id = coalesce(e.settle_transfer_id, e.transfer_id)
+                     LEFT JOIN earn_lines l ON c.rule_kind = 'DISTINCT_CATEGORIES' AND l.earn_id = e.transfer_id
+                                           AND l.returned_at IS NULL AND l.points > 0
                WHERE e.member_id = m.id AND e.status = 'POSTED' AND e.refunded_amount_minor < e.purchase_amount_minor
+                 AND (c.coalition_wide OR e.partner_id = c.funder_partner_id)
                  AND t.created_at >= greatest(c.starts_at, cur.at - c.window_days * interval '1 day') AND t.created_at <= cur.at
                  AND t.created_at > coalesce((SELECT max(gt.created_at) FROM campaign_grants g JOIN earns ge ON ge.transfer_id = g.earn_id
                                                 JOIN transfers gt ON gt.id = coalesce(ge.settle_transfer_id, ge.transfer_id)
                                                WHERE g.campaign_id = c.id AND g.member_id = m.id), '-infinity'))
-            ELSE 0 END AS distinct_partners_seen
+            ELSE 0 END AS distinct_count
        FROM cur, members m,
             (SELECT ${CAMPAIGN_COLUMNS} FROM campaigns
               WHERE status = 'ACTIVE' AND starts_at <= now() AND ends_at > now() AND budget_left_points > 0
@@ -531,21 +590,19 @@ async function campaignsWithFacts(
     bought_at_funder: boolean;
     shops_in_categories: boolean;
     granted_points: number;
-    distinct_partners_seen: number;
+    distinct_count: number;
   })[];
-  return rows.map(
-    ({ member_tier, activated, bought_at_funder, shops_in_categories, granted_points, distinct_partners_seen, ...campaign }) => ({
-      campaign,
-      facts: {
-        tier: member_tier,
-        activated,
-        boughtAtFunder: bought_at_funder,
-        shopsInCategories: shops_in_categories,
-        grantedPoints: granted_points,
-        distinctPartners: distinct_partners_seen,
-      },
-    }),
-  );
+  return rows.map(({ member_tier, activated, bought_at_funder, shops_in_categories, granted_points, distinct_count, ...campaign }) => ({
+    campaign,
+    facts: {
+      tier: member_tier,
+      activated,
+      boughtAtFunder: bought_at_funder,
+      shopsInCategories: shops_in_categories,
+      grantedPoints: granted_points,
+      distinctCount: distinct_count,
+    },
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -818,6 +875,10 @@ export interface CampaignSimulation {
   membersReached: number;
   purchasesBonused: number;
   budgetExhausted: boolean;
+  /** bonusPoints at the funder's issue price now, rounded as settlement rounds a statement line; null with no contract. */
+  estimatedCostMinor: bigint | null;
+  costCurrency: string | null;
+  issuePriceMicrosPerPoint: number | null;
 }
 
 interface ReplayedPurchase {
@@ -839,7 +900,9 @@ interface ReplayedPurchase {
  * them, with the member's facts rebuilt from the ledger as it is now: the member's tier today, its
  * purchases at the funder (voided ones left out), every targeted member having activated an opt-in
  * campaign, other campaigns' exclusive bonuses as they were granted; refunds made since are not
- * replayed. The funder and the operator.
+ * replayed. Its cost is the bonus points at the funder's issue price in force now (settlement's,
+ * asked over the internal call, never copied here), rounded once like the BONUS line of a
+ * statement. The funder and the operator.
  */
 export async function simulateCampaign(
   deps: LedgerDeps,
@@ -893,7 +956,7 @@ export async function simulateCampaign(
 
   const replayed: CampaignRow = { ...campaign, budget_left_points: campaign.budget_points };
   const grantedTo = new Map<string, number>();
-  /** Per member: its purchases that may count towards a DISTINCT_PARTNERS grant, and its last bonused purchase. */
+  /** Per member: its purchases that may count towards a window rule's grant, and its last bonused purchase. */
   const counted = new Map<string, ReplayedPurchase[]>();
   const lastBonusAt = new Map<string, Date>();
   let bonusPoints = 0;
@@ -910,8 +973,10 @@ export async function simulateCampaign(
       boughtAtFunder: first !== undefined && first.first_at < purchase.earned_at,
       shopsInCategories: first?.first_category_at != null && first.first_category_at < purchase.earned_at,
       grantedPoints: grantedTo.get(purchase.member_id) ?? 0,
-      distinctPartners: new Set(
-        mine.filter((p) => p.counted_at.getTime() >= windowStart && p.counted_at.getTime() > since).map((p) => p.partner_id),
+      distinctCount: new Set(
+        mine
+          .filter((p) => p.counted_at.getTime() >= windowStart && p.counted_at.getTime() > since)
+          .flatMap((p) => countedByWindowRule(campaign.rule_kind, { partnerId: p.partner_id, lines: linesOf.get(p.earn_id) ?? [] })),
       ).size,
     };
     const lines = linesOf.get(purchase.earn_id);
@@ -924,6 +989,8 @@ export async function simulateCampaign(
     bonusPoints += bonus.points;
     purchasesBonused += 1;
   }
+  const terms = await deps.partners.partnerTerms(campaign.funder_partner_id);
+  const price = terms.issuePriceMicrosPerPoint;
   return {
     campaignId: campaign.id,
     from,
@@ -933,5 +1000,8 @@ export async function simulateCampaign(
     membersReached: grantedTo.size,
     purchasesBonused,
     budgetExhausted: replayed.budget_left_points === 0,
+    estimatedCostMinor: price === null ? null : pointsToMinor(BigInt(bonusPoints), BigInt(price), terms.currency),
+    costCurrency: price === null ? null : terms.currency,
+    issuePriceMicrosPerPoint: price,
   };
 }

@@ -56,6 +56,8 @@ export interface PartnerTerms {
   active: boolean;
   earnRateMilliPointsPerUnit: number;
   redemptionValueMicrosPerPoint: number;
+  /** What the partner pays per point it issues or funds as a bonus; null with no contract in force. */
+  issuePriceMicrosPerPoint: number | null;
   currency: string;
 }
 

@@ -138,6 +138,7 @@ export const resolvers: Resolvers = {
     bonusPoints: (c) => c.bonus_points,
     categoryCodes: (c) => c.category_codes,
     distinctPartners: (c) => c.distinct_partners,
+    distinctCategories: (c) => c.distinct_categories,
     windowDays: (c) => c.window_days,
     newCustomersOnly: (c) => c.new_customers_only,
     shopperCategoryCodes: (c) => c.shopper_category_codes,

@@ -25,6 +25,7 @@ import { RecordedPurchases1768700000000 } from './migrations/1768700000000-Recor
 import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
 import { CampaignEvents1768720000000 } from './migrations/1768720000000-CampaignEvents';
 import { CampaignTargeting1768730000000 } from './migrations/1768730000000-CampaignTargeting';
+import { DistinctCategories1768750000000 } from './migrations/1768750000000-DistinctCategories';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -51,7 +52,9 @@ function settlementPartnerDirectory(client: SubgraphClient): PartnerDirectory {
     async partnerTerms(partnerId) {
       const data = await client.request<{ partnerTerms: PartnerTerms }>(
         `query Terms($partnerId: ID!) {
-          partnerTerms(partnerId: $partnerId) { partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint currency }
+          partnerTerms(partnerId: $partnerId) {
+            partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint issuePriceMicrosPerPoint currency
+          }
         }`,
         { partnerId },
       );
@@ -78,6 +81,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PinsAndLookupBudgets1768710000000,
       CampaignEvents1768720000000,
       CampaignTargeting1768730000000,
+      DistinctCategories1768750000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',

@@ -67,6 +67,8 @@ export interface PartnerTerms {
   active: boolean;
   earnRateMilliPointsPerUnit: number;
   redemptionValueMicrosPerPoint: number;
+  /** Null with no contract in force: what a campaign's bonus would cost is then unknown, not zero. */
+  issuePriceMicrosPerPoint: number | null;
   currency: string;
 }
 
@@ -82,6 +84,7 @@ export async function partnerTerms(dataSource: DataSource, caller: Caller, partn
     active: partner.status === 'ACTIVE' && contract !== null,
     earnRateMilliPointsPerUnit: contract?.earnRateMilliPointsPerUnit ?? 0,
     redemptionValueMicrosPerPoint: contract?.redemptionValueMicrosPerPoint ?? 0,
+    issuePriceMicrosPerPoint: contract?.issuePriceMicrosPerPoint ?? null,
     currency: contract?.currency ?? 'XXX',
   };
 }

@@ -427,6 +427,95 @@ describe('DISTINCT_PARTNERS', () => {
   });
 });
 
+describe('DISTINCT_CATEGORIES', () => {
+  const RETURN = `mutation($input: ReverseEarnInput!) { reverseEarn(input: $input) { pointsReversed } }`;
+
+  it("counts the categories of lines that earned and were not returned, at the funder only for the funder's own campaign", async () => {
+    const [funder, store] = (await Promise.all([0, 1].map(() => ops.newPartner(9000, 7000)))) as [string, string];
+    const [a, b, c, d, e, sweets] = Array.from({ length: 6 }, ownCategory) as [string, string, string, string, string, string];
+    dataOf(
+      await gql(
+        `mutation($p: ID, $c: [String!]!) { setExcludedCategories(partnerId: $p, categoryCodes: $c) }`,
+        { p: funder, c: [sweets] },
+        OPERATOR,
+      ),
+    );
+    const campaignId = await activeCampaign(funder, {
+      ruleKind: 'DISTINCT_CATEGORIES',
+      distinctCategories: 3,
+      windowDays: 14,
+      bonusPoints: 150,
+      startsAt: daysAgo(30),
+    });
+    const memberId = await ops.enrollAt(funder);
+    const buy = async (partnerId: string, categories: string[]) => {
+      const lines = categories.map((category) => line(category, 1_000));
+      const earned = await earnAt(partnerId, memberId, 1_000 * categories.length, lines);
+      return { earnId: earned.id, points: (await bonusesOf(earned.id)).map(([, points]) => points) };
+    };
+    // Fifteen days ago: out of the 14-day window.
+    await backdate((await buy(funder, [a])).earnId, 15);
+    // Bought at another partner: not the funder's to count (and no bonus there: the campaign is the funder's own).
+    expect((await buy(store, [c, d])).points).toEqual([]);
+    // The sweets line is excluded at the funder: it earned nothing, so it adds no category.
+    expect((await buy(funder, [b, sweets])).points).toEqual([]);
+    // B and E; then E is returned (the purchase, partly refunded, still counts, but not E).
+    const returned = await buy(funder, [e, b]);
+    expect(returned.points).toEqual([]);
+    const returnE = { earnId: returned.earnId, returnedLines: [1], reference: 'refund', idempotencyKey: randomUUID() };
+    expect(dataOf(await gql(RETURN, { input: returnE }, OPERATOR)).reverseEarn.pointsReversed).toBe(10);
+    expect((await buy(funder, [c])).points).toEqual([]); // B and C
+    expect((await buy(funder, [d])).points).toEqual([150]); // B, C and D
+    // The grant used its purchases up: afresh, one basket of three categories completes the set.
+    expect((await buy(funder, [a, b, c])).points).toEqual([150]);
+    expect((await buy(funder, [d, e])).points).toEqual([]);
+    expect(
+      dataOf(await gql(`query($id: ID!) { campaign(id: $id) { distinctCategories windowDays } }`, { id: campaignId }, OPERATOR)).campaign,
+    ).toEqual({
+      distinctCategories: 3,
+      windowDays: 14,
+    });
+  });
+
+  it('a coalition-wide campaign counts categories bought at every partner', async () => {
+    const [funder, store] = (await Promise.all([0, 1].map(() => ops.newPartner(9000, 7000)))) as [string, string];
+    const [a, b, target] = Array.from({ length: 3 }, ownCategory) as [string, string, string];
+    // Targeted at shoppers of a category of this test's own: other tests' members never reach it.
+    const campaignId = await activeCampaign(funder, {
+      ruleKind: 'DISTINCT_CATEGORIES',
+      distinctCategories: 3,
+      windowDays: 7,
+      bonusPoints: 40,
+      coalitionWide: true,
+      shopperCategoryCodes: [target],
+    });
+    try {
+      const memberId = await ops.enrollAt(funder);
+      // At the funder, in the targeted category: a shopper of it from the next purchase on.
+      await earnAt(funder, memberId, 1_000, [line(target, 1_000)]);
+      expect(await bonusesOf((await earnAt(store, memberId, 1_000, [line(a, 1_000)])).id)).toEqual([]);
+      // The target category at the funder, A and B at the store: three.
+      expect(await bonusesOf((await earnAt(store, memberId, 1_000, [line(b, 1_000)])).id)).toEqual([[campaignId, 40]]);
+    } finally {
+      dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    }
+  });
+
+  it('needs its category count and window, and only those', async () => {
+    const funder = await ops.newPartner(9000, 7000);
+    const bad = (fields: Record<string, unknown>) => gql(CREATE, { input: createInput(funder, fields) }, OPERATOR);
+    const rule = { ruleKind: 'DISTINCT_CATEGORIES', bonusPoints: 10, distinctCategories: 3, windowDays: 14 };
+    expect(errorCode(await bad({ ...rule, windowDays: undefined }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ...rule, distinctCategories: undefined }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ...rule, distinctCategories: 1 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await bad({ ...rule, distinctPartners: 2 }))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(await bad({ ruleKind: 'DISTINCT_PARTNERS', bonusPoints: 10, distinctCategories: 2, windowDays: 7, coalitionWide: true })),
+    ).toBe('BAD_USER_INPUT');
+    expect(dataOf(await bad(rule)).createCampaign.status).toBe('DRAFT');
+  });
+});
+
 describe('targeting by what the funder knows', () => {
   const OFFER_IDS = `query($id: ID!) { member(id: $id) { offers { campaign { id } } } }`;
   const offerIds = async (memberId: string) =>
@@ -459,7 +548,9 @@ describe('targeting by what the funder knows', () => {
 
 describe('campaignSimulation', () => {
   const SIMULATE = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
-    campaignSimulation(campaignId: $id, from: $from, to: $to) { bonusPoints membersReached purchasesBonused purchasesReplayed budgetExhausted }
+    campaignSimulation(campaignId: $id, from: $from, to: $to) {
+      bonusPoints membersReached purchasesBonused purchasesReplayed budgetExhausted estimatedCostMinor costCurrency issuePriceMicrosPerPoint
+    }
   }`;
   const REPORT = `query($id: ID!) { campaign(id: $id) { report { grantedPoints membersReached bonusedPurchases budgetLeftPoints } } }`;
 
@@ -506,7 +597,16 @@ describe('campaignSimulation', () => {
     // The first member gets 200 as its stay posts; the next two shop in the category: 200 at A, then
     // 100 (their cap) at A again; the fourth never bought the category; the fifth gets the 100 left
     // of the budget.
-    expect(simulated).toMatchObject({ bonusPoints: 900, membersReached: 4, purchasesBonused: 6, budgetExhausted: true });
+    // 900 points at the funder's 9000 micros: 8.10 EUR.
+    expect(simulated).toMatchObject({
+      bonusPoints: 900,
+      membersReached: 4,
+      purchasesBonused: 6,
+      budgetExhausted: true,
+      estimatedCostMinor: '810',
+      costCurrency: 'EUR',
+      issuePriceMicrosPerPoint: 9000,
+    });
     expect(simulated.purchasesReplayed).toBeGreaterThanOrEqual(18);
 
     dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ACTIVE' }, OPERATOR));
@@ -525,6 +625,69 @@ describe('campaignSimulation', () => {
     }
   });
 
+  it('replays DISTINCT_CATEGORIES, and its cost is what settlement then bills the funder, to the cent', async () => {
+    // 1150 micros a point: 300 bonus points cost 345,000 micros, 34.5 cents: 34, half to even (35 half up).
+    const funder = await ops.newPartner(1150, 7000);
+    const store = await ops.newPartner(9000, 7000);
+    const [a, b, c] = Array.from({ length: 3 }, ownCategory) as [string, string, string];
+    const input = createInput(funder, { ruleKind: 'DISTINCT_CATEGORIES', distinctCategories: 3, windowDays: 14, bonusPoints: 150 });
+    const { id: campaignId } = dataOf(await gql(CREATE, { input }, OPERATOR)).createCampaign;
+    /** The same shopping, for two fresh members; the earn ids of each. */
+    const shop = async () => {
+      const buy = async (partnerId: string, memberId: string, categories: string[]) =>
+        (
+          await earnAt(
+            partnerId,
+            memberId,
+            1_000 * categories.length,
+            categories.map((category) => line(category, 1_000)),
+          )
+        ).id;
+      const completes = await ops.enrollAt(funder);
+      const first: string[] = [];
+      for (const categories of [[a], [b], [c], [a, b, c], [a]]) first.push(await buy(funder, completes, categories));
+      // B and C at the store: not the funder's to count.
+      const elsewhere = await ops.enrollAt(funder);
+      const second = [await buy(funder, elsewhere, [a]), await buy(store, elsewhere, [b, c]), await buy(funder, elsewhere, [a])];
+      return [first, second];
+    };
+    const from = new Date(Date.now() - 1000).toISOString();
+    await shop();
+    const to = new Date(Date.now() + 1000).toISOString();
+    const simulated = dataOf(await gql(SIMULATE, { id: campaignId, from, to }, OPERATOR)).campaignSimulation;
+    expect(simulated).toEqual({
+      bonusPoints: 300,
+      membersReached: 1,
+      purchasesBonused: 2,
+      purchasesReplayed: 7,
+      budgetExhausted: false,
+      estimatedCostMinor: '34',
+      costCurrency: 'EUR',
+      issuePriceMicrosPerPoint: 1150,
+    });
+
+    dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ACTIVE' }, OPERATOR));
+    try {
+      const earns = await shop();
+      const granted = await Promise.all(
+        earns.map(async (mine) => (await Promise.all(mine.map(bonusesOf))).map((b) => b.map(([, p]) => p))),
+      );
+      expect(granted).toEqual([
+        [[], [], [150], [150], []],
+        [[], [], []],
+      ]);
+      expect(dataOf(await gql(REPORT, { id: campaignId }, OPERATOR)).campaign.report).toMatchObject({
+        grantedPoints: simulated.bonusPoints,
+        membersReached: simulated.membersReached,
+        bonusedPurchases: simulated.purchasesBonused,
+      });
+      const billed = { pointsBonus: '300', bonusAmountMinor: simulated.estimatedCostMinor };
+      expect(await ops.positionReaches(funder, billed)).toEqual(billed);
+    } finally {
+      dataOf(await gql(SET_STATUS, { id: campaignId, s: 'ENDED' }, OPERATOR));
+    }
+  });
+
   it('is for the funder and the operator, over at most 92 days', async () => {
     const funder = await ops.newPartner(9000, 7000);
     const { id } = dataOf(
@@ -532,7 +695,11 @@ describe('campaignSimulation', () => {
     ).createCampaign;
     const period = { id, from: daysAgo(7), to: new Date().toISOString() };
     expect(errorCode(await gql(SIMULATE, period, partner(1).credential))).toBe('FORBIDDEN');
-    expect(dataOf(await gql(SIMULATE, period, OPERATOR)).campaignSimulation).toMatchObject({ bonusPoints: 0, purchasesReplayed: 0 });
+    expect(dataOf(await gql(SIMULATE, period, OPERATOR)).campaignSimulation).toMatchObject({
+      bonusPoints: 0,
+      purchasesReplayed: 0,
+      estimatedCostMinor: '0',
+    });
     expect(errorCode(await gql(SIMULATE, { ...period, from: daysAgo(93) }, OPERATOR))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(SIMULATE, { ...period, to: daysAgo(8) }, OPERATOR))).toBe('BAD_USER_INPUT');
   });

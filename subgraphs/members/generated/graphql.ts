@@ -187,6 +187,8 @@ export type Campaign = {
   categoryCodes: Array<Scalars['String']['output']>;
   /** True: it grants on purchases at every partner (the operator approves it); false: only at the funder. */
   coalitionWide: Scalars['Boolean']['output'];
+  /** For DISTINCT_CATEGORIES: how many distinct categories the member buys in within windowDays; null for other rules. */
+  distinctCategories: Maybe<Scalars['Int']['output']>;
   /** For DISTINCT_PARTNERS: how many distinct partners the member shops at within windowDays; null for other rules. */
   distinctPartners: Maybe<Scalars['Int']['output']>;
   /** When it stops granting (exclusive). */
@@ -221,7 +223,7 @@ export type Campaign = {
   status: CampaignStatus;
   /** The tiers whose members it targets; empty: every tier. */
   tiers: Array<Scalars['String']['output']>;
-  /** For DISTINCT_PARTNERS: the window in days; null for other rules. */
+  /** For DISTINCT_PARTNERS and DISTINCT_CATEGORIES: the window in days; null for other rules. */
   windowDays: Maybe<Scalars['Int']['output']>;
 };
 
@@ -270,6 +272,13 @@ export type CampaignReport = {
 /** How a campaign's bonus is worked out from a purchase (CAMPAIGNS.md beside the members subgraph). */
 export type CampaignRuleKind =
   /**
+   * bonusPoints on the purchase with which the member has bought in distinctCategories distinct
+   * categories (of basket lines that earned points, not returned) within windowDays, counted like
+   * DISTINCT_PARTNERS. A coalition-wide campaign counts purchases at every partner; a funder's own
+   * campaign only purchases at the funder.
+   */
+  | 'DISTINCT_CATEGORIES'
+  /**
    * bonusPoints on the purchase with which the member has shopped at distinctPartners distinct
    * partners within windowDays (counting from the campaign's start and from the purchase that got its
    * last bonus from the campaign). Coalition-wide campaigns only.
@@ -297,8 +306,18 @@ export type CampaignSimulation = {
   budgetExhausted: Scalars['Boolean']['output'];
   /** The campaign simulated. */
   campaignId: Scalars['ID']['output'];
+  /** The currency of estimatedCostMinor (ISO 4217); null when the funder has no contract in force. */
+  costCurrency: Maybe<Scalars['String']['output']>;
+  /**
+   * What bonusPoints would cost the funder, in minor units of its contract's currency: bonusPoints x
+   * the issue price of its contract in force now, rounded once, half to even, as settlement rounds a
+   * statement line. Null when the funder has no contract in force.
+   */
+  estimatedCostMinor: Maybe<Scalars['Long']['output']>;
   /** Start of the period replayed (inclusive). */
   from: Scalars['DateTime']['output'];
+  /** The funder's issue price per point the estimate used, in micro-units; null when it has no contract in force. */
+  issuePriceMicrosPerPoint: Maybe<Scalars['Int']['output']>;
   /** Distinct members who would have got a bonus. */
   membersReached: Scalars['Int']['output'];
   /** Purchases that would have got a bonus. */
@@ -391,6 +410,8 @@ export type CreateCampaignInput = {
   categoryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Grant on purchases at every partner (needs the operator's approval to become ACTIVE). Default false. */
   coalitionWide?: InputMaybe<Scalars['Boolean']['input']>;
+  /** For DISTINCT_CATEGORIES (required there): distinct categories to buy in, 2 to 20. */
+  distinctCategories?: InputMaybe<Scalars['Int']['input']>;
   /** For DISTINCT_PARTNERS (required there): distinct partners to shop at, 2 to 20. */
   distinctPartners?: InputMaybe<Scalars['Int']['input']>;
   /** When it stops granting; after startsAt. */
@@ -419,7 +440,7 @@ export type CreateCampaignInput = {
   startsAt: Scalars['DateTime']['input'];
   /** Target these tiers only (BASE, SILVER, GOLD, PLATINUM); omit for every tier. */
   tiers?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** For DISTINCT_PARTNERS (required there): the window in days, 1 to 92. */
+  /** For DISTINCT_PARTNERS and DISTINCT_CATEGORIES (required there): the window in days, 1 to 92. */
   windowDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2000,6 +2021,7 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   budgetPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   categoryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   coalitionWide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  distinctCategories?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   distinctPartners?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   exclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2045,7 +2067,10 @@ export type CampaignSimulationResolvers<ContextType = MembersContext, ParentType
   bonusPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   budgetExhausted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   campaignId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  costCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  estimatedCostMinor?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuePriceMicrosPerPoint?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   membersReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   purchasesBonused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   purchasesReplayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -509,6 +509,8 @@ export type PartnerTerms = {
   currency: Scalars['String']['output'];
   /** Points per major currency unit, in thousandths. */
   earnRateMilliPointsPerUnit: Scalars['Int']['output'];
+  /** What the partner pays per point issued (and per bonus point it funds), in micro-units; null with no contract in force. */
+  issuePriceMicrosPerPoint: Maybe<Scalars['Int']['output']>;
   /** The partner. */
   partnerId: Scalars['ID']['output'];
   /** What the coalition pays the partner per point redeemed there, in micro-units. */
@@ -1459,6 +1461,7 @@ export type PartnerTermsResolvers<ContextType = SettlementContext, ParentType ex
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   earnRateMilliPointsPerUnit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  issuePriceMicrosPerPoint?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   redemptionValueMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
