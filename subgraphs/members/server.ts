@@ -19,6 +19,7 @@ import { PurchaseClaims1768500000000 } from './migrations/1768500000000-Purchase
 import { BasketLines1768100000001 } from './migrations/1768100000001-BasketLines';
 import { MembersOutboxTraceparent1768200000000 } from './migrations/1768200000000-OutboxTraceparent';
 import { Campaigns1768600000000 } from './migrations/1768600000000-Campaigns';
+import { IssuanceShards1768740000000 } from './migrations/1768740000000-IssuanceShards';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
 
@@ -66,6 +67,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PurchaseClaims1768500000000,
       BurnCashParts1768500000001,
       Campaigns1768600000000,
+      IssuanceShards1768740000000,
     ],
     poolMax: config.poolMax,
     applicationName: 'members',
