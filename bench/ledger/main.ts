@@ -156,7 +156,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const machine = describeMachine();
   console.log(`[bench] ${formatMachine(machine)}`);
-  if (options.profileDir) for (const name of ['members', 'rewards', 'settlement']) mkdirSync(join(options.profileDir, name), { recursive: true });
+  if (options.profileDir)
+    for (const name of ['members', 'rewards', 'settlement']) mkdirSync(join(options.profileDir, name), { recursive: true });
   let environment: BenchEnvironment | null = null;
   let db: Client | null = null;
   let failed = false;
@@ -287,7 +288,9 @@ async function main(): Promise<void> {
         number
       >;
       const postgresMs =
-        postgresBefore && postgresAfter ? [...postgresAfter].reduce((sum, [pid, ms]) => sum + ms - (postgresBefore.get(pid) ?? 0), 0) : null;
+        postgresBefore && postgresAfter
+          ? [...postgresAfter].reduce((sum, [pid, ms]) => sum + ms - (postgresBefore.get(pid) ?? 0), 0)
+          : null;
       latenciesMs.sort((a, b) => a - b);
       results.push({
         scenario,
@@ -316,10 +319,13 @@ async function main(): Promise<void> {
     });
     const issuedCounted = await catchUp();
     const pointsEarned = earned.reduce((sum, e) => sum + e.points, 0);
-    if (issuedCounted !== pointsEarned) problems.push(`settlement counted ${issuedCounted} points issued, the earns answered ${pointsEarned}`);
+    if (issuedCounted !== pointsEarned)
+      problems.push(`settlement counted ${issuedCounted} points issued, the earns answered ${pointsEarned}`);
     if (results.some((r) => r.failures > 0)) problems.push('some earns failed (see above)');
 
-    console.log(`[bench] pgbench -N (simple update), ${options.pgbenchClients} clients for ${options.pgbenchSeconds} s, on a scratch database`);
+    console.log(
+      `[bench] pgbench -N (simple update), ${options.pgbenchClients} clients for ${options.pgbenchSeconds} s, on a scratch database`,
+    );
     const pgbenchTps = await pgbenchSimpleUpdateTps(env.databaseUrl, options.pgbenchClients, options.pgbenchSeconds);
 
     const figures = {
@@ -336,7 +342,8 @@ async function main(): Promise<void> {
     };
     console.log(`\n${formatTable(results, pgbenchTps, options)}`);
     console.log(`load average (1 min): ${machine.loadAverageAtStart} at start, ${figures.loadAverageAtEnd} at end`);
-    if (options.profileDir) console.log(`CPU profiles (written as the subgraphs stop): ${options.profileDir}/{members,rewards,settlement}/`);
+    if (options.profileDir)
+      console.log(`CPU profiles (written as the subgraphs stop): ${options.profileDir}/{members,rewards,settlement}/`);
     if (problems.length > 0) {
       failed = true;
       console.error(`[bench] the ledger is wrong:\n  ${problems.join('\n  ')}`);
@@ -431,7 +438,8 @@ async function checkLedger(
   );
   const balanceOf = new Map(balances.map((b) => [b.owner_id, Number(b.points)]));
   for (const [memberId, points] of expectedByMember) {
-    if (balanceOf.get(memberId) !== points) problems.push(`member ${memberId} holds ${balanceOf.get(memberId)}, its earns answered ${points}`);
+    if (balanceOf.get(memberId) !== points)
+      problems.push(`member ${memberId} holds ${balanceOf.get(memberId)}, its earns answered ${points}`);
   }
   const issuanceAfter = await issuanceByPartner(db);
   for (const [partnerId, points] of expectedByPartner) {

@@ -491,7 +491,8 @@ export async function appendLedgerEvent(manager: EntityManager, memberId: string
     type: event.type,
     memberId,
     memberSequence: {
-      nextSequenceSql: 'UPDATE members SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence AS sequence',
+      nextSequenceSql:
+        'UPDATE members SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence AS sequence',
     },
     transferId,
     payload: event.payload as unknown as Record<string, unknown>,
