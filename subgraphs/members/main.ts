@@ -28,5 +28,6 @@ runService('members', () =>
       failureWindowMs: intEnv('CHECKOUT_FAILURE_WINDOW_SECONDS', DEFAULT_CHECKOUT_CONFIG.failureWindowMs / 1000) * 1000,
     },
     maintenanceIntervalMs: intEnv('LEDGER_MAINTENANCE_INTERVAL_MS', 60_000),
+    partnerTermsCacheMs: intEnv('PARTNER_TERMS_CACHE_MS', 0),
   }),
 );

@@ -36,19 +36,43 @@ export interface MembersConfig {
   checkout: CheckoutConfig;
   /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
   maintenanceIntervalMs: number;
+  /** How long a partner's terms from settlement are reused (0: asked for every earn). */
+  partnerTermsCacheMs: number;
 }
 
-/** Asks settlement, which owns partners and contracts, for a partner's terms. */
-function settlementPartnerDirectory(client: SubgraphClient): PartnerDirectory {
-  return {
-    async partnerTerms(partnerId) {
-      const data = await client.request<{ partnerTerms: PartnerTerms }>(
+/**
+ * Asks settlement, which owns partners and contracts, for a partner's terms. Calls for one partner
+ * that overlap share one request: an answer that was in flight when a caller asked is as current
+ * as one it would have started itself a moment before. With `cacheMs` above 0 an answer is also
+ * reused for that long, so a contract change or a suspension takes up to `cacheMs` to reach
+ * earns; 0 (the default) asks settlement for every earn. bench/ledger/README.md has what each costs.
+ */
+function settlementPartnerDirectory(client: SubgraphClient, cacheMs: number): PartnerDirectory {
+  const answers = new Map<string, { terms: Promise<PartnerTerms>; settledAtMs: number | null }>();
+  const ask = async (partnerId: string) =>
+    (
+      await client.request<{ partnerTerms: PartnerTerms }>(
         `query Terms($partnerId: ID!) {
           partnerTerms(partnerId: $partnerId) { partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint currency }
         }`,
         { partnerId },
+      )
+    ).partnerTerms;
+  return {
+    partnerTerms(partnerId) {
+      const known = answers.get(partnerId);
+      if (known && (known.settledAtMs === null || Date.now() - known.settledAtMs < cacheMs)) return known.terms;
+      const entry: { terms: Promise<PartnerTerms>; settledAtMs: number | null } = { terms: ask(partnerId), settledAtMs: null };
+      answers.set(partnerId, entry);
+      // A failure is never reused; an answer only while it is fresh (and never with cacheMs 0).
+      const forget = () => {
+        if (answers.get(partnerId) === entry) answers.delete(partnerId);
+      };
+      entry.terms.then(
+        () => (cacheMs > 0 ? (entry.settledAtMs = Date.now()) : forget()),
+        forget,
       );
-      return data.partnerTerms;
+      return entry.terms;
     },
   };
 }
@@ -76,7 +100,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
   const ledger: LedgerDeps = {
     dataSource,
-    partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
+    partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret), config.partnerTermsCacheMs),
     config: config.ledger,
     checkout: checkCheckoutConfig(config.checkout),
     onEventsAppended: relay.nudge,
