@@ -68,10 +68,7 @@ function settlementPartnerDirectory(client: SubgraphClient, cacheMs: number): Pa
       const forget = () => {
         if (answers.get(partnerId) === entry) answers.delete(partnerId);
       };
-      entry.terms.then(
-        () => (cacheMs > 0 ? (entry.settledAtMs = Date.now()) : forget()),
-        forget,
-      );
+      entry.terms.then(() => (cacheMs > 0 ? (entry.settledAtMs = Date.now()) : forget()), forget);
       return entry.terms;
     },
   };
@@ -100,7 +97,10 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
   const ledger: LedgerDeps = {
     dataSource,
-    partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret), config.partnerTermsCacheMs),
+    partners: settlementPartnerDirectory(
+      new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret),
+      config.partnerTermsCacheMs,
+    ),
     config: config.ledger,
     checkout: checkCheckoutConfig(config.checkout),
     onEventsAppended: relay.nudge,
