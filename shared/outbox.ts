@@ -62,8 +62,12 @@ export function outboxTraceparentMigration(subgraph: string): new () => Migratio
 export interface NewEvent {
   type: string;
   memberId: string;
-  /** The member's next event number, from 1 with no gaps, taken under the member's row lock. */
-  memberSequence: number;
+  /**
+   * The member's next event number, from 1 with no gaps, taken under the member's row lock: the
+   * number itself, or the statement of the subgraph's own counter that takes it (the member's id
+   * as $1, returning `sequence`), run in the one statement that appends the event.
+   */
+  memberSequence: number | { nextSequenceSql: string };
   transferId?: string;
   payload: Record<string, unknown>;
 }
@@ -80,15 +84,27 @@ export interface PublishedEvent {
   traceparent?: string | null;
 }
 
-/** Appends an event inside the caller's transaction. */
-export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<string> {
-  const id = randomUUID();
-  await manager.query(
-    `INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload, traceparent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, event.type, event.memberId, event.memberSequence, event.transferId ?? null, JSON.stringify(event.payload), currentTraceparent()],
-  );
-  return id;
+/** Appends an event inside the caller's transaction; answers its member sequence number. */
+export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<number> {
+  const numbered = typeof event.memberSequence !== 'number';
+  const [row] = (await manager.query(
+    `${numbered ? `WITH numbered AS (${(event.memberSequence as { nextSequenceSql: string }).nextSequenceSql}) ` : ''}
+     INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload, traceparent)
+     SELECT $2::uuid, $3::text, $1::uuid, ${numbered ? 'numbered.sequence' : '$7::int'}, $4::uuid, $5::jsonb, $6::text
+       ${numbered ? 'FROM numbered' : ''}
+     RETURNING member_sequence`,
+    [
+      event.memberId,
+      randomUUID(),
+      event.type,
+      event.transferId ?? null,
+      JSON.stringify(event.payload),
+      currentTraceparent(),
+      ...(numbered ? [] : [event.memberSequence]),
+    ],
+  )) as { member_sequence: number }[];
+  if (!row) throw new Error(`Invariant violated: member ${event.memberId}'s event was numbered and appended`);
+  return row.member_sequence;
 }
 
 interface EventRow {

@@ -15,6 +15,8 @@ export interface BenchEnvironment {
   stack: Stack;
   /** Where the database runs, for the report (no password). */
   databaseDescription: string;
+  /** The benchmark's database, for checks that read it directly (the ledger benchmark's sums). */
+  databaseUrl: string;
   /** The key member and operator tokens are signed with, as the identity provider holds it. */
   jwtKey: Uint8Array;
   /** Starts a competitor process on the stack's subgraphs. */
@@ -102,6 +104,7 @@ export async function startBenchEnvironment(serverUrl: string | undefined, profi
     return {
       stack,
       databaseDescription,
+      databaseUrl,
       jwtKey: new TextEncoder().encode(jwtSecret),
       addCompetitor: async (entryPoint, options) => {
         const added = await stack.addGateway({ entryPoint, ...options });

@@ -126,7 +126,7 @@ export async function seedBenchData(
  * exactly what was seeded is settlement's business (issue 5), not the benchmark's: a difference is
  * reported, not fatal.
  */
-async function catchUpSettlement(
+export async function catchUpSettlement(
   call: <T>(query: string, variables: Record<string, unknown>) => Promise<T>,
 ): Promise<{ pointsIssuedCounted: number; pointsRedeemedCounted: number }> {
   const { settlementPeriods } = await call<{ settlementPeriods: { id: string }[] }>(CURRENT_PERIOD, {});

@@ -20,7 +20,7 @@ import {
 import { checkBasket, hasLines, priceBasket, returnLines, storeBasket, type BasketLineInput } from './basket';
 import { resolveMemberReference, type MemberReference } from './identifiers';
 import { issuanceAccount, lockMember, memberAccount, pendingAccount, post } from './postings';
-import { refreshTier, tierRule } from './tiers';
+import { qualifyingPoints, refreshTier, tierRule } from './tiers';
 import { bonusesToReverse, grantBonuses } from './campaigns';
 
 /**
@@ -133,7 +133,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
-      const tierBefore = await refreshTier(manager, member);
+      const qualifyingBefore = await qualifyingPoints(manager, memberId);
+      const tierBefore = await refreshTier(manager, member, qualifyingBefore);
       const { earnMultiplierPermille } = tierRule(tierBefore);
       const priced = lines ? await priceBasket(manager, lines, terms, earnMultiplierPermille) : null;
       const points = priced
@@ -194,7 +195,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
           createdBy: callerActor(caller),
           lotExpiresAt: lotExpiry(deps.config),
         });
-        await refreshTier(manager, member);
+        // The earn just posted counts in full (posted now, nothing refunded); bonuses are not earns.
+        await refreshTier(manager, member, qualifyingBefore + points);
       }
       await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
       return { transferId: id };

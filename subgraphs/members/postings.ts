@@ -30,6 +30,23 @@ export interface AccountRef {
   ownerId: string;
 }
 
+/**
+ * How many rows a partner's issuance account is spread over. Every earn debits its partner's
+ * issuance and holds that row's lock until it commits: on one row, a partner's earns would run one
+ * at a time however many members earn there. A posting uses the shard of the member it touches
+ * (issuanceShardOf), so one member's postings stay on one shard (they run one at a time anyway)
+ * and different members' mostly do not meet. The partner's issuance is the sum of its shards.
+ */
+export const ISSUANCE_SHARDS = 32;
+
+/** The issuance shard a member's postings use: from its id (random), so members spread evenly. */
+export function issuanceShardOf(memberId: string): number {
+  return Number.parseInt(memberId.slice(0, 8), 16) % ISSUANCE_SHARDS;
+}
+
+/** The row an account lives in: its shard, 0 for every kind but PARTNER_ISSUANCE. */
+const shardOf = (account: AccountRef, memberId: string) => (account.kind === 'PARTNER_ISSUANCE' ? issuanceShardOf(memberId) : 0);
+
 export const memberAccount = (memberId: string): AccountRef => ({ kind: 'MEMBER', ownerId: memberId });
 export const pendingAccount = (memberId: string): AccountRef => ({ kind: 'MEMBER_PENDING', ownerId: memberId });
 export const reservedAccount = (memberId: string): AccountRef => ({ kind: 'MEMBER_RESERVED', ownerId: memberId });
@@ -179,32 +196,29 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
 
 /**
  * Debits `from` and credits `to` by the same amount and records the immutable transfer row, so
- * every transfer sums to zero and all accounts together stay at zero (invariant 1).
+ * every transfer sums to zero and all accounts together stay at zero (invariant 1). One statement
+ * for the three writes (an earn's round trips are its cost under load): the credit and the row
+ * happen only if the debit did, so a refused debit writes nothing.
  */
 async function moveBalance(manager: EntityManager, posting: Posting, guarded: boolean): Promise<string> {
   const { from, to, points } = posting;
-  const fromId = await openAccount(manager, from);
-  const toId = await openAccount(manager, to);
-  const [, debited] = (await manager.query(
-    `UPDATE accounts SET balance_points = balance_points - $2 WHERE id = $1 ${guarded ? 'AND balance_points >= $2' : ''}`,
-    [fromId, points],
-  )) as [unknown, number];
-  if (debited !== 1) {
-    assertInvariant(guarded, `account ${from.kind} ${from.ownerId} was debited`);
-    throw new DomainError('INSUFFICIENT_POINTS', `The member's ${describe(from.kind)} points do not cover ${points} points`);
-  }
-  const [, credited] = (await manager.query('UPDATE accounts SET balance_points = balance_points + $2 WHERE id = $1', [toId, points])) as [
-    unknown,
-    number,
-  ];
-  assertInvariant(credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
-  const transferId = randomUUID();
   const memberId = isMemberOwned(from) ? from.ownerId : to.ownerId;
+  const [fromId, toId] = await openAccounts(manager, [from, to], memberId);
+  const transferId = randomUUID();
   const counterpartyMemberId = isMemberOwned(from) && isMemberOwned(to) && to.ownerId !== memberId ? to.ownerId : null;
-  await manager.query(
-    `INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
-                            partner_id, reference, reason, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  const [moved] = (await manager.query(
+    `WITH debited AS (
+       UPDATE accounts SET balance_points = balance_points - $5 WHERE id = $3 ${guarded ? 'AND balance_points >= $5' : ''} RETURNING id
+     ), credited AS (
+       UPDATE accounts SET balance_points = balance_points + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM debited) RETURNING id
+     ), recorded AS (
+       INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
+                              partner_id, reference, reason, created_by)
+       SELECT $1::uuid, $2::text, $3::uuid, $4::uuid, $5::bigint, $6::uuid, $7::uuid, $8::uuid, $9::text, $10::text, $11::text
+        WHERE EXISTS (SELECT 1 FROM credited) RETURNING id
+     )
+     SELECT (SELECT count(*) FROM debited)::int AS debited, (SELECT count(*) FROM credited)::int AS credited,
+            (SELECT count(*) FROM recorded)::int AS recorded`,
     [
       transferId,
       posting.kind,
@@ -218,7 +232,13 @@ async function moveBalance(manager: EntityManager, posting: Posting, guarded: bo
       posting.reason ?? null,
       posting.createdBy,
     ],
-  );
+  )) as { debited: number; credited: number; recorded: number }[];
+  if (moved!.debited !== 1) {
+    assertInvariant(guarded, `account ${from.kind} ${from.ownerId} was debited`);
+    throw new DomainError('INSUFFICIENT_POINTS', `The member's ${describe(from.kind)} points do not cover ${points} points`);
+  }
+  assertInvariant(moved!.credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
+  assertInvariant(moved!.recorded === 1, `the ${posting.kind} transfer was recorded`);
   return transferId;
 }
 
@@ -227,26 +247,38 @@ function describe(kind: AccountKind): string {
 }
 
 /**
- * The account's id, opening it at zero on first use. Separate statements on purpose: when two
- * transactions open the same account at once, the loser's INSERT waits and does nothing, and only a
- * later statement (a fresh snapshot) sees the winner's row.
+ * The accounts' ids, in the order given, opening any at zero on first use. Accounts that exist
+ * (nearly always) are found in one statement. Opening is separate statements on purpose: when two
+ * transactions open the same account at once, the loser's INSERT waits and does nothing, and only
+ * a later statement (a fresh snapshot) sees the winner's row.
  */
-async function openAccount(manager: EntityManager, account: AccountRef): Promise<string> {
-  const find = async () =>
-    (
-      (await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2', [account.kind, account.ownerId])) as {
-        id: string;
-      }[]
-    )[0];
-  const existing = await find();
-  if (existing) return existing.id;
-  await manager.query('INSERT INTO accounts (id, kind, owner_id) VALUES ($1, $2, $3) ON CONFLICT (kind, owner_id) DO NOTHING', [
-    randomUUID(),
+async function openAccounts(manager: EntityManager, accounts: readonly AccountRef[], memberId: string): Promise<string[]> {
+  const shards = accounts.map((account) => shardOf(account, memberId));
+  const found = (await manager.query(
+    `SELECT a.id, a.kind, a.owner_id, a.shard FROM accounts a
+       JOIN unnest($1::text[], $2::uuid[], $3::smallint[]) AS wanted(kind, owner_id, shard)
+         ON a.kind = wanted.kind AND a.owner_id = wanted.owner_id AND a.shard = wanted.shard`,
+    [accounts.map((a) => a.kind), accounts.map((a) => a.ownerId), shards],
+  )) as { id: string; kind: string; owner_id: string; shard: number }[];
+  const idOf = new Map(found.map((row) => [`${row.kind}:${row.owner_id}:${row.shard}`, row.id]));
+  const ids: string[] = [];
+  for (const [i, account] of accounts.entries()) {
+    ids.push(idOf.get(`${account.kind}:${account.ownerId}:${shards[i]}`) ?? (await openAccount(manager, account, shards[i]!)));
+  }
+  return ids;
+}
+
+async function openAccount(manager: EntityManager, account: AccountRef, shard: number): Promise<string> {
+  await manager.query(
+    'INSERT INTO accounts (id, kind, owner_id, shard) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, owner_id, shard) DO NOTHING',
+    [randomUUID(), account.kind, account.ownerId, shard],
+  );
+  const [opened] = (await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2 AND shard = $3', [
     account.kind,
     account.ownerId,
-  ]);
-  const opened = await find();
-  assertInvariant(opened, `account ${account.kind} ${account.ownerId} is open`);
+    shard,
+  ])) as { id: string }[];
+  assertInvariant(opened, `account ${account.kind} ${account.ownerId} (shard ${shard}) is open`);
   return opened.id;
 }
 
@@ -465,15 +497,14 @@ async function reversedEventOf(manager: EntityManager, transferId: string): Prom
  * balance.changed, tiers.ts for tier.changed.
  */
 export async function appendLedgerEvent(manager: EntityManager, memberId: string, event: LedgerEvent, transferId?: string): Promise<void> {
-  const [[row]] = (await manager.query(
-    'UPDATE members SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence',
-    [memberId],
-  )) as [{ last_event_sequence: number }[], number];
-  assertInvariant(row, `member ${memberId} exists`);
+  // Numbered and appended in one statement: a member's next number is its row's counter, locked by the caller.
   await appendEvent(manager, {
     type: event.type,
     memberId,
-    memberSequence: row.last_event_sequence,
+    memberSequence: {
+      nextSequenceSql:
+        'UPDATE members SET last_event_sequence = last_event_sequence + 1 WHERE id = $1 RETURNING last_event_sequence AS sequence',
+    },
     transferId,
     payload: event.payload as unknown as Record<string, unknown>,
   });

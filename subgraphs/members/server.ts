@@ -25,6 +25,7 @@ import { RecordedPurchases1768700000000 } from './migrations/1768700000000-Recor
 import { PinsAndLookupBudgets1768710000000 } from './migrations/1768710000000-PinsAndLookupBudgets';
 import { CampaignEvents1768720000000 } from './migrations/1768720000000-CampaignEvents';
 import { CampaignTargeting1768730000000 } from './migrations/1768730000000-CampaignTargeting';
+import { IssuanceShards1768740000000 } from './migrations/1768740000000-IssuanceShards';
 import { DistinctCategories1768750000000 } from './migrations/1768750000000-DistinctCategories';
 import { resolvers } from './resolvers';
 import { seedDemoMembers } from './seed';
@@ -44,21 +45,42 @@ export interface MembersConfig {
   lookups: LookupConfig;
   /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
   maintenanceIntervalMs: number;
+  /** How long a partner's terms from settlement are reused (0: asked for every earn). */
+  partnerTermsCacheMs: number;
 }
 
-/** Asks settlement, which owns partners and contracts, for a partner's terms. */
-function settlementPartnerDirectory(client: SubgraphClient): PartnerDirectory {
-  return {
-    async partnerTerms(partnerId) {
-      const data = await client.request<{ partnerTerms: PartnerTerms }>(
+/**
+ * Asks settlement, which owns partners and contracts, for a partner's terms. Calls for one partner
+ * that overlap share one request: an answer that was in flight when a caller asked is as current
+ * as one it would have started itself a moment before. With `cacheMs` above 0 an answer is also
+ * reused for that long, so a contract change or a suspension takes up to `cacheMs` to reach
+ * earns; 0 (the default) asks settlement for every earn. bench/ledger/README.md has what each costs.
+ */
+function settlementPartnerDirectory(client: SubgraphClient, cacheMs: number): PartnerDirectory {
+  const answers = new Map<string, { terms: Promise<PartnerTerms>; settledAtMs: number | null }>();
+  const ask = async (partnerId: string) =>
+    (
+      await client.request<{ partnerTerms: PartnerTerms }>(
         `query Terms($partnerId: ID!) {
           partnerTerms(partnerId: $partnerId) {
             partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint issuePriceMicrosPerPoint currency
           }
         }`,
         { partnerId },
-      );
-      return data.partnerTerms;
+      )
+    ).partnerTerms;
+  return {
+    partnerTerms(partnerId) {
+      const known = answers.get(partnerId);
+      if (known && (known.settledAtMs === null || Date.now() - known.settledAtMs < cacheMs)) return known.terms;
+      const entry: { terms: Promise<PartnerTerms>; settledAtMs: number | null } = { terms: ask(partnerId), settledAtMs: null };
+      answers.set(partnerId, entry);
+      // A failure is never reused; an answer only while it is fresh (and never with cacheMs 0).
+      const forget = () => {
+        if (answers.get(partnerId) === entry) answers.delete(partnerId);
+      };
+      entry.terms.then(() => (cacheMs > 0 ? (entry.settledAtMs = Date.now()) : forget()), forget);
+      return entry.terms;
     },
   };
 }
@@ -81,6 +103,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       PinsAndLookupBudgets1768710000000,
       CampaignEvents1768720000000,
       CampaignTargeting1768730000000,
+      IssuanceShards1768740000000,
       DistinctCategories1768750000000,
     ],
     poolMax: config.poolMax,
@@ -90,7 +113,10 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
   const ledger: LedgerDeps = {
     dataSource,
-    partners: settlementPartnerDirectory(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)),
+    partners: settlementPartnerDirectory(
+      new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret),
+      config.partnerTermsCacheMs,
+    ),
     config: config.ledger,
     checkout: checkCheckoutConfig(config.checkout),
     pins: checkPinConfig(config.pins),

@@ -66,10 +66,11 @@ export async function qualifyingPoints(manager: EntityManager, memberId: string)
 
 /**
  * Recomputes the member's tier from its qualifying points; a change is stored and becomes a
- * `tier.changed` event. The member is locked. Returns the tier now held.
+ * `tier.changed` event. The member is locked. Returns the tier now held. `knownQualifyingPoints`:
+ * the caller's exact figure, read earlier in this transaction and moved only by what it posted since.
  */
-export async function refreshTier(manager: EntityManager, member: MemberRow): Promise<TierLevel> {
-  const standing = tierFor(await qualifyingPoints(manager, member.id));
+export async function refreshTier(manager: EntityManager, member: MemberRow, knownQualifyingPoints?: number): Promise<TierLevel> {
+  const standing = tierFor(knownQualifyingPoints ?? (await qualifyingPoints(manager, member.id)));
   if (standing.level !== member.tier) {
     await manager.query('UPDATE members SET tier = $2 WHERE id = $1', [member.id, standing.level]);
     await appendLedgerEvent(manager, member.id, {
