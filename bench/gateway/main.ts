@@ -12,6 +12,7 @@ import { runRound, type RoundResult } from './load';
 import { COMPETITOR_NAMES, describeMachine, failedRequests, formatMachine, formatTable, summarize, type CompetitorName } from './report';
 import { seedBenchData } from './seed';
 import { buildWorkloads, WORKLOAD_NAMES, type Workload, type WorkloadName } from './workloads';
+import { numberOption } from './options';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -64,11 +65,7 @@ function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const smoke = values.smoke ?? false;
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}, got "${raw}"\n${USAGE}`);
-    return value;
-  };
+  const number = numberOption(USAGE);
   const workloads = (values.workloads ?? WORKLOAD_NAMES.join(',')).split(',').map((w) => w.trim());
   for (const w of workloads) if (!(WORKLOAD_NAMES as string[]).includes(w)) throw new Error(`unknown workload "${w}"\n${USAGE}`);
   const members = Math.floor(number('members', values.members, smoke ? 30 : 1000, 1));

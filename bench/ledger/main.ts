@@ -17,6 +17,7 @@ import { startBenchEnvironment, type BenchEnvironment } from '../gateway/environ
 import { cpuTimeMs } from '../gateway/processStats';
 import { describeMachine, formatMachine } from '../gateway/report';
 import { catchUpSettlement } from '../gateway/seed';
+import { numberOption } from '../gateway/options';
 
 interface Options {
   clients: number;
@@ -68,11 +69,7 @@ function parseOptions(argv: string[]): Options {
     process.exit(0);
   }
   const smoke = values.smoke ?? false;
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}, got "${raw}"\n${USAGE}`);
-    return value;
-  };
+  const number = numberOption(USAGE);
   const clients = Math.floor(number('clients', values.clients, smoke ? 5 : 50, 1));
   const members = Math.floor(number('members', values.members, smoke ? 14 : 700, 1));
   if (members < clients) throw new Error(`--members (${members}) must be at least --clients (${clients}): no two clients share a member`);

@@ -12,6 +12,7 @@ import { DEMO_CURRENCY, DEMO_PARTNERS } from '../../shared/demo';
 import { startBenchEnvironment } from '../gateway/environment';
 import { cpuTimeMs } from '../gateway/processStats';
 import { describeMachine, formatMachine } from '../gateway/report';
+import { numberOption } from '../gateway/options';
 
 interface Options {
   subscribers: number;
@@ -66,11 +67,7 @@ function parseOptions(argv: string[]): Options {
     process.exit(0);
   }
   const smoke = values.smoke ?? false;
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}, got "${raw}"\n${USAGE}`);
-    return value;
-  };
+  const number = numberOption(USAGE);
   const subscribers = Math.floor(number('subscribers', values.subscribers, smoke ? 20 : 1000, 1));
   const members = Math.floor(number('members', values.members, smoke ? 10 : 500, 1));
   if (members > subscribers)

@@ -8,7 +8,7 @@ import { checkId, checkText } from '../../shared/validation';
 import { createLogger } from '../../shared/logger';
 import type { BasketLineInput } from './basket';
 import { earnPoints, MAX_DOCUMENT_FIELD_LENGTH, receiptAlreadyEarned } from './earning';
-import { checkInstant, MAX_PURCHASE_AMOUNT_MINOR, MAX_REASON_LENGTH, type LedgerDeps } from './ledger';
+import { checkInstant, checkPurchaseAmount, MAX_REASON_LENGTH, type LedgerDeps } from './ledger';
 
 /**
  * Claims of missing points: a member forgot to show its card, and attaches the receipt afterwards
@@ -175,13 +175,7 @@ export async function submitClaim(deps: LedgerDeps, caller: Caller, input: Claim
   requireClaimant(caller, memberId, partnerId, 'claim missing points');
   const documentNumber = checkText(input.documentNumber, 'documentNumber', MAX_DOCUMENT_FIELD_LENGTH);
   const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
-  if (
-    !Number.isSafeInteger(input.purchaseAmountMinor) ||
-    input.purchaseAmountMinor < 1 ||
-    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
-  ) {
-    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
-  }
+  checkPurchaseAmount(input.purchaseAmountMinor);
   const purchasedAt = checkInstant(input.purchasedAt, 'purchasedAt');
   const now = Date.now();
   if (purchasedAt.getTime() > now) throw badInput('purchasedAt is in the future');

@@ -11,7 +11,7 @@ import {
   checkInstant,
   lotExpiry,
   MAX_POINTS_PER_TRANSFER,
-  MAX_PURCHASE_AMOUNT_MINOR,
+  checkPurchaseAmount,
   MAX_REFERENCE_LENGTH,
   writeIdempotent,
   type LedgerConfig,
@@ -95,13 +95,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   // A card alone is enough to earn: points coming in need no proof that the member is present. A
   // checkout token only names the member here; it stays usable for a spend.
   const { memberId } = await resolveMemberReference(deps, input, caller.kind === 'partner' ? partnerId : null);
-  if (
-    !Number.isSafeInteger(input.purchaseAmountMinor) ||
-    input.purchaseAmountMinor < 1 ||
-    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
-  ) {
-    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
-  }
+  checkPurchaseAmount(input.purchaseAmountMinor);
   const reference = checkText(input.reference, 'reference', MAX_REFERENCE_LENGTH);
   const pendingUntil = input.pendingUntil ? checkInstant(input.pendingUntil, 'pendingUntil') : null;
   const lines = input.lines ? checkBasket(input.lines, input.purchaseAmountMinor) : null;

@@ -89,6 +89,14 @@ export function checkPoints(points: number, field = 'points'): void {
   }
 }
 
+/** A purchase's amount in minor units: a whole number from 1 to MAX_PURCHASE_AMOUNT_MINOR (earns, claims, recorded purchases). */
+export function checkPurchaseAmount(amountMinor: number): number {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 1 || amountMinor > MAX_PURCHASE_AMOUNT_MINOR) {
+    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
+  }
+  return amountMinor;
+}
+
 export function checkInstant(value: Date | string, field: string): Date {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw badInput(`${field} is not a valid instant`);

@@ -7,7 +7,7 @@ import { checkText } from '../../shared/validation';
 import { checkBasket, type BasketLineInput } from './basket';
 import { confirmIfMatched, refuseEarnedReceipt } from './claims';
 import { MAX_DOCUMENT_FIELD_LENGTH } from './earning';
-import { checkInstant, MAX_PURCHASE_AMOUNT_MINOR, writeIdempotent, type LedgerDeps } from './ledger';
+import { checkInstant, checkPurchaseAmount, writeIdempotent, type LedgerDeps } from './ledger';
 
 /**
  * Purchases recorded without a member: the till sends every receipt it could not attach to a
@@ -61,13 +61,7 @@ export async function recordPurchase(deps: LedgerDeps, caller: Caller, input: Re
   const partnerId = actingPartner(caller, input.partnerId, 'record purchases');
   const documentNumber = checkText(input.documentNumber, 'documentNumber', MAX_DOCUMENT_FIELD_LENGTH);
   const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
-  if (
-    !Number.isSafeInteger(input.purchaseAmountMinor) ||
-    input.purchaseAmountMinor < 1 ||
-    input.purchaseAmountMinor > MAX_PURCHASE_AMOUNT_MINOR
-  ) {
-    throw badInput(`purchaseAmountMinor must be a whole number from 1 to ${MAX_PURCHASE_AMOUNT_MINOR}`);
-  }
+  checkPurchaseAmount(input.purchaseAmountMinor);
   const purchasedAt = checkInstant(input.purchasedAt, 'purchasedAt');
   const lines = input.lines ? checkBasket(input.lines, input.purchaseAmountMinor) : null;
   const terms = await deps.partners.partnerTerms(partnerId);

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../shared/identity';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents } from '../../subgraphs/settlement/entries';
-import { calendarStart, type PeriodCalendar } from '../../subgraphs/settlement/periods';
-import { openSettlementDatabase } from '../../subgraphs/settlement/server';
 import { closePeriod } from '../../subgraphs/settlement/statements';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { DAILY, ledgerEvent, startSettlementCore, type SettlementCore } from '../support/settlementCore';
 
 /**
  * A late earn (a claim of missing points confirmed days after its purchase) in settlement
@@ -17,64 +14,25 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
  * countLedgerEvents as the feed would.
  */
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const DAILY: PeriodCalendar = { length: 'day', timeZone: 'UTC' };
 const OPERATOR: Caller = { kind: 'operator', operatorId: 'claim-period-test' };
 const noCatchUp = async () => undefined;
 
-let database: TestDatabase;
+let core: SettlementCore;
 let dataSource: DataSource;
-let partnerId: string;
-let day: (daysBefore: number, hours?: number) => Date;
-let position = 0;
+let day: SettlementCore['day'];
 
 beforeAll(async () => {
-  database = await createTestDatabase('claim_periods');
-  dataSource = await openSettlementDatabase(database.url, 2);
-  const today = calendarStart(new Date(), DAILY);
-  day = (daysBefore, hours = 0) => new Date(today.getTime() - daysBefore * DAY_MS + hours * HOUR_MS);
-  partnerId = randomUUID();
-  await dataSource.query(
-    `INSERT INTO partners (id, code, name, program_name, category, status) VALUES ($1, $2, 'Claims', 'Claims', 'GROCER', 'ACTIVE')`,
-    [partnerId, `claims-${partnerId.slice(0, 8)}`],
-  );
-  await dataSource.query(
-    `INSERT INTO contracts (id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point, currency, effective_from)
-     VALUES ($1, $2, 1000, 12500, 7500, 'EUR', $3)`,
-    [randomUUID(), partnerId, day(10)],
-  );
+  core = await startSettlementCore('claim_periods');
+  ({ dataSource, day } = core);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await core?.stop();
 });
 
 /** An EARN published at `occurredAt`; with `effectiveAt`, a claim's earn of a purchase made then. */
-function earnEvent(points: number, occurredAt: Date, effectiveAt?: Date): PublishedEvent {
-  position += 1;
-  return {
-    id: randomUUID(),
-    type: 'balance.changed',
-    memberId: randomUUID(),
-    memberSequence: 1,
-    occurredAt,
-    position: String(position),
-    payload: {
-      version: 1,
-      transferId: randomUUID(),
-      kind: 'EARN',
-      partnerId,
-      points,
-      availableDelta: points,
-      pendingDelta: 0,
-      reservedDelta: 0,
-      ...(effectiveAt ? { effectiveAt: effectiveAt.toISOString() } : {}),
-      balance: { availablePoints: points, pendingPoints: 0, reservedPoints: 0 },
-    },
-  };
-}
+const earnEvent = (points: number, occurredAt: Date, effectiveAt?: Date): PublishedEvent =>
+  ledgerEvent(core.partnerId, 'EARN', points, occurredAt, effectiveAt);
 
 const periodAt = async (at: Date): Promise<{ id: string; status: string }> =>
   (await dataSource.query('SELECT id, status FROM settlement_periods WHERE starts_at <= $1 AND $1 < ends_at', [at]))[0];

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../shared/identity';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents } from '../../subgraphs/settlement/entries';
-import { calendarStart, type PeriodCalendar } from '../../subgraphs/settlement/periods';
-import { openSettlementDatabase } from '../../subgraphs/settlement/server';
 import { closePeriod } from '../../subgraphs/settlement/statements';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { DAILY, ledgerEvent as eventAt, startSettlementCore, type SettlementCore } from '../support/settlementCore';
 
 /**
  * Closing a period early when a later period exists (subgraphs/settlement/periods.ts,
@@ -16,68 +13,25 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
  * chosen times, fed to countLedgerEvents as the feed would.
  */
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const DAILY: PeriodCalendar = { length: 'day', timeZone: 'UTC' };
 const OPERATOR: Caller = { kind: 'operator', operatorId: 'early-close-test' };
 const noCatchUp = async () => undefined;
 
-let database: TestDatabase;
+let core: SettlementCore;
 let dataSource: DataSource;
-let partnerId: string;
-/** Midnight (UTC) `daysBefore` days before today, plus `hours`. */
-let day: (daysBefore: number, hours?: number) => Date;
+let day: SettlementCore['day'];
 
 beforeEach(async () => {
-  database = await createTestDatabase('early_close');
-  dataSource = await openSettlementDatabase(database.url, 2);
-  const today = calendarStart(new Date(), DAILY);
-  day = (daysBefore, hours = 0) => new Date(today.getTime() - daysBefore * DAY_MS + hours * HOUR_MS);
-  // A partner with a contract in force since before the days used (the API refuses back-dated ones).
-  partnerId = randomUUID();
-  await dataSource.query(
-    `INSERT INTO partners (id, code, name, program_name, category, status) VALUES ($1, $2, 'Early', 'Early', 'GROCER', 'ACTIVE')`,
-    [partnerId, `early-${partnerId.slice(0, 8)}`],
-  );
-  await dataSource.query(
-    `INSERT INTO contracts (id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point, currency, effective_from)
-     VALUES ($1, $2, 1000, 12500, 7500, 'EUR', $3)`,
-    [randomUUID(), partnerId, day(10)],
-  );
+  core = await startSettlementCore('early_close');
+  ({ dataSource, day } = core);
 });
 
 afterEach(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await core?.stop();
 });
 
-let position = 0;
-
-/** A ledger event as the members subgraph publishes it: a transfer at `partnerId`, at `occurredAt`. */
-function ledgerEvent(kind: 'EARN' | 'REDEEM', points: number, occurredAt: Date): PublishedEvent {
-  position += 1;
-  return {
-    id: randomUUID(),
-    type: 'balance.changed',
-    memberId: randomUUID(),
-    memberSequence: 1,
-    occurredAt,
-    position: String(position),
-    payload: {
-      version: 1,
-      transferId: randomUUID(),
-      kind,
-      partnerId,
-      points,
-      availableDelta: kind === 'EARN' ? points : -points,
-      pendingDelta: 0,
-      reservedDelta: 0,
-      // The partner's own customers earned what they redeem there: one flow per redemption.
-      ...(kind === 'REDEEM' ? { origins: [{ partnerId, points }] } : {}),
-      balance: { availablePoints: 0, pendingPoints: 0, reservedPoints: 0 },
-    },
-  };
-}
+/** A ledger event at the test's partner, at `occurredAt`. */
+const ledgerEvent = (kind: 'EARN' | 'REDEEM', points: number, occurredAt: Date): PublishedEvent =>
+  eventAt(core.partnerId, kind, points, occurredAt);
 
 interface Period {
   id: string;
