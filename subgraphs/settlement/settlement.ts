@@ -20,14 +20,35 @@ import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } fro
 // ---------------------------------------------------------------------------------------------
 // Contracts
 
-/** The contract in force at `at`: the latest that took effect by then. */
+/**
+ * The contract in force at `at`: the latest that took effect by then. Plain SQL, not the query
+ * builder: the ledger feed prices every event with it, and building the query cost more than it.
+ */
 export async function contractInForce(manager: EntityManager, partnerId: string, at: Date): Promise<ContractRow | null> {
-  return manager
-    .getRepository(ContractRow)
-    .createQueryBuilder('c')
-    .where('c.partnerId = :partnerId AND c.effectiveFrom <= :at', { partnerId, at })
-    .orderBy('c.effectiveFrom', 'DESC')
-    .getOne();
+  const [row] = (await manager.query(
+    `SELECT id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point, currency,
+            effective_from
+       FROM contracts WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
+    [partnerId, at],
+  )) as {
+    id: string;
+    partner_id: string;
+    earn_rate_milli_points_per_unit: number;
+    issue_price_micros_per_point: number;
+    redemption_value_micros_per_point: number;
+    currency: string;
+    effective_from: Date;
+  }[];
+  if (!row) return null;
+  return Object.assign(new ContractRow(), {
+    id: row.id,
+    partnerId: row.partner_id,
+    earnRateMilliPointsPerUnit: row.earn_rate_milli_points_per_unit,
+    issuePriceMicrosPerPoint: row.issue_price_micros_per_point,
+    redemptionValueMicrosPerPoint: row.redemption_value_micros_per_point,
+    currency: row.currency,
+    effectiveFrom: row.effective_from,
+  });
 }
 
 /** The contract in force now, for the partner itself and the operator (and subgraphs reading for them). */
