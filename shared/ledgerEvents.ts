@@ -274,7 +274,11 @@ export function readCampaignEvent(type: string, payload: Record<string, unknown>
     case 'campaign.bonus_granted':
     case 'campaign.bonus_reversed':
       matches(
-        typeof p.memberId === 'string' && typeof p.bonusTransferId === 'string' && isInteger(p.points) && p.points > 0 && typeof p.status === 'string',
+        typeof p.memberId === 'string' &&
+          typeof p.bonusTransferId === 'string' &&
+          isInteger(p.points) &&
+          p.points > 0 &&
+          typeof p.status === 'string',
       );
       return { type, payload: read as CampaignBonusPayload };
   }

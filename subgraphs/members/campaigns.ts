@@ -784,7 +784,14 @@ export async function bonusesToReverse(
     `SELECT g.campaign_id, c.funder_partner_id, g.member_id, g.transfer_id, g.points::int AS points, g.reversed_points::int AS reversed_points
        FROM campaign_grants g JOIN campaigns c ON c.id = g.campaign_id WHERE g.earn_id = $1 ORDER BY g.campaign_id FOR UPDATE OF c`,
     [earnId],
-  )) as { campaign_id: string; funder_partner_id: string; member_id: string; transfer_id: string; points: number; reversed_points: number }[];
+  )) as {
+    campaign_id: string;
+    funder_partner_id: string;
+    member_id: string;
+    transfer_id: string;
+    points: number;
+    reversed_points: number;
+  }[];
   const result = [];
   for (const grant of grants) {
     const reversedTotal = Number((BigInt(grant.points) * BigInt(refundedTotalMinor)) / BigInt(purchaseAmountMinor));
@@ -977,7 +984,15 @@ export async function campaignEventsAfter(
     const event = readCampaignEvent(type, payload);
     assertInvariant(event, `campaign ${campaign.id}'s event ${sequence} is a campaign event (${type})`);
     const points = event.type === 'campaign.bonus_granted' || event.type === 'campaign.bonus_reversed' ? event.payload.points : null;
-    return { campaign, sequence, occurredAt, type: event.type, status: statusAfter(event), points, budgetLeftPoints: event.payload.budgetLeftPoints };
+    return {
+      campaign,
+      sequence,
+      occurredAt,
+      type: event.type,
+      status: statusAfter(event),
+      points,
+      budgetLeftPoints: event.payload.budgetLeftPoints,
+    };
   });
 }
 
@@ -997,7 +1012,11 @@ export async function campaignEventAt(
   input: { campaignId: string; sequence: number },
 ): Promise<CampaignEventView> {
   const valid = Number.isInteger(input.sequence) && input.sequence >= 1;
-  const [event] = await campaignEventsAfter(deps, caller, { campaignId: input.campaignId, afterSequence: valid ? input.sequence - 1 : 0, first: 1 });
+  const [event] = await campaignEventsAfter(deps, caller, {
+    campaignId: input.campaignId,
+    afterSequence: valid ? input.sequence - 1 : 0,
+    first: 1,
+  });
   if (!valid || !event || event.sequence !== input.sequence) throw notFound(`Campaign ${input.campaignId} has no event ${input.sequence}`);
   return event;
 }
