@@ -98,6 +98,15 @@ describe('campaignChanged over graphql-ws', () => {
       );
       expect(page.campaignEvents.map((e: { type: string }) => e.type)).toEqual(events.map((e) => e.type));
       expect(page.campaign.lastEventSequence).toBe(8);
+      // A page holds at most 100 events; a sequence past the last is no event.
+      const tooMany = await gql(
+        'query($c: ID!) { campaignEvents(campaignId: $c, afterSequence: 0, first: 101) { sequence } }',
+        { c: campaignId },
+        funder.key,
+      );
+      expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const past = await gql('query($c: ID!) { campaignEvent(campaignId: $c, sequence: 9) { type } }', { c: campaignId }, funder.key);
+      expect(past.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     } finally {
       await client.dispose();
     }
