@@ -154,6 +154,7 @@ export function webhookOfRewardEvent(event: PublishedEvent): NewWebhookEvent | n
     partnerId?: unknown;
     points?: unknown;
     voucherExpiresAt?: unknown;
+    cash?: { amountMinor?: unknown; currency?: unknown };
   };
   assertInvariant(
     typeof p.redemptionId === 'string' &&
@@ -175,6 +176,10 @@ export function webhookOfRewardEvent(event: PublishedEvent): NewWebhookEvent | n
       rewardId: p.rewardId,
       points: p.points,
       ...(typeof p.voucherExpiresAt === 'string' ? { voucherExpiresAt: p.voucherExpiresAt } : {}),
+      // Points + cash: the money part the partner takes (the points are in `points`).
+      ...(p.cash && Number.isSafeInteger(p.cash.amountMinor) && typeof p.cash.currency === 'string'
+        ? { cash: { amountMinor: p.cash.amountMinor, currency: p.cash.currency } }
+        : {}),
     },
   };
 }
