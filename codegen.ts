@@ -34,6 +34,7 @@ const config: CodegenConfig = {
         PurchaseClaim: '../claims#ClaimRow',
         RecordedPurchase: '../purchases#RecordedPurchaseRow',
         Campaign: '../campaigns#CampaignRow',
+        CampaignEvent: '../campaigns#CampaignEventView',
         Offer: '../campaigns#MemberOffer',
       },
       '../context#MembersContext',

@@ -238,7 +238,13 @@ export class NatsEventBus implements EventBus {
   constructor(private readonly servers: string) {}
 
   private connect(): Promise<NatsConnection> {
-    this.connection ??= connectNats({ servers: this.servers });
+    // Once connected, the client reconnects by itself, for as long as it takes (its default gives
+    // up after 10 attempts, which would leave the bus dead after a 20-second NATS outage). A first
+    // connection that fails is not kept: the next publish or subscribe tries again.
+    this.connection ??= connectNats({ servers: this.servers, maxReconnectAttempts: -1 }).catch((error: Error) => {
+      this.connection = null;
+      throw error;
+    });
     return this.connection;
   }
 

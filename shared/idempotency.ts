@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { badInput, DomainError, type ErrorCode } from './errors';
+import { createLogger } from './logger';
+
+const log = createLogger('idempotency');
 
 /** Idempotency keys: 1 to 128 printable ASCII characters, no spaces. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -64,7 +68,48 @@ export async function idempotentTransaction<T>(
 ): Promise<T> {
   checkIdempotencyKey(key);
   const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
-  const outcome = await dataSource.transaction(async (manager): Promise<Outcome<T>> => {
+  const outcome = await rerunDeadlockVictims(scope, () => recordOnce(dataSource, scope, key, requestHash, work));
+  if ('error' in outcome) throw new DomainError(outcome.error.code, outcome.error.message);
+  return outcome.result;
+}
+
+/** PostgreSQL's deadlock_detected: it aborted this transaction to break a cycle of lock waits. */
+const DEADLOCK_DETECTED = '40P01';
+/** Runs after the first a deadlock victim gets before its error reaches the caller. */
+const DEADLOCK_RERUNS = 8;
+/** The longest pause before the first rerun; it doubles with each rerun (full jitter). */
+const DEADLOCK_BACKOFF_MS = 5;
+
+/**
+ * Runs the transaction again when PostgreSQL chose it as a deadlock's victim. Writes may take
+ * locks in orders no single order can cover (an earn debits its partner's issuance, then the
+ * issuance of each funder of its bonuses; an earn elsewhere takes them the other way round), so a
+ * cycle is rare but possible. The victim rolled back entirely, its idempotency key included, so
+ * running it again is the same request afresh; a random pause, growing with each rerun, lets the
+ * other side finish instead of meeting it again.
+ */
+async function rerunDeadlockVictims<T>(scope: string, transaction: () => Promise<T>): Promise<T> {
+  for (let rerun = 0; ; rerun++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      const deadlock = error instanceof QueryFailedError && (error.driverError as { code?: string }).code === DEADLOCK_DETECTED;
+      if (!deadlock || rerun === DEADLOCK_RERUNS) throw error;
+      log.info({ scope, rerun: rerun + 1 }, 'deadlock victim: running the write again');
+      await sleep(Math.floor(Math.random() * DEADLOCK_BACKOFF_MS * 2 ** rerun));
+    }
+  }
+}
+
+/** One attempt: the key's record and the work, in one transaction. */
+function recordOnce<T>(
+  dataSource: DataSource,
+  scope: string,
+  key: string,
+  requestHash: string,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<Outcome<T>> {
+  return dataSource.transaction(async (manager): Promise<Outcome<T>> => {
     const inserted: unknown[] = await manager.query(
       `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING key`,
@@ -96,6 +141,4 @@ export async function idempotentTransaction<T>(
     await manager.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(recorded)]);
     return recorded;
   });
-  if ('error' in outcome) throw new DomainError(outcome.error.code, outcome.error.message);
-  return outcome.result;
 }

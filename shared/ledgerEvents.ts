@@ -141,14 +141,60 @@ export interface CampaignBudgetLowPayload {
   thresholdPermille: number;
 }
 
+/** `campaign.paused` and `campaign.ended`: the funder or the operator moved the campaign's status. */
+export interface CampaignStatusPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  campaignId: string;
+  funderPartnerId: string;
+  /** The status it left (ENDED may follow DRAFT, ACTIVE or PAUSED). */
+  from: string;
+  budgetPoints: number;
+  budgetLeftPoints: number;
+}
+
+/**
+ * `campaign.bonus_granted`: a BONUS transfer of the campaign; `campaign.bonus_reversed`: a refund took
+ * back part of one (REVERSAL and CLAWBACK together). The member's own stream has the transfers; this
+ * is the campaign's account of its budget, in its own order.
+ */
+export interface CampaignBonusPayload {
+  version: typeof LEDGER_EVENT_VERSION;
+  campaignId: string;
+  funderPartnerId: string;
+  memberId: string;
+  /** The BONUS transfer granted, or the one a reversal takes back from. */
+  bonusTransferId: string;
+  /** Points granted, or taken back (always positive). */
+  points: number;
+  /** The campaign's status then: ACTIVE for a grant; a refund may come after a pause or the end. */
+  status: string;
+  budgetPoints: number;
+  /** What is left of the budget after the grant, or after the points taken back returned to it. */
+  budgetLeftPoints: number;
+}
+
 /**
  * A campaign's own events. They are not a member's: the outbox keeps them in a stream keyed by the
  * campaign's id (in the member_id column, numbered under the campaign's row lock), so a member's
  * events and balance subscription never see them, while every outbox consumer (the relay, the
- * internal feed, settlement's webhook fan-out) carries them unchanged.
+ * internal feed, settlement's webhook fan-out, the gateway's ledger watcher) carries them unchanged.
  */
 export type CampaignEvent =
-  { type: 'campaign.activated'; payload: CampaignActivatedPayload } | { type: 'campaign.budget_low'; payload: CampaignBudgetLowPayload };
+  | { type: 'campaign.activated'; payload: CampaignActivatedPayload }
+  | { type: 'campaign.budget_low'; payload: CampaignBudgetLowPayload }
+  | { type: 'campaign.paused' | 'campaign.ended'; payload: CampaignStatusPayload }
+  | { type: 'campaign.bonus_granted' | 'campaign.bonus_reversed'; payload: CampaignBonusPayload };
+export type CampaignEventType = CampaignEvent['type'];
+
+export const CAMPAIGN_EVENT_TYPES: readonly CampaignEventType[] = [
+  'campaign.activated',
+  'campaign.budget_low',
+  'campaign.paused',
+  'campaign.ended',
+  'campaign.bonus_granted',
+  'campaign.bonus_reversed',
+];
+const isCampaignEventType = (type: string): type is CampaignEventType => CAMPAIGN_EVENT_TYPES.includes(type as CampaignEventType);
 
 const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 const isTransferKind = (value: unknown): value is TransferKind => TRANSFER_KINDS.includes(value as TransferKind);
@@ -183,7 +229,7 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
     );
     return { type, payload: { ...(p as BalanceChangedPayload), version: LEDGER_EVENT_VERSION, partnerId: p.partnerId ?? null } };
   }
-  if (type === 'campaign.activated' || type === 'campaign.budget_low') return null; // readCampaignEvent's
+  if (isCampaignEventType(type)) return null; // readCampaignEvent's
   if (type === 'tier.changed') {
     const p = payload as Partial<TierChangedPayload>;
     assertInvariant(
@@ -200,22 +246,40 @@ export function readLedgerEvent(type: string, payload: Record<string, unknown>):
  * null for any other type (a member's ledger events are readLedgerEvent's).
  */
 export function readCampaignEvent(type: string, payload: Record<string, unknown>): CampaignEvent | null {
-  if (type !== 'campaign.activated' && type !== 'campaign.budget_low') return null;
+  if (!isCampaignEventType(type)) return null;
   const version = payload.version ?? 1;
   assertInvariant(version === LEDGER_EVENT_VERSION, `campaign event ${type} has version ${String(version)}; this reader knows 1`);
-  const p = payload as Partial<CampaignActivatedPayload & CampaignBudgetLowPayload>;
-  const figures =
-    type === 'campaign.activated' ? [p.budgetPoints, p.budgetLeftPoints] : [p.budgetPoints, p.budgetLeftPoints, p.thresholdPermille];
-  assertInvariant(
-    typeof p.campaignId === 'string' && typeof p.funderPartnerId === 'string' && figures.every(isInteger),
-    `${type} event of campaign ${String(p.campaignId)} matches the contract`,
-  );
-  if (type === 'campaign.activated') {
+  const p = payload as Partial<CampaignActivatedPayload & CampaignBudgetLowPayload & CampaignStatusPayload & CampaignBonusPayload>;
+  const matches = (fields: boolean) =>
     assertInvariant(
-      typeof p.coalitionWide === 'boolean' && typeof p.startsAt === 'string' && typeof p.endsAt === 'string',
-      `campaign.activated event of campaign ${p.campaignId} matches the contract`,
+      typeof p.campaignId === 'string' &&
+        typeof p.funderPartnerId === 'string' &&
+        isInteger(p.budgetPoints) &&
+        isInteger(p.budgetLeftPoints) &&
+        fields,
+      `${type} event of campaign ${String(p.campaignId)} matches the contract`,
     );
-    return { type, payload: { ...(p as CampaignActivatedPayload), version: LEDGER_EVENT_VERSION } };
+  const read = { ...p, version: LEDGER_EVENT_VERSION };
+  switch (type) {
+    case 'campaign.activated':
+      matches(typeof p.coalitionWide === 'boolean' && typeof p.startsAt === 'string' && typeof p.endsAt === 'string');
+      return { type, payload: read as CampaignActivatedPayload };
+    case 'campaign.budget_low':
+      matches(isInteger(p.thresholdPermille));
+      return { type, payload: read as CampaignBudgetLowPayload };
+    case 'campaign.paused':
+    case 'campaign.ended':
+      matches(typeof p.from === 'string');
+      return { type, payload: read as CampaignStatusPayload };
+    case 'campaign.bonus_granted':
+    case 'campaign.bonus_reversed':
+      matches(
+        typeof p.memberId === 'string' &&
+          typeof p.bonusTransferId === 'string' &&
+          isInteger(p.points) &&
+          p.points > 0 &&
+          typeof p.status === 'string',
+      );
+      return { type, payload: read as CampaignBonusPayload };
   }
-  return { type, payload: { ...(p as CampaignBudgetLowPayload), version: LEDGER_EVENT_VERSION } };
 }

@@ -9,6 +9,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
+import { createLogger } from './logger';
 
 /**
  * Distributed tracing (OpenTelemetry). Off unless an operator configures an exporter with the
@@ -41,6 +42,46 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
   return exporters.includes('otlp') || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
+/** How the gateway decides for a request that arrives without a trace of its caller's. */
+export type RootSampling = { kind: 'always_on' } | { kind: 'always_off' } | { kind: 'ratio'; ratio: number };
+
+/**
+ * The gateway's root sampling from the standard OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG:
+ * always_on (the default), always_off, traceidratio with a ratio from 0 to 1 (default 1), and their
+ * parentbased_ forms, which mean the same here (a caller's sampled `traceparent` is always
+ * continued). A value it does not know is reported in `problem` and the default applies, as the
+ * OpenTelemetry specification asks of an SDK.
+ */
+export function rootSamplingFromEnvironment(env: NodeJS.ProcessEnv = process.env): { sampling: RootSampling; problem?: string } {
+  const name = (env.OTEL_TRACES_SAMPLER ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^parentbased_/, '');
+  switch (name) {
+    case '':
+    case 'always_on':
+      return { sampling: { kind: 'always_on' } };
+    case 'always_off':
+      return { sampling: { kind: 'always_off' } };
+    case 'traceidratio': {
+      const text = (env.OTEL_TRACES_SAMPLER_ARG ?? '').trim();
+      const ratio = text === '' ? 1 : Number(text);
+      if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+        return {
+          sampling: { kind: 'ratio', ratio: 1 },
+          problem: `OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, not "${text}"; sampling every trace`,
+        };
+      }
+      return { sampling: { kind: 'ratio', ratio } };
+    }
+    default:
+      return {
+        sampling: { kind: 'always_on' },
+        problem: `OTEL_TRACES_SAMPLER "${env.OTEL_TRACES_SAMPLER}" is not one of always_on, always_off, traceidratio (or parentbased_ of one); sampling every trace`,
+      };
+  }
+}
+
 let shutdown: (() => Promise<void>) | null = null;
 
 /**
@@ -54,8 +95,15 @@ export function startTracing(service: string, { startsTraces }: { startsTraces: 
   if (shutdown || !tracingConfigured()) return;
   // Loaded here rather than imported: without tracing configured the SDK stays out of the process.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, AlwaysOffSampler, SamplingDecision } =
-    require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const {
+    NodeTracerProvider,
+    BatchSpanProcessor,
+    ParentBasedSampler,
+    AlwaysOnSampler,
+    AlwaysOffSampler,
+    TraceIdRatioBasedSampler,
+    SamplingDecision,
+  } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
@@ -64,17 +112,24 @@ export function startTracing(service: string, { startsTraces }: { startsTraces: 
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // A subgraph records only what belongs to a recorded trace; with no parent, nothing. (The
-  // gateway samples every request.) Either way a span linked to a recorded trace is recorded: the
-  // outbox relay's, which starts no trace of its own but reports on the writes it links to.
-  const parentBased = new ParentBasedSampler({
-    root: startsTraces ? new AlwaysOnSampler() : new AlwaysOffSampler(),
-  });
+  // gateway samples requests as OTEL_TRACES_SAMPLER says: every one by default.) Either way a span
+  // linked to a recorded trace is recorded: the outbox relay's, which starts no trace of its own
+  // but reports on the writes it links to.
+  const { sampling, problem } = startsTraces ? rootSamplingFromEnvironment() : { sampling: { kind: 'always_off' } as RootSampling };
+  if (problem) createLogger('tracing').warn(problem);
+  const root =
+    sampling.kind === 'ratio'
+      ? new TraceIdRatioBasedSampler(sampling.ratio)
+      : sampling.kind === 'always_on'
+        ? new AlwaysOnSampler()
+        : new AlwaysOffSampler();
+  const parentBased = new ParentBasedSampler({ root });
   const sampler: import('@opentelemetry/sdk-trace-node').Sampler = {
     shouldSample: (parent, traceId, name, kind, attributes, links) =>
       links.some((link) => (link.context.traceFlags & TraceFlags.SAMPLED) !== 0)
         ? { decision: SamplingDecision.RECORD_AND_SAMPLED }
         : parentBased.shouldSample(parent, traceId, name, kind, attributes, links),
-    toString: () => `LinkedOrParentBased{root=${startsTraces ? 'on' : 'off'}}`,
+    toString: () => `LinkedOrParentBased{root=${root.toString()}}`,
   };
   const provider = new NodeTracerProvider({
     sampler,

@@ -45,7 +45,8 @@ class Listeners<Known = void> {
 
 /**
  * Follows the ledger's published events and tells subscribers which members had some, with each
- * member's highest sequence among them. A member's sequence is gap-free and committed in order, and
+ * member's highest sequence among them. A campaign's own events travel in the same outbox, as a
+ * stream keyed by the campaign's id (campaignChanged.ts watches that id), numbered the same way. A member's sequence is gap-free and committed in order, and
  * an event is published only after its commit, so every sequence up to that one can be read: the
  * streams read those events directly instead of first asking which there are.
  */

@@ -38,6 +38,20 @@ export function errorResult(message: string, code: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
 
+/**
+ * Reads the subscription field's arguments by name: a variable's value, or a literal string or
+ * integer written in the document; undefined when the argument is absent.
+ */
+export function fieldArguments(field: FieldNode, variables: Record<string, unknown>): (name: string) => unknown {
+  return (name) => {
+    const node = field.arguments?.find((a) => a.name.value === name)?.value;
+    if (node?.kind === Kind.VARIABLE) return variables[node.name.value];
+    if (node?.kind === Kind.INT) return Number(node.value);
+    if (node?.kind === Kind.STRING) return node.value;
+    return undefined;
+  };
+}
+
 export function argumentOf(name: string, variableName: string) {
   return {
     kind: Kind.ARGUMENT as const,

@@ -2,7 +2,15 @@ import { Kind, type ExecutionResult } from 'graphql';
 import { coalesced } from '../../shared/coalesce';
 import { EventQueue } from './eventQueue';
 import type { PositionWatcher } from './fanOut';
-import { argumentOf, derivedQuery, errorResult, rootFieldQuery, type RunOperation, type SubscriptionRequest } from './operations';
+import {
+  argumentOf,
+  derivedQuery,
+  errorResult,
+  fieldArguments,
+  rootFieldQuery,
+  type RunOperation,
+  type SubscriptionRequest,
+} from './operations';
 
 /**
  * The stream of one `partnerPositionChanged(partnerId)` subscription: the position now, then after
@@ -15,8 +23,7 @@ export async function positionChanged(
   positions: PositionWatcher,
 ): Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>> {
   const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-  const node = field.arguments?.find((a) => a.name.value === 'partnerId')?.value;
-  const partnerId = node?.kind === Kind.VARIABLE ? String(variables[node.name.value]) : node?.kind === Kind.STRING ? node.value : '';
+  const partnerId = String(fieldArguments(field, variables)('partnerId') ?? '');
   const key = field.alias?.value ?? field.name.value;
   const perChange = derivedQuery(args.document, `partner:${args.operationName ?? ''}`, () =>
     rootFieldQuery(

@@ -25,6 +25,7 @@ import { observeGauge } from '../../shared/metrics';
 import { gatewayMetrics } from '../metrics';
 import { environmentTrustedDocuments, trustedDocumentFor } from '../trustedDocuments';
 import { balanceChanged } from './balanceChanged';
+import { campaignChanged } from './campaignChanged';
 import type { Backlog } from './eventQueue';
 import { LedgerWatcher, PositionWatcher } from './fanOut';
 import {
@@ -54,7 +55,7 @@ const log = createLogger('subscriptions');
  *
  * This module is the adapter: it wires graphql-ws to the `ws` socket server, authenticates and
  * counts connections (limits.ts), and hands each subscription to its stream (balanceChanged.ts,
- * positionChanged.ts), which the watchers of fanOut.ts wake.
+ * campaignChanged.ts, positionChanged.ts), which the watchers of fanOut.ts wake.
  */
 
 interface ConnectionState {
@@ -299,6 +300,7 @@ export function startSubscriptionServer(options: {
         const request = { args, caller, operation, field, backlog: backlogOf(socket) };
         if (field.name.value === 'balanceChanged') return balanceChanged(request, runStream, watcher);
         if (field.name.value === 'partnerPositionChanged') return positionChanged(request, runStream, positions);
+        if (field.name.value === 'campaignChanged') return campaignChanged(request, runStream, watcher);
         return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');
       },
       context: (ctx) => ({ socket: ctx.extra.socket }),

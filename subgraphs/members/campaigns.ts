@@ -11,7 +11,7 @@ import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
 import { appendEvent } from '../../shared/outbox';
 import { pointsToMinor } from '../../shared/money';
-import { LEDGER_EVENT_VERSION, type CampaignEvent } from '../../shared/ledgerEvents';
+import { LEDGER_EVENT_VERSION, readCampaignEvent, type CampaignEvent, type CampaignEventType } from '../../shared/ledgerEvents';
 
 /**
  * Coalition campaigns: promotions a partner funds and the coalition grants at earn time. The rule
@@ -124,12 +124,14 @@ export interface CampaignRow {
   budget_points: number;
   budget_left_points: number;
   status: CampaignStatus;
+  /** The sequence of its latest event in its own outbox stream (0 before the first). */
+  last_event_sequence: number;
 }
 
 const CAMPAIGN_COLUMNS = `id, funder_partner_id, name, rule_kind, coalition_wide, exclusive, opt_in, extra_permille, bonus_points::int AS bonus_points,
   category_codes, skus, tiers, distinct_partners, distinct_categories, window_days, new_customers_only, shopper_category_codes, starts_at, ends_at,
   per_member_cap_points::int AS per_member_cap_points,
-  budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status`;
+  budget_points::int AS budget_points, budget_left_points::int AS budget_left_points, status, last_event_sequence`;
 
 function wholeNumber(value: number | null | undefined, field: string, min: number, max: number): number | null {
   if (value === null || value === undefined) return null;
@@ -289,6 +291,8 @@ export async function setCampaignStatus(
     await manager.query('UPDATE campaigns SET status = $2 WHERE id = $1', [campaignId, input.status]);
     await auditOperatorAction(manager, caller, 'setCampaignStatus', campaignId, { from: campaign.status, to: input.status });
     if (input.status === 'ACTIVE') await announceActivation(manager, campaign);
+    // No status moves back to DRAFT (NEXT_STATUSES).
+    else if (input.status !== 'DRAFT') await announceStatus(manager, campaign, input.status);
   });
   return campaignById(deps, caller, campaignId);
 }
@@ -726,11 +730,12 @@ export async function grantBonuses(
   assertInvariant(lines, `earn ${earn.earnId} has its lines`);
   const grants: BonusGrant[] = [];
   for (const { campaign, points } of decideBonuses(fresh, lines)) {
-    const [, updated] = (await manager.query(
-      'UPDATE campaigns SET budget_left_points = budget_left_points - $2 WHERE id = $1 AND budget_left_points >= $2',
+    const [[debited]] = (await manager.query(
+      `UPDATE campaigns SET budget_left_points = budget_left_points - $2 WHERE id = $1 AND budget_left_points >= $2
+       RETURNING budget_left_points::int AS budget_left_points`,
       [campaign.id, points],
-    )) as [unknown, number];
-    assertInvariant(updated === 1, `campaign ${campaign.id}'s locked budget covers ${points} points`);
+    )) as [{ budget_left_points: number }[], number];
+    assertInvariant(debited, `campaign ${campaign.id}'s locked budget covers ${points} points`);
     const { transferId } = await post(manager, {
       kind: 'BONUS',
       // The funder's issuance pays: settlement bills the funder, not the partner the purchase was at.
@@ -742,6 +747,12 @@ export async function grantBonuses(
       createdBy: earn.createdBy,
       lotExpiresAt: earn.lotExpiresAt,
       campaignId: campaign.id,
+    });
+    await announceBonus(manager, 'campaign.bonus_granted', {
+      campaign: { ...campaign, budget_left_points: debited.budget_left_points },
+      memberId: earn.memberId,
+      bonusTransferId: transferId,
+      points,
     });
     await announceBudgetLow(manager, campaign.id);
     await manager.query('INSERT INTO campaign_grants (earn_id, campaign_id, member_id, transfer_id, points) VALUES ($1, $2, $3, $4, $5)', [
@@ -770,10 +781,17 @@ export async function bonusesToReverse(
   purchaseAmountMinor: number,
 ): Promise<{ campaignId: string; funderPartnerId: string; bonusTransferId: string; points: number }[]> {
   const grants = (await manager.query(
-    `SELECT g.campaign_id, c.funder_partner_id, g.transfer_id, g.points::int AS points, g.reversed_points::int AS reversed_points
+    `SELECT g.campaign_id, c.funder_partner_id, g.member_id, g.transfer_id, g.points::int AS points, g.reversed_points::int AS reversed_points
        FROM campaign_grants g JOIN campaigns c ON c.id = g.campaign_id WHERE g.earn_id = $1 ORDER BY g.campaign_id FOR UPDATE OF c`,
     [earnId],
-  )) as { campaign_id: string; funder_partner_id: string; transfer_id: string; points: number; reversed_points: number }[];
+  )) as {
+    campaign_id: string;
+    funder_partner_id: string;
+    member_id: string;
+    transfer_id: string;
+    points: number;
+    reversed_points: number;
+  }[];
   const result = [];
   for (const grant of grants) {
     const reversedTotal = Number((BigInt(grant.points) * BigInt(refundedTotalMinor)) / BigInt(purchaseAmountMinor));
@@ -784,14 +802,25 @@ export async function bonusesToReverse(
       grant.campaign_id,
       reversedTotal,
     ]);
-    await manager.query('UPDATE campaigns SET budget_left_points = budget_left_points + $2 WHERE id = $1', [grant.campaign_id, points]);
+    const [[credited]] = (await manager.query(
+      `UPDATE campaigns SET budget_left_points = budget_left_points + $2 WHERE id = $1 RETURNING ${CAMPAIGN_COLUMNS}`,
+      [grant.campaign_id, points],
+    )) as [CampaignRow[], number];
+    assertInvariant(credited, `campaign ${grant.campaign_id} of a grant exists`);
+    await announceBonus(manager, 'campaign.bonus_reversed', {
+      campaign: credited,
+      memberId: grant.member_id,
+      bonusTransferId: grant.transfer_id,
+      points,
+    });
     result.push({ campaignId: grant.campaign_id, funderPartnerId: grant.funder_partner_id, bonusTransferId: grant.transfer_id, points });
   }
   return result;
 }
 
 // ---------------------------------------------------------------------------------------------
-// A campaign's events: what the funder's systems hear (settlement's webhooks)
+// A campaign's events: what the funder's systems hear (settlement's webhooks, the gateway's
+// campaignChanged subscription)
 
 /** The low-budget notice goes out when what is left falls below this share of the budget, in thousandths. */
 export const BUDGET_LOW_PERMILLE = 100;
@@ -799,7 +828,8 @@ export const BUDGET_LOW_PERMILLE = 100;
 /**
  * Appends one of the campaign's events to the outbox, in the caller's transaction, with the
  * campaign's next event number: the caller holds the campaign's row lock (setCampaignStatus and
- * grantBonuses take it FOR UPDATE), so numbers have no gaps, as a member's have under its lock.
+ * grantBonuses and bonusesToReverse take it FOR UPDATE), so numbers have no gaps, as a member's
+ * have under its lock.
  */
 async function appendCampaignEvent(manager: EntityManager, campaignId: string, event: CampaignEvent): Promise<void> {
   const [[row]] = (await manager.query(
@@ -832,6 +862,44 @@ async function announceActivation(manager: EntityManager, campaign: CampaignRow)
   });
 }
 
+/** `campaign.paused` or `campaign.ended`, as the campaign leaves its status for that one. */
+async function announceStatus(manager: EntityManager, campaign: CampaignRow, status: 'PAUSED' | 'ENDED'): Promise<void> {
+  await appendCampaignEvent(manager, campaign.id, {
+    type: status === 'PAUSED' ? 'campaign.paused' : 'campaign.ended',
+    payload: {
+      version: LEDGER_EVENT_VERSION,
+      campaignId: campaign.id,
+      funderPartnerId: campaign.funder_partner_id,
+      from: campaign.status,
+      budgetPoints: campaign.budget_points,
+      budgetLeftPoints: campaign.budget_left_points,
+    },
+  });
+}
+
+/** A bonus granted, or taken back by a refund, with the campaign as it stands after it. */
+async function announceBonus(
+  manager: EntityManager,
+  type: 'campaign.bonus_granted' | 'campaign.bonus_reversed',
+  bonus: { campaign: CampaignRow; memberId: string; bonusTransferId: string; points: number },
+): Promise<void> {
+  const { campaign } = bonus;
+  await appendCampaignEvent(manager, campaign.id, {
+    type,
+    payload: {
+      version: LEDGER_EVENT_VERSION,
+      campaignId: campaign.id,
+      funderPartnerId: campaign.funder_partner_id,
+      memberId: bonus.memberId,
+      bonusTransferId: bonus.bonusTransferId,
+      points: bonus.points,
+      status: campaign.status,
+      budgetPoints: campaign.budget_points,
+      budgetLeftPoints: campaign.budget_left_points,
+    },
+  });
+}
+
 /**
  * `campaign.budget_low`, once per campaign: after a grant leaves less than BUDGET_LOW_PERMILLE of
  * the budget. Marked in the same statement that checks it, so it is sent once even when refunds
@@ -856,6 +924,101 @@ async function announceBudgetLow(manager: EntityManager, campaignId: string): Pr
       thresholdPermille: BUDGET_LOW_PERMILLE,
     },
   });
+}
+
+/** The most events one read of a campaign's stream returns. */
+export const MAX_CAMPAIGN_EVENTS_PER_READ = 100;
+
+/** One of a campaign's events as its funder reads it, with the campaign's state after it. */
+export interface CampaignEventView {
+  /** The campaign as it is now. */
+  campaign: CampaignRow;
+  sequence: number;
+  occurredAt: Date;
+  type: CampaignEventType;
+  /** The campaign's status after the event. */
+  status: CampaignStatus;
+  /** Bonus points granted or taken back; null for the other events. */
+  points: number | null;
+  /** What was left of the budget after the event. */
+  budgetLeftPoints: number;
+}
+
+function statusAfter(event: CampaignEvent): CampaignStatus {
+  switch (event.type) {
+    // Written by the activation itself, or by a grant, which only an ACTIVE campaign makes.
+    case 'campaign.activated':
+    case 'campaign.budget_low':
+      return 'ACTIVE';
+    case 'campaign.paused':
+      return 'PAUSED';
+    case 'campaign.ended':
+      return 'ENDED';
+    case 'campaign.bonus_granted':
+    case 'campaign.bonus_reversed':
+      return event.payload.status as CampaignStatus;
+  }
+}
+
+/**
+ * A campaign's events after `afterSequence`, oldest first, at most `first` (1 to
+ * MAX_CAMPAIGN_EVENTS_PER_READ): for its funder and the operator, refused to anyone else exactly as
+ * the campaign itself is (campaignById), so the stream shows no more than `campaign(id)` does.
+ */
+export async function campaignEventsAfter(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: { campaignId: string; afterSequence: number; first: number },
+): Promise<CampaignEventView[]> {
+  const campaign = await campaignById(deps, caller, input.campaignId);
+  if (!Number.isInteger(input.afterSequence) || input.afterSequence < 0) throw badInput('afterSequence must be 0 or more');
+  if (!Number.isInteger(input.first) || input.first < 1 || input.first > MAX_CAMPAIGN_EVENTS_PER_READ) {
+    throw badInput(`first must be between 1 and ${MAX_CAMPAIGN_EVENTS_PER_READ}`);
+  }
+  const rows = (await deps.dataSource.query(
+    `SELECT type, member_sequence AS sequence, payload, occurred_at AS "occurredAt"
+       FROM outbox_events WHERE member_id = $1 AND member_sequence > $2 ORDER BY member_sequence LIMIT $3`,
+    [campaign.id, input.afterSequence, input.first],
+  )) as { type: string; sequence: number; payload: Record<string, unknown>; occurredAt: Date }[];
+  return rows.map(({ type, sequence, payload, occurredAt }) => {
+    const event = readCampaignEvent(type, payload);
+    assertInvariant(event, `campaign ${campaign.id}'s event ${sequence} is a campaign event (${type})`);
+    const points = event.type === 'campaign.bonus_granted' || event.type === 'campaign.bonus_reversed' ? event.payload.points : null;
+    return {
+      campaign,
+      sequence,
+      occurredAt,
+      type: event.type,
+      status: statusAfter(event),
+      points,
+      budgetLeftPoints: event.payload.budgetLeftPoints,
+    };
+  });
+}
+
+/**
+ * Where a campaign's stream stands, for its funder and the operator: how many events it has is a
+ * measure of its activity, which a member seeing the campaign among its offers is not shown.
+ */
+export function lastCampaignEventSequence(caller: Caller, campaign: CampaignRow): number {
+  actingPartner(caller, campaign.funder_partner_id, 'read campaign events');
+  return campaign.last_event_sequence;
+}
+
+/** One of a campaign's events by its sequence number, for its funder and the operator; NOT_FOUND when there is none. */
+export async function campaignEventAt(
+  deps: LedgerDeps,
+  caller: Caller,
+  input: { campaignId: string; sequence: number },
+): Promise<CampaignEventView> {
+  const valid = Number.isInteger(input.sequence) && input.sequence >= 1;
+  const [event] = await campaignEventsAfter(deps, caller, {
+    campaignId: input.campaignId,
+    afterSequence: valid ? input.sequence - 1 : 0,
+    first: 1,
+  });
+  if (!valid || !event || event.sequence !== input.sequence) throw notFound(`Campaign ${input.campaignId} has no event ${input.sequence}`);
+  return event;
 }
 
 // ---------------------------------------------------------------------------------------------

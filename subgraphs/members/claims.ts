@@ -60,6 +60,18 @@ export interface ClaimInput {
 const DAY_MS = 24 * 3600 * 1000;
 const log = createLogger('claims');
 
+/**
+ * The one rule for which purchases a claim may still name, used by claims and by recorded
+ * purchases (which exist only to be matched by claims): not in the future, and no older than the
+ * claim window.
+ */
+export function checkWithinClaimWindow(config: LedgerDeps['config'], purchasedAt: Date, nowMs = Date.now()): void {
+  if (purchasedAt.getTime() > nowMs) throw badInput('purchasedAt is in the future');
+  if (purchasedAt.getTime() < nowMs - config.claimWindowDays * DAY_MS) {
+    throw badInput(`purchasedAt is outside the claim window: purchases can be claimed only within ${config.claimWindowDays} days`);
+  }
+}
+
 const CLAIM_COLUMNS = `id, member_id AS "memberId", partner_id AS "partnerId", document_number AS "documentNumber", store_id AS "storeId",
   purchase_amount_minor::int AS "purchaseAmountMinor", currency, purchased_at AS "purchasedAt", status,
   rejection_reason AS "rejectionReason", earn_transfer_id AS "earnTransferId", created_at AS "createdAt", decided_at AS "decidedAt",
@@ -177,11 +189,7 @@ export async function submitClaim(deps: LedgerDeps, caller: Caller, input: Claim
   const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
   checkPurchaseAmount(input.purchaseAmountMinor);
   const purchasedAt = checkInstant(input.purchasedAt, 'purchasedAt');
-  const now = Date.now();
-  if (purchasedAt.getTime() > now) throw badInput('purchasedAt is in the future');
-  if (purchasedAt.getTime() < now - deps.config.claimWindowDays * DAY_MS) {
-    throw badInput(`Missing points can be claimed only within ${deps.config.claimWindowDays} days of the purchase`);
-  }
+  checkWithinClaimWindow(deps.config, purchasedAt);
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and takes no claims');
   if (input.currency !== terms.currency) {

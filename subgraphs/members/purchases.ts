@@ -5,7 +5,7 @@ import { badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkText } from '../../shared/validation';
 import { checkBasket, type BasketLineInput } from './basket';
-import { confirmIfMatched, refuseEarnedReceipt } from './claims';
+import { checkWithinClaimWindow, confirmIfMatched, refuseEarnedReceipt } from './claims';
 import { MAX_DOCUMENT_FIELD_LENGTH } from './earning';
 import { checkInstant, checkPurchaseAmount, writeIdempotent, type LedgerDeps } from './ledger';
 
@@ -40,8 +40,6 @@ export interface RecordedPurchaseRow {
 
 const PURCHASE_COLUMNS = `id, partner_id AS "partnerId", document_number AS "documentNumber", store_id AS "storeId",
   purchase_amount_minor::int AS "purchaseAmountMinor", currency, purchased_at AS "purchasedAt", created_at AS "createdAt"`;
-
-const DAY_MS = 24 * 3600 * 1000;
 
 export async function recordedPurchase(deps: LedgerDeps, purchaseId: string): Promise<RecordedPurchaseRow> {
   const [row] = (await deps.dataSource.query(`SELECT ${PURCHASE_COLUMNS} FROM recorded_purchases WHERE id = $1`, [
@@ -83,11 +81,7 @@ export async function recordPurchase(deps: LedgerDeps, caller: Caller, input: Re
     { scope: `recordPurchase:${partnerId}`, key: input.idempotencyKey, request },
     async (manager) => {
       // Checked inside: a retry gets its first answer even once the purchase has aged out of the window.
-      const now = Date.now();
-      if (purchasedAt.getTime() > now) throw badInput('purchasedAt is in the future');
-      if (purchasedAt.getTime() < now - deps.config.claimWindowDays * DAY_MS) {
-        throw badInput(`Only purchases of the last ${deps.config.claimWindowDays} days (the claim window) can be recorded`);
-      }
+      checkWithinClaimWindow(deps.config, purchasedAt);
       await refuseEarnedReceipt(manager, partnerId, documentNumber);
       const id = randomUUID();
       const inserted = (await manager.query(

@@ -4,7 +4,7 @@ import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
 import { DateTime, Long } from '../../shared/scalars';
 import { checkId } from '../../shared/validation';
 import type { MemberRow, ReservationRow, TransferKind, TransferRow } from './entities';
-import type { Resolvers } from './generated/graphql';
+import type { CampaignEventType, Resolvers } from './generated/graphql';
 import { confirmPendingEarn, earnPoints, reverseEarn, voidPendingEarn } from './earning';
 import { enrollMember } from './enrollment';
 import { expiringLots, ledgerEventsAfter, ledgerFloat, ledgerHead, ledgerTotals, memberStanding } from './feed';
@@ -31,13 +31,17 @@ import { setExcludedCategories } from './basket';
 import {
   activateOffer,
   campaignById,
+  campaignEventAt,
+  campaignEventsAfter,
   campaignOfBonus,
   campaignReport,
+  lastCampaignEventSequence,
   createCampaign,
   listCampaigns,
   offersFor,
   setCampaignStatus,
   simulateCampaign,
+  type CampaignEventView,
   type CampaignInput,
   type ListedCampaign,
 } from './campaigns';
@@ -54,6 +58,14 @@ export interface PartnerRef {
 
 const memberCursor = (m: MemberRow) => [m.enrolledAt.toISOString(), m.id];
 const claimCursor = (c: ClaimRow) => [c.createdAt.toISOString(), c.id];
+const CAMPAIGN_EVENT_TYPE_NAMES: Record<CampaignEventView['type'], CampaignEventType> = {
+  'campaign.activated': 'ACTIVATED',
+  'campaign.paused': 'PAUSED',
+  'campaign.ended': 'ENDED',
+  'campaign.budget_low': 'BUDGET_LOW',
+  'campaign.bonus_granted': 'BONUS_GRANTED',
+  'campaign.bonus_reversed': 'BONUS_REVERSED',
+};
 const campaignCursor = (c: ListedCampaign) => [c.created_at.toISOString(), c.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
 
@@ -106,6 +118,9 @@ export const resolvers: Resolvers = {
     resolveMemberReference: async (_root, { reference, partnerId }, { caller, ledger }) =>
       (await resolveReferenceForService(ledger, caller, reference, partnerId ?? null)).memberId,
     campaign: (_root, { id }, { caller, ledger }) => campaignById(ledger, caller, id),
+    campaignEvents: (_root, { campaignId, afterSequence, first }, { caller, ledger }) =>
+      campaignEventsAfter(ledger, caller, { campaignId, afterSequence, first: first ?? 100 }),
+    campaignEvent: (_root, args, { caller, ledger }) => campaignEventAt(ledger, caller, args),
     campaigns: async (_root, { partnerId, status, first, after }, { caller, ledger }) => {
       const limit = pageSize(first);
       const filter = { partnerId: partnerId ?? null, status: status ?? null, limit, after: decodeCursor(after, 2) };
@@ -148,6 +163,7 @@ export const resolvers: Resolvers = {
     budgetPoints: (c) => c.budget_points,
     budgetLeftPoints: (c) => c.budget_left_points,
     report: (c, _args, { caller, ledger }) => campaignReport(ledger, caller, c),
+    lastEventSequence: (c, _args, { caller }) => lastCampaignEventSequence(caller, c),
   },
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
@@ -326,6 +342,15 @@ export const resolvers: Resolvers = {
         throw new Error('balanceChanged is served by the gateway over graphql-ws');
       },
     },
+    campaignChanged: {
+      // The same: the gateway resolves each event through campaignEvent.
+      subscribe: () => {
+        throw new Error('campaignChanged is served by the gateway over graphql-ws');
+      },
+    },
+  },
+  CampaignEvent: {
+    type: (event) => CAMPAIGN_EVENT_TYPE_NAMES[event.type],
   },
   BalanceEvent: {
     type: (event) => (event.type === 'tier.changed' ? 'TIER_CHANGED' : 'BALANCE_CHANGED'),

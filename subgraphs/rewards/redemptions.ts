@@ -98,6 +98,10 @@ async function recordEvent(
       rewardId: redemption.rewardId,
       partnerId: redemption.partnerId,
       points: redemption.pointsSpent,
+      // Points + cash: the money part the partner takes at the till (a bigint column: an exact string).
+      ...(redemption.cashAmountMinor !== null && redemption.cashCurrency !== null
+        ? { cash: { amountMinor: Number(redemption.cashAmountMinor), currency: redemption.cashCurrency } }
+        : {}),
       ...extra,
     },
   });

@@ -98,7 +98,10 @@ export interface LedgerFeedEvent extends PublishedEvent {
 export function webhookOfLedgerEvent(event: LedgerFeedEvent): NewWebhookEvent | null {
   const campaignEvent = readCampaignEvent(event.type, event.payload);
   if (campaignEvent) {
-    // A campaign's own stream: about its funder, no member's.
+    // A campaign's own stream: about its funder, no member's. Its status moves and its bonus
+    // entries are the funder's own subscription's (campaignChanged); webhooks tell of a grant from
+    // the member's BONUS transfer (below) and of a refund from its REVERSAL or CLAWBACK.
+    if (campaignEvent.type !== 'campaign.activated' && campaignEvent.type !== 'campaign.budget_low') return null;
     const { version: _version, ...data } = campaignEvent.payload;
     const { funderPartnerId } = campaignEvent.payload;
     return {
@@ -151,6 +154,7 @@ export function webhookOfRewardEvent(event: PublishedEvent): NewWebhookEvent | n
     partnerId?: unknown;
     points?: unknown;
     voucherExpiresAt?: unknown;
+    cash?: { amountMinor?: unknown; currency?: unknown };
   };
   assertInvariant(
     typeof p.redemptionId === 'string' &&
@@ -172,6 +176,10 @@ export function webhookOfRewardEvent(event: PublishedEvent): NewWebhookEvent | n
       rewardId: p.rewardId,
       points: p.points,
       ...(typeof p.voucherExpiresAt === 'string' ? { voucherExpiresAt: p.voucherExpiresAt } : {}),
+      // Points + cash: the money part the partner takes (the points are in `points`).
+      ...(p.cash && Number.isSafeInteger(p.cash.amountMinor) && typeof p.cash.currency === 'string'
+        ? { cash: { amountMinor: p.cash.amountMinor, currency: p.cash.currency } }
+        : {}),
     },
   };
 }

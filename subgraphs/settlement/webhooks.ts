@@ -4,6 +4,7 @@ import { actingPartner, partnerScope, requireOperator, requirePartnerItselfOrOpe
 import { recordAudit } from '../../shared/audit';
 import { assertInvariant, badInput, DomainError, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { checkId } from '../../shared/validation';
 import { checkTargetResolves, checkWebhookUrl, type TargetPolicy } from './webhookTargets';
 
@@ -172,7 +173,13 @@ export async function createWebhookEndpoint(
   dataSource: DataSource,
   caller: Caller,
   settings: WebhookSettings,
-  input: { partnerId?: string | null; url: string; eventTypes: readonly string[]; description?: string | null },
+  input: {
+    partnerId?: string | null;
+    url: string;
+    eventTypes: readonly string[];
+    description?: string | null;
+    idempotencyKey?: string | null;
+  },
 ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
   // A partner registers its own endpoints; the operator one for a partner or, naming none, a coalition endpoint.
   const partnerId =
@@ -181,8 +188,7 @@ export async function createWebhookEndpoint(
   const eventTypes = checkEventTypes(input.eventTypes);
   const description = checkDescription(input.description);
   const url = await checkUrl(input.url, settings);
-  const secret = newSigningSecret();
-  const endpoint = await dataSource.transaction(async (manager) => {
+  const register = async (manager: EntityManager): Promise<string> => {
     if (partnerId !== null) {
       const [partner] = (await manager.query('SELECT id FROM partners WHERE id = $1 FOR UPDATE', [partnerId])) as { id: string }[];
       if (!partner) throw notFound(`No partner with id ${partnerId}`);
@@ -196,21 +202,41 @@ export async function createWebhookEndpoint(
     }
     const [row] = (await manager.query(
       `INSERT INTO webhook_endpoints (id, partner_id, url, event_types, description, secret_ciphertext, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [randomUUID(), partnerId, url, eventTypes, description, encryptSecret(settings.secretsKey, secret), callerActor(caller)],
-    )) as WebhookEndpointRow[];
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [randomUUID(), partnerId, url, eventTypes, description, encryptSecret(settings.secretsKey, newSigningSecret()), callerActor(caller)],
+    )) as { id: string }[];
     await recordAudit(manager, {
       actor: callerActor(caller),
       action: 'createWebhookEndpoint',
       target: row!.id,
       details: { partnerId, eventTypes },
     });
-    return row!;
-  });
-  return { endpoint, secret };
+    return row!.id;
+  };
+  // With a key, a retry (after a lost answer) gets the endpoint it registered, not another one.
+  const endpointId =
+    input.idempotencyKey == null
+      ? await dataSource.transaction(register)
+      : await idempotentTransaction(
+          dataSource,
+          {
+            scope: `createWebhookEndpoint:${partnerId ?? 'coalition'}`,
+            key: input.idempotencyKey,
+            request: { url, eventTypes, description },
+          },
+          register,
+        );
+  // The secret as stored now: a retry after a rotation answers the current one.
+  const [endpoint] = (await dataSource.query(`SELECT ${COLUMNS}, secret_ciphertext FROM webhook_endpoints WHERE id = $1`, [
+    endpointId,
+  ])) as (WebhookEndpointRow & {
+    secret_ciphertext: string;
+  })[];
+  assertInvariant(endpoint, `webhook endpoint ${endpointId} exists`);
+  const { secret_ciphertext: stored, ...row } = endpoint;
+  return { endpoint: row, secret: decryptSecret(settings.secretsKey, stored) };
 }
 
-/** Changes an endpoint's URL, event types, description or whether it is enabled (re-enabling clears its failure count). */
 export async function updateWebhookEndpoint(
   dataSource: DataSource,
   caller: Caller,

@@ -3,6 +3,7 @@ import { availablePoints, closeDatabase, database, dataOf, errorCode, gql, OPERA
 import { CREATE_CAMPAIGN, SET_CAMPAIGN_STATUS, settlementOperations } from '../support/settlement';
 import { signToken } from '../../gateway/credentials';
 import { DEMO_CAMPAIGNS, DEMO_MEMBERS } from '../../shared/demo';
+import { issuanceShardOf } from '../../subgraphs/members/postings';
 
 /**
  * Coalition campaigns (subgraphs/members/campaigns.ts) through the gateway: each rule kind with
@@ -216,6 +217,31 @@ describe('the budget', () => {
     expect(await budgetLeft(campaignId)).toBe(0);
     const balances = await Promise.all(members.map(availablePoints));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(12 * 10 + 50);
+  });
+
+  it('earns at two partners, each granting a bonus the other funds, all succeed however their issuance locks cross', async () => {
+    // An earn at A debits A's issuance, then its bonuses debit each funder's: one funded by B takes
+    // B's. An earn at B takes them the other way round. On the same issuance shard (members of one
+    // shard) the two wait on each other: PostgreSQL aborts one as a deadlock, and the write must
+    // run again rather than fail.
+    const [a, b] = await Promise.all([ops.newPartner(9000, 7000), ops.newPartner(9000, 7000)]);
+    const sku = `crossed-${randomUUID()}`;
+    const rule = { ruleKind: 'LINE_BONUS', bonusPoints: 3, skus: [sku], coalitionWide: true };
+    await Promise.all([activeCampaign(a, rule), activeCampaign(b, rule)]);
+    const enrolled = await Promise.all(Array.from({ length: 96 }, (_, i) => ops.enrollAt(i % 2 ? a : b)));
+    const byShard = new Map<number, string[]>();
+    for (const id of enrolled) byShard.set(issuanceShardOf(id), [...(byShard.get(issuanceShardOf(id)) ?? []), id]);
+    const members = [...byShard.values()].sort((x, y) => y.length - x.length)[0]!.slice(0, 3);
+    expect(members).toHaveLength(3);
+    const line = { sku, categoryCode: 'TEST', quantity: 1, unitPriceMinor: 1_000, lineAmountMinor: 1_000 };
+    const rounds = 4;
+    const earns = await Promise.all(
+      members.flatMap((memberId) => Array.from({ length: rounds }, (_, round) => earnAt(round % 2 ? a : b, memberId, 1_000, [line]))),
+    );
+    expect(earns.every((e) => e.points === 10)).toBe(true);
+    const balances = await Promise.all(members.map(availablePoints));
+    // Each earn: 10 points, and a bonus of 3 from each of the two campaigns.
+    expect(balances).toEqual(members.map(() => rounds * (10 + 2 * 3)));
   });
 });
 

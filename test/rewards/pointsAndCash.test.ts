@@ -13,6 +13,7 @@ import {
   OPERATOR,
   partner,
 } from '../support/helpers';
+import { webhookOfRewardEvent } from '../../subgraphs/settlement/webhookEvents';
 
 /**
  * Points + cash redemptions (subgraphs/rewards/catalog.ts, splitPrice; redemptions.ts): a reward
@@ -75,6 +76,24 @@ describe('points + cash redemptions', () => {
       redemption.id,
     ]);
     expect(rows).toEqual([{ cash_amount_minor: 200, cash_currency: 'EUR' }]);
+    // The redemption's event names the cash part, and so does the partner's webhook made from it.
+    const { rows: events } = await database().query(
+      `SELECT id, type, member_id, member_sequence, payload, occurred_at, position FROM rewards.outbox_events
+        WHERE type = 'redemption.issued' AND payload->>'redemptionId' = $1`,
+      [redemption.id],
+    );
+    expect(events.map((e) => e.payload.cash)).toEqual([{ amountMinor: 200, currency: 'EUR' }]);
+    const [event] = events;
+    const webhook = webhookOfRewardEvent({
+      id: event.id,
+      type: event.type,
+      memberId: event.member_id,
+      memberSequence: event.member_sequence,
+      payload: event.payload,
+      occurredAt: event.occurred_at,
+      position: String(event.position),
+    });
+    expect(webhook?.data).toMatchObject({ redemptionId: redemption.id, points: 600, cash: { amountMinor: 200, currency: 'EUR' } });
     const redeemed = await eventually(
       async () =>
         (

@@ -554,6 +554,29 @@ describe('webhooks', () => {
     expect(errorCode(await create(`${receiverUrl}/limit-4`))).toBe('LIMIT_EXCEEDED');
   }, 30_000);
 
+  it('registers once under an idempotency key: retries, even racing, answer the same endpoint and secret', async () => {
+    const partnerId = await ops.newPartner(9000, 7000);
+    const input = { partnerId, url: `${receiverUrl}/keyed`, eventTypes: ['POINTS_EARNED'], idempotencyKey: randomUUID() };
+    const answers = await Promise.all([1, 2, 3].map(() => isolated.gql(CREATE, { input }, OPERATOR)));
+    const created = answers.map((answer) => dataOf(answer).createWebhookEndpoint);
+    expect(new Set(created.map((c) => c.endpoint.id)).size).toBe(1);
+    expect(new Set(created.map((c) => c.secret)).size).toBe(1);
+    expect(created[0].secret).toMatch(/^whsec_/);
+    const { rows } = await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.webhook_endpoints WHERE partner_id = $1', [
+      partnerId,
+    ]);
+    expect(rows[0].n).toBe(1);
+    const changed = { input: { ...input, url: `${receiverUrl}/other` } };
+    expect(errorCode(await isolated.gql(CREATE, changed, OPERATOR))).toBe('IDEMPOTENCY_CONFLICT');
+    // Without a key, each call registers one more.
+    const { idempotencyKey: _key, ...unkeyed } = input;
+    dataOf(await isolated.gql(CREATE, { input: unkeyed }, OPERATOR));
+    expect(
+      (await isolated.pool.query('SELECT count(*)::int AS n FROM settlement.webhook_endpoints WHERE partner_id = $1', [partnerId])).rows[0]
+        .n,
+    ).toBe(2);
+  }, 30_000);
+
   it('loses nothing when settlement is killed (SIGKILL) mid-delivery: the interrupted event comes again with its id', async () => {
     const partnerId = await ops.newPartner(9000, 7000);
     let armed = false;

@@ -7,7 +7,7 @@ import type { AuditRecord } from '../../../shared/audit';
 import type { IssuedCheckoutToken } from '../checkout';
 import type { ClaimRow } from '../claims';
 import type { RecordedPurchaseRow } from '../purchases';
-import type { CampaignRow, MemberOffer } from '../campaigns';
+import type { CampaignRow, CampaignEventView, MemberOffer } from '../campaigns';
 import type { MembersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -201,6 +201,11 @@ export type Campaign = {
   funderPartnerId: Scalars['ID']['output'];
   /** The campaign's id. */
   id: Scalars['ID']['output'];
+  /**
+   * The sequence of the campaign's latest event (0 before the first): `campaignChanged` resumes after
+   * it. The funding partner and the operator only (FORBIDDEN for anyone else).
+   */
+  lastEventSequence: Scalars['Int']['output'];
   /** A name for people. */
   name: Scalars['String']['output'];
   /** Targeting: true grants only to members with no earlier purchase (not voided) at the funder. */
@@ -244,6 +249,43 @@ export type CampaignEdge = {
   /** The campaign. */
   node: Campaign;
 };
+
+/**
+ * One of a campaign's events, numbered from 1 with no gap, as its funding partner and the operator see
+ * them, with the campaign's state right after it.
+ */
+export type CampaignEvent = {
+  __typename?: 'CampaignEvent';
+  /** What was left of the campaign's budget after the event. */
+  budgetLeftPoints: Scalars['Int']['output'];
+  /** The campaign as it is now. */
+  campaign: Campaign;
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Bonus points granted (BONUS_GRANTED) or taken back (BONUS_REVERSED); null for other events. */
+  points: Maybe<Scalars['Int']['output']>;
+  /** The event's number in the campaign's stream, from 1, with no gaps. */
+  sequence: Scalars['Int']['output'];
+  /** The campaign's status after the event. */
+  status: CampaignStatus;
+  /** What happened. */
+  type: CampaignEventType;
+};
+
+/** What happened to a campaign. */
+export type CampaignEventType =
+  /** It became ACTIVE (from DRAFT, or again after a pause). */
+  | 'ACTIVATED'
+  /** A bonus was granted on a purchase (points: the bonus). */
+  | 'BONUS_GRANTED'
+  /** A refund took back part or all of a bonus (points: what was taken back, returned to the budget). */
+  | 'BONUS_REVERSED'
+  /** A grant left less than a tenth of its budget; once per campaign. */
+  | 'BUDGET_LOW'
+  /** It ended, for good. */
+  | 'ENDED'
+  /** It was paused. */
+  | 'PAUSED';
 
 /** What a campaign has granted so far. */
 export type CampaignReport = {
@@ -1326,6 +1368,16 @@ export type Query = {
   /** A campaign, for its funding partner and the operator. */
   campaign: Campaign;
   /**
+   * One of a campaign's events by its sequence number, for its funding partner and the operator. Fails
+   * with NOT_FOUND when there is none.
+   */
+  campaignEvent: CampaignEvent;
+  /**
+   * A campaign's events after a sequence number, oldest first, for its funding partner and the
+   * operator (refused to anyone else as by `campaign(id)`).
+   */
+  campaignEvents: Array<CampaignEvent>;
+  /**
    * Replays the purchases of a past period through a campaign (any status) to estimate its cost
    * before activating it. The funding partner and the operator. BAD_USER_INPUT for a period longer
    * than 92 days or with more than 50000 purchases.
@@ -1414,6 +1466,21 @@ export type Query = {
 /** Reads of members and their points. */
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignEventArgs = {
+  campaignId: Scalars['ID']['input'];
+  sequence: Scalars['Int']['input'];
+};
+
+
+/** Reads of members and their points. */
+export type QueryCampaignEventsArgs = {
+  afterSequence: Scalars['Int']['input'];
+  campaignId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1660,6 +1727,13 @@ export type Subscription = {
    * watch itself, a partner the members who enrolled through it, the operator anyone.
    */
   balanceChanged: BalanceEvent;
+  /**
+   * A campaign's events as they happen (activation, pause, end, bonuses granted and taken back, the
+   * low-budget notice), for its funding partner and the operator; anyone else is refused as by
+   * `campaign(id)`. With `afterSequence`, first every event after that one, then live ones: no gap and
+   * no duplicate across reconnects.
+   */
+  campaignChanged: CampaignEvent;
 };
 
 
@@ -1667,6 +1741,13 @@ export type Subscription = {
 export type SubscriptionBalanceChangedArgs = {
   afterSequence?: InputMaybe<Scalars['Int']['input']>;
   memberId: Scalars['ID']['input'];
+};
+
+
+/** Live updates, over graphql-ws (the graphql-transport-ws protocol) on the gateway's /graphql. */
+export type SubscriptionCampaignChangedArgs = {
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  campaignId: Scalars['ID']['input'];
 };
 
 /** A member's tier and what it takes to reach the next one. */
@@ -1859,6 +1940,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversTypes['CampaignEdge']> }>;
   CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CampaignEvent: ResolverTypeWrapper<CampaignEventView>;
+  CampaignEventType: CampaignEventType;
   CampaignReport: ResolverTypeWrapper<CampaignReport>;
   CampaignRuleKind: CampaignRuleKind;
   CampaignSimulation: ResolverTypeWrapper<CampaignSimulation>;
@@ -1930,6 +2013,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CampaignConnection: Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['CampaignEdge']> };
   CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CampaignEvent: CampaignEventView;
   CampaignReport: CampaignReport;
   CampaignSimulation: CampaignSimulation;
   CashPart: CashPart;
@@ -2028,6 +2112,7 @@ export type CampaignResolvers<ContextType = MembersContext, ParentType extends R
   extraPermille?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   funderPartnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   newCustomersOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   optIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2050,6 +2135,16 @@ export type CampaignConnectionResolvers<ContextType = MembersContext, ParentType
 export type CampaignEdgeResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignEdge'] = ResolversParentTypes['CampaignEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+};
+
+export type CampaignEventResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignEvent'] = ResolversParentTypes['CampaignEvent']> = {
+  budgetLeftPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  points?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CampaignEventType'], ParentType, ContextType>;
 };
 
 export type CampaignReportResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['CampaignReport'] = ResolversParentTypes['CampaignReport']> = {
@@ -2311,6 +2406,8 @@ export type PurchaseClaimEdgeResolvers<ContextType = MembersContext, ParentType 
 
 export type QueryResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   campaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  campaignEvent?: Resolver<ResolversTypes['CampaignEvent'], ParentType, ContextType, RequireFields<QueryCampaignEventArgs, 'campaignId' | 'sequence'>>;
+  campaignEvents?: Resolver<Array<ResolversTypes['CampaignEvent']>, ParentType, ContextType, RequireFields<QueryCampaignEventsArgs, 'afterSequence' | 'campaignId' | 'first'>>;
   campaignSimulation?: Resolver<ResolversTypes['CampaignSimulation'], ParentType, ContextType, RequireFields<QueryCampaignSimulationArgs, 'campaignId' | 'from' | 'to'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
@@ -2345,6 +2442,7 @@ export type RecordedPurchaseResolvers<ContextType = MembersContext, ParentType e
 
 export type SubscriptionResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   balanceChanged?: SubscriptionResolver<ResolversTypes['BalanceEvent'], "balanceChanged", ParentType, ContextType, RequireFields<SubscriptionBalanceChangedArgs, 'memberId'>>;
+  campaignChanged?: SubscriptionResolver<ResolversTypes['CampaignEvent'], "campaignChanged", ParentType, ContextType, RequireFields<SubscriptionCampaignChangedArgs, 'campaignId'>>;
 };
 
 export type TierResolvers<ContextType = MembersContext, ParentType extends ResolversParentTypes['Tier'] = ResolversParentTypes['Tier']> = {
@@ -2362,6 +2460,7 @@ export type Resolvers<ContextType = MembersContext> = {
   Campaign?: CampaignResolvers<ContextType>;
   CampaignConnection?: CampaignConnectionResolvers<ContextType>;
   CampaignEdge?: CampaignEdgeResolvers<ContextType>;
+  CampaignEvent?: CampaignEventResolvers<ContextType>;
   CampaignReport?: CampaignReportResolvers<ContextType>;
   CampaignSimulation?: CampaignSimulationResolvers<ContextType>;
   CashPart?: CashPartResolvers<ContextType>;

@@ -181,6 +181,13 @@ export type CreateWebhookEndpointInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** The events to receive; at least one. */
   eventTypes: Array<WebhookEventType>;
+  /**
+   * Key that makes a retry safe: the same key with the same input answers the endpoint it
+   * registered (with its signing secret as it is now) instead of registering another; the same key
+   * with other input fails with IDEMPOTENCY_CONFLICT. 1 to 128 printable ASCII characters. Without
+   * one, every call registers an endpoint.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The partner; a partner may omit it (itself). The operator omits it for a coalition endpoint. */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   /** An absolute http(s) URL of at most 2048 characters; in production https, resolving to public addresses only. */
@@ -230,7 +237,8 @@ export type Mutation = {
    */
   createPartnerApiKey: CreatedPartnerApiKey;
   /**
-   * Register a webhook endpoint; the answer holds its signing secret, shown only this once. A partner
+   * Register a webhook endpoint; the answer holds its signing secret, shown only in this answer (and
+   * to a retry under its idempotency key). A partner
    * registers its own (at most 10 by default, LIMIT_EXCEEDED beyond), the operator one for a partner
    * or a coalition endpoint.
    */
