@@ -131,6 +131,7 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     deps,
     { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request },
     async (manager) => {
+      written = null;
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
@@ -208,8 +209,10 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       return { transferId: id };
     },
   );
-  // Set only when the work ran to its end here and committed: a refusal throws before it.
-  return { transferId, transfer: written };
+  // The work's own transfer, only when it is the key's answer: a deadlock victim's rerun (shared/
+  // idempotency.ts) may have run the work, rolled back, and then found another attempt's result.
+  const answered = written as TransferRow | null;
+  return { transferId, transfer: answered?.id === transferId ? answered : null };
 }
 
 /**
