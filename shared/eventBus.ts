@@ -28,6 +28,11 @@ export const LEDGER_EVENTS_CHANNEL = 'coalition_ledger_events';
 export const POSITION_EVENTS_CHANNEL = 'coalition_position_events';
 /** Channel the rewards outbox relay signals (redemption issued, used, cancelled, expired, failed). */
 export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
+/**
+ * Channel settlement signals after a partner's contract or status changed (`{ partnerId }`): members
+ * drops the partner's terms it keeps (subgraphs/members/partnerTerms.ts) and asks again.
+ */
+export const PARTNER_TERMS_CHANNEL = 'coalition_partner_terms';
 /** Channel gateway replicas tell each other on which subgraph they relayed a mutation (`{ replica, subgraph }`). */
 export const GATEWAY_WRITES_CHANNEL = 'coalition_gateway_writes';
 

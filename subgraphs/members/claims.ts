@@ -274,7 +274,7 @@ async function earnClaim(deps: LedgerDeps, caller: Caller, claimId: string): Pro
     : [];
   let transferId: string;
   try {
-    transferId = await earnPoints(deps, caller, {
+    ({ transferId } = await earnPoints(deps, caller, {
       memberId: claim.memberId,
       partnerId: claim.partnerId,
       purchaseAmountMinor: claim.purchaseAmountMinor,
@@ -285,7 +285,7 @@ async function earnClaim(deps: LedgerDeps, caller: Caller, claimId: string): Pro
       purchasedAt: claim.purchasedAt,
       lines: matched?.lines ?? null,
       idempotencyKey: `claim:${claimId}`,
-    });
+    }));
   } catch (error) {
     // A receipt that cannot earn (too small, partner suspended) leaves the claim for a decision. A
     // matched purchase stays named, so any later earn of the claim sends its key the same lines.

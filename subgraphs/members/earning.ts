@@ -5,7 +5,7 @@ import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../
 import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
-import type { MemberRow } from './entities';
+import type { MemberRow, TransferRow } from './entities';
 import {
   checkFuture,
   checkInstant,
@@ -90,7 +90,13 @@ interface EarnRow {
   settle_transfer_id: string | null;
 }
 
-export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<string> {
+export interface Earned {
+  transferId: string;
+  /** The transfer as this call wrote it (the answer, not read back); null when its key's first result answered. */
+  transfer: TransferRow | null;
+}
+
+export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnInput): Promise<Earned> {
   const partnerId = actingPartner(caller, input.partnerId, 'post purchases');
   // A card alone is enough to earn: points coming in need no proof that the member is present. A
   // checkout token only names the member here; it stays usable for a spend.
@@ -120,10 +126,12 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
     ...(storeId ? { storeId } : {}),
     ...(input.purchasedAt ? { purchasedAt: input.purchasedAt.toISOString() } : {}),
   };
+  let written: TransferRow | null = null;
   const { transferId } = await writeIdempotent(
     deps,
     { scope: `earnPoints:${partnerId}`, key: input.idempotencyKey, request },
     async (manager) => {
+      written = null;
       if (pendingUntil) checkFuture(pendingUntil, 'pendingUntil', MAX_PENDING_HOLD_MS);
       const member = await lockMember(manager, memberId);
       // The tier held before this purchase sets its multiplier.
@@ -143,7 +151,11 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       }
       if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
       const pending = pendingUntil !== null;
-      const { transferId: id, lotId } = await post(manager, {
+      const {
+        transferId: id,
+        transfer,
+        lotId,
+      } = await post(manager, {
         kind: pending ? 'EARN_PENDING' : 'EARN',
         from: issuanceAccount(partnerId),
         to: pending ? pendingAccount(memberId) : memberAccount(memberId),
@@ -193,10 +205,14 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         await refreshTier(manager, member, qualifyingBefore + points);
       }
       await auditOperatorAction(manager, caller, 'earnPoints', id, { memberId, partnerId, points, pending });
+      written = transfer;
       return { transferId: id };
     },
   );
-  return transferId;
+  // The work's own transfer, only when it is the key's answer: a deadlock victim's rerun (shared/
+  // idempotency.ts) may have run the work, rolled back, and then found another attempt's result.
+  const answered = written as TransferRow | null;
+  return { transferId, transfer: answered?.id === transferId ? answered : null };
 }
 
 /**

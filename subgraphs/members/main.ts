@@ -40,6 +40,5 @@ runService('members', () =>
       windowMs: intEnv('MEMBER_LOOKUP_WINDOW_SECONDS', DEFAULT_LOOKUP_CONFIG.windowMs / 1000) * 1000,
     },
     maintenanceIntervalMs: intEnv('LEDGER_MAINTENANCE_INTERVAL_MS', 60_000),
-    partnerTermsCacheMs: intEnv('PARTNER_TERMS_CACHE_MS', 0),
   }),
 );

@@ -10,7 +10,7 @@ import {
   type TransferKind,
 } from '../../shared/ledgerEvents';
 import { appendEvent } from '../../shared/outbox';
-import { MemberRow } from './entities';
+import { MemberRow, TransferRow } from './entities';
 import { MAX_MEMBER_POINTS } from './ledger';
 
 /**
@@ -102,6 +102,8 @@ export interface Posting {
 
 export interface Posted {
   transferId: string;
+  /** The transfer row as written: what a write answers with, without reading it back. */
+  transfer: TransferRow;
   /** The lots a debit of MEMBER took from. */
   takes: LotTake[];
   /** The lot a credit of new points to MEMBER created. */
@@ -130,11 +132,13 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   const memberIds = [...new Set([from, to].filter(isMemberOwned).map((account) => account.ownerId))];
   assertInvariant(memberIds.length > 0, `a ${kind} transfer touches a member`);
 
-  const transferId = await moveBalance(manager, posting, isMemberOwned(from) && !overdraws);
+  // A credit of new points creates its lot in the move's statement.
+  const newLot = to.kind === 'MEMBER' && from.kind !== 'MEMBER' && from.kind !== 'MEMBER_RESERVED' && from.kind !== 'PARTNER_REDEMPTION';
+  if (newLot) assertInvariant(posting.lotExpiresAt, `a ${kind} credit of new points says when its lot expires`);
+  const { transfer, lotId } = await moveBalance(manager, posting, isMemberOwned(from) && !overdraws, newLot);
+  const transferId = transfer.id;
 
   let takes: LotTake[] = [];
-  let lotId: string | null = null;
-  let debtRepaid = 0;
   if (from.kind === 'MEMBER') {
     if (overdraws) await addDebt(manager, from.ownerId, points);
     else takes = await takeFromLots(manager, from.ownerId, points, posting.preferredLotIds ?? []);
@@ -146,11 +150,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
       const reserved = posting.reservedLots;
       assertInvariant(reserved && sumOf(reserved) === points, `a ${kind} returns its ${points} points to the lots they came from`);
       await returnToLots(manager, reserved);
-    } else {
-      assertInvariant(posting.lotExpiresAt, `a ${kind} credit of new points says when its lot expires`);
-      lotId = await addLot(manager, to.ownerId, transferId, points, posting.lotExpiresAt, posting.partnerId ?? null);
     }
-    debtRepaid = await repayDebt(manager, to.ownerId);
   }
 
   // Points spent at a partner (or given back to it) carry the partners whose customers earned them.
@@ -162,10 +162,9 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   for (const memberId of memberIds) {
     const delta = (account: AccountKind) =>
       (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
-    // A clawback's overdraft is debt; a credit repays debt first. The books read it per event.
-    const debtDelta =
-      (overdraws && from.ownerId === memberId ? points : 0) - (to.kind === 'MEMBER' && to.ownerId === memberId ? debtRepaid : 0);
-    const balance = await checkedBalances(manager, memberId, posting);
+    // A clawback's overdraft is debt; a credit repays debt first (checkedBalances). The books read it per event.
+    const { balance, debtRepaid } = await checkedBalances(manager, memberId, posting);
+    const debtDelta = (overdraws && from.ownerId === memberId ? points : 0) - debtRepaid;
     await appendLedgerEvent(
       manager,
       memberId,
@@ -191,55 +190,111 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
       transferId,
     );
   }
-  return { transferId, takes, lotId };
+  return { transferId, transfer, takes, lotId };
 }
 
 /**
  * Debits `from` and credits `to` by the same amount and records the immutable transfer row, so
- * every transfer sums to zero and all accounts together stay at zero (invariant 1). One statement
- * for the three writes (an earn's round trips are its cost under load): the credit and the row
- * happen only if the debit did, so a refused debit writes nothing.
+ * every transfer sums to zero and all accounts together stay at zero (invariant 1); with `newLot`,
+ * the credited member's lot of these points too. One statement for all of it, the accounts found
+ * by their keys in it (an earn's round trips are its cost under load): the credit, the row and the
+ * lot happen only if the debit did, and the debit only if both accounts exist, so a refused debit
+ * writes nothing. An account used for the first time is opened, and the statement run again.
  */
-async function moveBalance(manager: EntityManager, posting: Posting, guarded: boolean): Promise<string> {
+async function moveBalance(
+  manager: EntityManager,
+  posting: Posting,
+  guarded: boolean,
+  newLot: boolean,
+): Promise<{ transfer: TransferRow; lotId: string | null }> {
   const { from, to, points } = posting;
   const memberId = isMemberOwned(from) ? from.ownerId : to.ownerId;
-  const [fromId, toId] = await openAccounts(manager, [from, to], memberId);
   const transferId = randomUUID();
+  const lotId = newLot ? randomUUID() : null;
   const counterpartyMemberId = isMemberOwned(from) && isMemberOwned(to) && to.ownerId !== memberId ? to.ownerId : null;
-  const [moved] = (await manager.query(
-    `WITH debited AS (
-       UPDATE accounts SET balance_points = balance_points - $5 WHERE id = $3 ${guarded ? 'AND balance_points >= $5' : ''} RETURNING id
-     ), credited AS (
-       UPDATE accounts SET balance_points = balance_points + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM debited) RETURNING id
-     ), recorded AS (
-       INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
-                              partner_id, reference, reason, created_by)
-       SELECT $1::uuid, $2::text, $3::uuid, $4::uuid, $5::bigint, $6::uuid, $7::uuid, $8::uuid, $9::text, $10::text, $11::text
-        WHERE EXISTS (SELECT 1 FROM credited) RETURNING id
-     )
-     SELECT (SELECT count(*) FROM debited)::int AS debited, (SELECT count(*) FROM credited)::int AS credited,
-            (SELECT count(*) FROM recorded)::int AS recorded`,
-    [
-      transferId,
-      posting.kind,
-      fromId,
-      toId,
-      points,
-      memberId,
-      counterpartyMemberId,
-      posting.partnerId ?? null,
-      posting.reference ?? null,
-      posting.reason ?? null,
-      posting.createdBy,
-    ],
-  )) as { debited: number; credited: number; recorded: number }[];
-  if (moved!.debited !== 1) {
+  const parameters = [
+    transferId,
+    posting.kind,
+    from.kind,
+    from.ownerId,
+    shardOf(from, memberId),
+    to.kind,
+    to.ownerId,
+    shardOf(to, memberId),
+    points,
+    memberId,
+    counterpartyMemberId,
+    posting.partnerId ?? null,
+    posting.reference ?? null,
+    posting.reason ?? null,
+    posting.createdBy,
+    lotId,
+    newLot ? posting.lotExpiresAt : null,
+  ];
+  const move = async () =>
+    (
+      (await manager.query(
+        `WITH source AS (SELECT id FROM accounts WHERE kind = $3 AND owner_id = $4 AND shard = $5),
+              target AS (SELECT id FROM accounts WHERE kind = $6 AND owner_id = $7 AND shard = $8),
+         debited AS (
+           UPDATE accounts SET balance_points = balance_points - $9
+            WHERE id = (SELECT id FROM source) AND EXISTS (SELECT 1 FROM target) ${guarded ? 'AND balance_points >= $9' : ''} RETURNING id
+         ), credited AS (
+           UPDATE accounts SET balance_points = balance_points + $9 WHERE id = (SELECT id FROM target) AND EXISTS (SELECT 1 FROM debited) RETURNING id
+         ), recorded AS (
+           INSERT INTO transfers (id, kind, from_account_id, to_account_id, points, member_id, counterparty_member_id,
+                                  partner_id, reference, reason, created_by)
+           SELECT $1::uuid, $2::text, (SELECT id FROM debited), (SELECT id FROM credited), $9::bigint, $10::uuid, $11::uuid, $12::uuid,
+                  $13::text, $14::text, $15::text
+            WHERE EXISTS (SELECT 1 FROM credited) RETURNING from_account_id, to_account_id, created_at
+         ), lot AS (
+           INSERT INTO lots (id, member_id, source_transfer_id, origin_partner_id, points_original, points_remaining, expires_at)
+           SELECT $16::uuid, $7::uuid, $1::uuid, $12::uuid, $9::bigint, $9::bigint, $17::timestamptz
+            WHERE $16::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM recorded) RETURNING id
+         )
+         SELECT EXISTS (SELECT 1 FROM source) AND EXISTS (SELECT 1 FROM target) AS open,
+                (SELECT count(*) FROM debited)::int AS debited, (SELECT count(*) FROM credited)::int AS credited,
+                (SELECT count(*) FROM lot)::int AS lots, recorded.*
+           FROM (SELECT 1) one LEFT JOIN recorded ON true`,
+        parameters,
+      )) as {
+        open: boolean;
+        debited: number;
+        credited: number;
+        lots: number;
+        from_account_id: string | null;
+        to_account_id: string | null;
+        created_at: Date | null;
+      }[]
+    )[0]!;
+  let moved = await move();
+  if (!moved.open) {
+    await openAccounts(manager, [from, to], memberId);
+    moved = await move();
+    assertInvariant(moved.open, `accounts ${from.kind} ${from.ownerId} and ${to.kind} ${to.ownerId} are open`);
+  }
+  if (moved.debited !== 1) {
     assertInvariant(guarded, `account ${from.kind} ${from.ownerId} was debited`);
     throw new DomainError('INSUFFICIENT_POINTS', `The member's ${describe(from.kind)} points do not cover ${points} points`);
   }
-  assertInvariant(moved!.credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
-  assertInvariant(moved!.recorded === 1, `the ${posting.kind} transfer was recorded`);
-  return transferId;
+  assertInvariant(moved.credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
+  assertInvariant(moved.created_at !== null, `the ${posting.kind} transfer was recorded`);
+  assertInvariant(moved.lots === (newLot ? 1 : 0), `the ${posting.kind} transfer's new lot was created`);
+  const transfer = Object.assign(new TransferRow(), {
+    id: transferId,
+    kind: posting.kind,
+    fromAccountId: moved.from_account_id!,
+    toAccountId: moved.to_account_id!,
+    points: String(points),
+    memberId,
+    counterpartyMemberId,
+    partnerId: posting.partnerId ?? null,
+    reference: posting.reference ?? null,
+    reason: posting.reason ?? null,
+    createdBy: posting.createdBy,
+    createdAt: moved.created_at,
+  });
+  return { transfer, lotId };
 }
 
 function describe(kind: AccountKind): string {
@@ -247,39 +302,21 @@ function describe(kind: AccountKind): string {
 }
 
 /**
- * The accounts' ids, in the order given, opening any at zero on first use. Accounts that exist
- * (nearly always) are found in one statement. Opening is separate statements on purpose: when two
- * transactions open the same account at once, the loser's INSERT waits and does nothing, and only
- * a later statement (a fresh snapshot) sees the winner's row.
+ * Opens the accounts at zero where they do not exist yet (their first use). A statement of its own:
+ * when two transactions open the same account at once, the loser's INSERT waits and does nothing,
+ * and only a later statement (a fresh snapshot, the move run again) sees the winner's row.
  */
-async function openAccounts(manager: EntityManager, accounts: readonly AccountRef[], memberId: string): Promise<string[]> {
-  const shards = accounts.map((account) => shardOf(account, memberId));
-  const found = (await manager.query(
-    `SELECT a.id, a.kind, a.owner_id, a.shard FROM accounts a
-       JOIN unnest($1::text[], $2::uuid[], $3::smallint[]) AS wanted(kind, owner_id, shard)
-         ON a.kind = wanted.kind AND a.owner_id = wanted.owner_id AND a.shard = wanted.shard`,
-    [accounts.map((a) => a.kind), accounts.map((a) => a.ownerId), shards],
-  )) as { id: string; kind: string; owner_id: string; shard: number }[];
-  const idOf = new Map(found.map((row) => [`${row.kind}:${row.owner_id}:${row.shard}`, row.id]));
-  const ids: string[] = [];
-  for (const [i, account] of accounts.entries()) {
-    ids.push(idOf.get(`${account.kind}:${account.ownerId}:${shards[i]}`) ?? (await openAccount(manager, account, shards[i]!)));
-  }
-  return ids;
-}
-
-async function openAccount(manager: EntityManager, account: AccountRef, shard: number): Promise<string> {
+async function openAccounts(manager: EntityManager, accounts: readonly AccountRef[], memberId: string): Promise<void> {
   await manager.query(
-    'INSERT INTO accounts (id, kind, owner_id, shard) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, owner_id, shard) DO NOTHING',
-    [randomUUID(), account.kind, account.ownerId, shard],
+    `INSERT INTO accounts (id, kind, owner_id, shard) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::smallint[])
+     ON CONFLICT (kind, owner_id, shard) DO NOTHING`,
+    [
+      accounts.map(() => randomUUID()),
+      accounts.map((a) => a.kind),
+      accounts.map((a) => a.ownerId),
+      accounts.map((a) => shardOf(a, memberId)),
+    ],
   );
-  const [opened] = (await manager.query('SELECT id FROM accounts WHERE kind = $1 AND owner_id = $2 AND shard = $3', [
-    account.kind,
-    account.ownerId,
-    shard,
-  ])) as { id: string }[];
-  assertInvariant(opened, `account ${account.kind} ${account.ownerId} (shard ${shard}) is open`);
-  return opened.id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,16 +329,45 @@ async function openAccount(manager: EntityManager, account: AccountRef, shard: n
  */
 export async function lockMembers(manager: EntityManager, memberIds: string[]): Promise<Map<string, MemberRow>> {
   const ids = [...new Set(memberIds)].sort();
-  const rows = await manager
-    .getRepository(MemberRow)
-    .createQueryBuilder('member')
-    .setLock('pessimistic_write')
-    .where('member.id IN (:...ids)', { ids })
-    .orderBy('member.id')
-    .getMany();
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  // Plain SQL, not the query builder: it runs on every write, and building the query and mapping
+  // the entity cost more CPU than the statement.
+  const rows = (await manager.query(
+    `SELECT id, display_name, email, phone_e164, phone_verified_at, enrolled_via_partner_id, enrolled_at, tier,
+            clawback_debt_points, last_event_sequence
+       FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  )) as MemberColumns[];
+  const byId = new Map(rows.map((row) => [row.id, memberRowOf(row)]));
   for (const id of ids) if (!byId.has(id)) throw notFound(`No member with id ${id}`);
   return byId;
+}
+
+interface MemberColumns {
+  id: string;
+  display_name: string;
+  email: string;
+  phone_e164: string | null;
+  phone_verified_at: Date | null;
+  enrolled_via_partner_id: string;
+  enrolled_at: Date;
+  tier: string;
+  clawback_debt_points: string;
+  last_event_sequence: number;
+}
+
+function memberRowOf(row: MemberColumns): MemberRow {
+  return Object.assign(new MemberRow(), {
+    id: row.id,
+    displayName: row.display_name,
+    email: row.email,
+    phoneE164: row.phone_e164,
+    phoneVerifiedAt: row.phone_verified_at,
+    enrolledViaPartnerId: row.enrolled_via_partner_id,
+    enrolledAt: row.enrolled_at,
+    tier: row.tier,
+    clawbackDebtPoints: row.clawback_debt_points,
+    lastEventSequence: row.last_event_sequence,
+  });
 }
 
 export async function lockMember(manager: EntityManager, memberId: string): Promise<MemberRow> {
@@ -369,18 +435,14 @@ async function returnToLots(manager: EntityManager, takes: readonly { lotId: str
   }
 }
 
-/** Clawback debt is repaid from the member's lots as soon as there are any; returns the points repaid. */
-async function repayDebt(manager: EntityManager, memberId: string): Promise<number> {
-  const [row] = (await manager.query(
-    // bigint, not int: a credit may just have taken the lots past MAX_MEMBER_POINTS, which the
-    // posting refuses afterwards with LIMIT_EXCEEDED rather than failing here on an int overflow.
-    `SELECT m.clawback_debt_points AS debt, coalesce(sum(l.points_remaining), 0)::bigint AS lots
-       FROM members m LEFT JOIN lots l ON l.member_id = m.id AND l.points_remaining > 0
-      WHERE m.id = $1 GROUP BY m.id`,
-    [memberId],
-  )) as { debt: string; lots: string }[];
-  const repay = Math.min(Number(row?.debt ?? 0), Number(row?.lots ?? 0));
-  if (repay === 0) return 0;
+/**
+ * Repays clawback debt from the member's lots, as soon as a credit gave it some (called by
+ * checkedBalances, which has just read both); returns the points repaid. Available points
+ * (lots - debt) do not move.
+ */
+async function repayDebt(manager: EntityManager, memberId: string, debt: number, lots: number): Promise<number> {
+  const repay = Math.min(debt, lots);
+  if (repay <= 0) return 0;
   await takeFromLots(manager, memberId, repay, []);
   await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
   return repay;
@@ -395,12 +457,17 @@ async function addDebt(manager: EntityManager, memberId: string, points: number)
 
 /**
  * The member's balances after a posting, read with its lots, its debt and (for an earn) its points
- * earned in the same statement, so the posting can assert what must hold after every posting
+ * earned in the same statement, so the posting can repay debt where it credited the member (only
+ * then another round trip: a member with debt is rare), assert what must hold after every posting
  * (available = lots remaining - clawback debt, nothing pending or reserved below zero) and check
- * the per-member limit (checkMemberLimits) without another round trip. Read as bigint, not int: a
- * figure past the limit must reach the check, not overflow in the query.
+ * the per-member limit (checkMemberLimits). Read as bigint, not int: a figure past the limit must
+ * reach the check, not overflow in the query.
  */
-async function checkedBalances(manager: EntityManager, memberId: string, posting: Posting): Promise<MemberBalances> {
+async function checkedBalances(
+  manager: EntityManager,
+  memberId: string,
+  posting: Posting,
+): Promise<{ balance: MemberBalances; debtRepaid: number }> {
   const raised = raisedFigures(posting, memberId);
   const [row] = (await manager.query(
     `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0) AS available,
@@ -417,8 +484,10 @@ async function checkedBalances(manager: EntityManager, memberId: string, posting
   const available = Number(row.available);
   const pending = Number(row.pending);
   const reserved = Number(row.reserved);
-  const lots = Number(row.lots);
-  const debt = Number(row.debt);
+  const credited = posting.to.kind === 'MEMBER' && posting.to.ownerId === memberId;
+  const debtRepaid = credited ? await repayDebt(manager, memberId, Number(row.debt), Number(row.lots)) : 0;
+  const lots = Number(row.lots) - debtRepaid;
+  const debt = Number(row.debt) - debtRepaid;
   assertInvariant(
     available === lots - debt,
     `member ${memberId}'s available points (${available}) equal its lots (${lots}) less its debt (${debt})`,
@@ -430,7 +499,7 @@ async function checkedBalances(manager: EntityManager, memberId: string, posting
   // earns).
   const earned = raised.earned ? Number(row.posted_earned) + pending + (posting.to.kind === 'MEMBER' ? posting.points : 0) : 0;
   checkMemberLimits(posting, memberId, raised, { held: lots + pending + reserved, debt, earned });
-  return { availablePoints: available, pendingPoints: pending, reservedPoints: reserved };
+  return { balance: { availablePoints: available, pendingPoints: pending, reservedPoints: reserved }, debtRepaid };
 }
 
 /** A member's figures that MAX_MEMBER_POINTS bounds, each on its own. */

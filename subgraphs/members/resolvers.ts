@@ -168,8 +168,10 @@ export const resolvers: Resolvers = {
   Mutation: {
     enrollMember: async (_root, { input }, { caller, ledger, loaders }) =>
       present(await loaders.member.load(await enrollMember(ledger, caller, input))),
-    earnPoints: async (_root, { input }, { caller, ledger, loaders }) =>
-      present(await loaders.transfer.load(await earnPoints(ledger, caller, input))),
+    earnPoints: async (_root, { input }, { caller, ledger, loaders }) => {
+      const { transferId, transfer } = await earnPoints(ledger, caller, input);
+      return present(transfer ?? (await loaders.transfer.load(transferId)));
+    },
     confirmPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>
       present(await loaders.transfer.load(await confirmPendingEarn(ledger, caller, input))),
     voidPendingEarn: async (_root, { input }, { caller, ledger, loaders }) =>

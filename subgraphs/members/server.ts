@@ -10,7 +10,8 @@ import { checkLookupConfig, type LookupConfig } from './identifiers';
 import { checkPinConfig, type PinConfig } from './pins';
 import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
-import { type PartnerTerms, type LedgerConfig, type LedgerDeps, type PartnerDirectory } from './ledger';
+import { type LedgerConfig, type LedgerDeps } from './ledger';
+import { askSettlement, KeptPartnerTerms } from './partnerTerms';
 import { runMaintenance } from './maintenance';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
@@ -45,44 +46,6 @@ export interface MembersConfig {
   lookups: LookupConfig;
   /** How often the ledger expires due lots, posts ended holds and releases stale reservations. */
   maintenanceIntervalMs: number;
-  /** How long a partner's terms from settlement are reused (0: asked for every earn). */
-  partnerTermsCacheMs: number;
-}
-
-/**
- * Asks settlement, which owns partners and contracts, for a partner's terms. Calls for one partner
- * that overlap share one request: an answer that was in flight when a caller asked is as current
- * as one it would have started itself a moment before. With `cacheMs` above 0 an answer is also
- * reused for that long, so a contract change or a suspension takes up to `cacheMs` to reach
- * earns; 0 (the default) asks settlement for every earn. bench/ledger/README.md has what each costs.
- */
-function settlementPartnerDirectory(client: SubgraphClient, cacheMs: number): PartnerDirectory {
-  const answers = new Map<string, { terms: Promise<PartnerTerms>; settledAtMs: number | null }>();
-  const ask = async (partnerId: string) =>
-    (
-      await client.request<{ partnerTerms: PartnerTerms }>(
-        `query Terms($partnerId: ID!) {
-          partnerTerms(partnerId: $partnerId) {
-            partnerId active earnRateMilliPointsPerUnit redemptionValueMicrosPerPoint issuePriceMicrosPerPoint currency
-          }
-        }`,
-        { partnerId },
-      )
-    ).partnerTerms;
-  return {
-    partnerTerms(partnerId) {
-      const known = answers.get(partnerId);
-      if (known && (known.settledAtMs === null || Date.now() - known.settledAtMs < cacheMs)) return known.terms;
-      const entry: { terms: Promise<PartnerTerms>; settledAtMs: number | null } = { terms: ask(partnerId), settledAtMs: null };
-      answers.set(partnerId, entry);
-      // A failure is never reused; an answer only while it is fresh (and never with cacheMs 0).
-      const forget = () => {
-        if (answers.get(partnerId) === entry) answers.delete(partnerId);
-      };
-      entry.terms.then(() => (cacheMs > 0 ? (entry.settledAtMs = Date.now()) : forget()), forget);
-      return entry.terms;
-    },
-  };
 }
 
 export async function startMembersSubgraph(config: MembersConfig): Promise<RunningServer> {
@@ -111,12 +74,11 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   });
   if (config.seedDemo) await seedDemoMembers(dataSource);
   const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
+  const partners = new KeptPartnerTerms(askSettlement(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)));
+  await partners.listen(config.bus);
   const ledger: LedgerDeps = {
     dataSource,
-    partners: settlementPartnerDirectory(
-      new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret),
-      config.partnerTermsCacheMs,
-    ),
+    partners,
     config: config.ledger,
     checkout: checkCheckoutConfig(config.checkout),
     pins: checkPinConfig(config.pins),
@@ -144,6 +106,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       // is the record); then the bus and the pool close.
       await Promise.all([server.stop(), maintenance.stop()]);
       await relay.stop();
+      await partners.stop();
       await config.bus.close();
       await dataSource.destroy();
     },

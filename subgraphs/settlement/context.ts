@@ -24,6 +24,11 @@ export interface SettlementDeps {
   webhooks: WebhookSettings;
   /** Wakes the webhook worker after a commit that queued deliveries. */
   onWebhooksEnqueued(): void;
+  /**
+   * Tells the subgraphs that keep partner terms (members) that a partner's changed: called after
+   * the commit of a contract or a status change; a rejection fails the write's call, to be retried.
+   */
+  onPartnerTermsChanged(partnerId: string): Promise<void>;
 }
 
 export interface SettlementContext {

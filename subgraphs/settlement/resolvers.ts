@@ -80,13 +80,11 @@ export const resolvers: Resolvers = {
       present(
         await settlement.dataSource
           .getRepository(PartnerRow)
-          .findOneBy({ id: await setPartnerStatus(settlement.dataSource, caller, partnerId, status) }),
+          .findOneBy({ id: await setPartnerStatus(settlement, caller, partnerId, status) }),
       ),
     setPartnerContract: async (_root, { input }, { caller, settlement }) =>
       present(
-        await settlement.dataSource
-          .getRepository(ContractRow)
-          .findOneBy({ id: await setPartnerContract(settlement.dataSource, caller, input) }),
+        await settlement.dataSource.getRepository(ContractRow).findOneBy({ id: await setPartnerContract(settlement, caller, input) }),
       ),
     createPartnerApiKey: (_root, { partnerId, label, scopes }, { caller, settlement }) =>
       createApiKey(settlement.dataSource, caller, { partnerId, label, scopes }),

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { openSubgraphDatabase } from '../../shared/database';
-import { LEDGER_EVENTS_CHANNEL, REWARD_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
+import { LEDGER_EVENTS_CHANNEL, PARTNER_TERMS_CHANNEL, REWARD_EVENTS_CHANNEL, type EventBus } from '../../shared/eventBus';
 import { remoteAuditSource } from '../../shared/audit';
 import { SubgraphClient } from '../../shared/internalClient';
 import { startSubgraphServer, type RunningServer } from '../../shared/subgraphServer';
@@ -147,6 +147,7 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     analyticsMinGroupSize: config.analyticsMinGroupSize,
     webhooks: config.webhooks,
     onWebhooksEnqueued: webhookWorker.nudge,
+    onPartnerTermsChanged: (partnerId) => config.bus.publish(PARTNER_TERMS_CHANNEL, JSON.stringify({ partnerId })),
   };
   const server = await startSubgraphServer<SettlementContext>({
     name: 'settlement',

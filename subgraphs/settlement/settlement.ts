@@ -7,6 +7,7 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkSettlementCurrency } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
+import type { SettlementDeps } from './context';
 import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } from './entities';
 
 /**
@@ -19,14 +20,35 @@ import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } fro
 // ---------------------------------------------------------------------------------------------
 // Contracts
 
-/** The contract in force at `at`: the latest that took effect by then. */
+/**
+ * The contract in force at `at`: the latest that took effect by then. Plain SQL, not the query
+ * builder: the ledger feed prices every event with it, and building the query cost more than it.
+ */
 export async function contractInForce(manager: EntityManager, partnerId: string, at: Date): Promise<ContractRow | null> {
-  return manager
-    .getRepository(ContractRow)
-    .createQueryBuilder('c')
-    .where('c.partnerId = :partnerId AND c.effectiveFrom <= :at', { partnerId, at })
-    .orderBy('c.effectiveFrom', 'DESC')
-    .getOne();
+  const [row] = (await manager.query(
+    `SELECT id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point, currency,
+            effective_from
+       FROM contracts WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
+    [partnerId, at],
+  )) as {
+    id: string;
+    partner_id: string;
+    earn_rate_milli_points_per_unit: number;
+    issue_price_micros_per_point: number;
+    redemption_value_micros_per_point: number;
+    currency: string;
+    effective_from: Date;
+  }[];
+  if (!row) return null;
+  return Object.assign(new ContractRow(), {
+    id: row.id,
+    partnerId: row.partner_id,
+    earnRateMilliPointsPerUnit: row.earn_rate_milli_points_per_unit,
+    issuePriceMicrosPerPoint: row.issue_price_micros_per_point,
+    redemptionValueMicrosPerPoint: row.redemption_value_micros_per_point,
+    currency: row.currency,
+    effectiveFrom: row.effective_from,
+  });
 }
 
 /** The contract in force now, for the partner itself and the operator (and subgraphs reading for them). */
@@ -70,6 +92,12 @@ export interface PartnerTerms {
   /** Null with no contract in force: what a campaign's bonus would cost is then unknown, not zero. */
   issuePriceMicrosPerPoint: number | null;
   currency: string;
+  /**
+   * When these terms stop being the ones in force: the start of the partner's next contract, null
+   * with none scheduled. A reader that keeps the terms (members, partnerTerms.ts) drops them then;
+   * a change made later (a new contract, a suspension) is announced on PARTNER_TERMS_CHANNEL.
+   */
+  termsUntil: Date | null;
 }
 
 /** What the ledger needs to turn purchases into points and points into money. Internal: subgraphs only. */
@@ -77,7 +105,12 @@ export async function partnerTerms(dataSource: DataSource, caller: Caller, partn
   requireService(caller, 'partnerTerms');
   const partner = await dataSource.getRepository(PartnerRow).findOneBy({ id: partnerId });
   if (!partner) throw notFound(`No partner with id ${partnerId}`);
-  const contract = await contractInForce(dataSource.manager, partnerId, new Date());
+  const now = new Date();
+  const contract = await contractInForce(dataSource.manager, partnerId, now);
+  const [next] = (await dataSource.query(
+    'SELECT effective_from FROM contracts WHERE partner_id = $1 AND effective_from > $2 ORDER BY effective_from LIMIT 1',
+    [partnerId, now],
+  )) as { effective_from: Date }[];
   return {
     partnerId,
     // A partner with no contract in force cannot issue points: nobody would pay for them.
@@ -86,6 +119,7 @@ export async function partnerTerms(dataSource: DataSource, caller: Caller, partn
     redemptionValueMicrosPerPoint: contract?.redemptionValueMicrosPerPoint ?? 0,
     issuePriceMicrosPerPoint: contract?.issuePriceMicrosPerPoint ?? null,
     currency: contract?.currency ?? 'XXX',
+    termsUntil: next?.effective_from ?? null,
   };
 }
 
@@ -131,19 +165,24 @@ export async function registerPartner(dataSource: DataSource, caller: Caller, in
   return partnerId;
 }
 
+/**
+ * Suspends or reactivates a partner. Announced after the commit (as a new contract is), every time,
+ * a repeat too: a call that failed to announce is retried by calling again.
+ */
 export async function setPartnerStatus(
-  dataSource: DataSource,
+  deps: Pick<SettlementDeps, 'dataSource' | 'onPartnerTermsChanged'>,
   caller: Caller,
   partnerIdInput: string,
   status: PartnerStatus,
 ): Promise<string> {
   requireOperator(caller, 'change partner status');
   const partnerId = checkId(partnerIdInput, 'partnerId');
-  await dataSource.transaction(async (manager) => {
+  await deps.dataSource.transaction(async (manager) => {
     const { affected } = await manager.getRepository(PartnerRow).update({ id: partnerId }, { status });
     if (!affected) throw notFound(`No partner with id ${partnerId}`);
     await auditOperatorAction(manager, caller, 'setPartnerStatus', partnerId, { status });
   });
+  await deps.onPartnerTermsChanged(partnerId);
   return partnerId;
 }
 
@@ -159,9 +198,16 @@ export interface SetContractInput {
 
 /**
  * A new contract from its effective date. Never in the past: events already counted keep the
- * price they were counted at. A partner keeps one currency (its statements are in it).
+ * price they were counted at. A partner keeps one currency (its statements are in it). Announced
+ * after the commit, a replay under the same key too (so a retry announces what a failed call did
+ * not): a contract that takes effect now changes the terms at once, a later one moves termsUntil.
  */
-export async function setPartnerContract(dataSource: DataSource, caller: Caller, input: SetContractInput): Promise<string> {
+export async function setPartnerContract(
+  deps: Pick<SettlementDeps, 'dataSource' | 'onPartnerTermsChanged'>,
+  caller: Caller,
+  input: SetContractInput,
+): Promise<string> {
+  const { dataSource } = deps;
   requireOperator(caller, 'set contracts');
   const partnerId = checkId(input.partnerId, 'partnerId');
   for (const [field, value, max] of [
@@ -240,5 +286,6 @@ export async function setPartnerContract(dataSource: DataSource, caller: Caller,
       return { contractId };
     },
   );
+  await deps.onPartnerTermsChanged(partnerId);
   return contractId;
 }

@@ -523,6 +523,8 @@ export type PartnerTerms = {
   partnerId: Scalars['ID']['output'];
   /** What the coalition pays the partner per point redeemed there, in micro-units. */
   redemptionValueMicrosPerPoint: Scalars['Int']['output'];
+  /** When these terms stop being in force: the start of the partner's next contract; null with none scheduled. */
+  termsUntil: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** Whether a settlement period still takes events. */
@@ -1472,6 +1474,7 @@ export type PartnerTermsResolvers<ContextType = SettlementContext, ParentType ex
   issuePriceMicrosPerPoint?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   redemptionValueMicrosPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  termsUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type PointsFlowResolvers<ContextType = SettlementContext, ParentType extends ResolversParentTypes['PointsFlow'] = ResolversParentTypes['PointsFlow']> = {
