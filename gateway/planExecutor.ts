@@ -153,38 +153,51 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     return;
   }
 
-  const representations: Data[] = [];
-  const entityIndexes: number[] = [];
-  entities.forEach((entity, index) => {
-    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
-    if (representation && representation.__typename) {
-      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
-      representations.push(representation);
-      entityIndexes.push(index);
-    }
-  });
-  if (representations.length === 0) return;
-  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   // The same entity reached along several paths (one partner behind many transactions) is asked
   // for once: the subgraph resolves each distinct representation, and its answer is merged into
   // every occurrence. @apollo/gateway sends one per occurrence; the answers are the same.
   const distinct: Data[] = [];
-  const distinctIndexOf: number[] = [];
+  /** Per distinct representation: the occurrence (an index into entityIndexes) it was first seen at. */
   const firstOccurrence: number[] = [];
   const distinctKeys: string[] = [];
   const indexByRepresentation = new Map<string, number>();
-  representations.forEach((representation, occurrence) => {
-    const key = JSON.stringify(representation);
-    let index = indexByRepresentation.get(key);
-    if (index === undefined) {
-      index = distinct.length;
-      distinct.push(representation);
-      distinctKeys.push(key);
-      firstOccurrence.push(occurrence);
-      indexByRepresentation.set(key, index);
+  /** Per occurrence (an entity with a representation): its entity's index, and its distinct representation's. */
+  const entityIndexes: number[] = [];
+  const distinctIndexOf: number[] = [];
+  /** Per occurrence: whether its entity object was met before (it is then merged into once only). */
+  const repeated: boolean[] = [];
+  // Merges share the subgraphs' answer objects between every place they were merged into, so the
+  // same object is met again and again (a partner's page of rewards under each of its hundred
+  // transactions): its representation is selected and serialised once, not per occurrence.
+  // -1: the entity has no representation (as selectFrom found it).
+  const indexByEntity = new Map<unknown, number>();
+  entities.forEach((entity, index) => {
+    let distinctIndex = indexByEntity.get(entity);
+    const seen = distinctIndex !== undefined;
+    if (distinctIndex === undefined) {
+      distinctIndex = -1;
+      const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
+      if (representation && representation.__typename) {
+        applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+        const key = JSON.stringify(representation);
+        distinctIndex = indexByRepresentation.get(key);
+        if (distinctIndex === undefined) {
+          distinctIndex = distinct.length;
+          distinct.push(representation);
+          distinctKeys.push(key);
+          firstOccurrence.push(entityIndexes.length);
+          indexByRepresentation.set(key, distinctIndex);
+        }
+      }
+      indexByEntity.set(entity, distinctIndex);
     }
-    distinctIndexOf.push(index);
+    if (distinctIndex === -1) return;
+    entityIndexes.push(index);
+    distinctIndexOf.push(distinctIndex);
+    repeated.push(seen);
   });
+  if (distinct.length === 0) return;
+  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   // Public entities cached by an earlier fetch are not asked for again (gateway/entityCache.ts).
   const { entityCache, cachePartition } = execution;
   const variablesJson = cachePartition === null ? '' : JSON.stringify(variables);
@@ -193,7 +206,6 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
   const missing: number[] = [];
   distinct.forEach((_, index) => {
     const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!);
-    if (cachePartition !== null) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: cached ? 'hit' : 'miss' });
     if (cached) {
       receivedEntities[index] = cached.entity;
       execution.onResult({ cacheHint: { maxAge: cached.maxAgeSeconds, scope: 'PUBLIC' } });
@@ -201,6 +213,12 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
       missing.push(index);
     }
   });
+  if (cachePartition !== null) {
+    // Counted once per fetch, not per entity: a counter update hashes its labels each time.
+    const hits = distinct.length - missing.length;
+    if (hits > 0) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: 'hit' }, hits);
+    if (missing.length > 0) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: 'miss' }, missing.length);
+  }
   if (missing.length > 0) {
     const occurrencesOf = (sent: number) => distinctIndexOf.flatMap((d, occurrence) => (d === missing[sent] ? [occurrence] : []));
     const generation = entityCache.generation(fetch.serviceName);
@@ -224,8 +242,10 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
   });
-  // As @apollo/gateway pairs them (the i-th entity with the i-th representation's answer).
+  // As @apollo/gateway pairs them (the i-th entity with the i-th representation's answer). An entity
+  // object met before already has its answer: merging the same answer into it again changes nothing.
   for (let i = 0; i < entities.length; i++) {
+    if (repeated[i]) continue;
     const distinctIndex = distinctIndexOf[i];
     deepMerge(entities[entityIndexes[i]!], distinctIndex === undefined ? undefined : receivedEntities[distinctIndex]);
   }
