@@ -159,49 +159,31 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
   const distinct: Data[] = [];
   /** Per distinct representation: the occurrence (an index into entityIndexes) it was first seen at. */
   const firstOccurrence: number[] = [];
-  const distinctKeys: string[] = [];
-  const indexByRepresentation = new Map<string, number>();
   /** Per occurrence (an entity with a representation): its entity's index, and its distinct representation's. */
   const entityIndexes: number[] = [];
   const distinctIndexOf: number[] = [];
-  /** Per occurrence: whether its entity object was met before (it is then merged into once only). */
-  const repeated: boolean[] = [];
-  // Merges share the subgraphs' answer objects between every place they were merged into, so the
-  // same object is met again and again (a partner's page of rewards under each of its hundred
-  // transactions): its representation is selected and serialised once, not per occurrence.
-  // -1: the entity has no representation (as selectFrom found it).
-  const indexByEntity = new Map<unknown, number>();
+  const distinctRepresentations = new RepresentationIndex();
   entities.forEach((entity, index) => {
-    let distinctIndex = indexByEntity.get(entity);
-    const seen = distinctIndex !== undefined;
-    if (distinctIndex === undefined) {
-      distinctIndex = -1;
-      const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
-      if (representation && representation.__typename) {
-        applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
-        const key = JSON.stringify(representation);
-        distinctIndex = indexByRepresentation.get(key);
-        if (distinctIndex === undefined) {
-          distinctIndex = distinct.length;
-          distinct.push(representation);
-          distinctKeys.push(key);
-          firstOccurrence.push(entityIndexes.length);
-          indexByRepresentation.set(key, distinctIndex);
-        }
-      }
-      indexByEntity.set(entity, distinctIndex);
+    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
+    if (!representation || !representation.__typename) return;
+    applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+    const distinctIndex = distinctRepresentations.indexOf(representation, distinct.length);
+    if (distinctIndex === distinct.length) {
+      distinct.push(representation);
+      firstOccurrence.push(entityIndexes.length);
     }
-    if (distinctIndex === -1) return;
     entityIndexes.push(index);
     distinctIndexOf.push(distinctIndex);
-    repeated.push(seen);
   });
   if (distinct.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   // Public entities cached by an earlier fetch are not asked for again (gateway/entityCache.ts).
   const { entityCache, cachePartition } = execution;
   const variablesJson = cachePartition === null ? '' : JSON.stringify(variables);
-  const cacheKeys = cachePartition === null ? [] : distinctKeys.map((key) => entityCache.key(fetch, cachePartition, variablesJson, key));
+  const cacheKeys =
+    cachePartition === null
+      ? []
+      : distinct.map((representation) => entityCache.key(fetch, cachePartition, variablesJson, JSON.stringify(representation)));
   const receivedEntities: unknown[] = new Array(distinct.length);
   const missing: number[] = [];
   distinct.forEach((_, index) => {
@@ -242,13 +224,58 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
     applyRewrites(execution.supergraphSchema, fetch.outputRewrites, receivedEntity);
   });
-  // As @apollo/gateway pairs them (the i-th entity with the i-th representation's answer). An entity
-  // object met before already has its answer: merging the same answer into it again changes nothing.
+  // As @apollo/gateway pairs them (the i-th entity with the i-th representation's answer).
   for (let i = 0; i < entities.length; i++) {
-    if (repeated[i]) continue;
     const distinctIndex = distinctIndexOf[i];
     deepMerge(entities[entityIndexes[i]!], distinctIndex === undefined ? undefined : receivedEntities[distinctIndex]);
   }
+}
+
+/** Where a flat representation's distinct index is kept in RepresentationIndex: after its last value. */
+const INDEX = Symbol('distinct index');
+
+/**
+ * The distinct representations of one fetch, by value, as their JSON text tells them apart (the
+ * same names in the same order with the same values). A flat representation (every value a
+ * scalar: `__typename` and `id`, the usual key) is found through one Map per name and per value,
+ * building no string: serialising and hashing a fresh JSON text per occurrence was the largest
+ * cost of finding the distinct ones among a deep query's hundreds of occurrences. Others are kept
+ * by their JSON text. Values come from subgraph JSON: strings, finite numbers, booleans, null.
+ */
+class RepresentationIndex {
+  private readonly flat = new Map<unknown, any>();
+  private readonly byJson = new Map<string, number>();
+
+  /** The index of a representation equal to this one, else `next`, which it is then known by. */
+  indexOf(representation: Data, next: number): number {
+    if (!isFlat(representation)) {
+      const json = JSON.stringify(representation);
+      const known = this.byJson.get(json);
+      if (known !== undefined) return known;
+      this.byJson.set(json, next);
+      return next;
+    }
+    let node = this.flat;
+    for (const name in representation) node = step(step(node, name), representation[name]);
+    const known: number | undefined = node.get(INDEX);
+    if (known !== undefined) return known;
+    node.set(INDEX, next);
+    return next;
+  }
+}
+
+function isFlat(representation: Data): boolean {
+  for (const name in representation) {
+    const value = representation[name];
+    if (typeof value === 'object' && value !== null) return false;
+  }
+  return true;
+}
+
+function step(node: Map<unknown, any>, key: unknown): Map<unknown, any> {
+  let next = node.get(key);
+  if (next === undefined) node.set(key, (next = new Map()));
+  return next;
 }
 
 /** The representation of an entity: its fields named by the fetch's `requires` selection. */

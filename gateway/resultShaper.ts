@@ -181,7 +181,15 @@ export class ResultShaper {
           continue;
         }
         path.push(responseName);
-        output[responseName] = this.updateOutputValue(run, outputValue, selection.type, inputValue, selection.selectionSet, path, parentType);
+        output[responseName] = this.updateOutputValue(
+          run,
+          outputValue,
+          selection.type,
+          inputValue,
+          selection.selectionSet,
+          path,
+          parentType,
+        );
         path.pop();
         if (run.isInvalid) return NULL_BUBBLE_UP;
       } else {
