@@ -2,6 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { mode } from '../shared/config';
 import { demoCredentials } from '../shared/demo';
 import type { Caller } from '../shared/identity';
@@ -12,6 +13,8 @@ export const MAX_CREDENTIAL_LENGTH = 4096;
 /** How long the gateway trusts a key check before asking settlement again (revocation delay). */
 export const API_KEY_CACHE_MS = 5_000;
 const API_KEY_CACHE_MAX = 10_000;
+/** Verified tokens remembered (an LRU: a flood of distinct tokens evicts, never grows the heap). */
+const VERIFIED_TOKENS_MAX = 10_000;
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
@@ -78,15 +81,34 @@ export function createAuthenticator(
     return caller;
   };
 
+  // A token that verified stays valid until its expiry (nothing revokes a JWT), so a client sending
+  // the same token with every request has its signature checked once, not per request. Only
+  // verified tokens are kept, keyed by the whole token (signature included), until their `exp`.
+  const verifiedTokens = new LRUCache<string, { caller: Caller; expiresAtMs: number }>({ max: VERIFIED_TOKENS_MAX });
+
   const checkToken = async (token: string): Promise<Caller | null> => {
+    const verified = verifiedTokens.get(token);
+    if (verified) {
+      if (Date.now() < verified.expiresAtMs) return { ...verified.caller };
+      verifiedTokens.delete(token);
+    }
+    let caller: Caller | null;
+    let expiresAtMs: number;
     try {
       const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-      if (payload.role === 'member') return { kind: 'member', memberId: payload.sub! };
-      if (payload.role === 'operator') return { kind: 'operator', operatorId: payload.sub! };
-      return null;
+      caller =
+        payload.role === 'member'
+          ? { kind: 'member', memberId: payload.sub! }
+          : payload.role === 'operator'
+            ? { kind: 'operator', operatorId: payload.sub! }
+            : null;
+      // jose refuses a token once the current whole second reaches `exp`: before exp * 1000 ms.
+      expiresAtMs = payload.exp! * 1000;
     } catch {
       return null; // bad signature, expired, malformed
     }
+    if (caller) verifiedTokens.set(token, { caller: { ...caller }, expiresAtMs });
+    return caller;
   };
 
   return async (headers) => {

@@ -153,47 +153,41 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     return;
   }
 
-  const representations: Data[] = [];
-  const entityIndexes: number[] = [];
-  entities.forEach((entity, index) => {
-    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
-    if (representation && representation.__typename) {
-      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
-      representations.push(representation);
-      entityIndexes.push(index);
-    }
-  });
-  if (representations.length === 0) return;
-  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   // The same entity reached along several paths (one partner behind many transactions) is asked
   // for once: the subgraph resolves each distinct representation, and its answer is merged into
   // every occurrence. @apollo/gateway sends one per occurrence; the answers are the same.
   const distinct: Data[] = [];
-  const distinctIndexOf: number[] = [];
+  /** Per distinct representation: the occurrence (an index into entityIndexes) it was first seen at. */
   const firstOccurrence: number[] = [];
-  const distinctKeys: string[] = [];
-  const indexByRepresentation = new Map<string, number>();
-  representations.forEach((representation, occurrence) => {
-    const key = JSON.stringify(representation);
-    let index = indexByRepresentation.get(key);
-    if (index === undefined) {
-      index = distinct.length;
+  /** Per occurrence (an entity with a representation): its entity's index, and its distinct representation's. */
+  const entityIndexes: number[] = [];
+  const distinctIndexOf: number[] = [];
+  const distinctRepresentations = new RepresentationIndex();
+  entities.forEach((entity, index) => {
+    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
+    if (!representation || !representation.__typename) return;
+    applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+    const distinctIndex = distinctRepresentations.indexOf(representation, distinct.length);
+    if (distinctIndex === distinct.length) {
       distinct.push(representation);
-      distinctKeys.push(key);
-      firstOccurrence.push(occurrence);
-      indexByRepresentation.set(key, index);
+      firstOccurrence.push(entityIndexes.length);
     }
-    distinctIndexOf.push(index);
+    entityIndexes.push(index);
+    distinctIndexOf.push(distinctIndex);
   });
+  if (distinct.length === 0) return;
+  if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   // Public entities cached by an earlier fetch are not asked for again (gateway/entityCache.ts).
   const { entityCache, cachePartition } = execution;
   const variablesJson = cachePartition === null ? '' : JSON.stringify(variables);
-  const cacheKeys = cachePartition === null ? [] : distinctKeys.map((key) => entityCache.key(fetch, cachePartition, variablesJson, key));
+  const cacheKeys =
+    cachePartition === null
+      ? []
+      : distinct.map((representation) => entityCache.key(fetch, cachePartition, variablesJson, JSON.stringify(representation)));
   const receivedEntities: unknown[] = new Array(distinct.length);
   const missing: number[] = [];
   distinct.forEach((_, index) => {
     const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!);
-    if (cachePartition !== null) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: cached ? 'hit' : 'miss' });
     if (cached) {
       receivedEntities[index] = cached.entity;
       execution.onResult({ cacheHint: { maxAge: cached.maxAgeSeconds, scope: 'PUBLIC' } });
@@ -201,6 +195,12 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
       missing.push(index);
     }
   });
+  if (cachePartition !== null) {
+    // Counted once per fetch, not per entity: a counter update hashes its labels each time.
+    const hits = distinct.length - missing.length;
+    if (hits > 0) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: 'hit' }, hits);
+    if (missing.length > 0) gatewayMetrics.entityCache.inc({ subgraph: fetch.serviceName, result: 'miss' }, missing.length);
+  }
   if (missing.length > 0) {
     const occurrencesOf = (sent: number) => distinctIndexOf.flatMap((d, occurrence) => (d === missing[sent] ? [occurrence] : []));
     const generation = entityCache.generation(fetch.serviceName);
@@ -229,6 +229,53 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     const distinctIndex = distinctIndexOf[i];
     deepMerge(entities[entityIndexes[i]!], distinctIndex === undefined ? undefined : receivedEntities[distinctIndex]);
   }
+}
+
+/** Where a flat representation's distinct index is kept in RepresentationIndex: after its last value. */
+const INDEX = Symbol('distinct index');
+
+/**
+ * The distinct representations of one fetch, by value, as their JSON text tells them apart (the
+ * same names in the same order with the same values). A flat representation (every value a
+ * scalar: `__typename` and `id`, the usual key) is found through one Map per name and per value,
+ * building no string: serialising and hashing a fresh JSON text per occurrence was the largest
+ * cost of finding the distinct ones among a deep query's hundreds of occurrences. Others are kept
+ * by their JSON text. Values come from subgraph JSON: strings, finite numbers, booleans, null.
+ */
+class RepresentationIndex {
+  private readonly flat = new Map<unknown, any>();
+  private readonly byJson = new Map<string, number>();
+
+  /** The index of a representation equal to this one, else `next`, which it is then known by. */
+  indexOf(representation: Data, next: number): number {
+    if (!isFlat(representation)) {
+      const json = JSON.stringify(representation);
+      const known = this.byJson.get(json);
+      if (known !== undefined) return known;
+      this.byJson.set(json, next);
+      return next;
+    }
+    let node = this.flat;
+    for (const name in representation) node = step(step(node, name), representation[name]);
+    const known: number | undefined = node.get(INDEX);
+    if (known !== undefined) return known;
+    node.set(INDEX, next);
+    return next;
+  }
+}
+
+function isFlat(representation: Data): boolean {
+  for (const name in representation) {
+    const value = representation[name];
+    if (typeof value === 'object' && value !== null) return false;
+  }
+  return true;
+}
+
+function step(node: Map<unknown, any>, key: unknown): Map<unknown, any> {
+  let next = node.get(key);
+  if (next === undefined) node.set(key, (next = new Map()));
+  return next;
 }
 
 /** The representation of an entity: its fields named by the fetch's `requires` selection. */

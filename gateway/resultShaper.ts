@@ -80,6 +80,8 @@ export class ResultShaper {
       variables: { __proto__: null, ...this.defaultedVariables, ...variables },
       errors: [],
       introspect,
+      isInvalid: false,
+      hasErrors: false,
     };
     const data = this.newObject();
     const result = this.applySelectionSet(run, input, this.root, data, [], this.rootType);
@@ -179,7 +181,7 @@ export class ResultShaper {
           continue;
         }
         path.push(responseName);
-        const { updated, isInvalid } = this.updateOutputValue(
+        output[responseName] = this.updateOutputValue(
           run,
           outputValue,
           selection.type,
@@ -188,9 +190,8 @@ export class ResultShaper {
           path,
           parentType,
         );
-        output[responseName] = updated;
         path.pop();
-        if (isInvalid) return NULL_BUBBLE_UP;
+        if (run.isInvalid) return NULL_BUBBLE_UP;
       } else {
         const typename = input[typenameFieldName];
         if (typename && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${typename}`);
@@ -211,6 +212,12 @@ export class ResultShaper {
     return OK;
   }
 
+  /**
+   * computeResponse's updateOutputValue: the value to put in the output. Its two flags (the value
+   * makes its parent invalid; errors were reported below it) are left in `run.isInvalid` and
+   * `run.hasErrors` rather than returned in an object, which was one allocation per value shaped.
+   * Read them right after the call: the next call overwrites them.
+   */
   private updateOutputValue(
     run: Run,
     outputValue: any,
@@ -219,38 +226,55 @@ export class ResultShaper {
     selectionSet: CompiledSet | undefined,
     path: (string | number)[],
     parentType: CompositeType,
-  ): { updated: any; isInvalid?: boolean; hasErrors?: boolean } {
-    if (outputValue === null || (outputValue !== undefined && !selectionSet)) return { updated: outputValue };
+  ): any {
+    run.isInvalid = false;
+    run.hasErrors = false;
+    if (outputValue === null || (outputValue !== undefined && !selectionSet)) return outputValue;
     if (isNonNullType(type)) {
-      const { updated, hasErrors } = this.updateOutputValue(run, outputValue, type.ofType, inputValue, selectionSet, path, parentType);
+      const updated = this.updateOutputValue(run, outputValue, type.ofType, inputValue, selectionSet, path, parentType);
       if (updated === null) {
-        if (!hasErrors) {
+        if (!run.hasErrors) {
           run.errors.push(
             ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(path, type.ofType, parentType)}.`, {
               path: Array.from(path),
             }),
           );
         }
-        return { updated, isInvalid: true, hasErrors: true };
+        run.isInvalid = true;
+        run.hasErrors = true;
+        return updated;
       }
-      return { updated };
+      run.isInvalid = false;
+      run.hasErrors = false;
+      return updated;
     }
-    if (inputValue === null) return { updated: null };
+    if (inputValue === null) return null;
     if (isListType(type)) {
       if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${inputValue} returned by subgraph for list type ${type}`);
-      const outputList: any[] = outputValue === undefined ? new Array(inputValue.length).fill(undefined) : outputValue;
-      if (outputList.length !== inputValue.length) throw new Error(`[${inputValue}].length !== [${outputList}].length`);
+      const outputList: any[] | undefined = outputValue;
+      const length = inputValue.length;
+      if (outputList !== undefined && outputList.length !== length) throw new Error(`[${inputValue}].length !== [${outputList}].length`);
       let shouldNullify = false;
       let hasErrors = false;
-      const updated = outputList.map((element, index) => {
+      const updated: any[] = new Array(length);
+      for (let index = 0; index < length; index++) {
         path.push(index);
-        const result = this.updateOutputValue(run, element, type.ofType, inputValue[index], selectionSet, path, parentType);
+        updated[index] = this.updateOutputValue(
+          run,
+          outputList === undefined ? undefined : outputList[index],
+          type.ofType,
+          inputValue[index],
+          selectionSet,
+          path,
+          parentType,
+        );
         path.pop();
-        shouldNullify ||= !!result.isInvalid;
-        hasErrors ||= !!result.hasErrors;
-        return result.updated;
-      });
-      return { updated: shouldNullify ? null : updated, hasErrors };
+        shouldNullify ||= run.isInvalid;
+        hasErrors ||= run.hasErrors;
+      }
+      run.isInvalid = false;
+      run.hasErrors = hasErrors;
+      return shouldNullify ? null : updated;
     }
     if (isCompositeType(type)) {
       if (!selectionSet) throw new Error(`Invalid empty selection set for composite type ${type}`);
@@ -266,13 +290,17 @@ export class ResultShaper {
               path: Array.from(path),
             }),
           );
-          return { updated: null, hasErrors: true };
+          run.hasErrors = true;
+          return null;
         }
         objectType = typenameType;
       }
       const outputObject = outputValue === undefined ? this.newObject() : outputValue;
       const hasErrors = this.applySelectionSet(run, inputValue, selectionSet, outputObject, path, objectType) === NULL_BUBBLE_UP;
-      return { updated: hasErrors ? null : outputObject, hasErrors };
+      // The fields shaped inside left their own flags: this value's are set again.
+      run.isInvalid = false;
+      run.hasErrors = hasErrors;
+      return hasErrors ? null : outputObject;
     }
     const valid = isValidLeafValue(this.schema, inputValue, type as Parameters<typeof isValidLeafValue>[2]);
     if (!valid) {
@@ -280,7 +308,8 @@ export class ResultShaper {
         ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(path, type, parentType)}.`, { path: Array.from(path) }),
       );
     }
-    return { updated: valid ? inputValue : null, hasErrors: !valid };
+    run.hasErrors = !valid;
+    return valid ? inputValue : null;
   }
 }
 
@@ -297,6 +326,10 @@ interface Run {
   variables: Record<string, any>;
   errors: GraphQLError[];
   introspect: (selection: FieldSelection) => unknown;
+  /** Set by every updateOutputValue call: the value it returned makes its parent null. */
+  isInvalid: boolean;
+  /** Set by every updateOutputValue call: an error was reported for the value or inside it. */
+  hasErrors: boolean;
 }
 
 function describeLast(path: readonly (string | number)[], currentType: Type, parentType: CompositeType): string {

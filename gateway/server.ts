@@ -162,6 +162,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   // Express announces itself on every response; naming the framework only helps someone looking
   // for its known flaws. (The subgraphs serve on node:http, which adds no such header.)
   app.disable('x-powered-by');
+  // Express would hash every response body into a weak ETag (SHA-1 over a deep query's 100 kB,
+  // for each request) that only a conditional GET could use: GraphQL requests are POSTs, and
+  // Apollo's own server sends no ETag either. The explorer's assets set their own.
+  app.set('etag', false);
   const httpServer = createServer(app);
   let subscriptions: SubscriptionServer | null = null;
   const armor = queryArmor();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '../../gateway/credentials';
 import { DEMO_MEMBERS } from '../../shared/demo';
 import { dataOf, enrollMember, errorCode, eventually, gql, OPERATOR, partner } from '../support/helpers';
@@ -105,5 +106,15 @@ describe('member and operator tokens', () => {
     expect((await gql('{ me { id } }', {}, noExpiry)).status).toBe(401);
     const strange = await signToken('member', ava.id, 60);
     expect(errorCode(await gql('{ me { id } }', {}, strange.replace(/\.[^.]+$/, '.x')))).toBe('UNAUTHENTICATED');
+  });
+
+  it('are refused from their expiry on, even after the gateway verified them (it remembers them only until then)', async () => {
+    const ava = DEMO_MEMBERS[0];
+    const token = await signToken('member', ava.id, 2);
+    // Twice: the second request is answered from the verified-token cache.
+    for (let i = 0; i < 2; i++) expect(dataOf(await gql('{ me { id } }', {}, token)).me).toEqual({ id: ava.id });
+    // Expiry is a moment in time, not an event: wait until it has passed.
+    await sleep(decodeJwt(token).exp! * 1000 - Date.now() + 50);
+    expect(errorCode(await gql('{ me { id } }', {}, token))).toBe('UNAUTHENTICATED');
   });
 });
