@@ -28,10 +28,13 @@ class Listeners<Known = void> {
     const set = this.byKey.get(key) ?? new Set();
     set.add(listener);
     this.byKey.set(key, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.byKey.delete(key);
-    };
+    return () => this.remove(key, listener);
+  }
+
+  remove(key: string, listener: (known?: Known) => void): void {
+    const set = this.byKey.get(key);
+    if (!set?.delete(listener)) return;
+    if (set.size === 0) this.byKey.delete(key);
   }
 
   wake(key: string, known?: Known): void {
@@ -71,6 +74,11 @@ export class LedgerWatcher {
   watch(memberId: string, onEvents: (highestSequence?: number) => void): () => void {
     this.start();
     return this.listeners.add(memberId, onEvents);
+  }
+
+  /** Ends what `watch(memberId, onEvents)` started, without keeping the function watch returns (a stream per subscriber would hold one). */
+  unwatch(memberId: string, onEvents: (highestSequence?: number) => void): void {
+    this.listeners.remove(memberId, onEvents);
   }
 
   private start(): void {
