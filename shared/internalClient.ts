@@ -18,7 +18,7 @@ export class SubgraphClient {
   /**
    * Keep-alive connections to the subgraph, through undici's own API rather than fetch: the
    * gateway's ledger watcher reads the feed on every event batch, and fetch's WHATWG layer (Request,
-   * Response, streams, an abort signal's timer) cost more CPU than the call itself.
+   * Response, streams, an abort signal's timer) costs CPU on every call.
    */
   private readonly pool: Pool;
   private readonly path: string;
