@@ -1,9 +1,10 @@
 import { DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { signCall } from './identity';
 import { trace } from '@opentelemetry/api';
+import { Pool } from 'undici';
 import { injectTraceHeaders, inSpan } from './tracing';
 
-/** An internal call that takes longer than this fails with UPSTREAM_UNAVAILABLE. */
+/** An internal call whose answer (its headers, or its body after them) takes longer than this fails with UPSTREAM_UNAVAILABLE. */
 export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
 
 /**
@@ -14,13 +15,25 @@ export const INTERNAL_CALL_TIMEOUT_MS = 10_000;
  * write carries an idempotency key, so it is).
  */
 export class SubgraphClient {
+  /**
+   * Keep-alive connections to the subgraph, through undici's own API rather than fetch: the
+   * gateway's ledger watcher reads the feed on every event batch, and fetch's WHATWG layer (Request,
+   * Response, streams, an abort signal's timer) costs CPU on every call.
+   */
+  private readonly pool: Pool;
+  private readonly path: string;
+
   constructor(
     /** The subgraph called, by its name in the supergraph: its calls are signed for it, and errors name it (not its address). */
     private readonly target: string,
-    private readonly url: string,
+    url: string,
     private readonly service: string,
     private readonly secret: string,
-  ) {}
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, { headersTimeout: INTERNAL_CALL_TIMEOUT_MS, bodyTimeout: INTERNAL_CALL_TIMEOUT_MS });
+  }
 
   /**
    * One span per call (fetch is not instrumented here), carried to the callee in `traceparent`,
@@ -36,22 +49,25 @@ export class SubgraphClient {
   }
 
   private async send<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    let response: Response;
     const requestBody = JSON.stringify({ query, variables });
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(this.url, {
+      const response = await this.pool.request({
+        path: this.path,
         method: 'POST',
         headers: injectTraceHeaders({
           'content-type': 'application/json',
           ...signCall({ kind: 'service', service: this.service }, this.secret, this.target, requestBody),
         }),
         body: requestBody,
-        signal: AbortSignal.timeout(INTERNAL_CALL_TIMEOUT_MS),
       });
-    } catch (error) {
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch {
       throw new DomainError('UPSTREAM_UNAVAILABLE', `the ${this.target} service did not answer`);
     }
-    const body = (await response.json().catch(() => null)) as {
+    const body = parseJson(text) as {
       data?: T;
       errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: unknown } }[];
     } | null;
@@ -65,7 +81,15 @@ export class SubgraphClient {
       }
       throw new Error(`internal call to ${this.target} failed: ${error.message}`);
     }
-    if (!body?.data) throw new DomainError('UPSTREAM_UNAVAILABLE', `the ${this.target} service answered with status ${response.status}`);
+    if (!body?.data) throw new DomainError('UPSTREAM_UNAVAILABLE', `the ${this.target} service answered with status ${status}`);
     return body.data;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

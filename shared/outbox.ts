@@ -149,10 +149,26 @@ export async function eventsAfter(manager: EntityManager, afterPosition: bigint,
 }
 
 const RELAY_BATCH_SIZE = 500;
+/** A batch of at most this many members names them in its signal (NOTIFY payloads stay under 8000 bytes). */
+const MAX_MEMBERS_PER_SIGNAL = 100;
 
 /**
- * Numbers committed events in batches and signals `channel` with the last position. Returns how
- * many it published, so a caller can loop until the outbox is drained.
+ * What the relay signals on the bus for each batch it numbered. `position` is the batch's last
+ * position. With `afterPosition` (the last position before the batch) and `members` (each member's
+ * highest sequence in it), the signal says everything the batch holds: the events after
+ * `afterPosition` up to `position` are exactly those members' events up to those sequences, so a
+ * listener that has read up to `afterPosition` knows what happened without reading the feed (the
+ * gateway's ledger watcher). A batch of more members leaves `members` out.
+ */
+export interface OutboxSignal {
+  position: string;
+  afterPosition?: string;
+  members?: Record<string, number>;
+}
+
+/**
+ * Numbers committed events in batches and signals `channel` with the batch (OutboxSignal). Returns
+ * how many it published, so a caller can loop until the outbox is drained.
  */
 export async function publishPending(dataSource: DataSource, bus: EventBus, channel: string): Promise<number> {
   const lastPosition = await dataSource.transaction(async (manager) => {
@@ -165,17 +181,33 @@ export async function publishPending(dataSource: DataSource, bus: EventBus, chan
          ) pending
        ), numbered AS (
          UPDATE outbox_events e SET position = batch.position
-           FROM batch WHERE e.id = batch.id RETURNING e.position, e.traceparent
+           FROM batch WHERE e.id = batch.id RETURNING e.position, e.traceparent, e.member_id, e.member_sequence
        )
+       -- The statement's snapshot predates its own update: this is the last position before the batch.
        SELECT count(*)::int AS published, max(position)::text AS last_position,
+              (SELECT coalesce(max(position), 0) FROM outbox_events)::text AS after_position,
+              (SELECT json_object_agg(member_id, highest) FROM (
+                 SELECT member_id, max(member_sequence) AS highest FROM numbered GROUP BY member_id
+               ) highest_by_member WHERE (SELECT count(DISTINCT member_id) FROM numbered) <= $2) AS members,
               array_agg(DISTINCT traceparent) FILTER (WHERE traceparent IS NOT NULL) AS traceparents
          FROM numbered`,
-      [RELAY_BATCH_SIZE],
-    )) as { published: number; last_position: string | null; traceparents: string[] | null }[];
-    return row?.published ? { published: row.published, position: row.last_position, traceparents: row.traceparents ?? [] } : null;
+      [RELAY_BATCH_SIZE, MAX_MEMBERS_PER_SIGNAL],
+    )) as {
+      published: number;
+      last_position: string | null;
+      after_position: string;
+      members: Record<string, number> | null;
+      traceparents: string[] | null;
+    }[];
+    if (!row?.published) return null;
+    const signal: OutboxSignal = {
+      position: row.last_position!,
+      ...(row.members ? { afterPosition: row.after_position, members: row.members } : {}),
+    };
+    return { published: row.published, position: row.last_position, traceparents: row.traceparents ?? [], signal };
   });
   if (!lastPosition) return 0;
-  await traceRelay(channel, lastPosition, () => bus.publish(channel, JSON.stringify({ position: lastPosition.position })));
+  await traceRelay(channel, lastPosition, () => bus.publish(channel, JSON.stringify(lastPosition.signal)));
   return lastPosition.published;
 }
 

@@ -8,18 +8,27 @@ export interface Backlog {
   remove(bytes: number): void;
 }
 
-/** A queue the subscription's async iterator reads; `close` ends it. */
+/**
+ * A queue the subscription's async iterator reads; `close` ends it, and calls `onClose` (a stream
+ * built as a subclass overrides `closed` instead, holding no closure).
+ */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
+  // Made on first use: a subscriber that keeps up never queues anything (idle ones hold none).
+  private items: T[] | null = null;
   /** The size of each queued item, as JSON, when a backlog counts them. */
-  private readonly itemBytes: number[] = [];
+  private itemBytes: number[] | null = null;
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
-  private done = false;
+  protected done = false;
 
   constructor(
-    private readonly onClose: () => void,
+    private readonly onClose: (() => void) | null,
     private readonly backlog?: Backlog,
   ) {}
+
+  /** What closing stops (the stream's watching). */
+  protected closed(): void {
+    this.onClose?.();
+  }
 
   push(item: T): void {
     if (this.done) return;
@@ -32,10 +41,10 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     // graphql-ws takes the next result only once it has handed the last one to the socket, so a
     // stalled reader leaves results here, not in the socket. Only items that wait are measured,
     // so a subscriber that keeps up costs no serialisation.
-    this.items.push(item);
+    (this.items ??= []).push(item);
     if (this.backlog) {
       const bytes = Buffer.byteLength(JSON.stringify(item) ?? '');
-      this.itemBytes.push(bytes);
+      (this.itemBytes ??= []).push(bytes);
       this.backlog.add(bytes);
     }
   }
@@ -43,15 +52,15 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   close(): void {
     if (this.done) return;
     this.done = true;
-    this.onClose();
+    this.closed();
     this.waiting?.({ value: undefined, done: true });
     this.waiting = null;
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.items.length > 0) {
+    if (this.items?.length) {
       const item = this.items.shift()!;
-      if (this.backlog) this.backlog.remove(this.itemBytes.shift() ?? 0);
+      if (this.backlog) this.backlog.remove(this.itemBytes?.shift() ?? 0);
       return Promise.resolve({ value: item, done: false });
     }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
@@ -63,9 +72,9 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   /** The consumer leaves (the subscription completed, or its socket closed): what waits is dropped. */
   return(): Promise<IteratorResult<T>> {
     this.close();
-    this.items.length = 0;
-    this.backlog?.remove(this.itemBytes.reduce((sum, bytes) => sum + bytes, 0));
-    this.itemBytes.length = 0;
+    this.items = null;
+    this.backlog?.remove(this.itemBytes?.reduce((sum, bytes) => sum + bytes, 0) ?? 0);
+    this.itemBytes = null;
     return Promise.resolve({ value: undefined, done: true });
   }
 

@@ -1,6 +1,7 @@
 import { coalesced } from '../../shared/coalesce';
 import type { EventBus } from '../../shared/eventBus';
 import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../../shared/eventBus';
+import type { OutboxSignal } from '../../shared/outbox';
 import type { SubgraphClient } from '../../shared/internalClient';
 import { createLogger } from '../../shared/logger';
 
@@ -15,6 +16,8 @@ const log = createLogger('ledger watcher');
  */
 
 const FEED_BATCH = 500;
+/** Relay signals kept for the next pass; past this many, the pass reads the feed instead. */
+const MAX_PENDING_SIGNALS = 100;
 
 /**
  * Listeners by key (a member, a partner); a key whose last listener leaves is forgotten. A wake-up
@@ -28,10 +31,13 @@ class Listeners<Known = void> {
     const set = this.byKey.get(key) ?? new Set();
     set.add(listener);
     this.byKey.set(key, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.byKey.delete(key);
-    };
+    return () => this.remove(key, listener);
+  }
+
+  remove(key: string, listener: (known?: Known) => void): void {
+    const set = this.byKey.get(key);
+    if (!set?.delete(listener)) return;
+    if (set.size === 0) this.byKey.delete(key);
   }
 
   wake(key: string, known?: Known): void {
@@ -49,6 +55,10 @@ class Listeners<Known = void> {
  * stream keyed by the campaign's id (campaignChanged.ts watches that id), numbered the same way. A member's sequence is gap-free and committed in order, and
  * an event is published only after its commit, so every sequence up to that one can be read: the
  * streams read those events directly instead of first asking which there are.
+ *
+ * The relay's signal usually says all of that itself (shared/outbox.ts, OutboxSignal): a signal that
+ * continues from the watcher's position is taken as read, without a round trip to the feed. Any
+ * other (one that skips ahead, or names no members), the timer and a gap of the bus read the feed.
  */
 export class LedgerWatcher {
   private position: bigint | null = null;
@@ -59,6 +69,10 @@ export class LedgerWatcher {
   );
   private unsubscribe: Promise<() => Promise<void>> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Signals received since the last pass, in the order the relay sent them. */
+  private signals: OutboxSignal[] = [];
+  /** Whether the next pass must read the feed (at the start, on the timer, after a gap or an unusable signal). */
+  private readFeed = true;
 
   constructor(
     private readonly members: SubgraphClient,
@@ -74,11 +88,16 @@ export class LedgerWatcher {
     return this.listeners.add(memberId, onEvents);
   }
 
+  /** Ends what `watch(memberId, onEvents)` started, without keeping the function watch returns (a stream per subscriber would hold one). */
+  unwatch(memberId: string, onEvents: (highestSequence?: number) => void): void {
+    this.listeners.remove(memberId, onEvents);
+  }
+
   private start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.bus.subscribe(
       LEDGER_EVENTS_CHANNEL,
-      () => this.poll(),
+      (message) => this.signalled(message),
       () => this.poll(),
     );
     // The bus is a wake-up call; the timer catches a missed one.
@@ -87,11 +106,43 @@ export class LedgerWatcher {
     this.poll();
   }
 
+  private signalled(message: string): void {
+    let signal: OutboxSignal | null = null;
+    try {
+      signal = JSON.parse(message) as OutboxSignal;
+    } catch {
+      // Not the relay's: it still says something may have happened.
+    }
+    if (signal?.afterPosition !== undefined && signal.members && this.signals.length < MAX_PENDING_SIGNALS) this.signals.push(signal);
+    else this.readFeed = true;
+    void this.reader.trigger();
+  }
+
+  /** Reads the feed on the next pass. */
   private poll(): void {
+    this.readFeed = true;
     void this.reader.trigger();
   }
 
   private async readNewEvents(): Promise<void> {
+    const signals = this.signals;
+    this.signals = [];
+    if (this.position !== null) {
+      for (const signal of signals) {
+        const after = BigInt(signal.afterPosition!);
+        const position = BigInt(signal.position);
+        // Already read from the feed: nothing to do. Beyond where the watcher is: it missed a batch.
+        if (position <= this.position) continue;
+        if (after !== this.position) {
+          this.readFeed = true;
+          break;
+        }
+        this.position = position;
+        for (const [memberId, highest] of Object.entries(signal.members!)) this.listeners.wake(memberId, highest);
+      }
+    } else this.readFeed = true;
+    if (!this.readFeed) return;
+    this.readFeed = false;
     if (this.position === null) {
       const { ledgerHead } = await this.members.request<{ ledgerHead: string }>('{ ledgerHead }', {});
       this.position = BigInt(ledgerHead);

@@ -20,7 +20,12 @@ export const MAX_CONNECTIONS_PER_CALLER = positiveIntEnv('GATEWAY_WS_MAX_CONNECT
  * the messages a deployment's subscribers select; it must stay well above the largest.
  */
 export const MAX_BUFFERED_BYTES = positiveIntEnv('GATEWAY_WS_MAX_BUFFERED_BYTES', 1_000_000);
+/** A connection is pinged this often; one that did not answer the previous ping is terminated. */
 export const KEEP_ALIVE_MS = 12_000;
+/** A connection that sends no connection_init within this is closed with 4408, as graphql-ws's own timer would. */
+export const CONNECTION_INIT_WAIT_MS = 3_000;
+/** How often the one sweep over connections (wsAdapter.ts) looks for a missed connection-init deadline. */
+export const SWEEP_MS = 500;
 /** Largest message a client may send, as the HTTP body limit. */
 export const MAX_MESSAGE_BYTES = 100_000;
 /**

@@ -14,9 +14,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../../shared/eventBus';
 import type { Caller } from '../../shared/identity';
 import type { SubgraphClient } from '../../shared/internalClient';
@@ -33,14 +31,17 @@ import {
   CLOSE_SLOW_CONSUMER,
   CLOSE_TOO_MANY_CONNECTIONS,
   CLOSE_UNAUTHENTICATED,
+  CONNECTION_INIT_WAIT_MS,
   KEEP_ALIVE_MS,
   MAX_BUFFERED_BYTES,
   MAX_CONNECTIONS_PER_CALLER,
   MAX_MESSAGE_BYTES,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  SWEEP_MS,
 } from './limits';
 import { errorResult, type RunOperation } from './operations';
 import { positionChanged } from './positionChanged';
+import { Connection, serveGraphqlWs } from './wsAdapter';
 import { createLogger } from '../../shared/logger';
 
 const log = createLogger('subscriptions');
@@ -53,20 +54,43 @@ const log = createLogger('subscriptions');
  * selection as a query through the gateway with the subscriber's identity, so every subgraph field
  * works, batched by the subgraphs' DataLoaders, and every access rule applies as for HTTP.
  *
- * This module is the adapter: it wires graphql-ws to the `ws` socket server, authenticates and
- * counts connections (limits.ts), and hands each subscription to its stream (balanceChanged.ts,
+ * This module configures graphql-ws (served on the `ws` socket server by wsAdapter.ts), authenticates
+ * and counts connections (limits.ts), and hands each subscription to its stream (balanceChanged.ts,
  * campaignChanged.ts, positionChanged.ts), which the watchers of fanOut.ts wake.
  */
 
-interface ConnectionState {
-  caller?: Caller;
+/**
+ * What the gateway keeps per connection, on the adapter's Connection (one object per connection).
+ * It is also the backlog its subscriptions' queues report to.
+ */
+class SubscriberConnection extends Connection implements Backlog {
+  caller: Caller | null = null;
   /** The key CallerConnections counted this connection under, once admitted. */
-  callerKey?: string;
-  subscriptions: number;
+  callerKey: string | null = null;
+  subscriptions = 0;
   /** Bytes of results its subscriptions' queues hold, not yet taken by graphql-ws (eventQueue.ts). */
-  queuedBytes: number;
-  /** What those queues report to. */
-  backlog?: Backlog;
+  queuedBytes = 0;
+
+  add(bytes: number): void {
+    this.queuedBytes += bytes;
+    this.closeIfSlow();
+  }
+
+  remove(bytes: number): void {
+    this.queuedBytes -= bytes;
+  }
+
+  /**
+   * A slow consumer is closed once what the gateway holds for it unsent passes MAX_BUFFERED_BYTES:
+   * bytes in the socket (at most one message per subscription, as graphql-ws waits for each send)
+   * plus results its subscriptions resolved that wait in their queues. Checked when a result is
+   * queued for it and before each message goes out.
+   */
+  closeIfSlow(): void {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN || socket.bufferedAmount + this.queuedBytes <= MAX_BUFFERED_BYTES) return;
+    socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
+  }
 }
 
 /**
@@ -107,48 +131,6 @@ export function startSubscriptionServer(options: {
   const watcher = new LedgerWatcher(options.members, options.bus);
   const positions = new PositionWatcher(options.bus);
   const connections = new CallerConnections();
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
-  const states = new WeakMap<WebSocket, ConnectionState>();
-  const stateOf = (socket: WebSocket) => {
-    let state = states.get(socket);
-    if (!state) {
-      state = { subscriptions: 0, queuedBytes: 0 };
-      states.set(socket, state);
-    }
-    return state;
-  };
-  /**
-   * A slow consumer is closed once what the gateway holds for it unsent passes MAX_BUFFERED_BYTES:
-   * bytes in the socket (at most one message per subscription, as graphql-ws waits for each send)
-   * plus results its subscriptions resolved that wait in their queues. Checked when a result is
-   * queued for it and before each message goes out.
-   */
-  const closeIfSlow = (socket: WebSocket, state: ConnectionState): void => {
-    if (socket.readyState !== socket.OPEN || socket.bufferedAmount + state.queuedBytes <= MAX_BUFFERED_BYTES) return;
-    socket.close(CLOSE_SLOW_CONSUMER, `Slow consumer: over ${MAX_BUFFERED_BYTES} bytes unsent`);
-  };
-  // Read at scrape time from the sockets themselves, so no path that closes one can leave a count behind.
-  const unobserve = [
-    observeGauge({ name: 'coalition_gateway_websocket_connections', help: 'Open graphql-ws connections' }, () => wsServer.clients.size),
-    observeGauge({ name: 'coalition_gateway_subscriptions', help: 'Open operations over graphql-ws (subscriptions)' }, () => {
-      let open = 0;
-      for (const socket of wsServer.clients) open += states.get(socket)?.subscriptions ?? 0;
-      return open;
-    }),
-  ];
-  const backlogOf = (socket: WebSocket): Backlog => {
-    const state = stateOf(socket);
-    state.backlog ??= {
-      add: (bytes) => {
-        state.queuedBytes += bytes;
-        closeIfSlow(socket, state);
-      },
-      remove: (bytes) => {
-        state.queuedBytes -= bytes;
-      },
-    };
-    return state.backlog;
-  };
 
   const documents = new LRUCache<string, DocumentNode>({ max: SUBSCRIPTION_DOCUMENTS });
   const parseOnce = (source: string): DocumentNode => {
@@ -226,40 +208,46 @@ export function startSubscriptionServer(options: {
     };
   };
 
-  const server = useServer<{ authorization?: string; Authorization?: string }>(
+  const server = serveGraphqlWs<{ authorization?: string; Authorization?: string }, SubscriberConnection>(
+    {
+      httpServer: options.httpServer,
+      path: '/graphql',
+      maxPayloadBytes: MAX_MESSAGE_BYTES,
+      keepAliveMs: KEEP_ALIVE_MS,
+      connectionInitWaitMs: CONNECTION_INIT_WAIT_MS,
+      sweepMs: SWEEP_MS,
+      connect: (socket) => new SubscriberConnection(socket),
+    },
     {
       schema: () => options.schema(),
       parse: (source) => parseOnce(typeof source === 'string' ? source : source.body),
       validate: (schema, document) => [...validateOnce(schema, document)],
       onConnect: async (ctx) => {
-        const state = stateOf(ctx.extra.socket);
+        const connection = ctx.extra;
+        const params = ctx.connectionParams;
+        // The credential is not kept for the connection's lifetime once read (a thousand idle
+        // subscriptions would hold a thousand): only the caller it names. The adapter keeps no
+        // HTTP upgrade request either.
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         try {
-          state.caller = await options.authenticate({
-            authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
-          });
+          connection.caller = await options.authenticate({ authorization: params?.authorization ?? params?.Authorization });
         } catch (error) {
-          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, (error as Error).message);
+          connection.close(CLOSE_UNAUTHENTICATED, (error as Error).message);
           return false;
         }
-        const key = connections.admit(state.caller);
+        const key = connections.admit(connection.caller);
         if (key === null) {
-          ctx.extra.socket.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${MAX_CONNECTIONS_PER_CALLER} connections per caller`);
+          connection.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${MAX_CONNECTIONS_PER_CALLER} connections per caller`);
           return false;
         }
-        state.callerKey = key;
-        // What a connection no longer needs once admitted is let go, not kept for its lifetime (a
-        // thousand idle subscriptions hold a thousand of each): the HTTP upgrade request graphql-ws
-        // keeps in `extra` (headers and all), and the credential in the connection parameters.
-        Reflect.deleteProperty(ctx.extra, 'request');
-        if (ctx.connectionParams) for (const name of Object.keys(ctx.connectionParams)) Reflect.deleteProperty(ctx.connectionParams, name);
+        connection.callerKey = key;
         return true;
       },
       onClose: (ctx) => {
-        const state = stateOf(ctx.extra.socket);
-        if (state.callerKey) connections.release(state.callerKey);
+        if (ctx.extra.callerKey) connections.release(ctx.extra.callerKey);
       },
       onSubscribe: (ctx, _id, payload) => {
-        const state = stateOf(ctx.extra.socket);
+        const state = ctx.extra;
         // Trusted-documents mode holds partners to the manifest over the socket too (gateway/trustedDocuments.ts):
         // graphql-ws always sends the document's text, so it is that text which must be listed.
         const trusted = environmentTrustedDocuments();
@@ -276,38 +264,46 @@ export function startSubscriptionServer(options: {
         return undefined;
       },
       onComplete: (ctx) => {
-        stateOf(ctx.extra.socket).subscriptions -= 1;
+        ctx.extra.subscriptions -= 1;
       },
       onNext: (ctx) => {
         gatewayMetrics.subscriptionEvents.inc();
-        closeIfSlow(ctx.extra.socket, stateOf(ctx.extra.socket));
+        ctx.extra.closeIfSlow();
       },
       // Queries and mutations sent over the socket take the HTTP path, with the same rules.
       execute: (args) => {
-        const caller = stateOf((args.contextValue as { socket: WebSocket }).socket).caller!;
+        const caller = (args.contextValue as SubscriberConnection).caller!;
         const operation = args.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
         return run(args.document, (args.variableValues ?? {}) as Record<string, unknown>, caller, operation?.name?.value);
       },
       subscribe: (args) => {
-        const socket = (args.contextValue as { socket: WebSocket }).socket;
-        const caller = stateOf(socket).caller!;
+        const connection = args.contextValue as SubscriberConnection;
+        const caller = connection.caller!;
         const operation = args.document.definitions.find(
           (d): d is OperationDefinitionNode =>
             d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
         );
         const field = operation?.selectionSet.selections[0];
         if (!operation || field?.kind !== Kind.FIELD) return errorResult('A subscription selects one field', 'BAD_USER_INPUT');
-        const request = { args, caller, operation, field, backlog: backlogOf(socket) };
+        const request = { args, caller, operation, field, backlog: connection };
         if (field.name.value === 'balanceChanged') return balanceChanged(request, runStream, watcher);
         if (field.name.value === 'partnerPositionChanged') return positionChanged(request, runStream, positions);
         if (field.name.value === 'campaignChanged') return campaignChanged(request, runStream, watcher);
         return errorResult(`Subscription ${field.name.value} is not served`, 'BAD_USER_INPUT');
       },
-      context: (ctx) => ({ socket: ctx.extra.socket }),
+      // The connection itself: no context object per operation.
+      context: (ctx) => ctx.extra as unknown as Record<PropertyKey, unknown>,
     },
-    wsServer,
-    KEEP_ALIVE_MS,
   );
+  // Read at scrape time from the connections themselves, so no path that closes one can leave a count behind.
+  const unobserve = [
+    observeGauge({ name: 'coalition_gateway_websocket_connections', help: 'Open graphql-ws connections' }, () => server.size),
+    observeGauge({ name: 'coalition_gateway_subscriptions', help: 'Open operations over graphql-ws (subscriptions)' }, () => {
+      let open = 0;
+      for (const connection of server.connections()) open += connection.subscriptions;
+      return open;
+    }),
+  ];
 
   return {
     async stop() {

@@ -1,5 +1,8 @@
+import WebSocket from 'ws';
 import { DEMO_MEMBERS } from '../../shared/demo';
-import { adjust, dataOf, earn, enrollMember, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
+import { eventBusFromEnvironment, LEDGER_EVENTS_CHANNEL } from '../../shared/eventBus';
+import type { OutboxSignal } from '../../shared/outbox';
+import { adjust, dataOf, earn, enrollMember, eventually, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
 import { subscribe, wsClient } from '../support/subscriptionClient';
 
 const freshmart = partner(1);
@@ -108,6 +111,43 @@ describe('balanceChanged over graphql-ws', () => {
       for (const subscription of open) subscription.dispose();
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('closes a connection that sends no connection_init within the deadline with 4408', async () => {
+    const socket = new WebSocket(gatewayUrl().replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const openedMs = Date.now();
+    const code = await new Promise<number>((resolve) => socket.once('close', resolve));
+    // CONNECTION_INIT_WAIT_MS (3 s), checked by the adapter's sweep every SWEEP_MS (0.5 s).
+    expect(code).toBe(4408);
+    expect(Date.now() - openedMs).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it("tells the gateway's watcher what each relayed batch holds: its members' highest sequences after a position", async () => {
+    const bus = eventBusFromEnvironment(process.env.TEST_DATABASE_URL!);
+    const signals: OutboxSignal[] = [];
+    await bus.subscribe(LEDGER_EVENTS_CHANNEL, (message) => signals.push(JSON.parse(message) as OutboxSignal));
+    try {
+      const memberId = await enrollMember(freshmart.credential);
+      await earn(freshmart.credential, memberId, 1_000);
+      // The batch that holds the earn names the member with the earn's sequence, its highest.
+      const { memberEvents } = dataOf(
+        await gql<{ memberEvents: { sequence: number }[] }>(
+          `query($m: ID!) { memberEvents(memberId: $m, afterSequence: 0, first: 10) { sequence } }`,
+          { m: memberId },
+          freshmart.credential,
+        ),
+      );
+      const highest = memberEvents.at(-1)!.sequence;
+      const naming = () => signals.filter((signal) => signal.members?.[memberId] === highest);
+      const [signal] = await eventually(
+        async () => naming(),
+        (found) => found.length > 0,
+      );
+      expect(signal!.members![memberId]).toBe(highest);
+      expect(BigInt(signal!.afterPosition!)).toBeLessThan(BigInt(signal!.position));
+    } finally {
+      await bus.close();
     }
   });
 
