@@ -154,29 +154,35 @@ describe('a plan’s fetches to one subgraph at the same time, as one request', 
 
   it('answers the deep query as the shared gateway does, in fewer subgraph requests than the plan has fetches', async () => {
     const variables = { members: 8 };
+    let counts: Record<string, number> = {};
+    let operations: Record<string, string[]> = {};
     // The deep query's plan: 9 fetches (1 members, 3 rewards, 5 settlement) at three depths. The
     // first answer of each fetch is alone (its cacheability learned); then fetches of one depth to
     // one subgraph travel together.
     for (let run = 0; run < 3; run++) {
       // Other test files enrol members and redeem meanwhile (the page is the newest members): each
       // answer is compared with the shared gateway's, asked at the same moment, until no write fell
-      // between the two. The requests counted are the last attempt's.
+      // between the two. The requests counted are the run's first attempt's: a retry right after it
+      // finds the public entities in the entity cache that attempt filled, and asks for less.
+      reset();
       let attempt: { batched: unknown; shared: unknown };
       let attempts = 0;
       do {
-        reset();
         const [batched, shared] = await Promise.all([
           graphql<any>(gateway.url, DEEP_QUERY.replace('query Deep', `query Deep${run}`), variables, OPERATOR),
           gql(DEEP_QUERY, variables, OPERATOR),
         ]);
+        if (attempts === 0) {
+          counts = requests();
+          operations = Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, [...proxy.operations]]));
+        }
         attempt = { batched: dataOf(batched), shared: dataOf(shared) };
         attempts += 1;
       } while (JSON.stringify(attempt.batched) !== JSON.stringify(attempt.shared) && attempts < 5);
       expect(attempt.batched).toEqual(attempt.shared);
     }
-    const counts = requests();
     console.log(
-      JSON.stringify(Object.fromEntries(Object.entries(proxies).map(([n, p]) => [n, p.operations.map((o) => o.slice(0, 300))])), null, 1),
+      JSON.stringify(Object.fromEntries(Object.entries(operations).map(([n, ops]) => [n, ops.map((o) => o.slice(0, 300))])), null, 1),
     );
     // Members once. Rewards: its three fetches of the first depth in two requests, one per kind of
     // answer: the two partners' catalogs (public, cached by the gateway) together, the members'
@@ -184,6 +190,6 @@ describe('a plan’s fetches to one subgraph at the same time, as one request', 
     // entities came from the gateway's entity cache.
     expect(counts).toEqual({ members: 1, rewards: 2, settlement: expect.any(Number) });
     expect(counts.settlement).toBeLessThanOrEqual(2);
-    expect(proxies.rewards!.operations.filter((operation) => operation.includes('__batch2'))).toHaveLength(1);
+    expect(operations.rewards!.filter((operation) => operation.includes('__batch2'))).toHaveLength(1);
   });
 });
