@@ -159,8 +159,13 @@ class ReplicatedRateLimitStore implements Store {
     local: (store: MemoryStore) => Promise<T> | T,
     key: string,
   ): Promise<T> {
-    const store = this.shared;
-    if (!store && this.options && this.link.usable()) void this.connectShared();
+    let store = this.shared;
+    if (!store && this.options && this.link.usable()) {
+      // Redis is up but the store is still loading its scripts (the replica just started, or just
+      // reconnected): wait for it rather than count this request apart from the other replicas.
+      await this.connectShared();
+      store = this.shared;
+    }
     if (store && this.link.usable()) {
       try {
         return await shared(store, hashed(key));
