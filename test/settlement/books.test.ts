@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
 import { DEMO_PARTNERS, DEMO_REWARDS } from '../../shared/demo';
-import { OPERATOR, waitUntilPast } from '../support/helpers';
+import { eventually, OPERATOR, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 import { settlementOperations } from '../support/settlement';
 
@@ -147,8 +147,15 @@ describe('the coalition books', () => {
     expectBalanced(closedBooks);
     const next = await openPeriod();
     await earnAt(FRESHMART, members[0]!, 1_000);
-    const nextBooks = await books(next.id);
-    expectBalanced(nextBooks);
+    // The earn answers once committed; its event is published by the outbox relay just after, and
+    // the books count what was published: read until they include it (balanced at every read).
+    const nextBooks = await eventually(
+      () => books(next.id),
+      (read) => {
+        expectBalanced(read);
+        return read.issuedPoints === '10';
+      },
+    );
     expect(nextBooks.openingFloatPoints).toBe(closedBooks.closingFloatPoints);
     expect(nextBooks.issuedPoints).toBe('10');
   }, 120_000);
