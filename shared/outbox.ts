@@ -259,6 +259,11 @@ function observeOutboxLag(dataSource: DataSource): () => void {
 export interface Relay {
   /** Ask the relay to run soon (after a write appended events). */
   nudge(): void;
+  /**
+   * Publishes every event committed before the call, then resolves (rejects when the pass failed):
+   * for a reader that must see every write answered so far.
+   */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -281,6 +286,12 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
     // Nudged from within a request, the relay still starts outside its trace: a batch carries many
     // requests' events, and links to each of them instead (traceRelay).
     nudge: () => context.with(ROOT_CONTEXT, () => void relay.trigger()),
+    async flush() {
+      // A pass under way may have read the outbox before the caller's writes committed: the trigger
+      // asks for one more pass after it, and resolves once that one is done.
+      const failure = await context.with(ROOT_CONTEXT, () => relay.trigger());
+      if (failure) throw failure;
+    },
     async stop() {
       unobserve();
       await relay.stop();

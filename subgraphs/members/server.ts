@@ -84,6 +84,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     pins: checkPinConfig(config.pins),
     lookups: checkLookupConfig(config.lookups),
     onEventsAppended: relay.nudge,
+    publishEvents: relay.flush,
   };
   const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>
     runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }),

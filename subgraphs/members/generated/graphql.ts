@@ -1522,6 +1522,7 @@ export type QueryLastMemberEventSequenceArgs = {
 export type QueryLedgerEventsArgs = {
   afterPosition: Scalars['Long']['input'];
   first: Scalars['Int']['input'];
+  publishPendingFirst?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -2412,7 +2413,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
-  ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
+  ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first' | 'publishPendingFirst'>>;
   ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
   ledgerHead?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
