@@ -805,7 +805,9 @@ export type MemberIdentifierKind =
 
 /**
  * How a partner's till names a member: exactly one of the fields. A checkout token names its member
- * and, where points are spent, is the member's consent to spend them.
+ * and, where points are spent, is the member's consent to spend them. A card number, phone number or
+ * email that finds no member spends one of the partner's member lookups (see `memberByIdentifier`);
+ * while they are spent, references by those fields are refused with RATE_LIMITED, found or not.
  */
 export type MemberReferenceInput = {
   /** The member's coalition card number; spaces and dashes are ignored. A blocked card fails with CARD_BLOCKED. */
