@@ -207,6 +207,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       authenticate: (headers) => authenticate(headers),
       members: new SubgraphClient('members', members, 'gateway', config.secret),
       bus: config.bus,
+      secret: config.secret,
     });
   }
 

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { SHUTDOWN_TIMEOUT_MS, type ServiceReadyMessage } from '../shared/process';
 
@@ -119,36 +120,64 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
+/** A port nobody listens on right now (see freePorts). */
 export async function freePort(host: string): Promise<number> {
   const [port] = await freePorts(host, 1);
   return port!;
 }
 
+/** Where picked ports start: above the well-known services a development machine runs (PostgreSQL, Redis, NATS...). */
+const LOWEST_PICKED_PORT = 20_000;
+/** Candidates tried per port before giving up (a taken candidate is only skipped). */
+const PORT_ATTEMPTS = 50;
+
 /**
- * `count` distinct ports nobody listens on right now. All are held until all are picked: one at a
- * time, the OS may hand out a port it just handed out (two services of one stack then collide).
+ * The first port of the kernel's ephemeral range, which it hands out to outgoing connections and to
+ * `listen(0)`; null where that is not readable (not Linux).
+ */
+function ephemeralRangeStart(): number | null {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const start = Number(low);
+    return Number.isInteger(start) && start > LOWEST_PICKED_PORT + 1_000 ? start : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Listens on `port` (0: the OS picks); resolves the server, or null when the port is taken. */
+function holdPort(host: string, port: number): Promise<Server | null> {
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/**
+ * `count` distinct ports nobody listens on right now, for services started next. They are picked
+ * at random below the kernel's ephemeral range: a port the OS handed out (to `listen(0)` or, far more
+ * often, to one of the machine's many outgoing connections) could be taken again in the second or so
+ * between this pick and the service's listen, and the service would fail with EADDRINUSE; below the
+ * range only another picker can take it, one chance in thousands. All are held until all are picked
+ * (two services of one stack must not get the same port).
  */
 export async function freePorts(host: string, count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
+  const rangeStart = ephemeralRangeStart();
+  const held: Server[] = [];
   try {
-    return await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(0, host, () => {
-              const address = server.address();
-              if (typeof address === 'object' && address) resolve(address.port);
-              else reject(new Error('no port'));
-            });
-          }),
-      ),
-    );
+    while (held.length < count) {
+      let server: Server | null = null;
+      for (let attempt = 0; attempt < PORT_ATTEMPTS && !server; attempt++) {
+        const candidate = rangeStart === null ? 0 : LOWEST_PICKED_PORT + randomInt(rangeStart - LOWEST_PICKED_PORT);
+        server = await holdPort(host, candidate);
+      }
+      if (!server) throw new Error(`no free port found on ${host} in ${PORT_ATTEMPTS} attempts`);
+      held.push(server);
+    }
+    return held.map((server) => (server.address() as AddressInfo).port);
   } finally {
-    await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
-    );
+    await Promise.all(held.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
 }
 

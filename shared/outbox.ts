@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { startPasses } from './coalesce';
 import { badInput } from './errors';
@@ -159,18 +159,54 @@ const MAX_MEMBERS_PER_SIGNAL = 100;
  * `afterPosition` up to `position` are exactly those members' events up to those sequences, so a
  * listener that has read up to `afterPosition` knows what happened without reading the feed (the
  * gateway's ledger watcher). A batch of more members leaves `members` out.
+ *
+ * A listener that acts on `members` without reading the feed trusts the signal, so such a signal
+ * carries `mac`, an HMAC-SHA256 of its fields with the secret the services share (signalMac): a
+ * message anyone else put on the bus can then only cause a read of the feed, never skip one.
  */
 export interface OutboxSignal {
   position: string;
   afterPosition?: string;
   members?: Record<string, number>;
+  mac?: string;
+}
+
+const SIGNAL_SCHEME = 'coalition-outbox-signal-v1';
+
+/**
+ * The MAC of a signal that names its members, over the channel and the fields one per line. A JSON
+ * text of `members` is reproduced exactly by its receiver: JSON.parse keeps the keys' order (member
+ * ids are never array indices) and the values are whole numbers.
+ */
+function signalMac(secret: string, channel: string, signal: OutboxSignal): Buffer {
+  return createHmac('sha256', secret)
+    .update(`${SIGNAL_SCHEME}\n${channel}\n${signal.position}\n${signal.afterPosition}\n${JSON.stringify(signal.members)}`)
+    .digest();
+}
+
+/**
+ * The signal from a message on `channel` whose members may be trusted: null when it is not a
+ * signal that names its members with a valid MAC (the listener then reads the feed).
+ */
+export function trustedSignal(message: string, channel: string, secret: string): OutboxSignal | null {
+  let signal: OutboxSignal;
+  try {
+    signal = JSON.parse(message) as OutboxSignal;
+  } catch {
+    return null;
+  }
+  if (typeof signal !== 'object' || signal === null || typeof signal.mac !== 'string') return null;
+  if (typeof signal.position !== 'string' || typeof signal.afterPosition !== 'string' || typeof signal.members !== 'object') return null;
+  const expected = signalMac(secret, channel, signal);
+  const given = Buffer.from(signal.mac, 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? signal : null;
 }
 
 /**
  * Numbers committed events in batches and signals `channel` with the batch (OutboxSignal). Returns
  * how many it published, so a caller can loop until the outbox is drained.
  */
-export async function publishPending(dataSource: DataSource, bus: EventBus, channel: string): Promise<number> {
+export async function publishPending(dataSource: DataSource, bus: EventBus, channel: string, secret: string): Promise<number> {
   const lastPosition = await dataSource.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox-relay:${channel}`]);
     const [row] = (await manager.query(
@@ -200,10 +236,11 @@ export async function publishPending(dataSource: DataSource, bus: EventBus, chan
       traceparents: string[] | null;
     }[];
     if (!row?.published) return null;
-    const signal: OutboxSignal = {
-      position: row.last_position!,
-      ...(row.members ? { afterPosition: row.after_position, members: row.members } : {}),
-    };
+    const signal: OutboxSignal = { position: row.last_position! };
+    if (row.members) {
+      Object.assign(signal, { afterPosition: row.after_position, members: row.members });
+      signal.mac = signalMac(secret, channel, signal).toString('base64url');
+    }
     return { published: row.published, position: row.last_position, traceparents: row.traceparents ?? [], signal };
   });
   if (!lastPosition) return 0;
@@ -259,6 +296,11 @@ function observeOutboxLag(dataSource: DataSource): () => void {
 export interface Relay {
   /** Ask the relay to run soon (after a write appended events). */
   nudge(): void;
+  /**
+   * Publishes every event committed before the call, then resolves (rejects when the pass failed):
+   * for a reader that must see every write answered so far.
+   */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -266,10 +308,10 @@ export interface Relay {
  * Runs publishPending whenever nudged and at least every `intervalMs` (events written by another
  * replica, or left behind by a crash, are published within that interval).
  */
-export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, intervalMs = 1000): Relay {
+export function startRelay(dataSource: DataSource, bus: EventBus, channel: string, secret: string, intervalMs = 1000): Relay {
   const relay = startPasses({
     async work() {
-      while ((await publishPending(dataSource, bus, channel)) === RELAY_BATCH_SIZE) {
+      while ((await publishPending(dataSource, bus, channel, secret)) === RELAY_BATCH_SIZE) {
         /* drain */
       }
     },
@@ -281,6 +323,12 @@ export function startRelay(dataSource: DataSource, bus: EventBus, channel: strin
     // Nudged from within a request, the relay still starts outside its trace: a batch carries many
     // requests' events, and links to each of them instead (traceRelay).
     nudge: () => context.with(ROOT_CONTEXT, () => void relay.trigger()),
+    async flush() {
+      // A pass under way may have read the outbox before the caller's writes committed: the trigger
+      // asks for one more pass after it, and resolves once that one is done.
+      const failure = await context.with(ROOT_CONTEXT, () => relay.trigger());
+      if (failure) throw failure;
+    },
     async stop() {
       unobserve();
       await relay.stop();

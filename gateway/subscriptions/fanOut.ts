@@ -1,7 +1,7 @@
 import { coalesced } from '../../shared/coalesce';
 import type { EventBus } from '../../shared/eventBus';
 import { LEDGER_EVENTS_CHANNEL, POSITION_EVENTS_CHANNEL } from '../../shared/eventBus';
-import type { OutboxSignal } from '../../shared/outbox';
+import { trustedSignal, type OutboxSignal } from '../../shared/outbox';
 import type { SubgraphClient } from '../../shared/internalClient';
 import { createLogger } from '../../shared/logger';
 
@@ -57,7 +57,7 @@ class Listeners<Known = void> {
  * streams read those events directly instead of first asking which there are.
  *
  * The relay's signal usually says all of that itself (shared/outbox.ts, OutboxSignal): a signal that
- * continues from the watcher's position is taken as read, without a round trip to the feed. Any
+ * continues from the watcher's position, signed by the relay, is taken as read, without a round trip to the feed. Any
  * other (one that skips ahead, or names no members), the timer and a gap of the bus read the feed.
  */
 export class LedgerWatcher {
@@ -77,6 +77,8 @@ export class LedgerWatcher {
   constructor(
     private readonly members: SubgraphClient,
     private readonly bus: EventBus,
+    /** The services' shared secret, which signs the relay's signals. */
+    private readonly secret: string,
   ) {}
 
   /**
@@ -107,13 +109,10 @@ export class LedgerWatcher {
   }
 
   private signalled(message: string): void {
-    let signal: OutboxSignal | null = null;
-    try {
-      signal = JSON.parse(message) as OutboxSignal;
-    } catch {
-      // Not the relay's: it still says something may have happened.
-    }
-    if (signal?.afterPosition !== undefined && signal.members && this.signals.length < MAX_PENDING_SIGNALS) this.signals.push(signal);
+    // Only the relay's signed signal is taken as read; any other message (a batch too large to name
+    // its members, or not the relay's) still says something may have happened: read the feed.
+    const signal = trustedSignal(message, LEDGER_EVENTS_CHANNEL, this.secret);
+    if (signal && this.signals.length < MAX_PENDING_SIGNALS) this.signals.push(signal);
     else this.readFeed = true;
     void this.reader.trigger();
   }

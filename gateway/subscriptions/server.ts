@@ -113,6 +113,8 @@ export function startSubscriptionServer(options: {
   authenticate: (headers: { authorization?: string }) => Promise<Caller>;
   members: SubgraphClient;
   bus: EventBus;
+  /** The secret the services share: the relay's signals are signed with it. */
+  secret: string;
   /** Extra validation (query shape limits) on top of GraphQL's own rules, as for HTTP. */
   validationRules: readonly ValidationRule[];
   /** Runs a query the streams derived, already validated, outside Apollo Server's pipeline (FastGateway.runDerived). */
@@ -128,7 +130,7 @@ export function startSubscriptionServer(options: {
   formatError(error: GraphQLFormattedError): GraphQLFormattedError;
 }): SubscriptionServer {
   const { apollo } = options;
-  const watcher = new LedgerWatcher(options.members, options.bus);
+  const watcher = new LedgerWatcher(options.members, options.bus, options.secret);
   const positions = new PositionWatcher(options.bus);
   const connections = new CallerConnections();
 

@@ -95,14 +95,21 @@ export async function ledgerHead(dataSource: DataSource, caller: Caller): Promis
   return row!.head;
 }
 
+/**
+ * Published events after `afterPosition`. With `publishPendingFirst`, events committed but not yet
+ * numbered by the relay are published first, so the answer includes every write that answered
+ * before this call (an earn answers at its commit; the relay numbers its event a moment later).
+ */
 export async function ledgerEventsAfter(
-  dataSource: DataSource,
+  ledger: Pick<LedgerDeps, 'dataSource' | 'publishEvents'>,
   caller: Caller,
   afterPosition: bigint,
   first: number,
+  publishPendingFirst: boolean,
 ): Promise<PublishedEvent[]> {
   requireService(caller, 'ledgerEvents');
-  return eventsAfter(dataSource.manager, afterPosition, first);
+  if (publishPendingFirst) await ledger.publishEvents();
+  return eventsAfter(ledger.dataSource.manager, afterPosition, first);
 }
 
 /**

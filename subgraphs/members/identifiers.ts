@@ -244,11 +244,48 @@ async function spendLookup(deps: LedgerDeps, partnerId: string): Promise<void> {
       details: { limitPerWindow, windowMs },
     });
   }
-  throw new DomainError(
+  throw lookupsLimited(deps.lookups, budget!.window_ends_at);
+}
+
+function lookupsLimited({ limitPerWindow, windowMs }: LookupConfig, windowEndsAt: Date): DomainError {
+  return new DomainError(
     'RATE_LIMITED',
     `A partner may look members up at most ${limitPerWindow} times in ${windowMs / 1000} s; retry after the window ends`,
-    { retryAfterSeconds: Math.max(1, Math.ceil((budget!.window_ends_at.getTime() - Date.now()) / 1000)) },
+    { retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt.getTime() - Date.now()) / 1000)) },
   );
+}
+
+/** Refuses (as spendLookup would) while the partner's window holds more lookups than its limit; spends nothing. */
+async function checkLookupsLeft(deps: LedgerDeps, partnerId: string): Promise<void> {
+  const [spent] = (await deps.dataSource.query(
+    `SELECT window_started_at + make_interval(secs => $2) AS window_ends_at FROM member_lookup_budgets
+      WHERE partner_id = $1 AND lookups > $3 AND window_started_at > now() - make_interval(secs => $2)`,
+    [partnerId, deps.lookups.windowMs / 1000, deps.lookups.limitPerWindow],
+  )) as { window_ends_at: Date }[];
+  if (spent) throw lookupsLimited(deps.lookups, spent.window_ends_at);
+}
+
+/**
+ * The member an earn, burn or redemption names by card, phone or email, at `partnerId`'s till.
+ * Naming a member the till serves is ordinary business and spends nothing; a reference that finds
+ * no member is a guess and spends one of the partner's lookups, so probing identifiers through
+ * writes meets the budget memberByIdentifier has. While the budget is spent, every such reference
+ * is refused alike, found or not: the refusal says nothing about the identifier.
+ */
+async function memberIdByKeyAtTill(
+  deps: LedgerDeps,
+  kind: Exclude<IdentifierKind, 'CHECKOUT_TOKEN'>,
+  value: string,
+  partnerId: string | null,
+): Promise<string> {
+  if (partnerId === null) return memberIdByKey(deps, kind, value, null);
+  await checkLookupsLeft(deps, partnerId);
+  try {
+    return await memberIdByKey(deps, kind, value, partnerId);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NOT_FOUND') await spendLookup(deps, partnerId);
+    throw error;
+  }
 }
 
 /**
@@ -283,7 +320,8 @@ export interface ResolvedMember {
  * the two, and exactly one field of the reference). A token names its member whatever its state,
  * so a retried request resolves as its first attempt did; the operations that spend check and use
  * the token in their own transaction. `presentingPartnerId` is the partner an unknown token counts
- * against, and the partner a phone number or email must find the member for (memberIdByKey).
+ * against, the partner a phone number or email must find the member for (memberIdByKey), and whose
+ * lookup budget a card, phone or email that finds no member spends (memberIdByKeyAtTill).
  */
 export async function resolveMemberReference(
   deps: LedgerDeps,
@@ -306,11 +344,11 @@ export async function resolveMemberReference(
     case 'checkoutToken':
       return { memberId: await memberOfCheckoutToken(deps, presentingPartnerId, value), checkoutToken: value };
     case 'cardNumber':
-      return { memberId: await memberIdByKey(deps, 'CARD_NUMBER', value, presentingPartnerId), checkoutToken: null };
+      return { memberId: await memberIdByKeyAtTill(deps, 'CARD_NUMBER', value, presentingPartnerId), checkoutToken: null };
     case 'phoneNumber':
-      return { memberId: await memberIdByKey(deps, 'PHONE_NUMBER', value, presentingPartnerId), checkoutToken: null };
+      return { memberId: await memberIdByKeyAtTill(deps, 'PHONE_NUMBER', value, presentingPartnerId), checkoutToken: null };
     case 'email':
-      return { memberId: await memberIdByKey(deps, 'EMAIL', value, presentingPartnerId), checkoutToken: null };
+      return { memberId: await memberIdByKeyAtTill(deps, 'EMAIL', value, presentingPartnerId), checkoutToken: null };
   }
 }
 

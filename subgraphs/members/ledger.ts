@@ -78,6 +78,8 @@ export interface LedgerDeps {
   lookups: LookupConfig;
   /** Called after a commit that appended outbox events. */
   onEventsAppended(): void;
+  /** Resolves once every event committed before the call is published (numbered in the feed). */
+  publishEvents(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

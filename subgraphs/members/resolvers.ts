@@ -141,8 +141,8 @@ export const resolvers: Resolvers = {
       };
       return toConnection(await listClaims(ledger, caller, filter), limit, claimCursor);
     },
-    ledgerEvents: (_root, { afterPosition, first }, { caller, ledger }) =>
-      ledgerEventsAfter(ledger.dataSource, caller, afterPosition, first),
+    ledgerEvents: (_root, { afterPosition, first, publishPendingFirst }, { caller, ledger }) =>
+      ledgerEventsAfter(ledger, caller, afterPosition, first, publishPendingFirst ?? false),
   },
   Campaign: {
     funderPartnerId: (c) => c.funder_partner_id,

@@ -73,7 +73,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     applicationName: 'members',
   });
   if (config.seedDemo) await seedDemoMembers(dataSource);
-  const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL);
+  const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL, config.secret);
   const partners = new KeptPartnerTerms(askSettlement(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)));
   await partners.listen(config.bus);
   const ledger: LedgerDeps = {
@@ -84,6 +84,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     pins: checkPinConfig(config.pins),
     lookups: checkLookupConfig(config.lookups),
     onEventsAppended: relay.nudge,
+    publishEvents: relay.flush,
   };
   const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>
     runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }),

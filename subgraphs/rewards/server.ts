@@ -97,7 +97,7 @@ export async function startRewardsSubgraph(config: RewardsConfig): Promise<Runni
     applicationName: 'rewards',
   });
   if (config.seedDemo) await seedDemoCatalog(dataSource);
-  const relay = startRelay(dataSource, config.bus, REWARD_EVENTS_CHANNEL);
+  const relay = startRelay(dataSource, config.bus, REWARD_EVENTS_CHANNEL, config.secret);
   const members = membersLedger(new SubgraphClient('members', config.membersUrl, 'rewards', config.secret));
   const rewards: RewardsDeps = { dataSource, ledger: members, standings: members, onEventsAppended: relay.nudge };
   const runRecovery = () =>

@@ -17,7 +17,10 @@ const FEED_BATCH_SIZE = 500;
 const POSITION_SIGNAL_BATCH = 150;
 
 export interface LedgerFeed {
-  /** Resolves once every event published up to now has been counted. */
+  /**
+   * Resolves once every ledger write that answered before the call has been counted: members
+   * publishes what it committed but had not yet published, and the feed reads up to the end.
+   */
   catchUp(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,18 +65,24 @@ export function startLedgerFeed(options: {
     ),
   ];
 
+  // Set by catchUp for the next pass: its first read asks members to publish pending events first.
+  // Other passes (signals, the timer) follow the relay and leave it its own pace.
+  let publishFirst = false;
   const pull = async () => {
+    let publish = publishFirst;
+    publishFirst = false;
     for (;;) {
       const after = await ledgerCheckpoint(dataSource);
       checkpointPosition = Number(after);
       const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
-        `query LedgerEvents($after: Long!, $first: Int!) {
-          ledgerEvents(afterPosition: $after, first: $first) {
+        `query LedgerEvents($after: Long!, $first: Int!, $publish: Boolean!) {
+          ledgerEvents(afterPosition: $after, first: $first, publishPendingFirst: $publish) {
             position id type memberId memberSequence payload occurredAt traceparent
           }
         }`,
-        { after: after.toString(), first: FEED_BATCH_SIZE },
+        { after: after.toString(), first: FEED_BATCH_SIZE, publish },
       );
+      publish = false;
       failures.answered();
       if (ledgerEvents.length === 0) {
         caughtUpAtMs = Date.now();
@@ -120,6 +129,7 @@ export function startLedgerFeed(options: {
     async catchUp() {
       // A pass already under way may have started before the newest events were published: the
       // trigger asks for one more pass after it, and its outcome is the caller's.
+      publishFirst = true;
       const failure = await feed.trigger();
       if (failure) throw failure;
     },

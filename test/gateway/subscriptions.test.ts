@@ -1,8 +1,19 @@
 import WebSocket from 'ws';
 import { DEMO_MEMBERS } from '../../shared/demo';
 import { eventBusFromEnvironment, LEDGER_EVENTS_CHANNEL } from '../../shared/eventBus';
-import type { OutboxSignal } from '../../shared/outbox';
-import { adjust, dataOf, earn, enrollMember, eventually, gatewayUrl, gql, OPERATOR, partner } from '../support/helpers';
+import { trustedSignal, type OutboxSignal } from '../../shared/outbox';
+import {
+  adjust,
+  dataOf,
+  DEVELOPMENT_GATEWAY_SECRET,
+  earn,
+  enrollMember,
+  eventually,
+  gatewayUrl,
+  gql,
+  OPERATOR,
+  partner,
+} from '../support/helpers';
 import { subscribe, wsClient } from '../support/subscriptionClient';
 
 const freshmart = partner(1);
@@ -123,10 +134,15 @@ describe('balanceChanged over graphql-ws', () => {
     expect(Date.now() - openedMs).toBeGreaterThanOrEqual(3_000);
   });
 
-  it("tells the gateway's watcher what each relayed batch holds: its members' highest sequences after a position", async () => {
+  it("tells the gateway's watcher what each relayed batch holds: its members' highest sequences after a position, signed", async () => {
     const bus = eventBusFromEnvironment(process.env.TEST_DATABASE_URL!);
     const signals: OutboxSignal[] = [];
-    await bus.subscribe(LEDGER_EVENTS_CHANNEL, (message) => signals.push(JSON.parse(message) as OutboxSignal));
+    const messages = new Map<OutboxSignal, string>();
+    await bus.subscribe(LEDGER_EVENTS_CHANNEL, (message) => {
+      const signal = JSON.parse(message) as OutboxSignal;
+      signals.push(signal);
+      messages.set(signal, message);
+    });
     try {
       const memberId = await enrollMember(freshmart.credential);
       await earn(freshmart.credential, memberId, 1_000);
@@ -146,6 +162,18 @@ describe('balanceChanged over graphql-ws', () => {
       );
       expect(signal!.members![memberId]).toBe(highest);
       expect(BigInt(signal!.afterPosition!)).toBeLessThan(BigInt(signal!.position));
+      // The watcher trusts it only as signed with the services' secret: a message from anyone else
+      // on the bus (another secret, or the relay's own with a field changed) only makes it read the feed.
+      const message = messages.get(signal!)!;
+      expect(trustedSignal(message, LEDGER_EVENTS_CHANNEL, DEVELOPMENT_GATEWAY_SECRET)).toEqual(signal);
+      expect(trustedSignal(message, LEDGER_EVENTS_CHANNEL, `${DEVELOPMENT_GATEWAY_SECRET}-other`)).toBeNull();
+      expect(trustedSignal(message, 'coalition_other_channel', DEVELOPMENT_GATEWAY_SECRET)).toBeNull();
+      const skipAhead = { ...signal!, position: String(BigInt(signal!.position) + 1_000n) };
+      expect(trustedSignal(JSON.stringify(skipAhead), LEDGER_EVENTS_CHANNEL, DEVELOPMENT_GATEWAY_SECRET)).toBeNull();
+      const otherMembers = { ...signal!, members: { ...signal!.members, [memberId]: highest + 1 } };
+      expect(trustedSignal(JSON.stringify(otherMembers), LEDGER_EVENTS_CHANNEL, DEVELOPMENT_GATEWAY_SECRET)).toBeNull();
+      const { mac: _mac, ...unsigned } = signal!;
+      expect(trustedSignal(JSON.stringify(unsigned), LEDGER_EVENTS_CHANNEL, DEVELOPMENT_GATEWAY_SECRET)).toBeNull();
     } finally {
       await bus.close();
     }

@@ -247,6 +247,54 @@ describe('member lookups', () => {
     expect(dataOf(await gql(LOOKUP, { kind: 'CARD_NUMBER', value: card }, OPERATOR)).memberByIdentifier).toBeTruthy();
   });
 
+  it('count an earn or burn naming a member no one has by card, phone or email, and hold every such reference once spent', async () => {
+    const till = await tillPartner();
+    const { id: memberId, card } = await memberWithPin();
+    const earnBy = (member: Record<string, string>) =>
+      gql(
+        `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { member { id } } }`,
+        { input: { member, purchaseAmountMinor: 1_000, currency: 'EUR', reference: 'till', idempotencyKey: randomUUID() } },
+        till.credential,
+      );
+    // Naming a member the till serves is business, not a guess: it spends nothing...
+    for (let i = 0; i < 3; i += 1) expect(dataOf(await earnBy({ cardNumber: card })).earnPoints.member.id).toBe(memberId);
+    for (let lookup = 1; lookup <= 119; lookup += 1) {
+      expect([lookup, errorCode(await gql(LOOKUP, { kind: 'CARD_NUMBER', value: card }, till.credential))]).toEqual([lookup, undefined]);
+    }
+    // ...a reference that finds no one is a guess and spends the 120th lookup, in an earn or a burn...
+    expect(errorCode(await earnBy({ email: `nobody-${randomUUID()}@example.test` }))).toBe('NOT_FOUND');
+    const burnByUnknownPhone = await gql(
+      BURN,
+      { input: { member: { phoneNumber: '+4930910000000' }, points: 1, reference: 'probe', idempotencyKey: randomUUID() } },
+      till.credential,
+    );
+    expect(errorCode(burnByUnknownPhone)).toBe('RATE_LIMITED');
+    // ...and once the budget is spent every reference by card, phone or email is refused alike,
+    // found or not, until the window ends.
+    const found = await earnBy({ cardNumber: card });
+    expect(errorCode(found)).toBe('RATE_LIMITED');
+    expect((found.errors?.[0]?.extensions as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(errorCode(await earnBy({ email: `nobody-${randomUUID()}@example.test` }))).toBe('RATE_LIMITED');
+    // Another partner's till is not held.
+    expect(
+      dataOf(
+        await gql(
+          `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { member { id } } }`,
+          {
+            input: {
+              member: { cardNumber: card },
+              purchaseAmountMinor: 1_000,
+              currency: 'EUR',
+              reference: 'till',
+              idempotencyKey: randomUUID(),
+            },
+          },
+          trattoria.credential,
+        ),
+      ).earnPoints.member.id,
+    ).toBe(memberId);
+  });
+
   it('a phone number or email finds a member only for a partner that may see it: to any other, the answer of an unknown one', async () => {
     const email = `probe-${randomUUID()}@example.test`;
     const memberId = dataOf(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../scripts/gatewayClient';
 import { DEMO_PARTNERS, DEMO_REWARDS } from '../../shared/demo';
-import { eventually, OPERATOR, waitUntilPast } from '../support/helpers';
+import { LEDGER_EVENTS_CHANNEL } from '../../shared/eventBus';
+import { OPERATOR, waitUntilPast } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
 import { settlementOperations } from '../support/settlement';
 
@@ -146,16 +147,23 @@ describe('the coalition books', () => {
     const closedBooks = await books(closed.id);
     expectBalanced(closedBooks);
     const next = await openPeriod();
-    await earnAt(FRESHMART, members[0]!, 1_000);
-    // The earn answers once committed; its event is published by the outbox relay just after, and
-    // the books count what was published: read until they include it (balanced at every read).
-    const nextBooks = await eventually(
-      () => books(next.id),
-      (read) => {
-        expectBalanced(read);
-        return read.issuedPoints === '10';
-      },
-    );
+    // An earn answered before the books are read is in them, even while members' outbox relay has
+    // not published its event yet: the test holds the relay's lock across the earn, so the event
+    // stays unnumbered, and lets go only after the books were asked for. Their catch-up has members
+    // publish what committed before it reads the feed; reading the feed alone would miss the earn.
+    const relayLock = await isolated.pool.connect();
+    let nextBooks: Books;
+    try {
+      await relayLock.query('SELECT pg_advisory_lock(hashtext($1))', [`outbox-relay:${LEDGER_EVENTS_CHANNEL}`]);
+      await earnAt(FRESHMART, members[0]!, 1_000);
+      const reading = books(next.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await relayLock.query('SELECT pg_advisory_unlock(hashtext($1))', [`outbox-relay:${LEDGER_EVENTS_CHANNEL}`]);
+      nextBooks = await reading;
+    } finally {
+      relayLock.release();
+    }
+    expectBalanced(nextBooks);
     expect(nextBooks.openingFloatPoints).toBe(closedBooks.closingFloatPoints);
     expect(nextBooks.issuedPoints).toBe('10');
   }, 120_000);

@@ -1,6 +1,6 @@
 import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { NatsEventBus } from '../../shared/eventBus';
+import { freePort } from '../../scripts/stack';
 
 /**
  * The NATS bus when NATS is not there at first (a gateway started before its broker): the failed
@@ -9,14 +9,6 @@ import { NatsEventBus } from '../../shared/eventBus';
  * first closed, then open.
  */
 const NATS = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Relays every connection on `port` to NATS. */
 async function relayTo(port: number): Promise<{ server: Server; sockets: Set<Socket> }> {
@@ -35,7 +27,7 @@ async function relayTo(port: number): Promise<{ server: Server; sockets: Set<Soc
 }
 
 test('a NATS bus whose first connection failed connects when NATS is reachable, and delivers', async () => {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const bus = new NatsEventBus(`nats://127.0.0.1:${port}`);
   const relay: { server?: Server; sockets?: Set<Socket> } = {};
   try {

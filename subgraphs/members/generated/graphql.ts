@@ -805,7 +805,9 @@ export type MemberIdentifierKind =
 
 /**
  * How a partner's till names a member: exactly one of the fields. A checkout token names its member
- * and, where points are spent, is the member's consent to spend them.
+ * and, where points are spent, is the member's consent to spend them. A card number, phone number or
+ * email that finds no member spends one of the partner's member lookups (see `memberByIdentifier`);
+ * while they are spent, references by those fields are refused with RATE_LIMITED, found or not.
  */
 export type MemberReferenceInput = {
   /** The member's coalition card number; spaces and dashes are ignored. A blocked card fails with CARD_BLOCKED. */
@@ -1522,6 +1524,7 @@ export type QueryLastMemberEventSequenceArgs = {
 export type QueryLedgerEventsArgs = {
   afterPosition: Scalars['Long']['input'];
   first: Scalars['Int']['input'];
+  publishPendingFirst?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -2412,7 +2415,7 @@ export type QueryResolvers<ContextType = MembersContext, ParentType extends Reso
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
   expiringLots?: Resolver<Array<ResolversTypes['ExpiringLot']>, ParentType, ContextType, RequireFields<QueryExpiringLotsArgs, 'first' | 'from' | 'to'>>;
   lastMemberEventSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryLastMemberEventSequenceArgs, 'memberId'>>;
-  ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first'>>;
+  ledgerEvents?: Resolver<Array<ResolversTypes['LedgerEvent']>, ParentType, ContextType, RequireFields<QueryLedgerEventsArgs, 'afterPosition' | 'first' | 'publishPendingFirst'>>;
   ledgerFloat?: Resolver<ResolversTypes['LedgerFloat'], ParentType, ContextType, RequireFields<QueryLedgerFloatArgs, 'before' | 'uptoPosition'>>;
   ledgerHead?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotal']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to' | 'uptoPosition'>>;
