@@ -6,7 +6,6 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 // them (they are not in its public index; the version is pinned in package.json).
 import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
-import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import type { EntityCache } from './entityCache';
 import { gatewayMetrics } from './metrics';
 import { inSpan } from '../shared/tracing';
@@ -163,15 +162,26 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
   const entityIndexes: number[] = [];
   const distinctIndexOf: number[] = [];
   const distinctRepresentations = new RepresentationIndex();
+  const flatKey = flatKeyOf(fetch);
+  const typeMatches = new Map<unknown, boolean>();
   entities.forEach((entity, index) => {
-    const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
-    if (!representation || !representation.__typename) return;
-    applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
-    const distinctIndex = distinctRepresentations.indexOf(representation, distinct.length);
-    if (distinctIndex === distinct.length) {
-      distinct.push(representation);
-      firstOccurrence.push(entityIndexes.length);
+    let distinctIndex: number;
+    const flat =
+      flatKey === null
+        ? undefined
+        : flatKeyIndex(execution.supergraphSchema, flatKey, typeMatches, entity, distinctRepresentations, distinct.length);
+    if (flat === null) return;
+    if (flat !== undefined) {
+      distinctIndex = flat;
+      if (distinctIndex === distinct.length) distinct.push(flatRepresentation(flatKey!, entity));
+    } else {
+      const representation = selectFrom(execution.supergraphSchema, entity, fetch.requires!);
+      if (!representation || !representation.__typename) return;
+      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
+      distinctIndex = distinctRepresentations.indexOf(representation, distinct.length);
+      if (distinctIndex === distinct.length) distinct.push(representation);
     }
+    if (distinctIndex === firstOccurrence.length) firstOccurrence.push(entityIndexes.length);
     entityIndexes.push(index);
     distinctIndexOf.push(distinctIndex);
   });
@@ -184,10 +194,13 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
     cachePartition === null
       ? []
       : distinct.map((representation) => entityCache.key(fetch, cachePartition, variablesJson, JSON.stringify(representation)));
+  // Below, an entity read from the cache is only merged (deepMerge reads its source) unless output
+  // rewrites apply or it lacks a __typename: without rewrites, a flat one may be the cache's own.
+  const readOnly = !fetch.outputRewrites?.length;
   const receivedEntities: unknown[] = new Array(distinct.length);
   const missing: number[] = [];
   distinct.forEach((_, index) => {
-    const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!);
+    const cached = cachePartition === null ? undefined : entityCache.get(fetch.serviceName, cacheKeys[index]!, readOnly);
     if (cached) {
       receivedEntities[index] = cached.entity;
       execution.onResult({ cacheHint: { maxAge: cached.maxAgeSeconds, scope: 'PUBLIC' } });
@@ -231,6 +244,111 @@ async function executeFetch(execution: RunningPlan, errors: GraphQLError[], fetc
   }
 }
 
+/**
+ * The usual `requires` of an entity fetch, `... on T { __typename id }`: leaf fields only (at the
+ * top, or all inside one inline fragment with a type condition), each name once, `__typename`
+ * among them, and no input rewrites. For such a fetch an occurrence's representation is its values
+ * of those names in that order, so the distinct ones are found from the entity's own values and
+ * only they are built: selectFrom built an object (two, with the fragment, merged by deepMerge) for
+ * each of the hundreds of occurrences of a deep query, a fifth of everything the gateway allocated.
+ */
+interface FlatKey {
+  typeCondition: string | undefined;
+  names: readonly string[];
+}
+
+const flatKeys = new WeakMap<FetchNode, FlatKey | null>();
+
+function flatKeyOf(fetch: FetchNode): FlatKey | null {
+  let key = flatKeys.get(fetch);
+  if (key === undefined) {
+    key = null;
+    const requires = fetch.requires ?? [];
+    const fragment = requires.length === 1 && requires[0]!.kind === 'InlineFragment' ? requires[0] : undefined;
+    const fields = fragment ? fragment.selections : requires;
+    const names = fields.map((field) => (field.kind === 'Field' && !field.selections ? (field.alias ?? field.name) : null));
+    const usable =
+      (!fragment || fragment.typeCondition !== undefined) &&
+      !fetch.inputRewrites?.length &&
+      names.every((name) => name !== null && name !== '__proto__') &&
+      new Set(names).size === names.length &&
+      names.includes('__typename');
+    if (usable) key = { typeCondition: fragment?.typeCondition, names: names as string[] };
+    flatKeys.set(fetch, key);
+  }
+  return key;
+}
+
+/**
+ * The distinct index of an occurrence's flat representation (`next` if it is new), null when it has
+ * none (as selectFrom: a field missing, or the fragment's type not the entity's, or no
+ * `__typename`), or undefined when a value is not a scalar: then selectFrom builds it.
+ */
+function flatKeyIndex(
+  schema: GraphQLSchema,
+  key: FlatKey,
+  typeMatches: Map<unknown, boolean>,
+  entity: Data,
+  index: RepresentationIndex,
+  next: number,
+): number | null | undefined {
+  if (key.typeCondition !== undefined) {
+    const typename = entity.__typename;
+    let matches = typeMatches.get(typename);
+    if (matches === undefined) typeMatches.set(typename, (matches = isObjectOfType(schema, entity, key.typeCondition)));
+    if (!matches) return null;
+  }
+  for (const name of key.names) {
+    const value = entity[name];
+    if (value === undefined || !Object.prototype.hasOwnProperty.call(entity, name)) return null;
+    if (typeof value === 'object' && value !== null) return undefined;
+    if (name === '__typename' && !value) return null;
+  }
+  return index.flatIndexOf(key.names, entity, next);
+}
+
+/** The representation selectFrom would build for an entity flatKeyIndex accepted. */
+function flatRepresentation(key: FlatKey, entity: Data): Data {
+  const representation: Data = {};
+  for (const name of key.names) representation[name] = entity[name];
+  return representation;
+}
+
+/**
+ * @apollo/gateway's deepMerge (utilities/deepMerge.js), rule for rule, walking the source's own
+ * keys with for...in instead of Object.keys: V8 walks a JSON object's keys from its map's cache
+ * without the array Object.keys allocates on every call, and a received entity is merged into
+ * each of its occurrences.
+ */
+function deepMerge(target: any, source: any): any {
+  if (source === undefined || source === null) return target;
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    const value = source[key];
+    if (value === undefined) continue;
+    // As Apollo's defineOwn: an inherited name becomes an own property before it is written.
+    if (!Object.prototype.hasOwnProperty.call(target, key) && key in target) {
+      Object.defineProperty(target, key, { configurable: true, enumerable: true, value: undefined, writable: true });
+    }
+    const existing = target[key];
+    if (existing && isObject(value)) {
+      deepMerge(existing, value);
+    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let i = 0; i < value.length; i++) {
+        if (isObject(existing[i]) && isObject(value[i])) deepMerge(existing[i], value[i]);
+        else existing[i] = value[i];
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+function isObject(value: unknown): value is Data {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Where a flat representation's distinct index is kept in RepresentationIndex: after its last value. */
 const INDEX = Symbol('distinct index');
 
@@ -257,6 +375,17 @@ class RepresentationIndex {
     }
     let node = this.flat;
     for (const name in representation) node = step(step(node, name), representation[name]);
+    return this.indexAt(node, next);
+  }
+
+  /** As indexOf, for the flat representation made of `source`'s values of `names`, in that order. */
+  flatIndexOf(names: readonly string[], source: Data, next: number): number {
+    let node = this.flat;
+    for (const name of names) node = step(step(node, name), source[name]);
+    return this.indexAt(node, next);
+  }
+
+  private indexAt(node: Map<unknown, any>, next: number): number {
     const known: number | undefined = node.get(INDEX);
     if (known !== undefined) return known;
     node.set(INDEX, next);
@@ -309,16 +438,33 @@ function flattenAt(value: any, path: readonly (string | number)[], from = 0): an
   if (from === path.length || value === undefined || value === null) return value;
   const head = path[from];
   if (head === '@') {
-    // As flatMap would, without its per-element closure calls: a list found further down is spliced in.
     const flattened: any[] = [];
-    for (const element of value as any[]) {
-      const found = flattenAt(element, path, from + 1);
-      if (Array.isArray(found)) for (const item of found) flattened.push(item);
-      else flattened.push(found);
-    }
+    for (const element of value as any[]) flattenInto(element, path, from + 1, flattened);
     return flattened;
   }
   return flattenAt(Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined, path, from + 1);
+}
+
+/**
+ * Pushes what flattenAt(value, path, from) gives onto `flattened` as an enclosing '@' step would,
+ * a list spliced in: into the one list, where each '@' below the first built a list of its own
+ * only to have it copied into the one above.
+ */
+function flattenInto(value: any, path: readonly (string | number)[], from: number, flattened: any[]): void {
+  for (;;) {
+    if (from === path.length || value === undefined || value === null) {
+      if (Array.isArray(value)) for (const item of value) flattened.push(item);
+      else flattened.push(value);
+      return;
+    }
+    const head = path[from];
+    if (head === '@') {
+      for (const element of value as any[]) flattenInto(element, path, from + 1, flattened);
+      return;
+    }
+    value = Object.prototype.hasOwnProperty.call(value, head as string) ? value[head as string] : undefined;
+    from += 1;
+  }
 }
 
 /** Where a subgraph error belongs in the caller's response (an entity's index becomes its path). */

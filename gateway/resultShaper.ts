@@ -14,7 +14,9 @@ import {
 import type { GraphQLError } from 'graphql';
 
 // Bound once: the package re-exports them through getters, and shaping calls them for every value.
-const { isCompositeType, isListType, isNonNullType, isObjectType, isSubtype, isValidLeafValue } = federation;
+const { isCompositeType, isCustomScalarType, isEnumType, isListType, isNonNullType, isObjectType, isSubtype } = federation;
+// A constant, not the package's getter, which shaping read for every object.
+const TYPENAME = typenameFieldName;
 
 /**
  * The last step of federated execution: the merged subgraph data shaped into the answer the
@@ -58,6 +60,7 @@ export class ResultShaper {
   private readonly typesByName = new Map<string, NamedType | undefined>();
   private readonly subtypes = new Map<string, boolean>();
   private readonly newObject: () => Record<string, any>;
+  private readonly leafChecks = new Map<Type, (value: unknown) => boolean>();
 
   constructor(operation: Operation) {
     this.schema = operation.schema();
@@ -143,6 +146,21 @@ export class ResultShaper {
     return this.typesByName.get(name);
   }
 
+  /**
+   * isValidLeafValue for one leaf type, with the type's questions answered once: the original asks
+   * the schema for its built-in types on every value, and tests an integer by printing it and
+   * matching the text (a string per Int value); an integer below 1e21 in magnitude is exactly a
+   * number whose text matches (above, the text is in exponent form).
+   */
+  private leafCheck(type: Type): (value: unknown) => boolean {
+    let check = this.leafChecks.get(type);
+    if (check === undefined) {
+      check = leafValueCheck(this.schema, type);
+      this.leafChecks.set(type, check);
+    }
+    return check;
+  }
+
   private isSubtype(typeCondition: CompositeType, type: NamedType): boolean {
     const key = `${typeCondition.name}\u0000${type.name}`;
     let answer = this.subtypes.get(key);
@@ -173,7 +191,7 @@ export class ResultShaper {
         let inputValue = Object.prototype.hasOwnProperty.call(input, responseName) ? (input[responseName] ?? null) : null;
         if (selection.isTypename) {
           if (outputValue === undefined) {
-            if (inputValue === null && responseName !== typenameFieldName) inputValue = input[typenameFieldName] ?? null;
+            if (inputValue === null && responseName !== TYPENAME) inputValue = input[TYPENAME] ?? null;
             const type = inputValue !== null && typeof inputValue === 'string' ? (this.type(inputValue) ?? parentType) : parentType;
             if (!isObjectType(type)) return NULL_BUBBLE_UP;
             output[responseName] = type.name;
@@ -193,7 +211,7 @@ export class ResultShaper {
         path.pop();
         if (run.isInvalid) return NULL_BUBBLE_UP;
       } else {
-        const typename = input[typenameFieldName];
+        const typename = input[TYPENAME];
         if (typename && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${typename}`);
         const condition = selection.typeCondition;
         let applies = true;
@@ -280,7 +298,7 @@ export class ResultShaper {
       if (!selectionSet) throw new Error(`Invalid empty selection set for composite type ${type}`);
       if (typeof inputValue !== 'object')
         throw new Error(`Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
-      const inputTypename = inputValue[typenameFieldName];
+      const inputTypename = inputValue[TYPENAME];
       let objectType: CompositeType = type;
       if (inputTypename) {
         const typenameType = this.type(inputTypename);
@@ -302,7 +320,7 @@ export class ResultShaper {
       run.hasErrors = hasErrors;
       return hasErrors ? null : outputObject;
     }
-    const valid = isValidLeafValue(this.schema, inputValue, type as Parameters<typeof isValidLeafValue>[2]);
+    const valid = this.leafCheck(type)(inputValue);
     if (!valid) {
       run.errors.push(
         ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(path, type, parentType)}.`, { path: Array.from(path) }),
@@ -311,6 +329,27 @@ export class ResultShaper {
     run.hasErrors = !valid;
     return valid ? inputValue : null;
   }
+}
+
+function leafValueCheck(schema: Schema, type: Type): (value: unknown) => boolean {
+  if (isCustomScalarType(type)) return () => true;
+  const isBoolean = type === schema.booleanType();
+  const isInt = type === schema.intType();
+  const isIntOrId = isInt || type === schema.idType();
+  const isFloat = type === schema.floatType();
+  const enumType = isEnumType(type) ? type : undefined;
+  return (value) => {
+    if (typeof value === 'boolean') return isBoolean;
+    if (typeof value === 'number' && isFinite(value)) {
+      if (isIntOrId) return Number.isInteger(value) && Math.abs(value) < 1e21;
+      return isFloat;
+    }
+    if (typeof value === 'string') {
+      if (enumType) return enumType.value(value) !== undefined;
+      return !isBoolean && !isInt && !isFloat;
+    }
+    return false;
+  };
 }
 
 /** Whether any response name in the selections, at any depth, is `__proto__`. */

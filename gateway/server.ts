@@ -6,7 +6,6 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
@@ -20,7 +19,7 @@ import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, typ
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
-import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
+import { apolloExpressHandler, introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesCheck, scopesPlugin } from './scopes';
 import { requestMetricsPlugin } from './metrics';
@@ -287,7 +286,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     corsPolicy(),
     rateLimiter(config.sharedState?.rateLimitStore()),
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: await authenticate(req.headers), sqlStatements: 0 }) }),
+    apolloExpressHandler(apollo, async (req) => ({ caller: await authenticate(req.headers), sqlStatements: 0 })),
   );
   app.use(requestBodyErrors);
 

@@ -1,3 +1,5 @@
+import type { FetchNode } from '@apollo/query-planner';
+import { EntityCache } from '../../gateway/entityCache';
 import { DEMO_PARTNERS } from '../../shared/demo';
 import { createRewardThrough, dataOf } from '../support/helpers';
 import { startIsolatedStack, type IsolatedStack } from '../support/isolatedStack';
@@ -54,5 +56,31 @@ describe("the gateway's cache of public entities", () => {
     expect(await stockOf()).toBe(20);
     await isolated.pool.query(`UPDATE rewards.rewards SET stock_remaining = 7 WHERE id = $1`, [rewardId]);
     expect(await stockOf()).toBe(7);
+  });
+});
+
+describe('cached entities handed to readers', () => {
+  const fetch = { operation: '{ _entities { __typename } }' } as FetchNode;
+  const cache = new EntityCache();
+  const flatKey = cache.key(fetch, 'identified', '{}', '{"__typename":"Partner","id":"p1"}');
+  const listKey = cache.key(fetch, 'identified', '{}', '{"__typename":"Partner","id":"p2"}');
+  cache.set('settlement', 0, flatKey, { __typename: 'Partner', id: 'p1', name: 'FreshMart', discontinued: null }, 60);
+  cache.set('settlement', 0, listKey, { __typename: 'Partner', id: 'p2', rewards: [{ id: 'r1' }] }, 60);
+
+  it('shares one frozen copy of a flat entity with readers that only read it', () => {
+    const first = cache.get('settlement', flatKey, true)!.entity;
+    expect(first).toEqual({ __typename: 'Partner', id: 'p1', name: 'FreshMart', discontinued: null });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(cache.get('settlement', flatKey, true)!.entity).toBe(first);
+  });
+
+  it('parses a fresh copy for readers that may change it, and of any entity holding objects', () => {
+    const own = cache.get('settlement', flatKey, false)!.entity;
+    expect(Object.isFrozen(own)).toBe(false);
+    expect(own).not.toBe(cache.get('settlement', flatKey, false)!.entity);
+    const withList = cache.get('settlement', listKey, true)!.entity;
+    expect(Object.isFrozen(withList)).toBe(false);
+    expect(withList).not.toBe(cache.get('settlement', listKey, true)!.entity);
+    expect(withList).toEqual({ __typename: 'Partner', id: 'p2', rewards: [{ id: 'r1' }] });
   });
 });

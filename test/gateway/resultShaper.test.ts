@@ -9,7 +9,8 @@ import { ResultShaper } from '../../gateway/resultShaper';
  * (data and value errors), on inputs chosen to take every rule: aliases, __typename (aliased too),
  * fragments on interfaces and unions, named fragments, @skip/@include by constant and variable,
  * null bubbling to the nearest nullable field and to the root, unknown __typename, invalid enum
- * values, lists with nulls.
+ * values, lists with nulls, and leaf values of every built-in scalar, an enum and a custom scalar,
+ * valid or not (integers at the edge of their text form among them).
  */
 
 const SUBGRAPH = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -19,7 +20,9 @@ const SUBGRAPH = `extend schema @link(url: "https://specs.apollo.dev/federation/
   type Film implements Node @key(fields: "id") { id: ID! title: String! minutes: Int! genre: Genre! }
   union Media = Book | Film
   type Shelf { name: String! items: [Media!]! best: Media }
-  type Query { media: [Media]! node(id: ID!): Node shelves: [Shelf!] top: Shelf! }`;
+  scalar Json
+  type Stats { count: Int size: Float label: String flag: Boolean ref: ID genre: Genre extra: Json }
+  type Query { media: [Media]! node(id: ID!): Node shelves: [Shelf!] top: Shelf! stats: [Stats] }`;
 
 const composed = composeServices([{ name: 'library', url: 'http://library.invalid/graphql', typeDefs: parse(SUBGRAPH) }]);
 if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
@@ -75,6 +78,30 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
         { __typename: 'Film', genre: 'COMEDY' },
       ],
       node: { __typename: 'Magazine', id: 'm' },
+    },
+  },
+  {
+    name: 'leaf values of every kind, valid and not',
+    query: `{ stats { count size label flag ref genre extra } }`,
+    input: {
+      stats: [
+        1,
+        -0,
+        2.5,
+        1e20,
+        1e21,
+        -1e21,
+        123456789012345680000,
+        Number.MAX_SAFE_INTEGER,
+        '7',
+        'DRAMA',
+        'NOPE',
+        true,
+        false,
+        null,
+        {},
+        [],
+      ].map((value) => ({ count: value, size: value, label: value, flag: value, ref: value, genre: value, extra: value })),
     },
   },
   { name: 'no data', query: `{ top { name } }`, input: null },
