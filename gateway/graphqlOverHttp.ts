@@ -1,6 +1,4 @@
-import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import type express from 'express';
-import { parse as parseUrl } from 'node:url';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import Negotiator from 'negotiator';
 import { booleanEnv, mode } from '../shared/config';
@@ -89,72 +87,5 @@ export function subscriptionsOverWebSocketPlugin<Context extends object>(): Apol
         },
       };
     },
-  };
-}
-
-/** The media types Apollo Server answers a complete body with that Express's res.send keeps as they are. */
-const SENT_AS_IS = new Set([APPLICATION_JSON, 'application/graphql-response+json; charset=utf-8']);
-
-/**
- * Apollo Server behind Express: what @as-integrations/express5's middleware does, except that a
- * POST's JSON answer is written as its string, with its byte length, instead of through res.send,
- * which copies a string of 1000 characters or more into a Buffer first (a deep query's answer is
- * 100 kB, copied on every request). Anything else (another method, another media type, a status
- * res.send treats specially, a streamed body) goes through res.send as before, so the bytes and
- * headers sent are the same either way. Expects express.json() before it.
- */
-export function apolloExpressHandler<Context extends BaseContext>(
-  server: ApolloServer<Context>,
-  context: (request: express.Request, response: express.Response) => Promise<Context>,
-): express.RequestHandler {
-  return async (req, res) => {
-    if (!('body' in req)) {
-      res
-        .status(500)
-        .send('`req.body` is not set; this probably means you forgot to set up the `json` middleware before the Apollo Server middleware.');
-      return;
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: req.method.toUpperCase(),
-        headers,
-        // url.parse only where there is a search to find: without a `?` it has none.
-        search: req.url.includes('?') ? (parseUrl(req.url).search ?? '') : '',
-        body: req.body,
-      },
-      context: () => context(req, res),
-    });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status || 200;
-    if (response.body.kind === 'complete') {
-      const type = res.get('Content-Type');
-      const status = res.statusCode;
-      if (
-        req.method !== 'POST' ||
-        !type ||
-        !SENT_AS_IS.has(type) ||
-        status === 204 ||
-        status === 205 ||
-        status === 304 ||
-        res.get('Transfer-Encoding')
-      ) {
-        res.send(response.body.string);
-        return;
-      }
-      // What res.send sets for these (its charset rewrite leaves these types as they are).
-      res.setHeader('Content-Type', type);
-      res.setHeader('Content-Length', String(Buffer.byteLength(response.body.string, 'utf8')));
-      res.end(response.body.string, 'utf8');
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) {
-      res.write(chunk);
-      if (typeof (res as { flush?: () => void }).flush === 'function') (res as unknown as { flush: () => void }).flush();
-    }
-    res.end();
   };
 }

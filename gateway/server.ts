@@ -6,6 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { EventBus } from '../shared/eventBus';
@@ -19,7 +20,7 @@ import { DRAIN_TIMEOUT_MS, keepConnectionsAlive, PRIVATE_BY_DEFAULT_PLUGINS, typ
 import type { GatewayContext } from './context';
 import { createAuthenticator } from './credentials';
 import { EXPLORER_ASSETS_PATH, explorerEnabled, explorerHandlers } from './explorer/server';
-import { apolloExpressHandler, introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
+import { introspectionEnabled, requestErrorStatusPlugin, subscriptionsOverWebSocketPlugin } from './graphqlOverHttp';
 import { corsPolicy, QUERY_LIMITS, queryArmor, rateLimiter } from './protection';
 import { scopesCheck, scopesPlugin } from './scopes';
 import { requestMetricsPlugin } from './metrics';
@@ -286,7 +287,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     corsPolicy(),
     rateLimiter(config.sharedState?.rateLimitStore()),
     express.json({ limit: MAX_REQUEST_BODY_BYTES }),
-    apolloExpressHandler(apollo, async (req) => ({ caller: await authenticate(req.headers), sqlStatements: 0 })),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ caller: await authenticate(req.headers), sqlStatements: 0 }) }),
   );
   app.use(requestBodyErrors);
 
