@@ -4,15 +4,7 @@ import { byIdLoader, perParentLoader } from '../../shared/loaders';
 import { MemberRow, ReservationRow, TransferRow } from './entities';
 import { activeCardsOf } from './identifiers';
 import { pinsSetOf } from './pins';
-import {
-  balancesFor,
-  consentsOf,
-  qualifyingPointsFor,
-  transactionsFor,
-  type BalanceView,
-  type MemberTransaction,
-  type TransactionFilter,
-} from './reads';
+import { consentsOf, figuresFor, transactionsFor, type MemberFigures, type MemberTransaction, type TransactionFilter } from './reads';
 
 /**
  * Per-request batch loaders (contract in shared/loaders.ts): every per-member lookup of one
@@ -21,8 +13,8 @@ import {
  */
 export interface MembersLoaders {
   member: DataLoader<string, MemberRow | null>;
-  balance: DataLoader<string, BalanceView>;
-  qualifyingPoints: DataLoader<string, number>;
+  /** Each member's balance and qualifying points, read together. */
+  figures: DataLoader<string, MemberFigures>;
   transfer: DataLoader<string, TransferRow | null>;
   reservation: DataLoader<string, ReservationRow | null>;
   /** Partners each member consented to. */
@@ -37,8 +29,7 @@ export interface MembersLoaders {
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
   return {
     member: byIdLoader(dataSource, MemberRow),
-    balance: new DataLoader((memberIds) => balancesFor(dataSource, memberIds)),
-    qualifyingPoints: new DataLoader((memberIds) => qualifyingPointsFor(dataSource, memberIds)),
+    figures: new DataLoader((memberIds) => figuresFor(dataSource, memberIds)),
     transfer: byIdLoader(dataSource, TransferRow),
     reservation: byIdLoader(dataSource, ReservationRow),
     consents: new DataLoader((memberIds) => consentsOf(dataSource, memberIds)),

@@ -279,8 +279,8 @@ export const resolvers: Resolvers = {
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) =>
       (await memberConsents(caller, member.id, () => loaders.consents.load(member.id))).map((id) => ({ id })),
-    balance: (member, _args, { loaders }) => loaders.balance.load(member.id),
-    tier: async (member, _args, { loaders }) => tierFor(await loaders.qualifyingPoints.load(member.id)),
+    balance: async (member, _args, { loaders }) => (await loaders.figures.load(member.id)).balance,
+    tier: async (member, _args, { loaders }) => tierFor((await loaders.figures.load(member.id)).qualifyingPoints),
     transactions: async (member, { first, after, kinds, partnerId, from, to }, { caller, loaders }) => {
       const limit = pageSize(first);
       const filter = {
