@@ -5,11 +5,11 @@ import { MemberRow, ReservationRow, TransferRow } from './entities';
 import { activeCardsOf } from './identifiers';
 import { pinsSetOf } from './pins';
 import {
-  balancesFor,
   consentsOf,
-  qualifyingPointsFor,
+  figuresFor,
+  membersWithFiguresFor,
   transactionsFor,
-  type BalanceView,
+  type MemberFigures,
   type MemberTransaction,
   type TransactionFilter,
 } from './reads';
@@ -21,8 +21,13 @@ import {
  */
 export interface MembersLoaders {
   member: DataLoader<string, MemberRow | null>;
-  balance: DataLoader<string, BalanceView>;
-  qualifyingPoints: DataLoader<string, number>;
+  /**
+   * Members read with their figures in the same statement, answering this request's `member` and
+   * `figures` loads of them too: for a read that will show a member's balance or tier.
+   */
+  memberWithFigures: DataLoader<string, MemberRow | null>;
+  /** Each member's balance and qualifying points, read together. */
+  figures: DataLoader<string, MemberFigures>;
   transfer: DataLoader<string, TransferRow | null>;
   reservation: DataLoader<string, ReservationRow | null>;
   /** Partners each member consented to. */
@@ -35,10 +40,21 @@ export interface MembersLoaders {
 }
 
 export function createMembersLoaders(dataSource: DataSource): MembersLoaders {
+  const member = byIdLoader(dataSource, MemberRow);
+  const figures = new DataLoader((memberIds: readonly string[]) => figuresFor(dataSource, memberIds));
   return {
-    member: byIdLoader(dataSource, MemberRow),
-    balance: new DataLoader((memberIds) => balancesFor(dataSource, memberIds)),
-    qualifyingPoints: new DataLoader((memberIds) => qualifyingPointsFor(dataSource, memberIds)),
+    member,
+    memberWithFigures: new DataLoader(async (memberIds) => {
+      const read = new Map((await membersWithFiguresFor(dataSource, memberIds)).map((row) => [row.member.id, row]));
+      return memberIds.map((id) => {
+        const row = read.get(id);
+        if (!row) return null;
+        member.prime(id, row.member);
+        figures.prime(id, row.figures);
+        return row.member;
+      });
+    }),
+    figures,
     transfer: byIdLoader(dataSource, TransferRow),
     reservation: byIdLoader(dataSource, ReservationRow),
     consents: new DataLoader((memberIds) => consentsOf(dataSource, memberIds)),

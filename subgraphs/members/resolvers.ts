@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { readAuditForService } from '../../shared/audit';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
@@ -69,6 +70,23 @@ const CAMPAIGN_EVENT_TYPE_NAMES: Record<CampaignEventView['type'], CampaignEvent
 const campaignCursor = (c: ListedCampaign) => [c.created_at.toISOString(), c.id];
 const transactionCursor = (t: MemberTransaction) => [t.transfer.createdAt.toISOString(), t.transfer.id];
 
+/** Member fields that read the member's figures (loaders.figures). */
+const FIGURE_FIELDS: ReadonlySet<string> = new Set(['balance', 'tier']);
+
+/**
+ * Whether the field being resolved selects one of `names` directly (through fragments too), so
+ * that its value can be read together with what they will need.
+ */
+function selectsAnyOf(info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean {
+  const visit = (selectionSet: SelectionSetNode | undefined): boolean =>
+    selectionSet?.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return names.has(selection.name.value);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet);
+      return visit(info.fragments[selection.name.value]?.selectionSet);
+    }) ?? false;
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
+}
+
 /** A row the core just wrote or referenced must exist; its absence is a bug, not a caller's error. */
 function present<T>(row: T | null): T {
   if (row === null) throw new Error('a row written or referenced in this request could not be read back');
@@ -89,8 +107,10 @@ export const resolvers: Resolvers = {
   Query: {
     membersAuditLog: (_root, args, { caller, ledger }) => readAuditForService(ledger.dataSource.manager, caller, 'members', args),
     me: (_root, _args, { caller, loaders }) => callingMember(caller, loaders.member),
-    member: async (_root, { id }, { caller, loaders }) => {
-      const member = await readableMember(caller, loaders.member, id);
+    member: async (_root, { id }, { caller, loaders }, info) => {
+      // A wallet reads the member and then its balance and tier: read them in one statement.
+      const members = selectsAnyOf(info, FIGURE_FIELDS) ? loaders.memberWithFigures : loaders.member;
+      const member = await readableMember(caller, members, id);
       if (!member) throw notFound(`No member with id ${id}`);
       return member;
     },
@@ -279,8 +299,8 @@ export const resolvers: Resolvers = {
     pseudonym: (member, _args, { caller, pseudonymSecret }) => pseudonymFor(pseudonymSecret, member.id, caller),
     consents: async (member, _args, { caller, loaders }) =>
       (await memberConsents(caller, member.id, () => loaders.consents.load(member.id))).map((id) => ({ id })),
-    balance: (member, _args, { loaders }) => loaders.balance.load(member.id),
-    tier: async (member, _args, { loaders }) => tierFor(await loaders.qualifyingPoints.load(member.id)),
+    balance: async (member, _args, { loaders }) => (await loaders.figures.load(member.id)).balance,
+    tier: async (member, _args, { loaders }) => tierFor((await loaders.figures.load(member.id)).qualifyingPoints),
     transactions: async (member, { first, after, kinds, partnerId, from, to }, { caller, loaders }) => {
       const limit = pageSize(first);
       const filter = {

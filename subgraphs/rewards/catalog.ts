@@ -70,11 +70,21 @@ export function rewardSortKey(sort: RewardSort): (r: RewardRow) => (string | num
   return SORTS[sort].key;
 }
 
-export const REWARD_COLUMNS = `r.id, r.partner_id AS "partnerId", r.title, r.description, r.kind, r.category, r.points_cost AS "pointsCost",
-  r.cash_value_minor AS "cashValueMinor", r.currency, r.stock_remaining AS "stockRemaining", r.per_member_limit AS "perMemberLimit",
-  r.min_tier AS "minTier", r.valid_from AS "validFrom", r.valid_until AS "validUntil", r.voucher_valid_days AS "voucherValidDays",
-  r.status, r.created_at AS "createdAt", r.cash_min_points AS "cashMinPoints", r.cash_micros_per_point::text AS "cashMicrosPerPoint",
-  r.cash_currency AS "cashCurrency"`;
+/**
+ * A reward's columns under its RewardRow property names, read from the table aliased `r`; with a
+ * prefix, under `<prefix><property>`, to read a reward beside another row in one statement.
+ */
+export function rewardColumns(prefix = ''): string {
+  return `r.id AS "${prefix}id", r.partner_id AS "${prefix}partnerId", r.title AS "${prefix}title",
+  r.description AS "${prefix}description", r.kind AS "${prefix}kind", r.category AS "${prefix}category",
+  r.points_cost AS "${prefix}pointsCost", r.cash_value_minor AS "${prefix}cashValueMinor", r.currency AS "${prefix}currency",
+  r.stock_remaining AS "${prefix}stockRemaining", r.per_member_limit AS "${prefix}perMemberLimit", r.min_tier AS "${prefix}minTier",
+  r.valid_from AS "${prefix}validFrom", r.valid_until AS "${prefix}validUntil", r.voucher_valid_days AS "${prefix}voucherValidDays",
+  r.status AS "${prefix}status", r.created_at AS "${prefix}createdAt", r.cash_min_points AS "${prefix}cashMinPoints",
+  r.cash_micros_per_point::text AS "${prefix}cashMicrosPerPoint", r.cash_currency AS "${prefix}cashCurrency"`;
+}
+
+export const REWARD_COLUMNS = rewardColumns();
 
 /** The catalog, filtered and sorted, keyset-paginated; fetches limit + 1. */
 export async function listRewards(

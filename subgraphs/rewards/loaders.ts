@@ -17,10 +17,17 @@ export interface RewardsLoaders {
 }
 
 export function createRewardsLoaders(dataSource: DataSource): RewardsLoaders {
+  const rewardById = byIdLoader(dataSource, RewardRow);
   return {
-    reward: byIdLoader(dataSource, RewardRow),
+    reward: rewardById,
     redemption: byIdLoader(dataSource, RedemptionRow),
-    redemptionsOfMember: perParentLoader((memberIds, options) => redemptionsOfMembers(dataSource, memberIds, options)),
+    // The rewards read with the redemptions answer this request's loads of them (Redemption.reward).
+    redemptionsOfMember: perParentLoader(async (memberIds, options) =>
+      (await redemptionsOfMembers(dataSource, memberIds, options)).map(({ redemptions, rewards }) => {
+        for (const reward of rewards) rewardById.prime(reward.id, reward);
+        return redemptions;
+      }),
+    ),
     affordable: perParentLoader((budgets, { limit }) => affordableRewards(dataSource, budgets, limit)),
     rewardsOfPartner: perParentLoader((partnerIds, options) => rewardsOfPartners(dataSource, partnerIds, options)),
   };

@@ -5,7 +5,7 @@ import { eventsAfter, type PublishedEvent } from '../../shared/outbox';
 import { notFound } from '../../shared/errors';
 import type { Caller } from '../../shared/identity';
 import { checkId } from '../../shared/validation';
-import { AVAILABLE_NOW_SQL, REWARD_COLUMNS } from './catalog';
+import { AVAILABLE_NOW_SQL, REWARD_COLUMNS, rewardColumns } from './catalog';
 import { RedemptionRow, RewardRow } from './entities';
 
 /**
@@ -78,27 +78,55 @@ function groupBy<T extends object>(
   return parents.map((parent) => lists.get(parent) ?? []);
 }
 
+/** A page of redemptions, each with the reward it redeemed, read in the same statement. */
+export interface RedemptionsWithRewards {
+  redemptions: RedemptionRow[];
+  rewards: RewardRow[];
+}
+
+/** Where a redemption's reward sits in a row of redemptionsOfMembers: its columns under this prefix. */
+const REWARD_PREFIX = 'reward.';
+
 /**
- * Several members' redemptions, newest first, `limit + 1` each, in one query. `partnerId` narrows
- * them to one partner's (what a partner caller may see; readRedemptionsOfMember decides).
+ * Several members' redemptions, newest first, `limit + 1` each, in one query, each with its
+ * reward (a foreign key: every redemption has one): a redemption is shown with what it redeemed
+ * (the wallet, the deep query), which would otherwise be one more statement by id right after.
+ * The join may reorder rows, hence the outer ORDER BY. `partnerId` narrows them to one partner's
+ * (what a partner caller may see; readRedemptionsOfMember decides).
  */
 export async function redemptionsOfMembers(
   dataSource: DataSource,
   memberIds: readonly string[],
   options: { partnerId: string | null; limit: number; after: (string | number)[] | null },
-): Promise<RedemptionRow[][]> {
+): Promise<RedemptionsWithRewards[]> {
   const rows = await preparedRead(
     dataSource,
-    `SELECT m.id AS parent, d.* FROM unnest($1::uuid[]) AS m(id)
+    `SELECT m.id AS parent, d.*, ${rewardColumns(REWARD_PREFIX)} FROM unnest($1::uuid[]) AS m(id)
      CROSS JOIN LATERAL (
        SELECT ${REDEMPTION_COLUMNS} FROM redemptions d
         WHERE d.member_id = m.id AND ($2::uuid IS NULL OR d.partner_id = $2)
           AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
         ORDER BY d.created_at DESC, d.id DESC LIMIT $5
-     ) d`,
+     ) d
+     JOIN rewards r ON r.id = d."rewardId"
+     ORDER BY d."createdAt" DESC, d.id DESC`,
     [memberIds, options.partnerId, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit + 1],
   );
-  return groupBy(memberIds, rows, RedemptionRow);
+  const pages = new Map<string, RedemptionsWithRewards>();
+  for (const row of rows as Record<string, unknown>[]) {
+    const redemption = new RedemptionRow();
+    const reward = new RewardRow();
+    for (const [column, value] of Object.entries(row)) {
+      if (column.startsWith(REWARD_PREFIX)) (reward as unknown as Record<string, unknown>)[column.slice(REWARD_PREFIX.length)] = value;
+      else if (column !== 'parent') (redemption as unknown as Record<string, unknown>)[column] = value;
+    }
+    const parent = row.parent as string;
+    const page = pages.get(parent) ?? { redemptions: [], rewards: [] };
+    page.redemptions.push(redemption);
+    page.rewards.push(reward);
+    pages.set(parent, page);
+  }
+  return memberIds.map((id) => pages.get(id) ?? { redemptions: [], rewards: [] });
 }
 
 /** For each points budget, the cheapest rewards available now that it covers, `limit` each, in one query. */

@@ -1,4 +1,4 @@
-import { cacheControlFromInfo } from '@apollo/cache-control-types';
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import { readAuditForService } from '../../shared/audit';
 import { notFound } from '../../shared/errors';
 import { decodeCursor, pageSize, toConnection } from '../../shared/pagination';
@@ -79,9 +79,10 @@ export const resolvers: Resolvers = {
     partner: (reward) => ({ id: reward.partnerId }),
     cashOption: (reward) => cashOptionOf(reward),
     // Identified callers read stock current (they redeem on it); only anonymous callers' answers
-    // may be reused for the 5 s the SDL hints, by the gateway's caches.
+    // may be reused for the 5 s the SDL hints, by the gateway's caches. (No cache control: the
+    // answer is uncacheable anyway, shared/cacheHints.ts.)
     stockRemaining: (reward, _args, { caller }, info) => {
-      if (caller.kind !== 'anonymous') cacheControlFromInfo(info).setCacheHint({ maxAge: 0 });
+      if (caller.kind !== 'anonymous') maybeCacheControlFromInfo(info)?.setCacheHint({ maxAge: 0 });
       return reward.stockRemaining;
     },
   },
