@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { actingPartner, partnerScope, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
@@ -541,10 +542,11 @@ export function decideBonuses(
  * outside an earn. `campaignId`: that campaign only.
  */
 async function campaignsWithFacts(
-  db: Queryable,
+  manager: EntityManager,
   query: { memberId: string; partnerId: string | null; earnId: string | null; campaignId: string | null },
 ): Promise<Candidate[]> {
-  const rows = (await db.query(
+  const rows = (await preparedQuery(
+    manager,
     `WITH cur AS (
        -- The evaluated earn: when it was made, and when its points were posted (an immediate earn
        -- at once, a pending one when it posts; the grant happens then).
@@ -637,7 +639,7 @@ function asOffer({ campaign, facts }: Candidate): MemberOffer {
  */
 export async function offersFor(deps: LedgerDeps, caller: Caller, memberId: string): Promise<MemberOffer[]> {
   requireMemberItselfOrOperator(caller, memberId, 'read offers');
-  const candidates = await campaignsWithFacts(deps.dataSource, { memberId, partnerId: null, earnId: null, campaignId: null });
+  const candidates = await campaignsWithFacts(deps.dataSource.manager, { memberId, partnerId: null, earnId: null, campaignId: null });
   return candidates
     .filter(({ campaign, facts }) => targetsMember(campaign, facts))
     .map(asOffer)

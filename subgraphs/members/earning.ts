@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { actingPartner, requirePartnerItselfOrOperator } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
@@ -169,7 +170,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
       // receipt racing: the second waits for the first to commit, inserts nothing, and is refused,
       // its posting rolled back with it.
-      const inserted = (await manager.query(
+      const inserted = (await preparedQuery(
+        manager,
         `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,
                             document_number, store_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)

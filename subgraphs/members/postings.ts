@@ -9,6 +9,7 @@ import {
   type PointsOrigin,
   type TransferKind,
 } from '../../shared/ledgerEvents';
+import { preparedQuery } from '../../shared/database';
 import { appendEvent } from '../../shared/outbox';
 import { MemberRow, TransferRow } from './entities';
 import { MAX_MEMBER_POINTS } from './ledger';
@@ -233,7 +234,8 @@ async function moveBalance(
   ];
   const move = async () =>
     (
-      (await manager.query(
+      (await preparedQuery(
+        manager,
         `WITH source AS (SELECT id FROM accounts WHERE kind = $3 AND owner_id = $4 AND shard = $5),
               target AS (SELECT id FROM accounts WHERE kind = $6 AND owner_id = $7 AND shard = $8),
          debited AS (
@@ -307,7 +309,8 @@ function describe(kind: AccountKind): string {
  * and only a later statement (a fresh snapshot, the move run again) sees the winner's row.
  */
 async function openAccounts(manager: EntityManager, accounts: readonly AccountRef[], memberId: string): Promise<void> {
-  await manager.query(
+  await preparedQuery(
+    manager,
     `INSERT INTO accounts (id, kind, owner_id, shard) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::smallint[])
      ON CONFLICT (kind, owner_id, shard) DO NOTHING`,
     [
@@ -331,7 +334,8 @@ export async function lockMembers(manager: EntityManager, memberIds: string[]): 
   const ids = [...new Set(memberIds)].sort();
   // Plain SQL, not the query builder: it runs on every write, and building the query and mapping
   // the entity cost more CPU than the statement.
-  const rows = (await manager.query(
+  const rows = (await preparedQuery(
+    manager,
     `SELECT id, display_name, email, phone_e164, phone_verified_at, enrolled_via_partner_id, enrolled_at, tier,
             clawback_debt_points, last_event_sequence
        FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
@@ -395,7 +399,8 @@ async function addLot(
   originPartnerId: string | null,
 ): Promise<string> {
   const id = randomUUID();
-  await manager.query(
+  await preparedQuery(
+    manager,
     `INSERT INTO lots (id, member_id, source_transfer_id, origin_partner_id, points_original, points_remaining, expires_at)
      VALUES ($1, $2, $3, $4, $5, $5, $6)`,
     [id, memberId, sourceTransferId, originPartnerId, points, expiresAt],
@@ -410,7 +415,8 @@ async function takeFromLots(
   points: number,
   preferredLotIds: readonly string[],
 ): Promise<LotTake[]> {
-  const lots = (await manager.query(
+  const lots = (await preparedQuery(
+    manager,
     `SELECT id, points_remaining::int AS remaining, expires_at, origin_partner_id FROM lots
       WHERE member_id = $1 AND points_remaining > 0
       ORDER BY (id = ANY($2::uuid[])) DESC, expires_at, created_at, id FOR UPDATE`,
@@ -421,7 +427,7 @@ async function takeFromLots(
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
-    await manager.query('UPDATE lots SET points_remaining = points_remaining - $2 WHERE id = $1', [lot.id, take]);
+    await preparedQuery(manager, 'UPDATE lots SET points_remaining = points_remaining - $2 WHERE id = $1', [lot.id, take]);
     taken.push({ lotId: lot.id, points: take, expiresAt: lot.expires_at, originPartnerId: lot.origin_partner_id });
     left -= take;
   }
@@ -431,7 +437,7 @@ async function takeFromLots(
 
 async function returnToLots(manager: EntityManager, takes: readonly { lotId: string; points: number }[]): Promise<void> {
   for (const take of takes) {
-    await manager.query('UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
+    await preparedQuery(manager, 'UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
   }
 }
 
@@ -444,12 +450,12 @@ async function repayDebt(manager: EntityManager, memberId: string, debt: number,
   const repay = Math.min(debt, lots);
   if (repay <= 0) return 0;
   await takeFromLots(manager, memberId, repay, []);
-  await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
+  await preparedQuery(manager, 'UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
   return repay;
 }
 
 async function addDebt(manager: EntityManager, memberId: string, points: number): Promise<void> {
-  await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points + $2 WHERE id = $1', [memberId, points]);
+  await preparedQuery(manager, 'UPDATE members SET clawback_debt_points = clawback_debt_points + $2 WHERE id = $1', [memberId, points]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,7 +475,8 @@ async function checkedBalances(
   posting: Posting,
 ): Promise<{ balance: MemberBalances; debtRepaid: number }> {
   const raised = raisedFigures(posting, memberId);
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0) AS available,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0) AS pending,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0) AS reserved,
@@ -551,7 +558,8 @@ function checkMemberLimits(posting: Posting, memberId: string, raised: MemberFig
 
 /** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by), and its kind. */
 async function reversedEventOf(manager: EntityManager, transferId: string): Promise<{ occurredAt: string; kind: TransferKind }> {
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `SELECT e.occurred_at, t.kind FROM outbox_events e JOIN transfers t ON t.id = e.transfer_id
       WHERE e.transfer_id = $1 ORDER BY e.occurred_at LIMIT 1`,
     [transferId],
