@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { actingPartner, requirePartnerItselfOrOperator } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
-import { preparedQuery } from '../../shared/database';
 import { assertInvariant, badInput, DomainError, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { currencyExponent } from '../../shared/money';
@@ -152,10 +151,13 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       }
       if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
       const pending = pendingUntil !== null;
+      // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
+      // receipt racing: the second waits for the first to commit, records nothing, and is refused,
+      // its posting rolled back with it.
       const {
         transferId: id,
         transfer,
-        lotId,
+        earnRecorded,
       } = await post(manager, {
         kind: pending ? 'EARN_PENDING' : 'EARN',
         from: issuanceAccount(partnerId),
@@ -166,31 +168,15 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         createdBy: callerActor(caller),
         lotExpiresAt: lotExpiry(deps.config, input.purchasedAt ?? new Date()),
         effectiveAt: input.purchasedAt ?? undefined,
-      });
-      // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
-      // receipt racing: the second waits for the first to commit, inserts nothing, and is refused,
-      // its posting rolled back with it.
-      const inserted = (await preparedQuery(
-        manager,
-        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,
-                            document_number, store_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)
-         ON CONFLICT (partner_id, document_number) WHERE document_number IS NOT NULL DO NOTHING RETURNING transfer_id`,
-        [
-          id,
-          memberId,
-          partnerId,
-          points,
-          input.purchaseAmountMinor,
-          terms.currency,
-          pending ? 'PENDING' : 'POSTED',
-          pendingUntil,
-          lotId,
+        earn: {
+          purchaseAmountMinor: input.purchaseAmountMinor,
+          currency: terms.currency,
+          releaseAt: pendingUntil,
           documentNumber,
           storeId,
-        ],
-      )) as unknown[];
-      if (inserted.length === 0) throw receiptAlreadyEarned(documentNumber!);
+        },
+      });
+      if (!earnRecorded) throw receiptAlreadyEarned(documentNumber!);
       if (priced) await storeBasket(manager, id, priced);
       // Campaigns grant on points the member has: at once here, or when a pending earn posts (postPending).
       if (!pending) {
