@@ -276,13 +276,13 @@ export async function setCampaignStatus(
   input: { campaignId: string; status: CampaignStatus },
 ): Promise<CampaignRow> {
   const campaignId = checkId(input.campaignId, 'campaignId');
-  await deps.dataSource.transaction(async (manager) => {
+  const activated = await deps.dataSource.transaction(async (manager) => {
     const [campaign] = (await manager.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 FOR UPDATE`, [
       campaignId,
     ])) as CampaignRow[];
     if (!campaign) throw notFound(`No campaign with id ${campaignId}`);
     actingPartner(caller, campaign.funder_partner_id, 'manage campaigns');
-    if (campaign.status === input.status) return;
+    if (campaign.status === input.status) return false;
     if (!NEXT_STATUSES[campaign.status].includes(input.status)) {
       throw badInput(`A ${campaign.status} campaign cannot become ${input.status}`);
     }
@@ -294,7 +294,10 @@ export async function setCampaignStatus(
     if (input.status === 'ACTIVE') await announceActivation(manager, campaign);
     // No status moves back to DRAFT (NEXT_STATUSES).
     else if (input.status !== 'DRAFT') await announceStatus(manager, campaign, input.status);
+    return input.status === 'ACTIVE';
   });
+  // Committed: earns at the partners it reaches read the campaigns from the very next one on.
+  if (activated) await deps.campaignReach.activated();
   return campaignById(deps, caller, campaignId);
 }
 

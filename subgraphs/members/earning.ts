@@ -109,6 +109,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
+  // Checked before the transaction, as the terms are: an activation committed after it applies from the next earn.
+  const campaignsMayApply = await deps.campaignReach.mayReach(partnerId);
   if (input.currency !== terms.currency) {
     throw badInput(`The partner's contract is in ${terms.currency}; the purchase is in ${input.currency}`);
   }
@@ -180,15 +182,17 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       if (priced) await storeBasket(manager, id, priced);
       // Campaigns grant on points the member has: at once here, or when a pending earn posts (postPending).
       if (!pending) {
-        await grantBonuses(manager, {
-          earnId: id,
-          memberId,
-          partnerId,
-          tier: tierBefore,
-          points,
-          createdBy: callerActor(caller),
-          lotExpiresAt: lotExpiry(deps.config),
-        });
+        if (campaignsMayApply) {
+          await grantBonuses(manager, {
+            earnId: id,
+            memberId,
+            partnerId,
+            tier: tierBefore,
+            points,
+            createdBy: callerActor(caller),
+            lotExpiresAt: lotExpiry(deps.config),
+          });
+        }
         // The earn just posted counts in full (posted now, nothing refunded); bonuses are not earns.
         await refreshTier(manager, member, qualifyingBefore + points);
       }
