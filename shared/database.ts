@@ -140,11 +140,11 @@ export interface Closing<T> {
  * with its COMMIT, each group as one simple query: one round trip where each statement took one
  * (the idempotency key's INSERT and its savepoint after BEGIN, its result before COMMIT, on every
  * keyed write). A simple query has no parameters: the statements carry their values as literals
- * (pg's escapeLiteral), so only for a few fixed statements whose values are escaped. Answers the opening
- * statements' rows, one array per statement. The work gets the transaction's manager as from
- * DataSource.transaction, its own nested transactions included; any error rolls back everything.
- * Each statement is logged on its own, as TypeORM logs its queries, and fails as they do
- * (QueryFailedError).
+ * escaped by the caller (pg's escapeLiteral), so this is for a few fixed statements only. Answers
+ * the opening statements' rows, one array per statement. The work gets the transaction's manager
+ * as from DataSource.transaction, its own nested transactions included; any error rolls back
+ * everything. Each statement is logged on its own, as TypeORM logs its queries, and fails as they
+ * do (QueryFailedError).
  */
 export async function simpleTransaction<T>(
   dataSource: DataSource,
