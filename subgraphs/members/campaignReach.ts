@@ -28,10 +28,13 @@ const log = createLogger('campaign reach');
  */
 export const REACH_MAX_AGE_MS = 5 * 60_000;
 
+/** ACTIVE campaigns read at most: with more, every partner counts as reached (the earn reads the campaigns). */
+export const MAX_REACH_CAMPAIGNS = 1000;
+
 interface Reach {
   /** Funders of ACTIVE campaigns not past their end: their own purchases may get a bonus. */
   funderIds: ReadonlySet<string>;
-  /** Whether an ACTIVE coalition-wide campaign not past its end may reach every partner's purchases. */
+  /** Whether every partner's purchases may be reached: by an ACTIVE coalition-wide campaign, or past MAX_REACH_CAMPAIGNS. */
   coalitionWide: boolean;
 }
 
@@ -97,12 +100,13 @@ export class KeptCampaignReach implements CampaignReach {
     const entry = {
       reach: preparedQuery<{ funder_partner_id: string; coalition_wide: boolean }>(
         this.dataSource.manager,
-        // Not past their end: an end is final, and a campaign's window never moves.
-        `SELECT DISTINCT funder_partner_id, coalition_wide FROM campaigns WHERE status = 'ACTIVE' AND ends_at > now()`,
-        [],
+        // Not past their end: an end is final, and a campaign's window never moves. Not yet started
+        // ones count: a start needs no announcement.
+        `SELECT funder_partner_id, coalition_wide FROM campaigns WHERE status = 'ACTIVE' AND ends_at > now() LIMIT $1`,
+        [MAX_REACH_CAMPAIGNS + 1],
       ).then((rows) => ({
         funderIds: new Set(rows.map((row) => row.funder_partner_id)),
-        coalitionWide: rows.some((row) => row.coalition_wide),
+        coalitionWide: rows.length > MAX_REACH_CAMPAIGNS || rows.some((row) => row.coalition_wide),
       })),
       expiresAtMs: Date.now() + REACH_MAX_AGE_MS,
     };
