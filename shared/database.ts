@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import {
   DataSource,
   QueryFailedError,
@@ -8,7 +8,6 @@ import {
   type EntityManager,
   type EntitySchema,
   type MixedList,
-  type QueryRunner,
 } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { observeGauge } from './metrics';
@@ -125,63 +124,5 @@ export async function preparedQuery<T extends QueryResultRow = any>(manager: Ent
     return (await client.query<T>(config)).rows;
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
-  }
-}
-
-/** What the work of simpleTransaction answers: its result, and the statements that go with the COMMIT. */
-export interface Closing<T> {
-  result: T;
-  /** Statements run just before the COMMIT, in its round trip (literals only: a simple query has no parameters). */
-  before: readonly string[];
-}
-
-/**
- * Runs `work` in a transaction whose opening statements go with its BEGIN and whose closing ones
- * with its COMMIT, each group as one simple query: one round trip where each statement took one
- * (the idempotency key's INSERT and its savepoint after BEGIN, its result before COMMIT, on every
- * keyed write). A simple query has no parameters: the statements carry their values as literals
- * escaped by the caller (pg's escapeLiteral), so this is for a few fixed statements only. Answers
- * the opening statements' rows, one array per statement. The work gets the transaction's manager
- * as from DataSource.transaction, its own nested transactions included; any error rolls back
- * everything. Each statement is logged on its own, as TypeORM logs its queries, and fails as they
- * do (QueryFailedError).
- */
-export async function simpleTransaction<T>(
-  dataSource: DataSource,
-  opening: readonly string[],
-  work: (manager: EntityManager, opened: QueryResultRow[][]) => Promise<Closing<T>>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  // TypeORM's own bookkeeping of an open transaction, which startTransaction would have set: a
-  // nested transaction then takes a savepoint, and rollbackTransaction ends this one.
-  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
-  try {
-    const opened = await simpleQuery(runner, ['BEGIN', ...opening]);
-    state.isTransactionActive = true;
-    state.transactionDepth = 1;
-    const { result, before } = await work(runner.manager, opened.slice(1));
-    await simpleQuery(runner, [...before, 'COMMIT']);
-    state.isTransactionActive = false;
-    state.transactionDepth = 0;
-    return result;
-  } catch (error) {
-    if (state.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    else await simpleQuery(runner, ['ROLLBACK']).catch(() => undefined);
-    throw error;
-  } finally {
-    await runner.release();
-  }
-}
-
-/** Statements sent as one simple query (one round trip); the rows of each. */
-async function simpleQuery(runner: QueryRunner, statements: readonly string[]): Promise<QueryResultRow[][]> {
-  for (const statement of statements) runner.connection.logger.logQuery(statement, [], runner);
-  const text = statements.join(';\n');
-  try {
-    const client = (await runner.connect()) as PoolClient;
-    const answered = (await client.query(text)) as unknown as QueryResult | QueryResult[];
-    return (Array.isArray(answered) ? answered : [answered]).map((result) => result.rows);
-  } catch (error) {
-    throw new QueryFailedError(text, [], error as Error);
   }
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { escapeLiteral } from 'pg';
-import { preparedQuery, simpleTransaction } from './database';
+import { preparedQuery } from './database';
 import { badInput, DomainError, type ErrorCode } from './errors';
 import { createLogger } from './logger';
 
@@ -103,12 +102,7 @@ async function rerunDeadlockVictims<T>(scope: string, transaction: () => Promise
   }
 }
 
-/**
- * One attempt: the key's record and the work, in one transaction, whose BEGIN goes with the key's
- * INSERT and the work's savepoint, and whose COMMIT with the key's result (simpleTransaction): two
- * round trips where five ran. The values go in as literals, escaped: the scope is ours, the key
- * printable ASCII (checkIdempotencyKey), the hash hex, the result JSON.
- */
+/** One attempt: the key's record and the work, in one transaction. */
 function recordOnce<T>(
   dataSource: DataSource,
   scope: string,
@@ -116,41 +110,41 @@ function recordOnce<T>(
   requestHash: string,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<Outcome<T>> {
-  const keyed = `scope = ${escapeLiteral(scope)} AND key = ${escapeLiteral(key)}`;
-  return simpleTransaction(
-    dataSource,
-    [
-      `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES (${escapeLiteral(scope)}, ${escapeLiteral(key)}, ${escapeLiteral(requestHash)})
+  return dataSource.transaction(async (manager): Promise<Outcome<T>> => {
+    const inserted: unknown[] = await preparedQuery(
+      manager,
+      `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING key`,
-      'SAVEPOINT idempotent_work',
-    ],
-    async (manager, [inserted]) => {
-      if (inserted!.length === 0) {
-        const [first] = (await preparedQuery(manager, 'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
-          scope,
-          key,
-        ])) as { request_hash: string; result: Outcome<T> }[];
-        if (!first || first.request_hash !== requestHash) {
-          throw new DomainError(
-            'IDEMPOTENCY_CONFLICT',
-            `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
-          );
-        }
-        return { result: first.result, before: [] };
+      [scope, key, requestHash],
+    );
+    if (inserted.length === 0) {
+      const [first] = (await preparedQuery(manager, 'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+        scope,
+        key,
+      ])) as { request_hash: string; result: Outcome<T> }[];
+      if (!first || first.request_hash !== requestHash) {
+        throw new DomainError(
+          'IDEMPOTENCY_CONFLICT',
+          `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
+        );
       }
-      let recorded: Outcome<T>;
-      try {
-        recorded = { result: await work(manager) };
-      } catch (error) {
-        // An unreachable service is no answer: the next attempt must try again.
-        if (!(error instanceof DomainError) || error.code === 'UPSTREAM_UNAVAILABLE') throw error;
-        await manager.query('ROLLBACK TO SAVEPOINT idempotent_work');
-        recorded = { error: { code: error.code, message: error.message } };
-      }
-      return {
-        result: recorded,
-        before: [`UPDATE idempotency_keys SET result = ${escapeLiteral(JSON.stringify(recorded))} WHERE ${keyed}`],
-      };
-    },
-  );
+      return first.result;
+    }
+    await manager.query('SAVEPOINT idempotent_work');
+    let recorded: Outcome<T>;
+    try {
+      recorded = { result: await work(manager) };
+    } catch (error) {
+      // An unreachable service is no answer: the next attempt must try again.
+      if (!(error instanceof DomainError) || error.code === 'UPSTREAM_UNAVAILABLE') throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT idempotent_work');
+      recorded = { error: { code: error.code, message: error.message } };
+    }
+    await preparedQuery(manager, 'UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [
+      scope,
+      key,
+      JSON.stringify(recorded),
+    ]);
+    return recorded;
+  });
 }
