@@ -99,9 +99,8 @@ function statementName(text: string): string {
  */
 // Rows are typed by the caller, as TypeORM's own query leaves them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function preparedRead<T extends QueryResultRow = any>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
-  dataSource.logger.logQuery(text, values);
-  return (await poolOf(dataSource).query<T>({ name: statementName(text), text, values })).rows;
+export function preparedRead<T extends QueryResultRow = any>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  return preparedQuery<T>(dataSource.manager, text, values);
 }
 
 /**
