@@ -33,6 +33,11 @@ export const REWARD_EVENTS_CHANNEL = 'coalition_reward_events';
  * drops the partner's terms it keeps (subgraphs/members/partnerTerms.ts) and asks again.
  */
 export const PARTNER_TERMS_CHANNEL = 'coalition_partner_terms';
+/**
+ * Channel a members replica signals after it committed a campaign's activation (`{}`): the others
+ * drop which partners they keep as reached by campaigns (subgraphs/members/campaignReach.ts).
+ */
+export const CAMPAIGN_REACH_CHANNEL = 'coalition_campaign_reach';
 /** Channel gateway replicas tell each other on which subgraph they relayed a mutation (`{ replica, subgraph }`). */
 export const GATEWAY_WRITES_CHANNEL = 'coalition_gateway_writes';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { preparedQuery } from './database';
 import { badInput, DomainError, type ErrorCode } from './errors';
 import { createLogger } from './logger';
 
@@ -110,13 +111,14 @@ function recordOnce<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<Outcome<T>> {
   return dataSource.transaction(async (manager): Promise<Outcome<T>> => {
-    const inserted: unknown[] = await manager.query(
+    const inserted: unknown[] = await preparedQuery(
+      manager,
       `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING key`,
       [scope, key, requestHash],
     );
     if (inserted.length === 0) {
-      const [first] = (await manager.query('SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+      const [first] = (await preparedQuery(manager, 'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
         scope,
         key,
       ])) as { request_hash: string; result: Outcome<T> }[];
@@ -138,7 +140,11 @@ function recordOnce<T>(
       await manager.query('ROLLBACK TO SAVEPOINT idempotent_work');
       recorded = { error: { code: error.code, message: error.message } };
     }
-    await manager.query('UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(recorded)]);
+    await preparedQuery(manager, 'UPDATE idempotency_keys SET result = $3 WHERE scope = $1 AND key = $2', [
+      scope,
+      key,
+      JSON.stringify(recorded),
+    ]);
     return recorded;
   });
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { preparedQuery } from './database';
 import { startPasses } from './coalesce';
 import { badInput } from './errors';
 import type { EventBus } from './eventBus';
@@ -87,7 +88,8 @@ export interface PublishedEvent {
 /** Appends an event inside the caller's transaction; answers its member sequence number. */
 export async function appendEvent(manager: EntityManager, event: NewEvent): Promise<number> {
   const numbered = typeof event.memberSequence !== 'number';
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `${numbered ? `WITH numbered AS (${(event.memberSequence as { nextSequenceSql: string }).nextSequenceSql}) ` : ''}
      INSERT INTO outbox_events (id, type, member_id, member_sequence, transfer_id, payload, traceparent)
      SELECT $2::uuid, $3::text, $1::uuid, ${numbered ? 'numbered.sequence' : '$7::int'}, $4::uuid, $5::jsonb, $6::text

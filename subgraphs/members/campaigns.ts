@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { actingPartner, partnerScope, requireMemberItselfOrOperator, requireSignedIn } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
@@ -275,13 +276,13 @@ export async function setCampaignStatus(
   input: { campaignId: string; status: CampaignStatus },
 ): Promise<CampaignRow> {
   const campaignId = checkId(input.campaignId, 'campaignId');
-  await deps.dataSource.transaction(async (manager) => {
+  const activated = await deps.dataSource.transaction(async (manager) => {
     const [campaign] = (await manager.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 FOR UPDATE`, [
       campaignId,
     ])) as CampaignRow[];
     if (!campaign) throw notFound(`No campaign with id ${campaignId}`);
     actingPartner(caller, campaign.funder_partner_id, 'manage campaigns');
-    if (campaign.status === input.status) return;
+    if (campaign.status === input.status) return false;
     if (!NEXT_STATUSES[campaign.status].includes(input.status)) {
       throw badInput(`A ${campaign.status} campaign cannot become ${input.status}`);
     }
@@ -293,7 +294,10 @@ export async function setCampaignStatus(
     if (input.status === 'ACTIVE') await announceActivation(manager, campaign);
     // No status moves back to DRAFT (NEXT_STATUSES).
     else if (input.status !== 'DRAFT') await announceStatus(manager, campaign, input.status);
+    return input.status === 'ACTIVE';
   });
+  // Committed: earns at the partners it reaches read the campaigns from the very next one on.
+  if (activated) await deps.campaignReach.activated();
   return campaignById(deps, caller, campaignId);
 }
 
@@ -541,10 +545,11 @@ export function decideBonuses(
  * outside an earn. `campaignId`: that campaign only.
  */
 async function campaignsWithFacts(
-  db: Queryable,
+  manager: EntityManager,
   query: { memberId: string; partnerId: string | null; earnId: string | null; campaignId: string | null },
 ): Promise<Candidate[]> {
-  const rows = (await db.query(
+  const rows = (await preparedQuery(
+    manager,
     `WITH cur AS (
        -- The evaluated earn: when it was made, and when its points were posted (an immediate earn
        -- at once, a pending one when it posts; the grant happens then).
@@ -637,7 +642,7 @@ function asOffer({ campaign, facts }: Candidate): MemberOffer {
  */
 export async function offersFor(deps: LedgerDeps, caller: Caller, memberId: string): Promise<MemberOffer[]> {
   requireMemberItselfOrOperator(caller, memberId, 'read offers');
-  const candidates = await campaignsWithFacts(deps.dataSource, { memberId, partnerId: null, earnId: null, campaignId: null });
+  const candidates = await campaignsWithFacts(deps.dataSource.manager, { memberId, partnerId: null, earnId: null, campaignId: null });
   return candidates
     .filter(({ campaign, facts }) => targetsMember(campaign, facts))
     .map(asOffer)

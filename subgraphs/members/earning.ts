@@ -109,6 +109,8 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
   const storeId = input.storeId ? checkText(input.storeId, 'storeId', MAX_DOCUMENT_FIELD_LENGTH) : null;
   const terms = await deps.partners.partnerTerms(partnerId);
   if (!terms.active) throw forbidden('The partner is suspended and cannot post purchases');
+  // Checked before the transaction, as the terms are: an activation committed after it applies from the next earn.
+  const campaignsMayApply = await deps.campaignReach.mayReach(partnerId);
   if (input.currency !== terms.currency) {
     throw badInput(`The partner's contract is in ${terms.currency}; the purchase is in ${input.currency}`);
   }
@@ -151,10 +153,13 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
       }
       if (points > MAX_POINTS_PER_TRANSFER) throw badInput(`The purchase would earn more than ${MAX_POINTS_PER_TRANSFER} points`);
       const pending = pendingUntil !== null;
+      // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
+      // receipt racing: the second waits for the first to commit, records nothing, and is refused,
+      // its posting rolled back with it.
       const {
         transferId: id,
         transfer,
-        lotId,
+        earnRecorded,
       } = await post(manager, {
         kind: pending ? 'EARN_PENDING' : 'EARN',
         from: issuanceAccount(partnerId),
@@ -165,42 +170,29 @@ export async function earnPoints(deps: LedgerDeps, caller: Caller, input: EarnIn
         createdBy: callerActor(caller),
         lotExpiresAt: lotExpiry(deps.config, input.purchasedAt ?? new Date()),
         effectiveAt: input.purchasedAt ?? undefined,
-      });
-      // The receipt's unique key (earns_receipt) decides between a till earn and a claim of the same
-      // receipt racing: the second waits for the first to commit, inserts nothing, and is refused,
-      // its posting rolled back with it.
-      const inserted = (await manager.query(
-        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at, lot_id,
-                            document_number, store_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'POSTED' THEN now() END, $9, $10, $11)
-         ON CONFLICT (partner_id, document_number) WHERE document_number IS NOT NULL DO NOTHING RETURNING transfer_id`,
-        [
-          id,
-          memberId,
-          partnerId,
-          points,
-          input.purchaseAmountMinor,
-          terms.currency,
-          pending ? 'PENDING' : 'POSTED',
-          pendingUntil,
-          lotId,
+        earn: {
+          purchaseAmountMinor: input.purchaseAmountMinor,
+          currency: terms.currency,
+          releaseAt: pendingUntil,
           documentNumber,
           storeId,
-        ],
-      )) as unknown[];
-      if (inserted.length === 0) throw receiptAlreadyEarned(documentNumber!);
+        },
+      });
+      if (!earnRecorded) throw receiptAlreadyEarned(documentNumber!);
       if (priced) await storeBasket(manager, id, priced);
       // Campaigns grant on points the member has: at once here, or when a pending earn posts (postPending).
       if (!pending) {
-        await grantBonuses(manager, {
-          earnId: id,
-          memberId,
-          partnerId,
-          tier: tierBefore,
-          points,
-          createdBy: callerActor(caller),
-          lotExpiresAt: lotExpiry(deps.config),
-        });
+        if (campaignsMayApply) {
+          await grantBonuses(manager, {
+            earnId: id,
+            memberId,
+            partnerId,
+            tier: tierBefore,
+            points,
+            createdBy: callerActor(caller),
+            lotExpiresAt: lotExpiry(deps.config),
+          });
+        }
         // The earn just posted counts in full (posted now, nothing refunded); bonuses are not earns.
         await refreshTier(manager, member, qualifyingBefore + points);
       }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput } from '../../shared/errors';
 import { idempotentTransaction, type IdempotentRequest } from '../../shared/idempotency';
+import type { CampaignReach } from './campaignReach';
 import type { CheckoutConfig } from './checkout';
 import type { LookupConfig } from './identifiers';
 import type { PinConfig } from './pins';
@@ -80,6 +81,8 @@ export interface LedgerDeps {
   onEventsAppended(): void;
   /** Resolves once every event committed before the call is published (numbered in the feed). */
   publishEvents(): Promise<void>;
+  /** Which partners' purchases campaigns may reach (campaignReach.ts): an earn elsewhere skips their read. */
+  campaignReach: CampaignReach;
 }
 
 // ---------------------------------------------------------------------------------------------

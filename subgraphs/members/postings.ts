@@ -9,6 +9,7 @@ import {
   type PointsOrigin,
   type TransferKind,
 } from '../../shared/ledgerEvents';
+import { preparedQuery } from '../../shared/database';
 import { appendEvent } from '../../shared/outbox';
 import { MemberRow, TransferRow } from './entities';
 import { MAX_MEMBER_POINTS } from './ledger';
@@ -98,6 +99,23 @@ export interface Posting {
    * Settlement counts the event in that instant's period while it is open (shared/ledgerEvents.ts).
    */
   effectiveAt?: Date;
+  /** An EARN or EARN_PENDING: the purchase, recorded in the move's statement (EarnRecord). */
+  earn?: EarnRecord;
+}
+
+/**
+ * A purchase that earned points: its row in `earns`, keyed by the posting's transfer, written in
+ * the statement that moves the points (a round trip fewer per earn). A receipt that already earned
+ * at the partner records nothing (the receipt's unique key, `earns_receipt`): Posted.earnRecorded
+ * is false, and the caller refuses the earn, its transaction rolled back with the posting.
+ */
+export interface EarnRecord {
+  purchaseAmountMinor: number;
+  currency: string;
+  /** When a pending earn's hold ends; null for an earn posted at once. */
+  releaseAt: Date | null;
+  documentNumber: string | null;
+  storeId: string | null;
 }
 
 export interface Posted {
@@ -108,6 +126,8 @@ export interface Posted {
   takes: LotTake[];
   /** The lot a credit of new points to MEMBER created. */
   lotId: string | null;
+  /** Whether the posting's EarnRecord was written (false: its receipt already earned). */
+  earnRecorded: boolean;
 }
 
 /**
@@ -135,7 +155,9 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
   // A credit of new points creates its lot in the move's statement.
   const newLot = to.kind === 'MEMBER' && from.kind !== 'MEMBER' && from.kind !== 'MEMBER_RESERVED' && from.kind !== 'PARTNER_REDEMPTION';
   if (newLot) assertInvariant(posting.lotExpiresAt, `a ${kind} credit of new points says when its lot expires`);
-  const { transfer, lotId } = await moveBalance(manager, posting, isMemberOwned(from) && !overdraws, newLot);
+  const earning = kind === 'EARN' || kind === 'EARN_PENDING';
+  assertInvariant(earning === (posting.earn !== undefined), `a ${kind} transfer records a purchase if and only if it is an earn`);
+  const { transfer, lotId, earnRecorded } = await moveBalance(manager, posting, isMemberOwned(from) && !overdraws, newLot);
   const transferId = transfer.id;
 
   let takes: LotTake[] = [];
@@ -163,7 +185,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
     const delta = (account: AccountKind) =>
       (to.kind === account && to.ownerId === memberId ? points : 0) - (from.kind === account && from.ownerId === memberId ? points : 0);
     // A clawback's overdraft is debt; a credit repays debt first (checkedBalances). The books read it per event.
-    const { balance, debtRepaid } = await checkedBalances(manager, memberId, posting);
+    const { balance, debtRepaid } = await checkedBalances(manager, memberId, posting, earnRecorded);
     const debtDelta = (overdraws && from.ownerId === memberId ? points : 0) - debtRepaid;
     await appendLedgerEvent(
       manager,
@@ -190,7 +212,7 @@ export async function post(manager: EntityManager, posting: Posting): Promise<Po
       transferId,
     );
   }
-  return { transferId, transfer, takes, lotId };
+  return { transferId, transfer, takes, lotId, earnRecorded };
 }
 
 /**
@@ -206,7 +228,7 @@ async function moveBalance(
   posting: Posting,
   guarded: boolean,
   newLot: boolean,
-): Promise<{ transfer: TransferRow; lotId: string | null }> {
+): Promise<{ transfer: TransferRow; lotId: string | null; earnRecorded: boolean }> {
   const { from, to, points } = posting;
   const memberId = isMemberOwned(from) ? from.ownerId : to.ownerId;
   const transferId = randomUUID();
@@ -230,10 +252,17 @@ async function moveBalance(
     posting.createdBy,
     lotId,
     newLot ? posting.lotExpiresAt : null,
+    posting.earn?.purchaseAmountMinor ?? null,
+    posting.earn?.currency ?? null,
+    posting.kind === 'EARN_PENDING' ? 'PENDING' : 'POSTED',
+    posting.earn?.releaseAt ?? null,
+    posting.earn?.documentNumber ?? null,
+    posting.earn?.storeId ?? null,
   ];
   const move = async () =>
     (
-      (await manager.query(
+      (await preparedQuery(
+        manager,
         `WITH source AS (SELECT id FROM accounts WHERE kind = $3 AND owner_id = $4 AND shard = $5),
               target AS (SELECT id FROM accounts WHERE kind = $6 AND owner_id = $7 AND shard = $8),
          debited AS (
@@ -251,10 +280,17 @@ async function moveBalance(
            INSERT INTO lots (id, member_id, source_transfer_id, origin_partner_id, points_original, points_remaining, expires_at)
            SELECT $16::uuid, $7::uuid, $1::uuid, $12::uuid, $9::bigint, $9::bigint, $17::timestamptz
             WHERE $16::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM recorded) RETURNING id
+         ), earn AS (
+           INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, release_at, posted_at,
+                              lot_id, document_number, store_id)
+           SELECT $1::uuid, $10::uuid, $12::uuid, $9::bigint, $18::bigint, $19::text, $20::text, $21::timestamptz,
+                  CASE WHEN $20::text = 'POSTED' THEN now() END, $16::uuid, $22::text, $23::text
+            WHERE $18::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM recorded)
+           ON CONFLICT (partner_id, document_number) WHERE document_number IS NOT NULL DO NOTHING RETURNING transfer_id
          )
          SELECT EXISTS (SELECT 1 FROM source) AND EXISTS (SELECT 1 FROM target) AS open,
                 (SELECT count(*) FROM debited)::int AS debited, (SELECT count(*) FROM credited)::int AS credited,
-                (SELECT count(*) FROM lot)::int AS lots, recorded.*
+                (SELECT count(*) FROM lot)::int AS lots, (SELECT count(*) FROM earn)::int AS earns, recorded.*
            FROM (SELECT 1) one LEFT JOIN recorded ON true`,
         parameters,
       )) as {
@@ -262,6 +298,7 @@ async function moveBalance(
         debited: number;
         credited: number;
         lots: number;
+        earns: number;
         from_account_id: string | null;
         to_account_id: string | null;
         created_at: Date | null;
@@ -280,6 +317,7 @@ async function moveBalance(
   assertInvariant(moved.credited === 1, `account ${to.kind} ${to.ownerId} was credited what ${from.kind} was debited`);
   assertInvariant(moved.created_at !== null, `the ${posting.kind} transfer was recorded`);
   assertInvariant(moved.lots === (newLot ? 1 : 0), `the ${posting.kind} transfer's new lot was created`);
+  assertInvariant(moved.earns <= (posting.earn ? 1 : 0), `the ${posting.kind} transfer recorded at most its own purchase`);
   const transfer = Object.assign(new TransferRow(), {
     id: transferId,
     kind: posting.kind,
@@ -294,7 +332,7 @@ async function moveBalance(
     createdBy: posting.createdBy,
     createdAt: moved.created_at,
   });
-  return { transfer, lotId };
+  return { transfer, lotId, earnRecorded: moved.earns === 1 };
 }
 
 function describe(kind: AccountKind): string {
@@ -307,7 +345,8 @@ function describe(kind: AccountKind): string {
  * and only a later statement (a fresh snapshot, the move run again) sees the winner's row.
  */
 async function openAccounts(manager: EntityManager, accounts: readonly AccountRef[], memberId: string): Promise<void> {
-  await manager.query(
+  await preparedQuery(
+    manager,
     `INSERT INTO accounts (id, kind, owner_id, shard) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::smallint[])
      ON CONFLICT (kind, owner_id, shard) DO NOTHING`,
     [
@@ -331,7 +370,8 @@ export async function lockMembers(manager: EntityManager, memberIds: string[]): 
   const ids = [...new Set(memberIds)].sort();
   // Plain SQL, not the query builder: it runs on every write, and building the query and mapping
   // the entity cost more CPU than the statement.
-  const rows = (await manager.query(
+  const rows = (await preparedQuery(
+    manager,
     `SELECT id, display_name, email, phone_e164, phone_verified_at, enrolled_via_partner_id, enrolled_at, tier,
             clawback_debt_points, last_event_sequence
        FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
@@ -395,7 +435,8 @@ async function addLot(
   originPartnerId: string | null,
 ): Promise<string> {
   const id = randomUUID();
-  await manager.query(
+  await preparedQuery(
+    manager,
     `INSERT INTO lots (id, member_id, source_transfer_id, origin_partner_id, points_original, points_remaining, expires_at)
      VALUES ($1, $2, $3, $4, $5, $5, $6)`,
     [id, memberId, sourceTransferId, originPartnerId, points, expiresAt],
@@ -410,7 +451,8 @@ async function takeFromLots(
   points: number,
   preferredLotIds: readonly string[],
 ): Promise<LotTake[]> {
-  const lots = (await manager.query(
+  const lots = (await preparedQuery(
+    manager,
     `SELECT id, points_remaining::int AS remaining, expires_at, origin_partner_id FROM lots
       WHERE member_id = $1 AND points_remaining > 0
       ORDER BY (id = ANY($2::uuid[])) DESC, expires_at, created_at, id FOR UPDATE`,
@@ -421,7 +463,7 @@ async function takeFromLots(
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
-    await manager.query('UPDATE lots SET points_remaining = points_remaining - $2 WHERE id = $1', [lot.id, take]);
+    await preparedQuery(manager, 'UPDATE lots SET points_remaining = points_remaining - $2 WHERE id = $1', [lot.id, take]);
     taken.push({ lotId: lot.id, points: take, expiresAt: lot.expires_at, originPartnerId: lot.origin_partner_id });
     left -= take;
   }
@@ -431,7 +473,7 @@ async function takeFromLots(
 
 async function returnToLots(manager: EntityManager, takes: readonly { lotId: string; points: number }[]): Promise<void> {
   for (const take of takes) {
-    await manager.query('UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
+    await preparedQuery(manager, 'UPDATE lots SET points_remaining = points_remaining + $2 WHERE id = $1', [take.lotId, take.points]);
   }
 }
 
@@ -444,12 +486,12 @@ async function repayDebt(manager: EntityManager, memberId: string, debt: number,
   const repay = Math.min(debt, lots);
   if (repay <= 0) return 0;
   await takeFromLots(manager, memberId, repay, []);
-  await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
+  await preparedQuery(manager, 'UPDATE members SET clawback_debt_points = clawback_debt_points - $2 WHERE id = $1', [memberId, repay]);
   return repay;
 }
 
 async function addDebt(manager: EntityManager, memberId: string, points: number): Promise<void> {
-  await manager.query('UPDATE members SET clawback_debt_points = clawback_debt_points + $2 WHERE id = $1', [memberId, points]);
+  await preparedQuery(manager, 'UPDATE members SET clawback_debt_points = clawback_debt_points + $2 WHERE id = $1', [memberId, points]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,9 +509,11 @@ async function checkedBalances(
   manager: EntityManager,
   memberId: string,
   posting: Posting,
+  earnRecorded: boolean,
 ): Promise<{ balance: MemberBalances; debtRepaid: number }> {
   const raised = raisedFigures(posting, memberId);
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `SELECT coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER'), 0) AS available,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_PENDING'), 0) AS pending,
             coalesce((SELECT balance_points FROM accounts WHERE owner_id = m.id AND kind = 'MEMBER_RESERVED'), 0) AS reserved,
@@ -493,11 +537,12 @@ async function checkedBalances(
     `member ${memberId}'s available points (${available}) equal its lots (${lots}) less its debt (${debt})`,
   );
   assertInvariant(pending >= 0 && reserved >= 0, `member ${memberId}'s pending and reserved points are not negative`);
-  // This posting's earn is not in the earns table yet (its row is keyed by the transfer this posting
-  // just created, and the caller writes it afterwards): an earn straight to MEMBER counts here, an
-  // earn to MEMBER_PENDING is already in `pending` (the pending account holds exactly the pending
-  // earns).
-  const earned = raised.earned ? Number(row.posted_earned) + pending + (posting.to.kind === 'MEMBER' ? posting.points : 0) : 0;
+  // An earn straight to MEMBER counts in full: its row, POSTED, is in the earns table when the move
+  // recorded it, and is added here when it did not (its receipt already earned: the caller refuses
+  // it, but the figures stay exact). An earn to MEMBER_PENDING is already in `pending` (the pending
+  // account holds exactly the pending earns).
+  const unrecorded = posting.to.kind === 'MEMBER' && !earnRecorded ? posting.points : 0;
+  const earned = raised.earned ? Number(row.posted_earned) + pending + unrecorded : 0;
   checkMemberLimits(posting, memberId, raised, { held: lots + pending + reserved, debt, earned });
   return { balance: { availablePoints: available, pendingPoints: pending, reservedPoints: reserved }, debtRepaid };
 }
@@ -551,7 +596,8 @@ function checkMemberLimits(posting: Posting, memberId: string, raised: MemberFig
 
 /** When the event of an earlier transfer happened (its outbox clock, the one settlement prices by), and its kind. */
 async function reversedEventOf(manager: EntityManager, transferId: string): Promise<{ occurredAt: string; kind: TransferKind }> {
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `SELECT e.occurred_at, t.kind FROM outbox_events e JOIN transfers t ON t.id = e.transfer_id
       WHERE e.transfer_id = $1 ORDER BY e.occurred_at LIMIT 1`,
     [transferId],

@@ -12,6 +12,7 @@ import type { MembersContext } from './context';
 import { MEMBERS_ENTITIES } from './entities';
 import { type LedgerConfig, type LedgerDeps } from './ledger';
 import { askSettlement, KeptPartnerTerms } from './partnerTerms';
+import { KeptCampaignReach } from './campaignReach';
 import { runMaintenance } from './maintenance';
 import { createMembersLoaders } from './loaders';
 import { Ledger1764000000000 } from './migrations/1764000000000-Ledger';
@@ -76,6 +77,8 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
   const relay = startRelay(dataSource, config.bus, LEDGER_EVENTS_CHANNEL, config.secret);
   const partners = new KeptPartnerTerms(askSettlement(new SubgraphClient('settlement', config.settlementUrl, 'members', config.secret)));
   await partners.listen(config.bus);
+  const campaignReach = new KeptCampaignReach(dataSource, config.bus);
+  await campaignReach.listen();
   const ledger: LedgerDeps = {
     dataSource,
     partners,
@@ -85,6 +88,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
     lookups: checkLookupConfig(config.lookups),
     onEventsAppended: relay.nudge,
     publishEvents: relay.flush,
+    campaignReach,
   };
   const maintenance = startPeriodic('[members] ledger maintenance', config.maintenanceIntervalMs, () =>
     runMaintenance(ledger, { kind: 'service', service: 'ledger-maintenance' }),
@@ -108,6 +112,7 @@ export async function startMembersSubgraph(config: MembersConfig): Promise<Runni
       await Promise.all([server.stop(), maintenance.stop()]);
       await relay.stop();
       await partners.stop();
+      await campaignReach.stop();
       await config.bus.close();
       await dataSource.destroy();
     },

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../../shared/database';
 import { LEDGER_EVENT_VERSION } from '../../shared/ledgerEvents';
 import type { MemberRow } from './entities';
 import { appendLedgerEvent } from './postings';
@@ -56,7 +57,8 @@ export function tierFor(qualifyingPoints: number): TierStanding {
 export const TIER_WINDOW_MONTHS = 12;
 
 export async function qualifyingPoints(manager: EntityManager, memberId: string): Promise<number> {
-  const [row] = (await manager.query(
+  const [row] = (await preparedQuery(
+    manager,
     `SELECT coalesce(sum(points - reversed_points), 0)::int AS points FROM earns
       WHERE member_id = $1 AND status = 'POSTED' AND posted_at > now() - make_interval(months => $2)`,
     [memberId, TIER_WINDOW_MONTHS],

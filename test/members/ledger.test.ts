@@ -3,6 +3,7 @@ import { DEMO_MEMBERS } from '../../shared/demo';
 import {
   adjust,
   ADJUST,
+  availablePoints,
   closeDatabase,
   database,
   dataOf,
@@ -58,6 +59,30 @@ async function clawbackDebt(memberId: string): Promise<number> {
   const { rows } = await database().query('SELECT clawback_debt_points::int AS debt FROM members.members WHERE id = $1', [memberId]);
   return rows[0].debt;
 }
+
+describe('idempotency keys', () => {
+  // Any printable character is a valid key, and must reach the key's record as given.
+  it('records a key with quotes and backslashes as given: a retry answers the first outcome, other input conflicts', async () => {
+    const memberId = await enrollMember(freshmart.credential);
+    const earnWithKey = (idempotencyKey: string, purchaseAmountMinor: number) =>
+      gql(EARN, { input: { memberId, purchaseAmountMinor, currency: 'EUR', reference: 'receipt', idempotencyKey } }, freshmart.credential);
+    const key = `it's-a-"key"\\;--${randomUUID()}`;
+    const first = dataOf(await earnWithKey(key, 1000)).earnPoints;
+    expect(dataOf(await earnWithKey(key, 1000)).earnPoints.id).toBe(first.id);
+    expect(errorCode(await earnWithKey(key, 2000))).toBe('IDEMPOTENCY_CONFLICT');
+    const { rows } = await database().query('SELECT key, result FROM members.idempotency_keys WHERE key = $1', [key]);
+    expect(rows).toEqual([{ key, result: { result: { transferId: first.id } } }]);
+    // A refusal is the key's outcome too, recorded with the COMMIT.
+    const refusedKey = `';ROLLBACK;--\\${randomUUID()}`;
+    expect(errorCode(await earnWithKey(refusedKey, 1))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await earnWithKey(refusedKey, 1))).toBe('BAD_USER_INPUT');
+    const refused = await database().query('SELECT result FROM members.idempotency_keys WHERE key = $1', [refusedKey]);
+    expect(refused.rows).toEqual([
+      { result: { error: { code: 'BAD_USER_INPUT', message: 'The purchase is too small to earn a whole point' } } },
+    ]);
+    expect(await availablePoints(memberId)).toBe(first.points);
+  });
+});
 
 describe('pending earns', () => {
   it('hold points as pending until confirmed, then make them spendable; never both posted and voided', async () => {

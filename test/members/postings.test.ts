@@ -10,6 +10,7 @@ import {
   memberAccount,
   pendingAccount,
   post,
+  type EarnRecord,
   redemptionAccount,
   reservedAccount,
 } from '../../subgraphs/members/postings';
@@ -70,6 +71,15 @@ async function eventsOf(manager: EntityManager, transferId: string) {
   ])) as { member_id: string; payload: Record<string, unknown> }[];
 }
 
+/** The purchase an earn records, as earning.ts passes it: its row in `earns` is written with the posting. */
+const purchase = (releaseAt: Date | null = null): EarnRecord => ({
+  purchaseAmountMinor: 1,
+  currency: 'EUR',
+  releaseAt,
+  documentNumber: null,
+  storeId: null,
+});
+
 const earn = (manager: EntityManager, memberId: string, points: number) =>
   post(manager, {
     kind: 'EARN',
@@ -79,6 +89,7 @@ const earn = (manager: EntityManager, memberId: string, points: number) =>
     partnerId: PARTNER_ID,
     createdBy: 'test',
     lotExpiresAt: LIFETIME_END,
+    earn: purchase(),
   });
 
 describe('the posting kernel', () => {
@@ -229,7 +240,15 @@ describe('the per-member limit (MAX_MEMBER_POINTS): a posting may not take a mem
       lotExpiresAt: LIFETIME_END,
     });
   const earnPending = (manager: EntityManager, memberId: string, points: number) =>
-    post(manager, { kind: 'EARN_PENDING', from: issuanceAccount(PARTNER_ID), to: pendingAccount(memberId), points, createdBy: 'test' });
+    post(manager, {
+      kind: 'EARN_PENDING',
+      from: issuanceAccount(PARTNER_ID),
+      to: pendingAccount(memberId),
+      points,
+      partnerId: PARTNER_ID,
+      createdBy: 'test',
+      earn: purchase(LIFETIME_END),
+    });
   const balanceAfter = async (manager: EntityManager, transferId: string, memberId: string) =>
     (await eventsOf(manager, transferId)).find((e) => e.member_id === memberId)!.payload.balance;
 
@@ -339,15 +358,10 @@ describe('the per-member limit (MAX_MEMBER_POINTS): a posting may not take a mem
   });
 
   it('bounds the points a member has earned, posted or pending, even once it has spent them', async () => {
-    /** A member that earned (and recorded as an earn, as earning.ts does) `points`, then spent them all. */
+    /** A member that earned `points` (its purchase recorded with the posting, as earning.ts does), then spent them all. */
     const spentEarner = async (manager: EntityManager, points: number) => {
       const memberId = await newMember(manager);
-      const { transferId, lotId } = await earn(manager, memberId, points);
-      await manager.query(
-        `INSERT INTO earns (transfer_id, member_id, partner_id, points, purchase_amount_minor, currency, status, posted_at, lot_id)
-         VALUES ($1, $2, $3, $4, 1, 'EUR', 'POSTED', now(), $5)`,
-        [transferId, memberId, PARTNER_ID, points, lotId],
-      );
+      await earn(manager, memberId, points);
       await post(manager, {
         kind: 'BURN',
         from: memberAccount(memberId),
