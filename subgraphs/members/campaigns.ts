@@ -6,7 +6,7 @@ import { preparedQuery } from '../../shared/database';
 import { assertInvariant, badInput, forbidden, notFound } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkId, checkText } from '../../shared/validation';
-import { MAX_POINTS_PER_TRANSFER, MAX_REFERENCE_LENGTH, type LedgerDeps } from './ledger';
+import { DAY_MS, MAX_POINTS_PER_TRANSFER, MAX_REFERENCE_LENGTH, type LedgerDeps } from './ledger';
 import { issuanceAccount, memberAccount, post } from './postings';
 import { refreshTier, TIERS, type TierLevel } from './tiers';
 import { lockMember } from './postings';
@@ -1032,7 +1032,6 @@ export async function campaignEventAt(
 /** Longest period a simulation replays, and most purchases: a simulation runs in one request. */
 export const MAX_SIMULATION_DAYS = 92;
 export const MAX_SIMULATED_PURCHASES = 50_000;
-const DAY_MS = 24 * 3600 * 1000;
 
 export interface CampaignSimulation {
   campaignId: string;

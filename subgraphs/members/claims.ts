@@ -8,7 +8,7 @@ import { checkId, checkText } from '../../shared/validation';
 import { createLogger } from '../../shared/logger';
 import type { BasketLineInput } from './basket';
 import { earnPoints, MAX_DOCUMENT_FIELD_LENGTH, receiptAlreadyEarned } from './earning';
-import { checkInstant, checkPurchaseAmount, MAX_REASON_LENGTH, type LedgerDeps } from './ledger';
+import { checkInstant, checkPurchaseAmount, DAY_MS, MAX_REASON_LENGTH, type LedgerDeps } from './ledger';
 
 /**
  * Claims of missing points: a member forgot to show its card, and attaches the receipt afterwards
@@ -57,7 +57,6 @@ export interface ClaimInput {
   purchasedAt: Date | string;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
 const log = createLogger('claims');
 
 /**
@@ -104,7 +103,7 @@ export async function refuseEarnedReceipt(manager: EntityManager, partnerId: str
 }
 
 /** How far apart a claim's purchase time and the recorded one may be: a member remembers the day, not the minute. */
-export const MATCH_TOLERANCE_MS = 24 * 3600 * 1000;
+export const MATCH_TOLERANCE_MS = DAY_MS;
 
 /** What a recorded purchase must agree with a claim on (the receipt's partner and number are the key of both). */
 export interface ReceiptFacts {

@@ -16,6 +16,7 @@ import {
   writeIdempotent,
   type LedgerConfig,
   type LedgerDeps,
+  DAY_MS,
 } from './ledger';
 import { checkBasket, hasLines, priceBasket, returnLines, storeBasket, type BasketLineInput } from './basket';
 import { resolveMemberReference, type MemberReference } from './identifiers';
@@ -28,7 +29,7 @@ import { bonusesToReverse, grantBonuses } from './campaigns';
  * or voided exactly once (invariant 5), and refunds take points back in proportion.
  */
 
-export const MAX_PENDING_HOLD_MS = 366 * 24 * 3600 * 1000;
+export const MAX_PENDING_HOLD_MS = 366 * DAY_MS;
 
 export interface EarnInput {
   /** The member, by id; or by `member` (a card number, a phone number, a checkout token...). */

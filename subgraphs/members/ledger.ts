@@ -17,6 +17,8 @@ import type { PinConfig } from './pins';
  */
 
 export const MAX_PURCHASE_AMOUNT_MINOR = 100_000_000;
+/** A day in milliseconds, for windows and lifetimes counted in days. */
+export const DAY_MS = 24 * 3600 * 1000;
 export const MAX_REFERENCE_LENGTH = 200;
 export const MAX_REASON_LENGTH = 500;
 /**

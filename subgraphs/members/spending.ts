@@ -15,6 +15,7 @@ import {
   MAX_REFERENCE_LENGTH,
   writeIdempotent,
   type LedgerDeps,
+  DAY_MS,
 } from './ledger';
 import { useCheckoutToken } from './checkout';
 import { tokenForSpend } from './pins';
@@ -26,7 +27,7 @@ import { adjustmentAccount, lockMember, lockMembers, memberAccount, post, redemp
  * gifts between members, and the operator's corrections.
  */
 
-export const MAX_ADJUSTMENT_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000;
+export const MAX_ADJUSTMENT_LIFETIME_MS = 10 * 366 * DAY_MS;
 /**
  * Most a burn may be worth, in minor units: what the graph's `PointsBurn.valueMinor` (an Int) can
  * answer. Checked before anything is written, so no burn commits and then fails to answer (in a
