@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { preparedQuery } from './database';
+import { preparedQuery, preparedRead } from './database';
 import { badInput, DomainError, type ErrorCode } from './errors';
 import { createLogger } from './logger';
 
@@ -68,10 +68,48 @@ export async function idempotentTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   checkIdempotencyKey(key);
-  const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
+  const requestHash = requestHashOf(request);
   const outcome = await rerunDeadlockVictims(scope, () => recordOnce(dataSource, scope, key, requestHash, work));
   if ('error' in outcome) throw new DomainError(outcome.error.code, outcome.error.message);
   return outcome.result;
+}
+
+function requestHashOf(request: unknown): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+/** A key's recorded outcome for a retry: refused as IDEMPOTENCY_CONFLICT when the key was used with other input. */
+function replayed<R>(key: string, requestHash: string, first: { request_hash: string; result: R } | undefined): R {
+  if (!first || first.request_hash !== requestHash) {
+    throw new DomainError(
+      'IDEMPOTENCY_CONFLICT',
+      `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
+    );
+  }
+  return first.result;
+}
+
+/**
+ * The outcome a key already recorded for this very request, read without running anything: its
+ * result, or its domain error thrown; undefined while the key has none (unused, or its first
+ * attempt not committed). Other input under the key is IDEMPOTENCY_CONFLICT, as a retry would get.
+ * For a write whose retry must not repeat a check that has effects of its own before the write's
+ * transaction (a PIN typed at a till is counted, and may be refused by a lock that came later).
+ */
+export async function recordedOutcome<T>(
+  dataSource: DataSource,
+  { scope, key, request }: IdempotentRequest,
+): Promise<{ result: T } | undefined> {
+  checkIdempotencyKey(key);
+  const [first] = (await preparedRead(dataSource, 'SELECT request_hash, result FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+    scope,
+    key,
+  ])) as { request_hash: string; result: Outcome<T> | null }[];
+  if (!first) return undefined;
+  const outcome = replayed(key, requestHashOf(request), first);
+  if (outcome === null) return undefined;
+  if ('error' in outcome) throw new DomainError(outcome.error.code, outcome.error.message);
+  return outcome;
 }
 
 /** PostgreSQL's deadlock_detected: it aborted this transaction to break a cycle of lock waits. */
@@ -122,13 +160,7 @@ function recordOnce<T>(
         scope,
         key,
       ])) as { request_hash: string; result: Outcome<T> }[];
-      if (!first || first.request_hash !== requestHash) {
-        throw new DomainError(
-          'IDEMPOTENCY_CONFLICT',
-          `idempotencyKey "${key}" was already used with different input; use a new key for a new request`,
-        );
-      }
-      return first.result;
+      return replayed(key, requestHash, first);
     }
     await manager.query('SAVEPOINT idempotent_work');
     let recorded: Outcome<T>;

@@ -215,8 +215,10 @@ export async function checkoutTokenForPin(deps: LedgerDeps, presentation: PinPre
 /**
  * The token a spend uses, from what the partner presented (shared/access.ts, requireMemberPresent):
  * its token as given, or one bought with the PIN; null when the caller needs none. Called after
- * the spend's input is checked, so bad input costs no PIN attempt. A retried spend presents its
- * PIN again and buys a token it may not need (its first outcome answers): unused, it expires.
+ * the spend's input is checked, so bad input costs no PIN attempt. A retried burn whose first
+ * attempt has its answer is answered before this (spending.ts); a retry that races its first
+ * attempt, or a retried redemption, presents its PIN again and buys a token it may not need (the
+ * first outcome answers): unused, it expires.
  */
 export async function tokenForSpend(
   deps: LedgerDeps,

@@ -2,6 +2,7 @@ import { actingPartner, requireMemberItselfOrOperator, requireMemberPresent, req
 import { auditOperatorAction } from '../../shared/audit';
 import { badInput, DomainError, forbidden } from '../../shared/errors';
 import { callerActor, type Caller } from '../../shared/identity';
+import { recordedOutcome } from '../../shared/idempotency';
 import { checkCashPart, pointsToMinor, type CashPart } from '../../shared/money';
 import { checkId, checkText } from '../../shared/validation';
 import {
@@ -93,8 +94,15 @@ export async function burnPoints(
   const cash = input.cash ? checkCashPart(input.cash, terms.currency) : null;
   // Only when given: a retry of a burn from before points + cash keeps its hash.
   const request = { memberId, partnerId, points: input.points, reference, ...(cash ? { cash } : {}) };
+  const keyed = { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request };
+  // A retry of a burn that has its answer gets it without the PIN typed again: a PIN attempt counts
+  // towards the member's lock, and a lock (or a new PIN) since the burn must not refuse its answer.
+  if (presence !== null && 'pin' in presence) {
+    const answered = await recordedOutcome<Awaited<ReturnType<typeof burnPoints>>>(deps.dataSource, keyed);
+    if (answered) return answered.result;
+  }
   const checkoutToken = await tokenForSpend(deps, presence, { memberId, points: input.points });
-  return writeIdempotent(deps, { scope: `burnPoints:${callerActor(caller)}`, key: input.idempotencyKey, request }, async (manager) => {
+  return writeIdempotent(deps, keyed, async (manager) => {
     await lockMember(manager, memberId);
     if (checkoutToken)
       await useCheckoutToken(deps, manager, { token: checkoutToken, memberId, partnerId, points: input.points, usedFor: 'burnPoints' });

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { partnerScope, requireMemberItselfOrOperator, requireMemberPresent, requireSignedIn } from '../../shared/access';
 import { assertInvariant, badInput, DomainError, ERROR_CODES, forbidden, notFound, type ErrorCode } from '../../shared/errors';
 import { auditOperatorAction } from '../../shared/audit';
-import { idempotentTransaction } from '../../shared/idempotency';
+import { idempotentTransaction, recordedOutcome } from '../../shared/idempotency';
 import type { Caller } from '../../shared/identity';
 import { appendEvent } from '../../shared/outbox';
 import { checkId } from '../../shared/validation';
@@ -168,26 +168,30 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
     { checkoutToken: named.token ?? input.checkoutToken, pin: input.pin },
     'redeem its points',
   );
+  // A partner's redemptions have keys of their own: its key never answers with the member's redemption.
+  const scope = caller.kind === 'partner' ? `redeemReward:${memberId}:partner:${caller.partnerId}` : `redeemReward:${memberId}`;
+  // pointsPart only when given: a retry from before points + cash keeps its hash. Another points
+  // part (so another cash part) under the same key is an IDEMPOTENCY_CONFLICT, as for burns.
+  const keyed = {
+    scope,
+    key: input.idempotencyKey,
+    request: { memberId, rewardId, ...(input.pointsPart != null ? { pointsPart: input.pointsPart } : {}) },
+  };
+  // A retry of a redemption that has its answer gets it without the PIN typed again: a PIN attempt
+  // counts towards the member's lock, and a lock (or a new PIN) since must not refuse its answer.
+  const answered =
+    presence !== null && 'pin' in presence ? await recordedOutcome<{ redemptionId: string }>(deps.dataSource, keyed) : undefined;
   // A PIN buys a token for this partner, which the redemption then carries like a presented one.
   const checkoutToken =
-    presence === null
+    presence === null || answered
       ? null
       : 'pin' in presence
         ? await deps.ledger.checkoutTokenForPin({ memberId, partnerId: presence.partnerId, pin: presence.pin })
         : presence.checkoutToken;
-  // A partner's redemptions have keys of their own: its key never answers with the member's redemption.
-  const scope = caller.kind === 'partner' ? `redeemReward:${memberId}:partner:${caller.partnerId}` : `redeemReward:${memberId}`;
 
-  const { redemptionId } = await idempotentTransaction(
-    deps.dataSource,
-    // pointsPart only when given: a retry from before points + cash keeps its hash. Another points
-    // part (so another cash part) under the same key is an IDEMPOTENCY_CONFLICT, as for burns.
-    {
-      scope,
-      key: input.idempotencyKey,
-      request: { memberId, rewardId, ...(input.pointsPart != null ? { pointsPart: input.pointsPart } : {}) },
-    },
-    async (manager) => {
+  const { redemptionId } =
+    answered?.result ??
+    (await idempotentTransaction(deps.dataSource, keyed, async (manager) => {
       const reward = await manager
         .getRepository(RewardRow)
         .createQueryBuilder('r')
@@ -230,8 +234,7 @@ export async function redeemReward(deps: RedemptionDeps, caller: Caller, input: 
         cash,
       });
       return { redemptionId };
-    },
-  );
+    }));
 
   const settled = await advance(deps, redemptionId);
   if (settled.status === 'FAILED') {

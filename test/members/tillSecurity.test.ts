@@ -211,7 +211,8 @@ describe('PINs', () => {
     const wrong = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4830', k: randomUUID() }, till.credential);
     expect(errorCode(wrong)).toBe('FORBIDDEN');
     expect(await availablePoints(id)).toBe(10_000);
-    const redeemed = dataOf(await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, till.credential));
+    const redeemKey = randomUUID();
+    const redeemed = dataOf(await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: redeemKey }, till.credential));
     expect(redeemed.redeemReward).toEqual({ status: 'ISSUED', pointsSpent: 300, member: { id } });
     expect(await availablePoints(id)).toBe(9_700);
     // The right PIN cleared the wrong one before it. Five wrong now lock the PIN; the wait reaches the till through rewards.
@@ -223,6 +224,28 @@ describe('PINs', () => {
     const locked = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: randomUUID() }, till.credential);
     expect(errorCode(locked)).toBe('LIMIT_EXCEEDED');
     expect((locked.errors?.[0]?.extensions as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThan(14 * 60);
+    // A retry of the redemption made before the lock gets its answer: the PIN is not checked again.
+    const retried = await gql(REDEEM, { m: { cardNumber: card }, r: rewardId, pin: '4829', k: redeemKey }, till.credential);
+    expect(dataOf(retried).redeemReward).toEqual(redeemed.redeemReward);
+    expect(await availablePoints(id)).toBe(9_700);
+  });
+
+  it('answer a retried burn with its first answer, not the PIN check again: a lock since does not refuse it, nor counts it', async () => {
+    const till = await tillPartner();
+    const { id, card } = await memberWithPin();
+    const first = burnWith(card, '4829');
+    const burned = dataOf(await gql(BURN, first, till.credential)).burnPoints;
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      expect([attempt, errorCode(await gql(BURN, burnWith(card, '5555'), till.credential))]).toEqual([attempt, 'FORBIDDEN']);
+    }
+    expect(errorCode(await gql(BURN, burnWith(card, '4829'), till.credential))).toBe('LIMIT_EXCEEDED');
+    // The retry carries the same key and input (a till resending after a lost answer), even with a wrong PIN.
+    expect(dataOf(await gql(BURN, first, till.credential)).burnPoints).toEqual(burned);
+    expect(dataOf(await gql(BURN, { input: { ...first.input, pin: '0000' } }, till.credential)).burnPoints).toEqual(burned);
+    expect(await availablePoints(id)).toBe(9_900);
+    // Other input under its key is still refused as such.
+    expect(errorCode(await gql(BURN, { input: { ...first.input, points: 101 } }, till.credential))).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await auditTargets('pinRefusedWhileLocked', `partner:${till.id}`)).toEqual([id]);
   });
 });
 
