@@ -123,6 +123,11 @@ interface ScenarioResult {
   cpuMsPerEarnTotal: number;
   /** PostgreSQL backends serving the benchmark's database (not the server's background processes). */
   postgresCpuMsPerEarn: number | null;
+  /**
+   * This process: the partner clients' HTTP and JSON. It shares the machine's cores with the stack, so
+   * earns/s is bounded by it too; the figure says how much of the machine is left to the stack.
+   */
+  clientsCpuMsPerEarn: number;
   loadAverageBefore: number;
   loadAverageAfter: number;
 }
@@ -277,9 +282,11 @@ async function main(): Promise<void> {
       const pids = Object.fromEntries(SERVICES.map((name) => [name, stack.pidOf(name)])) as Record<ServiceName, number>;
       const cpuBefore = Object.fromEntries(SERVICES.map((name) => [name, cpuTimeMs(pids[name])])) as Record<ServiceName, number>;
       const postgresBefore = await postgresBackendsCpuMs(db);
+      const clientsBefore = process.cpuUsage();
       const startedMs = performance.now();
       const { latenciesMs, failures } = await drive(options.durationSeconds, partnerOf);
       const elapsedSeconds = (performance.now() - startedMs) / 1000;
+      const clientsMicros = process.cpuUsage(clientsBefore);
       // What the earns cost settlement (and the relay) is spent after they answered: wait for it.
       await catchUp();
       const postgresAfter = await postgresBackendsCpuMs(db);
@@ -303,6 +310,7 @@ async function main(): Promise<void> {
         cpuMsPerEarn,
         cpuMsPerEarnTotal: SERVICES.reduce((sum, name) => sum + cpuMsPerEarn[name], 0),
         postgresCpuMsPerEarn: postgresMs === null ? null : postgresMs / earns,
+        clientsCpuMsPerEarn: (clientsMicros.user + clientsMicros.system) / 1000 / earns,
         loadAverageBefore,
         loadAverageAfter: load1(),
       });
@@ -498,6 +506,7 @@ function formatTable(results: ScenarioResult[], pgbenchTps: number, options: Opt
     ...SERVICES.map((s) => `${s} CPU ms/earn`),
     'total CPU ms/earn',
     'postgres backends CPU ms/earn',
+    'bench clients CPU ms/earn',
     'load before/after',
   ];
   const rows = results.map((r) => [
@@ -509,6 +518,7 @@ function formatTable(results: ScenarioResult[], pgbenchTps: number, options: Opt
     ...SERVICES.map((s) => fixed(r.cpuMsPerEarn[s], 2)),
     fixed(r.cpuMsPerEarnTotal, 2),
     fixed(r.postgresCpuMsPerEarn, 2),
+    fixed(r.clientsCpuMsPerEarn, 2),
     `${r.loadAverageBefore}/${r.loadAverageAfter}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
