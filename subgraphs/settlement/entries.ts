@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant } from '../../shared/errors';
 import { readLedgerEvent, type BalanceChangedPayload, type TransferKind } from '../../shared/ledgerEvents';
 import type { PublishedEvent } from '../../shared/outbox';
-import { bookingPeriod, lockPeriods, type PeriodCalendar } from './periods';
-import { contractInForce } from './settlement';
+import { bookingPeriods, lockPeriods, type PeriodCalendar, type PeriodRow } from './periods';
+import { contractsInForce } from './settlement';
 
 /**
  * The settlement domain core, stage one: counting. Ledger events become entries, each counted once
@@ -161,110 +162,185 @@ export const SETTLEMENT_BY_ENTRY: ReadonlyMap<EntryKind, SettlementOfTransfer> =
  * Counts a batch of ledger events, each exactly once: in one transaction, under the periods lock
  * and the checkpoint's row lock, events at or before the checkpoint are skipped, each event becomes
  * at most one entry (unique event_id), and the checkpoint moves to the batch's last position. A
- * replay, a duplicate delivery or two replicas consuming at once change nothing.
+ * replay, a duplicate delivery or two replicas consuming at once change nothing. The batch is
+ * booked as a set: its periods looked up once per period, its contracts read in one statement, its
+ * entries (and their flows) inserted in one.
  */
 export async function countLedgerEvents(
   dataSource: DataSource,
   events: readonly PublishedEvent[],
   calendar: PeriodCalendar,
 ): Promise<{ position: bigint; partnerIds: Set<string> }> {
-  const partnerIds = new Set<string>();
+  let partnerIds = new Set<string>();
   const position = await dataSource.transaction(async (manager) => {
     await lockPeriods(manager);
-    const [checkpoint] = (await manager.query(
+    const [checkpoint] = await preparedQuery<{ position: string }>(
+      manager,
       `SELECT position::text AS position FROM feed_checkpoints WHERE feed = 'ledger' FOR UPDATE`,
-    )) as { position: string }[];
+      [],
+    );
     assertInvariant(checkpoint, 'the ledger feed has a checkpoint');
     let position = BigInt(checkpoint.position);
+    const counted: CountedEvent[] = [];
     for (const event of events) {
       const eventPosition = BigInt(event.position);
       if (eventPosition <= position) continue;
       position = eventPosition;
       const ledgerEvent = readLedgerEvent(event.type, event.payload);
-      if (ledgerEvent?.type === 'balance.changed') {
-        const partnerId = await countEvent(manager, event, ledgerEvent.payload, calendar);
-        if (partnerId) partnerIds.add(partnerId);
-      }
+      if (ledgerEvent?.type !== 'balance.changed') continue;
+      const countedEvent = countedAs(event, ledgerEvent.payload);
+      if (countedEvent) counted.push(countedEvent);
     }
-    await manager.query(`UPDATE feed_checkpoints SET position = $1 WHERE feed = 'ledger'`, [position.toString()]);
+    partnerIds = await bookEntries(manager, counted, calendar);
+    await preparedQuery(manager, `UPDATE feed_checkpoints SET position = $1 WHERE feed = 'ledger'`, [position.toString()]);
     return position;
   });
   return { position, partnerIds };
 }
 
-/** Books one event; returns the partner whose position it changed, if any. */
-async function countEvent(
-  manager: EntityManager,
-  event: PublishedEvent,
-  payload: BalanceChangedPayload,
-  calendar: PeriodCalendar,
-): Promise<string | null> {
+/** An event that becomes an entry, with what its booking and pricing depend on. */
+interface CountedEvent {
+  event: PublishedEvent;
+  payload: BalanceChangedPayload;
+  settlement: SettlementOfTransfer;
+  occurredAt: Date;
+  /** A claim's earn: when its purchase was. */
+  effectiveAt: Date | null;
+  /** The partner whose contract prices it, and the instant the price is taken at; null when unpriced. */
+  priced: { partnerId: string; at: Date } | null;
+}
+
+/** How an event counts (settlementOf), or null when it moves nothing settlement books. */
+function countedAs(event: PublishedEvent, payload: BalanceChangedPayload): CountedEvent | null {
   const memberCredited = payload.availableDelta + payload.pendingDelta + payload.reservedDelta > 0;
   const settlement = settlementOf(payload.kind, memberCredited, payload.reversesKind);
   if (!settlement) return null;
-  const { entry: kind, sign } = settlement;
   // The ledger moves only positive points (a CHECK on its transfers); anything else would price a
   // statement line from a figure the ledger never recorded.
   assertInvariant(payload.points > 0, `event ${event.id} (${payload.kind}) moves a positive whole number of points`);
   const occurredAt = new Date(event.occurredAt);
-  // A late earn (a claim confirmed days after its purchase) counts in the purchase's period while
-  // that is open; once it is closed, in the next open one, late: a closed statement never changes.
-  // Its price and its place in reconciliation stay with the event's own time, as the ledger's do.
-  const effectiveAt = payload.effectiveAt ? new Date(payload.effectiveAt) : null;
-  const { period, late } = await bookingPeriod(manager, effectiveAt ?? occurredAt, calendar);
-  let partnerId: string | null = null;
-  let contract = null;
+  let priced: CountedEvent['priced'] = null;
   if (settlement.priced) {
-    partnerId = payload.partnerId;
+    const partnerId = payload.partnerId;
     assertInvariant(partnerId, `event ${event.id} (${payload.kind}) names the partner it happened at`);
     // A reversal is priced exactly like the event it reverses, whatever contract is in force later
     // (events written before reversals said so are priced as of their own time).
-    const pricedAt = payload.reversesEventAt ? new Date(payload.reversesEventAt) : occurredAt;
-    contract = await contractInForce(manager, partnerId, pricedAt);
-    assertInvariant(contract, `partner ${partnerId} had a contract in force when event ${event.id} (or the one it reverses) happened`);
+    priced = { partnerId, at: payload.reversesEventAt ? new Date(payload.reversesEventAt) : occurredAt };
   }
-  const priceMicrosPerPoint = !contract
-    ? 0
-    : settlement.priced === 'redemptionValue'
-      ? contract.redemptionValueMicrosPerPoint
-      : contract.issuePriceMicrosPerPoint;
-  const inserted: unknown[] = await manager.query(
+  return { event, payload, settlement, occurredAt, effectiveAt: payload.effectiveAt ? new Date(payload.effectiveAt) : null, priced };
+}
+
+/**
+ * Books a batch's counted events, in its transaction (under the periods lock): one entry each,
+ * unless one exists for the event already; returns the partners whose positions they changed.
+ */
+async function bookEntries(manager: EntityManager, counted: readonly CountedEvent[], calendar: PeriodCalendar): Promise<Set<string>> {
+  const partnerIds = new Set<string>();
+  if (counted.length === 0) return partnerIds;
+  // A late earn (a claim confirmed days after its purchase) counts in the purchase's period while
+  // that is open; once it is closed, in the next open one, late: a closed statement never changes.
+  // Its price and its place in reconciliation stay with the event's own time, as the ledger's do.
+  const bookingPeriod = bookingPeriods(manager, calendar);
+  const bookings: { period: PeriodRow; late: boolean }[] = [];
+  for (const { occurredAt, effectiveAt } of counted) bookings.push(await bookingPeriod(effectiveAt ?? occurredAt));
+  const pricedAt = counted.flatMap(({ priced }) => (priced ? [priced.at.getTime()] : []));
+  const contractAt =
+    pricedAt.length === 0
+      ? null
+      : await contractsInForce(
+          manager,
+          counted.flatMap(({ priced }) => (priced ? [priced.partnerId] : [])),
+          new Date(Math.min(...pricedAt)),
+          new Date(Math.max(...pricedAt)),
+        );
+  const rows = counted.map(({ event, payload, settlement, occurredAt, effectiveAt, priced }, i) => {
+    const contract = priced ? contractAt!(priced.partnerId, priced.at) : null;
+    assertInvariant(
+      !priced || contract,
+      `partner ${priced?.partnerId} had a contract in force when event ${event.id} (or the one it reverses) happened`,
+    );
+    const priceMicrosPerPoint = !contract
+      ? 0
+      : settlement.priced === 'redemptionValue'
+        ? contract.redemptionValueMicrosPerPoint
+        : contract.issuePriceMicrosPerPoint;
+    const { period, late } = bookings[i]!;
+    return {
+      event,
+      payload,
+      settlement,
+      partnerId: priced?.partnerId ?? null,
+      periodId: period.id,
+      late,
+      contract,
+      priceMicrosPerPoint,
+      occurredAt,
+      effectiveAt,
+    };
+  });
+  const inserted = await preparedQuery<{ event_id: string }>(
+    manager,
     `INSERT INTO settlement_entries
        (event_id, event_position, period_id, late, partner_id, contract_id, kind, points, price_micros_per_point, currency, occurred_at, member_id,
         effective_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (event_id) DO NOTHING RETURNING id`,
+     SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::boolean[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::integer[],
+                          $10::text[], $11::timestamptz[], $12::uuid[], $13::timestamptz[])
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
     [
-      event.id,
-      event.position,
-      period.id,
-      late,
-      partnerId,
-      contract?.id ?? null,
-      kind,
-      payload.points,
-      priceMicrosPerPoint,
-      contract?.currency ?? null,
-      occurredAt,
-      event.memberId,
-      effectiveAt,
+      rows.map((row) => row.event.id),
+      rows.map((row) => row.event.position),
+      rows.map((row) => row.periodId),
+      rows.map((row) => row.late),
+      rows.map((row) => row.partnerId),
+      rows.map((row) => row.contract?.id ?? null),
+      rows.map((row) => row.settlement.entry),
+      rows.map((row) => row.payload.points),
+      rows.map((row) => row.priceMicrosPerPoint),
+      rows.map((row) => row.contract?.currency ?? null),
+      rows.map((row) => row.occurredAt),
+      rows.map((row) => row.event.memberId),
+      rows.map((row) => row.effectiveAt),
     ],
   );
-  if (inserted.length === 0) return null;
-  const origins = payload.origins;
-  if (!origins || !partnerId) return partnerId;
-  // The ledger takes spent points from lots and reports each lot's issuer; together they are all
-  // the points spent, or the flow matrix would not add up to the redemptions.
-  assertInvariant(
-    origins.reduce((total, origin) => total + origin.points, 0) === payload.points,
-    `the origins of event ${event.id} add up to its ${payload.points} points`,
-  );
-  for (const origin of origins) {
-    await manager.query(
-      `INSERT INTO settlement_flows (event_id, period_id, issuer_partner_id, redeemer_partner_id, points) VALUES ($1, $2, $3, $4, $5)`,
-      [event.id, period.id, origin.partnerId, partnerId, sign * origin.points],
+  const insertedIds = new Set(inserted.map((row) => row.event_id));
+  const flows: { eventId: string; periodId: string; issuerPartnerId: string | null; redeemerPartnerId: string; points: number }[] = [];
+  for (const { event, payload, settlement, partnerId, periodId } of rows) {
+    if (!insertedIds.has(event.id.toLowerCase())) continue;
+    if (!partnerId) continue;
+    partnerIds.add(partnerId);
+    const origins = payload.origins;
+    if (!origins) continue;
+    // The ledger takes spent points from lots and reports each lot's issuer; together they are all
+    // the points spent, or the flow matrix would not add up to the redemptions.
+    assertInvariant(
+      origins.reduce((total, origin) => total + origin.points, 0) === payload.points,
+      `the origins of event ${event.id} add up to its ${payload.points} points`,
+    );
+    for (const origin of origins) {
+      flows.push({
+        eventId: event.id,
+        periodId,
+        issuerPartnerId: origin.partnerId,
+        redeemerPartnerId: partnerId,
+        points: settlement.sign * origin.points,
+      });
+    }
+  }
+  if (flows.length > 0) {
+    await preparedQuery(
+      manager,
+      `INSERT INTO settlement_flows (event_id, period_id, issuer_partner_id, redeemer_partner_id, points)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[])`,
+      [
+        flows.map((flow) => flow.eventId),
+        flows.map((flow) => flow.periodId),
+        flows.map((flow) => flow.issuerPartnerId),
+        flows.map((flow) => flow.redeemerPartnerId),
+        flows.map((flow) => flow.points),
+      ],
     );
   }
-  return partnerId;
+  return partnerIds;
 }
 
 /** The position of the last ledger event counted: the feed reads after it. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime, IANAZone } from 'luxon';
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant, notFound } from '../../shared/errors';
 import { checkId } from '../../shared/validation';
 
@@ -94,7 +95,7 @@ export async function periodById(manager: EntityManager, periodId: string): Prom
  * next), never in a frozen statement and never twice.
  */
 export async function lockPeriods(manager: EntityManager): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('settlement-periods'))`);
+  await preparedQuery(manager, `SELECT pg_advisory_xact_lock(hashtext('settlement-periods'))`, []);
 }
 
 /** The period containing `at`, creating it and any missing periods before it. Needs lockPeriods. */
@@ -130,19 +131,37 @@ export async function periodContaining(manager: EntityManager, at: Date, calenda
  * own period while that is open; once it is closed, the first open period after it, and the entry
  * is marked late (docs/DESIGN.md, "Money and settlement rules": each event is counted once, and a
  * closed statement never changes). Needs lockPeriods.
+ *
+ * Made for the events of one feed batch, in its transaction: the periods are read once per period
+ * the batch's instants fall in, not once per event. Under the lock only this transaction changes
+ * the periods, and it only adds periods after the latest, which moves neither an instant's own
+ * period nor the first open period after a closed one; so an instant inside a period already looked
+ * up is booked where that lookup booked.
  */
-export async function bookingPeriod(
+export function bookingPeriods(
   manager: EntityManager,
-  at: Date,
   calendar: PeriodCalendar,
-): Promise<{ period: PeriodRow; late: boolean }> {
-  const own = await periodContaining(manager, at, calendar);
-  if (own.status === 'OPEN') return { period: own, late: false };
-  const [open] = (await manager.query(
-    `SELECT ${COLUMNS} FROM settlement_periods WHERE status = 'OPEN' AND starts_at >= $1 ORDER BY starts_at LIMIT 1`,
-    [own.ends_at],
-  )) as PeriodRow[];
-  return { period: open ?? (await periodContaining(manager, new Date(), calendar)), late: true };
+): (at: Date) => Promise<{ period: PeriodRow; late: boolean }> {
+  const known: { own: PeriodRow; booked: { period: PeriodRow; late: boolean } }[] = [];
+  return async (at) => {
+    const hit = known.find(({ own }) => own.starts_at <= at && at < own.ends_at);
+    if (hit) return hit.booked;
+    const own = await periodContaining(manager, at, calendar);
+    // Not the earliest period when it took an instant before every period (clock skew at start-up).
+    const remember = (booked: { period: PeriodRow; late: boolean }) => {
+      if (own.starts_at <= at && at < own.ends_at) known.push({ own, booked });
+      return booked;
+    };
+    if (own.status === 'OPEN') return remember({ period: own, late: false });
+    const [open] = (await manager.query(
+      `SELECT ${COLUMNS} FROM settlement_periods WHERE status = 'OPEN' AND starts_at >= $1 ORDER BY starts_at LIMIT 1`,
+      [own.ends_at],
+    )) as PeriodRow[];
+    if (open) return remember({ period: open, late: true });
+    // No open period after it: the current one takes it, created with those before it; the next
+    // event of the same closed period asks again and finds the first of those.
+    return { period: await periodContaining(manager, new Date(), calendar), late: true };
+  };
 }
 
 /**

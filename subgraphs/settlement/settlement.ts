@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { requireOperator, requirePartnerItselfOrOperator, requireService } from '../../shared/access';
 import { auditOperatorAction } from '../../shared/audit';
-import { badInput, notFound } from '../../shared/errors';
+import { assertInvariant, badInput, notFound } from '../../shared/errors';
+import { preparedQuery } from '../../shared/database';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { callerActor, type Caller } from '../../shared/identity';
 import { checkSettlementCurrency } from '../../shared/money';
@@ -21,16 +22,28 @@ import { ContractRow, PartnerRow, type PartnerCategory, type PartnerStatus } fro
 // Contracts
 
 /**
- * The contract in force at `at`: the latest that took effect by then. Plain SQL, not the query
- * builder: the ledger feed prices every event with it, and building the query cost more than it.
+ * The contract in force at `at`: the latest that took effect by then (contractsInForce, for one
+ * partner at one instant).
  */
 export async function contractInForce(manager: EntityManager, partnerId: string, at: Date): Promise<ContractRow | null> {
-  const [row] = (await manager.query(
-    `SELECT id, partner_id, earn_rate_milli_points_per_unit, issue_price_micros_per_point, redemption_value_micros_per_point, currency,
-            effective_from
-       FROM contracts WHERE partner_id = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
-    [partnerId, at],
-  )) as {
+  return (await contractsInForce(manager, [partnerId], at, at))(partnerId, at);
+}
+
+/**
+ * The contracts in force for a batch of instants (the ledger feed prices a batch of events at
+ * once): one statement reads, for each partner, the contract in force at `from` and those that took
+ * effect after it up to `to`; the answer picks, for a partner and an instant in [from, to], the
+ * latest that took effect by then, or null when none had. Plain SQL, not the query builder: the
+ * feed runs it for every batch. Prepared: its text is fixed (the partners go in as an array).
+ */
+export async function contractsInForce(
+  manager: EntityManager,
+  partnerIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<(partnerId: string, at: Date) => ContractRow | null> {
+  assertInvariant(from <= to, `a window of contracts starts (${from.toISOString()}) by its end (${to.toISOString()})`);
+  const rows = await preparedQuery<{
     id: string;
     partner_id: string;
     earn_rate_milli_points_per_unit: number;
@@ -38,17 +51,49 @@ export async function contractInForce(manager: EntityManager, partnerId: string,
     redemption_value_micros_per_point: number;
     currency: string;
     effective_from: Date;
-  }[];
-  if (!row) return null;
-  return Object.assign(new ContractRow(), {
-    id: row.id,
-    partnerId: row.partner_id,
-    earnRateMilliPointsPerUnit: row.earn_rate_milli_points_per_unit,
-    issuePriceMicrosPerPoint: row.issue_price_micros_per_point,
-    redemptionValueMicrosPerPoint: row.redemption_value_micros_per_point,
-    currency: row.currency,
-    effectiveFrom: row.effective_from,
-  });
+    in_force_from_ms: string;
+  }>(
+    manager,
+    // in_force_from_ms: the first whole millisecond at which the contract is in force, so that the
+    // instants (JavaScript Dates, whole milliseconds) compare with effective_from (microseconds)
+    // exactly as `effective_from <= at` would in SQL.
+    `SELECT c.id, c.partner_id, c.earn_rate_milli_points_per_unit, c.issue_price_micros_per_point, c.redemption_value_micros_per_point,
+            c.currency, c.effective_from, ceil(extract(epoch FROM c.effective_from) * 1000)::bigint AS in_force_from_ms
+       FROM unnest($1::uuid[]) AS p(partner_id)
+       CROSS JOIN LATERAL (
+         (SELECT * FROM contracts WHERE partner_id = p.partner_id AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1)
+         UNION ALL
+         (SELECT * FROM contracts WHERE partner_id = p.partner_id AND effective_from > $2 AND effective_from <= $3)
+       ) c
+      ORDER BY c.partner_id, c.effective_from`,
+    [[...new Set(partnerIds)], from, to],
+  );
+  const byPartner = new Map<string, { inForceFromMs: number; contract: ContractRow }[]>();
+  for (const row of rows) {
+    const contract = Object.assign(new ContractRow(), {
+      id: row.id,
+      partnerId: row.partner_id,
+      earnRateMilliPointsPerUnit: row.earn_rate_milli_points_per_unit,
+      issuePriceMicrosPerPoint: row.issue_price_micros_per_point,
+      redemptionValueMicrosPerPoint: row.redemption_value_micros_per_point,
+      currency: row.currency,
+      effectiveFrom: row.effective_from,
+    });
+    const history = byPartner.get(row.partner_id) ?? [];
+    history.push({ inForceFromMs: Number(row.in_force_from_ms), contract });
+    byPartner.set(row.partner_id, history);
+  }
+  return (partnerId, at) => {
+    assertInvariant(from <= at && at <= to, `${at.toISOString()} falls in the window of contracts read`);
+    // Oldest first: the last that took effect by `at` is the one in force.
+    const history = byPartner.get(partnerId.toLowerCase()) ?? [];
+    let inForce: ContractRow | null = null;
+    for (const { inForceFromMs, contract } of history) {
+      if (inForceFromMs > at.getTime()) break;
+      inForce = contract;
+    }
+    return inForce;
+  };
 }
 
 /** The contract in force now, for the partner itself and the operator (and subgraphs reading for them). */

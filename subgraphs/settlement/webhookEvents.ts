@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { startPasses } from '../../shared/coalesce';
+import { preparedQuery } from '../../shared/database';
 import { assertInvariant } from '../../shared/errors';
 import type { EventBus } from '../../shared/eventBus';
 import type { SubgraphClient } from '../../shared/internalClient';
@@ -41,29 +42,98 @@ export interface NewWebhookEvent {
  * receives them in enqueue order. Returns the event's id, or null when nothing was enqueued.
  */
 export async function enqueueWebhookEvent(manager: EntityManager, event: NewWebhookEvent): Promise<string | null> {
-  const endpoints = (await manager.query(
-    `SELECT id FROM webhook_endpoints
-      WHERE status = 'ENABLED' AND $1 = ANY (event_types) AND (partner_id = $2 OR partner_id IS NULL) AND created_at <= $3
+  const [id] = await enqueueWebhookEvents(manager, [event]);
+  return id!;
+}
+
+/** An enabled endpoint as the fan-out matches events with it. */
+interface ListeningEndpoint {
+  id: string;
+  partner_id: string | null;
+  event_types: string[];
+  /** The first whole millisecond at or after its creation: it hears of events that happened from then on. */
+  created_ms: string;
+}
+
+/** Whether an endpoint receives an event: it wants the type, is the event's partner's or the coalition's, and existed by then. */
+function wants(endpoint: ListeningEndpoint, event: NewWebhookEvent): boolean {
+  return (
+    endpoint.event_types.includes(event.type) &&
+    (endpoint.partner_id === null || endpoint.partner_id === event.partnerId?.toLowerCase()) &&
+    Number(endpoint.created_ms) <= event.occurredAt.getTime()
+  );
+}
+
+/**
+ * enqueueWebhookEvent for a batch, in order, as a set: the enabled endpoints that could want any of
+ * them read in one statement and matched in memory, the events inserted in one, their deliveries in
+ * another (in the batch's order, each event's by endpoint id: the enqueue order). Returns each
+ * event's id, or null when nothing was enqueued for it.
+ */
+export async function enqueueWebhookEvents(manager: EntityManager, events: readonly NewWebhookEvent[]): Promise<(string | null)[]> {
+  const enqueued: (string | null)[] = events.map(() => null);
+  if (events.length === 0) return enqueued;
+  const partnerIds = [...new Set(events.flatMap((event) => (event.partnerId ? [event.partnerId] : [])))];
+  // created_ms: endpoints store microseconds, events' times are JavaScript Dates (whole
+  // milliseconds), so `created_at <= occurred_at` holds exactly when this ceiling is at most the
+  // event's time.
+  const endpoints = await preparedQuery<ListeningEndpoint>(
+    manager,
+    `SELECT id, partner_id, event_types, ceil(extract(epoch FROM created_at) * 1000)::bigint AS created_ms FROM webhook_endpoints
+      WHERE status = 'ENABLED' AND event_types && $1::text[] AND (partner_id = ANY ($2::uuid[]) OR partner_id IS NULL)
       ORDER BY id`,
-    [event.type, event.partnerId, event.occurredAt],
-  )) as { id: string }[];
-  if (endpoints.length === 0) return null;
-  assertInvariant(
-    Buffer.byteLength(JSON.stringify(event.data)) <= WEBHOOK_LIMITS.maxPayloadBytes,
-    `a ${event.type} webhook payload fits in ${WEBHOOK_LIMITS.maxPayloadBytes} bytes`,
+    [[...new Set(events.map((event) => event.type))], partnerIds],
   );
-  const [inserted] = (await manager.query(
-    `INSERT INTO webhook_events (id, source_key, type, partner_id, member_id, payload, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_key) DO NOTHING RETURNING id`,
-    [randomUUID(), event.sourceKey, event.type, event.partnerId, event.memberId, JSON.stringify(event.data), event.occurredAt],
-  )) as { id: string }[];
-  if (!inserted) return null;
-  await manager.query(
-    `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, ordering_key)
-     SELECT gen_random_uuid(), $1, endpoint_id, $3 FROM unnest($2::uuid[]) AS endpoint_id`,
-    [inserted.id, endpoints.map((e) => e.id), event.memberId ? `member:${event.memberId}` : null],
+  if (endpoints.length === 0) return enqueued;
+  const wanted = events.flatMap((event, i) => {
+    const receivers = endpoints.filter((endpoint) => wants(endpoint, event)).map((endpoint) => endpoint.id);
+    if (receivers.length === 0) return [];
+    const payload = JSON.stringify(event.data);
+    assertInvariant(
+      Buffer.byteLength(payload) <= WEBHOOK_LIMITS.maxPayloadBytes,
+      `a ${event.type} webhook payload fits in ${WEBHOOK_LIMITS.maxPayloadBytes} bytes`,
+    );
+    return [{ i, id: randomUUID(), event, payload, receivers }];
+  });
+  if (wanted.length === 0) return enqueued;
+  // A source already fanned out (a replayed batch, another replica) inserts nothing.
+  const inserted = new Set(
+    (
+      await preparedQuery<{ id: string }>(
+        manager,
+        `INSERT INTO webhook_events (id, source_key, type, partner_id, member_id, payload, occurred_at)
+         SELECT id, source_key, type, partner_id, member_id, payload::jsonb, occurred_at
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[])
+             AS e(id, source_key, type, partner_id, member_id, payload, occurred_at)
+         ON CONFLICT (source_key) DO NOTHING RETURNING id`,
+        [
+          wanted.map((w) => w.id),
+          wanted.map((w) => w.event.sourceKey),
+          wanted.map((w) => w.event.type),
+          wanted.map((w) => w.event.partnerId),
+          wanted.map((w) => w.event.memberId),
+          wanted.map((w) => w.payload),
+          wanted.map((w) => w.event.occurredAt),
+        ],
+      )
+    ).map((row) => row.id),
   );
-  return inserted.id;
+  const deliveries = wanted.flatMap((w) => {
+    if (!inserted.has(w.id)) return [];
+    enqueued[w.i] = w.id;
+    const orderingKey = w.event.memberId ? `member:${w.event.memberId}` : null;
+    return w.receivers.map((endpointId) => ({ eventId: w.id, endpointId, orderingKey }));
+  });
+  if (deliveries.length > 0) {
+    await preparedQuery(
+      manager,
+      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, ordering_key)
+       SELECT gen_random_uuid(), event_id, endpoint_id, ordering_key
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS d(event_id, endpoint_id, ordering_key)`,
+      [deliveries.map((d) => d.eventId), deliveries.map((d) => d.endpointId), deliveries.map((d) => d.orderingKey)],
+    );
+  }
+  return enqueued;
 }
 
 /**
@@ -194,14 +264,27 @@ export interface WebhookSource<E extends PublishedEvent> {
   /** The internal feed query, with $after (Long!) and $first (Int!), answering under `field`. */
   query: string;
   field: string;
-  /** The bus channel the source's relay signals. */
-  channel: string;
+  /**
+   * The bus channel the source's relay signals; none when another reader of the same feed offers
+   * its batches (offer), so the feed is read once for both, and the timer covers what it misses.
+   */
+  channel?: string;
   map(event: E): NewWebhookEvent | null;
 }
 
 export interface WebhookFanOut {
   catchUp(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface FeedFanOut<E extends PublishedEvent> extends WebhookFanOut {
+  /**
+   * Fans out a batch another reader of the source's feed read after position `after`: used when it
+   * joins this checkpoint (starts at or before it), else left to this fan-out's own reads, as a
+   * batch that started after the checkpoint would skip the events between. A failure is logged;
+   * the next pass reads the feed itself.
+   */
+  offer(after: bigint, events: readonly E[]): Promise<void>;
 }
 
 /**
@@ -217,12 +300,35 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
   pollIntervalMs: number;
   /** Called after a batch that enqueued deliveries committed. */
   onEnqueued(): void;
-}): WebhookFanOut {
+}): FeedFanOut<E> {
   const { dataSource, bus, source } = options;
   const failures = quietUntilPeerAnswers({
     log: (line) => log.error(line),
     describe: (error) => `[settlement] webhooks from ${source.feed}: ${(error as Error).message}`,
   });
+  /** Fans out the events of a batch read after `after` (null: after this checkpoint); answers how many were enqueued. */
+  const fanOut = (events: readonly E[], after: bigint | null) =>
+    dataSource.transaction(async (manager) => {
+      const [locked] = await preparedQuery<{ position: string }>(
+        manager,
+        `SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1 FOR UPDATE`,
+        [source.feed],
+      );
+      let position = BigInt(locked!.position);
+      if (after !== null && after > position) return 0;
+      const webhooks: NewWebhookEvent[] = [];
+      for (const event of events) {
+        // Another replica may have fanned out part of this batch meanwhile.
+        if (BigInt(event.position) <= position) continue;
+        const payload = typeof event.payload === 'string' ? (JSON.parse(event.payload) as Record<string, unknown>) : event.payload;
+        const webhook = source.map({ ...event, payload });
+        if (webhook) webhooks.push(webhook);
+        position = BigInt(event.position);
+      }
+      const count = (await enqueueWebhookEvents(manager, webhooks)).filter((id) => id !== null).length;
+      await preparedQuery(manager, `UPDATE feed_checkpoints SET position = $2 WHERE feed = $1`, [source.feed, position.toString()]);
+      return count;
+    });
   const pull = async () => {
     for (;;) {
       const [checkpoint] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1`, [
@@ -236,28 +342,11 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
       failures.answered();
       const events = data[source.field] ?? [];
       if (events.length === 0) return;
-      const enqueued = await dataSource.transaction(async (manager) => {
-        const [locked] = (await manager.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1 FOR UPDATE`, [
-          source.feed,
-        ])) as { position: string }[];
-        let position = BigInt(locked!.position);
-        let count = 0;
-        for (const event of events) {
-          // Another replica may have fanned out part of this batch meanwhile.
-          if (BigInt(event.position) <= position) continue;
-          const payload = typeof event.payload === 'string' ? (JSON.parse(event.payload) as Record<string, unknown>) : event.payload;
-          const webhook = source.map({ ...event, payload });
-          if (webhook && (await enqueueWebhookEvent(manager, webhook))) count += 1;
-          position = BigInt(event.position);
-        }
-        await manager.query(`UPDATE feed_checkpoints SET position = $2 WHERE feed = $1`, [source.feed, position.toString()]);
-        return count;
-      });
-      if (enqueued > 0) options.onEnqueued();
+      if ((await fanOut(events, null)) > 0) options.onEnqueued();
       if (events.length < FAN_OUT_BATCH_SIZE) return;
     }
   };
-  const fanOut = startPasses({
+  const passes = startPasses({
     work: pull,
     onError: (error) => failures.failed(error),
     intervalMs: options.pollIntervalMs,
@@ -265,11 +354,19 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
     channel: source.channel,
   });
   return {
+    async offer(after, events) {
+      if (events.length === 0) return;
+      try {
+        if ((await fanOut(events, after)) > 0) options.onEnqueued();
+      } catch (error) {
+        failures.failed(error);
+      }
+    },
     async catchUp() {
-      const failure = await fanOut.trigger();
+      const failure = await passes.trigger();
       if (failure) throw failure;
     },
-    stop: () => fanOut.stop(),
+    stop: () => passes.stop(),
   };
 }
 
@@ -331,10 +428,9 @@ export function startExpiryNotices(options: {
             ])) as { source_key: string }[]
           ).map((row) => row.source_key),
         );
-        let count = 0;
-        for (const lot of lots) {
-          if (known.has(`expiring:${lot.lotId}`)) continue;
-          const event = await enqueueWebhookEvent(manager, {
+        const notices: NewWebhookEvent[] = lots
+          .filter((lot) => !known.has(`expiring:${lot.lotId}`))
+          .map((lot) => ({
             sourceKey: `expiring:${lot.lotId}`,
             type: 'points.expiring',
             partnerId: lot.memberEnrolledViaPartnerId,
@@ -347,9 +443,8 @@ export function startExpiryNotices(options: {
               points: lot.points,
               expiresAt: lot.expiresAt,
             },
-          });
-          if (event) count += 1;
-        }
+          }));
+        const count = (await enqueueWebhookEvents(manager, notices)).filter((id) => id !== null).length;
         return count;
       });
       if (enqueued > 0) options.onEnqueued();
