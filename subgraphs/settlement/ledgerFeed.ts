@@ -4,7 +4,6 @@ import type { SubgraphClient } from '../../shared/internalClient';
 import type { PublishedEvent } from '../../shared/outbox';
 import { countLedgerEvents, ledgerCheckpoint } from './entries';
 import type { PeriodCalendar } from './periods';
-import type { LedgerFeedEvent } from './webhookEvents';
 import { startPasses } from '../../shared/coalesce';
 import { quietUntilPeerAnswers } from '../../shared/quietStartup';
 import { observeGauge } from '../../shared/metrics';
@@ -38,11 +37,6 @@ export function startLedgerFeed(options: {
   channel: string;
   periodCalendar: PeriodCalendar;
   pollIntervalMs?: number;
-  /**
-   * Handed each batch once counted, with the position it was read after: the webhook fan-out of
-   * the same feed (webhookEvents.ts, offer), so members answers one read where it answered two.
-   */
-  onBatch?(after: bigint, events: readonly LedgerFeedEvent[]): Promise<void>;
 }): LedgerFeed {
   const { dataSource, members, bus, channel, periodCalendar } = options;
   // Settlement starts before members (the others' seeds refer to its partners), so its first passes
@@ -80,10 +74,10 @@ export function startLedgerFeed(options: {
     for (;;) {
       const after = await ledgerCheckpoint(dataSource);
       checkpointPosition = Number(after);
-      const { ledgerEvents } = await members.request<{ ledgerEvents: LedgerFeedEvent[] }>(
+      const { ledgerEvents } = await members.request<{ ledgerEvents: PublishedEvent[] }>(
         `query LedgerEvents($after: Long!, $first: Int!, $publish: Boolean!) {
           ledgerEvents(afterPosition: $after, first: $first, publishPendingFirst: $publish) {
-            position id type memberId memberSequence payload occurredAt traceparent memberEnrolledViaPartnerId
+            position id type memberId memberSequence payload occurredAt traceparent
           }
         }`,
         { after: after.toString(), first: FEED_BATCH_SIZE, publish },
@@ -97,14 +91,15 @@ export function startLedgerFeed(options: {
       // Counting a batch links to the writes whose events it counts (shared/outbox.ts): the trace of
       // an earn shows settlement booking it. Recorded only when some write was traced.
       const links = [...new Set(ledgerEvents.map((event) => event.traceparent))].map(linkTo).filter((link) => link !== null);
-      const events = ledgerEvents.map((event) => ({
-        ...event,
-        payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown>,
-      }));
       const { partnerIds } = await inSpan(
         'ledger feed count',
         { 'messaging.batch.message_count': ledgerEvents.length, 'coalition.outbox.last_position': ledgerEvents.at(-1)!.position },
-        () => countLedgerEvents(dataSource, events, periodCalendar),
+        () =>
+          countLedgerEvents(
+            dataSource,
+            ledgerEvents.map((event) => ({ ...event, payload: JSON.parse(event.payload as unknown as string) as Record<string, unknown> })),
+            periodCalendar,
+          ),
         links,
       );
       // Live positions: tell subscribers (through the gateway) which partners' positions moved.
@@ -112,7 +107,6 @@ export function startLedgerFeed(options: {
       for (let i = 0; i < ids.length; i += POSITION_SIGNAL_BATCH) {
         await bus.publish(POSITION_EVENTS_CHANNEL, JSON.stringify({ partnerIds: ids.slice(i, i + POSITION_SIGNAL_BATCH) }));
       }
-      await options.onBatch?.(after, events);
       checkpointPosition = Number(ledgerEvents[ledgerEvents.length - 1]!.position);
       if (ledgerEvents.length < FEED_BATCH_SIZE) {
         caughtUpAtMs = Date.now();

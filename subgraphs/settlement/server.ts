@@ -73,27 +73,25 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
   // Webhooks: the worker sends what the fan-outs (the ledger's and rewards' feeds) and settlement's
   // own writes queue.
   const webhookWorker = startWebhookWorker(dataSource, config.webhooks);
-  // The ledger's fan-out is handed the batches the ledger feed (below) reads, and reads the feed
-  // itself only on its timer, to catch up after a gap (start-up, a failed batch).
-  const ledgerWebhooks = startWebhookFanOut<LedgerFeedEvent>({
-    dataSource,
-    bus: config.bus,
-    pollIntervalMs: 2000,
-    onEnqueued: webhookWorker.nudge,
-    source: {
-      feed: 'webhooks:ledger',
-      client: members,
-      query: `query LedgerEvents($after: Long!, $first: Int!) {
-        ledgerEvents(afterPosition: $after, first: $first) {
-          position id type memberId memberSequence payload occurredAt memberEnrolledViaPartnerId
-        }
-      }`,
-      field: 'ledgerEvents',
-      map: webhookOfLedgerEvent,
-    },
-  });
   const webhookFanOuts = [
-    ledgerWebhooks,
+    startWebhookFanOut<LedgerFeedEvent>({
+      dataSource,
+      bus: config.bus,
+      pollIntervalMs: 2000,
+      onEnqueued: webhookWorker.nudge,
+      source: {
+        feed: 'webhooks:ledger',
+        client: members,
+        query: `query LedgerEvents($after: Long!, $first: Int!) {
+          ledgerEvents(afterPosition: $after, first: $first) {
+            position id type memberId memberSequence payload occurredAt memberEnrolledViaPartnerId
+          }
+        }`,
+        field: 'ledgerEvents',
+        channel: LEDGER_EVENTS_CHANNEL,
+        map: webhookOfLedgerEvent,
+      },
+    }),
     startWebhookFanOut({
       dataSource,
       bus: config.bus,
@@ -124,7 +122,6 @@ export async function startSettlementSubgraph(config: SettlementConfig): Promise
     bus: config.bus,
     channel: LEDGER_EVENTS_CHANNEL,
     periodCalendar: config.periodCalendar,
-    onBatch: (after, events) => ledgerWebhooks.offer(after, events),
   });
   const settlement: SettlementDeps = {
     dataSource,

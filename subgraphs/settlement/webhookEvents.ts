@@ -264,27 +264,14 @@ export interface WebhookSource<E extends PublishedEvent> {
   /** The internal feed query, with $after (Long!) and $first (Int!), answering under `field`. */
   query: string;
   field: string;
-  /**
-   * The bus channel the source's relay signals; none when another reader of the same feed offers
-   * its batches (offer), so the feed is read once for both, and the timer covers what it misses.
-   */
-  channel?: string;
+  /** The bus channel the source's relay signals. */
+  channel: string;
   map(event: E): NewWebhookEvent | null;
 }
 
 export interface WebhookFanOut {
   catchUp(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export interface FeedFanOut<E extends PublishedEvent> extends WebhookFanOut {
-  /**
-   * Fans out a batch another reader of the source's feed read after position `after`: used when it
-   * joins this checkpoint (starts at or before it), else left to this fan-out's own reads, as a
-   * batch that started after the checkpoint would skip the events between. A failure is logged;
-   * the next pass reads the feed itself.
-   */
-  offer(after: bigint, events: readonly E[]): Promise<void>;
 }
 
 /**
@@ -300,35 +287,12 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
   pollIntervalMs: number;
   /** Called after a batch that enqueued deliveries committed. */
   onEnqueued(): void;
-}): FeedFanOut<E> {
+}): WebhookFanOut {
   const { dataSource, bus, source } = options;
   const failures = quietUntilPeerAnswers({
     log: (line) => log.error(line),
     describe: (error) => `[settlement] webhooks from ${source.feed}: ${(error as Error).message}`,
   });
-  /** Fans out the events of a batch read after `after` (null: after this checkpoint); answers how many were enqueued. */
-  const fanOut = (events: readonly E[], after: bigint | null) =>
-    dataSource.transaction(async (manager) => {
-      const [locked] = await preparedQuery<{ position: string }>(
-        manager,
-        `SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1 FOR UPDATE`,
-        [source.feed],
-      );
-      let position = BigInt(locked!.position);
-      if (after !== null && after > position) return 0;
-      const webhooks: NewWebhookEvent[] = [];
-      for (const event of events) {
-        // Another replica may have fanned out part of this batch meanwhile.
-        if (BigInt(event.position) <= position) continue;
-        const payload = typeof event.payload === 'string' ? (JSON.parse(event.payload) as Record<string, unknown>) : event.payload;
-        const webhook = source.map({ ...event, payload });
-        if (webhook) webhooks.push(webhook);
-        position = BigInt(event.position);
-      }
-      const count = (await enqueueWebhookEvents(manager, webhooks)).filter((id) => id !== null).length;
-      await preparedQuery(manager, `UPDATE feed_checkpoints SET position = $2 WHERE feed = $1`, [source.feed, position.toString()]);
-      return count;
-    });
   const pull = async () => {
     for (;;) {
       const [checkpoint] = (await dataSource.query(`SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1`, [
@@ -342,11 +306,31 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
       failures.answered();
       const events = data[source.field] ?? [];
       if (events.length === 0) return;
-      if ((await fanOut(events, null)) > 0) options.onEnqueued();
+      const enqueued = await dataSource.transaction(async (manager) => {
+        const [locked] = await preparedQuery<{ position: string }>(
+          manager,
+          `SELECT position::text AS position FROM feed_checkpoints WHERE feed = $1 FOR UPDATE`,
+          [source.feed],
+        );
+        let position = BigInt(locked!.position);
+        const webhooks: NewWebhookEvent[] = [];
+        for (const event of events) {
+          // Another replica may have fanned out part of this batch meanwhile.
+          if (BigInt(event.position) <= position) continue;
+          const payload = typeof event.payload === 'string' ? (JSON.parse(event.payload) as Record<string, unknown>) : event.payload;
+          const webhook = source.map({ ...event, payload });
+          if (webhook) webhooks.push(webhook);
+          position = BigInt(event.position);
+        }
+        const count = (await enqueueWebhookEvents(manager, webhooks)).filter((id) => id !== null).length;
+        await preparedQuery(manager, `UPDATE feed_checkpoints SET position = $2 WHERE feed = $1`, [source.feed, position.toString()]);
+        return count;
+      });
+      if (enqueued > 0) options.onEnqueued();
       if (events.length < FAN_OUT_BATCH_SIZE) return;
     }
   };
-  const passes = startPasses({
+  const fanOut = startPasses({
     work: pull,
     onError: (error) => failures.failed(error),
     intervalMs: options.pollIntervalMs,
@@ -354,19 +338,11 @@ export function startWebhookFanOut<E extends PublishedEvent>(options: {
     channel: source.channel,
   });
   return {
-    async offer(after, events) {
-      if (events.length === 0) return;
-      try {
-        if ((await fanOut(events, after)) > 0) options.onEnqueued();
-      } catch (error) {
-        failures.failed(error);
-      }
-    },
     async catchUp() {
-      const failure = await passes.trigger();
+      const failure = await fanOut.trigger();
       if (failure) throw failure;
     },
-    stop: () => passes.stop(),
+    stop: () => fanOut.stop(),
   };
 }
 
