@@ -152,6 +152,13 @@ function isFlatEntity(entity: unknown): boolean {
   return true;
 }
 
+/**
+ * At most one message per subgraph per this long tells other replicas of this one's writes (see
+ * shareWrites): what a write through one replica and a read through another at once may add to
+ * the few milliseconds the bus takes, in exchange for a publish per interval, not per mutation.
+ */
+export const WRITE_ANNOUNCEMENT_INTERVAL_MS = intEnv('GATEWAY_WRITE_ANNOUNCEMENT_INTERVAL_MS', 20);
+
 /** How long to wait before subscribing again after the bus refused: doubling from the first to the last. */
 const SUBSCRIBE_RETRY_MS = { first: 1_000, max: 30_000 };
 
@@ -169,14 +176,41 @@ export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readon
   const known = new Set(subgraphs);
   // Its own messages come back to a replica: it already invalidated for them.
   const replica = randomUUID();
-  cache.onWrite = (subgraph) => {
-    bus.publish(GATEWAY_WRITES_CHANNEL, JSON.stringify({ replica, subgraph })).catch((error: Error) => {
-      log.error({ err: error, subgraph }, 'could not tell other replicas of a write');
-    });
-  };
   let unsubscribe: (() => Promise<void>) | null = null;
   let retry: NodeJS.Timeout | null = null;
   let stopped = false;
+  // A write's message must leave after the write was answered, and one message covers every write
+  // to its subgraph answered before it left. So a subgraph's writes are announced at most once per
+  // WRITE_ANNOUNCEMENT_INTERVAL_MS: the first at once, those answered while a message is being sent
+  // or within the interval after it started share one message at the interval's end. Under a burst
+  // of mutations (every till's earns) that is a few publishes per second instead of a statement,
+  // and a wake-up of every listener, per mutation.
+  const announcements = new Map<string, { again: boolean; timer: NodeJS.Timeout | null }>();
+  const publish = (subgraph: string) =>
+    bus.publish(GATEWAY_WRITES_CHANNEL, JSON.stringify({ replica, subgraph })).catch((error: Error) => {
+      log.error({ err: error, subgraph }, 'could not tell other replicas of a write');
+    });
+  const announce = (subgraph: string): void => {
+    const current = announcements.get(subgraph);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const announcement = { again: false, timer: null as NodeJS.Timeout | null };
+    announcements.set(subgraph, announcement);
+    const startedMs = Date.now();
+    void publish(subgraph).finally(() => {
+      const next = () => {
+        announcements.delete(subgraph);
+        if (announcement.again) announce(subgraph);
+      };
+      const waitMs = startedMs + WRITE_ANNOUNCEMENT_INTERVAL_MS - Date.now();
+      if (waitMs <= 0 || stopped) return next();
+      announcement.timer = setTimeout(next, waitMs);
+      announcement.timer.unref();
+    });
+  };
+  cache.onWrite = announce;
   const subscribe = async (delayMs: number, afterFailure: boolean): Promise<void> => {
     try {
       const stop = await bus.subscribe(
@@ -201,6 +235,13 @@ export function shareWrites(cache: EntityCache, bus: EventBus, subgraphs: readon
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
+    // Writes waiting for their interval are announced now, before the bus closes.
+    const waiting = [...announcements].filter(([, announcement]) => announcement.timer !== null);
+    for (const [subgraph, announcement] of waiting) {
+      clearTimeout(announcement.timer!);
+      announcements.delete(subgraph);
+    }
+    await Promise.all(waiting.filter(([, announcement]) => announcement.again).map(([subgraph]) => publish(subgraph)));
     await unsubscribe?.();
   };
 }

@@ -38,18 +38,32 @@ export function requiredScopes(supergraphSdl: string): Map<string, string[]> {
   return required;
 }
 
+/** A field of a document that needs a scope, as it occurs there: its coordinate and the scopes it accepts. */
+interface ScopedField {
+  coordinate: string;
+  anyOf: string[];
+}
+
 /**
  * The check itself, for the plugin and for operations the gateway derives for subscriptions (which
  * do not pass through Apollo Server's pipeline): null when the caller may run `document`, else the
- * FORBIDDEN error naming each field and the scope it needs.
+ * FORBIDDEN error naming each field and the scope it needs. Which fields of a document need a
+ * scope depends on the document and the schema alone, so it is found once per document: Apollo
+ * Server hands back the same parsed document for the same query text (its document store), and a
+ * subscription's derived documents are kept. A partner's every request then costs a look at the
+ * few scoped fields instead of a walk over the whole document with its types.
  */
 export function scopesCheck(supergraphSdl: string): (document: DocumentNode, schema: GraphQLSchema, caller: Caller) => GraphQLError | null {
   const required = requiredScopes(supergraphSdl);
-  return (document, schema, caller) => {
-    if (caller.kind !== 'partner' || !caller.scopes) return null;
-    const granted = new Set(caller.scopes);
+  const scopedFieldsBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, ScopedField[]>>();
+  const scopedFieldsOf = (document: DocumentNode, schema: GraphQLSchema): ScopedField[] => {
+    let bySchema = scopedFieldsBySchema.get(schema);
+    if (!bySchema) scopedFieldsBySchema.set(schema, (bySchema = new WeakMap()));
+    let scoped = bySchema.get(document);
+    if (scoped) return scoped;
+    scoped = [];
+    const found = scoped;
     const typeInfo = new TypeInfo(schema);
-    const missing: string[] = [];
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
@@ -58,10 +72,20 @@ export function scopesCheck(supergraphSdl: string): (document: DocumentNode, sch
           if (!parent) return;
           const coordinate = `${getNamedType(parent).name}.${node.name.value}`;
           const anyOf = required.get(coordinate);
-          if (anyOf && !anyOf.some((scope) => granted.has(scope))) missing.push(`${coordinate} needs ${anyOf.join(' or ')}`);
+          if (anyOf) found.push({ coordinate, anyOf });
         },
       }),
     );
+    bySchema.set(document, scoped);
+    return scoped;
+  };
+  return (document, schema, caller) => {
+    if (caller.kind !== 'partner' || !caller.scopes) return null;
+    const granted = new Set(caller.scopes);
+    const missing: string[] = [];
+    for (const { coordinate, anyOf } of scopedFieldsOf(document, schema)) {
+      if (!anyOf.some((scope) => granted.has(scope))) missing.push(`${coordinate} needs ${anyOf.join(' or ')}`);
+    }
     if (missing.length === 0) return null;
     return new GraphQLError(`This API key lacks a scope: ${missing.join('; ')}`, {
       extensions: { code: 'FORBIDDEN', http: { status: 403 } },

@@ -34,11 +34,13 @@ export interface BenchEnvironment {
  */
 const BENCH_RATE_LIMIT = 1_000_000_000;
 
-const SUBGRAPHS = ['members', 'rewards', 'settlement'] as const;
+/** The stack's processes profiled under `profileDir`: the subgraphs and the stack's own gateway (the ledger benchmark's). */
+const PROFILED = ['members', 'rewards', 'settlement', 'gateway'] as const;
 
 /**
- * `profileDir`: the subgraphs run with `--cpu-prof`, each writing into `profileDir/<subgraph>` when
- * the run ends (what a competitor's calls cost downstream, and where).
+ * `profileDir`: the subgraphs and the stack's gateway run with `--cpu-prof`, each writing into
+ * `profileDir/<name>` when the run ends (what a competitor's calls cost downstream, and where; what
+ * the ledger benchmark's earns cost the gateway).
  */
 export async function startBenchEnvironment(serverUrl: string | undefined, profileDir?: string): Promise<BenchEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'coalition-bench-'));
@@ -89,7 +91,7 @@ export async function startBenchEnvironment(serverUrl: string | undefined, profi
       seedDemo: true,
       logFile,
       nodeOptions: profileDir
-        ? Object.fromEntries(SUBGRAPHS.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]]))
+        ? Object.fromEntries(PROFILED.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]]))
         : undefined,
       env: {
         NODE_ENV: 'production',

@@ -30,7 +30,7 @@ interface Options {
   /** Answered earns sent again with their key and input: each must answer the first transfer. */
   replays: number;
   jsonPath: string | null;
-  /** Directory for the subgraphs' V8 CPU profiles (members, rewards, settlement), or null. */
+  /** Directory for the V8 CPU profiles of the subgraphs and the gateway, or null. */
   profileDir: string | null;
   smoke: boolean;
 }
@@ -40,8 +40,8 @@ const USAGE = `usage: npm run bench:ledger -- [--clients 50] [--members 700] [--
   --clients: partner clients posting earns back to back, each with its partner's API key; client c
              earns for members c, c + clients, c + 2 x clients... (no two clients share a member).
   --members: members enrolled before the runs, across the 7 demo partners (at least --clients).
-  --profile DIR: V8 CPU profiles of the subgraphs, written to DIR/members, DIR/rewards and
-             DIR/settlement when the run ends (slows them: for finding where time goes, not for figures).
+  --profile DIR: V8 CPU profiles of the subgraphs and the gateway, written to DIR/members,
+             DIR/rewards, DIR/settlement and DIR/gateway when the run ends (slows them: for finding where time goes, not for figures).
   --smoke: 5 clients over 14 members, 2 s per scenario after 1 s of warm-up, a 1 s pgbench: the
            correctness check the test suite runs. Options given with it still apply.
   DATABASE_URL: the PostgreSQL server to create the benchmark's database on (dropped afterwards);
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   console.log(`[bench] ${formatMachine(machine)}`);
   if (options.profileDir)
-    for (const name of ['members', 'rewards', 'settlement']) mkdirSync(join(options.profileDir, name), { recursive: true });
+    for (const name of ['members', 'rewards', 'settlement', 'gateway']) mkdirSync(join(options.profileDir, name), { recursive: true });
   let environment: BenchEnvironment | null = null;
   let db: Client | null = null;
   let failed = false;
@@ -352,7 +352,7 @@ async function main(): Promise<void> {
     console.log(`\n${formatTable(results, pgbenchTps, options)}`);
     console.log(`load average (1 min): ${machine.loadAverageAtStart} at start, ${figures.loadAverageAtEnd} at end`);
     if (options.profileDir)
-      console.log(`CPU profiles (written as the subgraphs stop): ${options.profileDir}/{members,rewards,settlement}/`);
+      console.log(`CPU profiles (written as the subgraphs stop): ${options.profileDir}/{members,rewards,settlement,gateway}/`);
     if (problems.length > 0) {
       failed = true;
       console.error(`[bench] the ledger is wrong:\n  ${problems.join('\n  ')}`);
