@@ -11,10 +11,18 @@ class HeldBus implements EventBus {
   /** The subgraph of each message published, with when it was sent. */
   readonly sent: { subgraph: string; atMs: number }[] = [];
   private readonly unanswered: (() => void)[] = [];
+  private readonly awaited: { count: number; resolve: () => void }[] = [];
 
   publish(_channel: string, message: string): Promise<void> {
     this.sent.push({ subgraph: (JSON.parse(message) as { subgraph: string }).subgraph, atMs: Date.now() });
+    for (const waiter of this.awaited.filter(({ count }) => count <= this.sent.length)) waiter.resolve();
     return new Promise((resolve) => this.unanswered.push(resolve));
+  }
+
+  /** Resolves once `count` messages have been published in all. */
+  published(count: number): Promise<void> {
+    if (this.sent.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.awaited.push({ count, resolve }));
   }
 
   /** The bus answers every publish sent so far. */
@@ -46,7 +54,7 @@ describe("a replica's write announcements", () => {
       cache.wrote('members');
       expect(subgraphsOf(bus)).toEqual(['rewards', 'members']);
       bus.answer();
-      await sleep(WRITE_ANNOUNCEMENT_INTERVAL_MS * 3);
+      await bus.published(3);
       // One message for the two waiting writes to rewards, no sooner than the interval after the first.
       expect(subgraphsOf(bus)).toEqual(['rewards', 'members', 'rewards']);
       expect(bus.sent[2]!.atMs - bus.sent[0]!.atMs).toBeGreaterThanOrEqual(WRITE_ANNOUNCEMENT_INTERVAL_MS - 1);
